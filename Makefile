@@ -1,0 +1,48 @@
+# The two commands of the README are `make run` and `make test`; every other
+# target here is a step they take, usable on its own.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+NEO4J := bash cmd/neo4j-embedded/neo4j.sh
+GO ?= go
+
+.PHONY: help run test neo4j-build neo4j-start neo4j-stop neo4j-status seed seed-check generate build vet fmt
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+run: neo4j-start seed ## Start Neo4j, load the seed graph, serve GraphQL and GraphiQL on http://127.0.0.1:8080/
+	$(GO) run ./cmd/server
+
+test: neo4j-build ## Run every test against a throwaway Neo4j (own data directory and port)
+	bash scripts/test-with-neo4j.sh
+
+neo4j-build: ## Build the embedded Neo4j launcher (Maven; cached after the first time)
+	$(NEO4J) build
+
+neo4j-start: ## Start the development Neo4j in the background (idempotent)
+	$(NEO4J) start
+
+neo4j-stop: ## Stop the development Neo4j
+	$(NEO4J) stop
+
+neo4j-status: ## Say whether the development Neo4j runs
+	$(NEO4J) status
+
+seed: ## Load the seed graph into the running Neo4j
+	$(GO) run ./cmd/seed
+
+seed-check: ## Validate the seed files without writing
+	$(GO) run ./cmd/seed -check
+
+generate: ## Regenerate the GraphQL code from schema.graphqls
+	$(GO) run github.com/99designs/gqlgen generate
+
+build: ## Build the server and seed binaries into bin/
+	$(GO) build -o bin/server ./cmd/server
+	$(GO) build -o bin/seed ./cmd/seed
+
+vet: ## gofmt and go vet
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+	$(GO) vet ./...

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// config is the service's configuration: environment variables, each
+// overridable by a flag of the same meaning.
+type config struct {
+	Neo4jURI        string
+	Neo4jUser       string
+	Neo4jPassword   string
+	Neo4jDatabase   string
+	Listen          string
+	CORSOrigins     []string
+	CORSCredentials bool
+	LogLevel        slog.Level
+	QueryTimeout    time.Duration
+	ShutdownTimeout time.Duration
+}
+
+// Development defaults: the embedded Neo4j that `make run` starts.
+const (
+	defaultURI      = "bolt://127.0.0.1:7687"
+	defaultUser     = "neo4j"
+	defaultPassword = "devpassword"
+)
+
+func loadConfig(args []string, getenv func(string) string) (config, error) {
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var (
+		cfg         config
+		origins     string
+		credentials string
+		level       string
+		timeout     string
+		shutdown    string
+	)
+	fs.StringVar(&cfg.Neo4jURI, "neo4j-uri", env("NEO4J_URI", defaultURI), "Neo4j address: bolt://, neo4j://, bolt+s:// or neo4j+s:// (NEO4J_URI)")
+	fs.StringVar(&cfg.Neo4jUser, "neo4j-user", env("NEO4J_USER", defaultUser), "Neo4j user (NEO4J_USER)")
+	fs.StringVar(&cfg.Neo4jPassword, "neo4j-password", env("NEO4J_PASSWORD", defaultPassword), "Neo4j password (NEO4J_PASSWORD)")
+	fs.StringVar(&cfg.Neo4jDatabase, "neo4j-database", env("NEO4J_DATABASE", "neo4j"), "Neo4j database name (NEO4J_DATABASE)")
+	fs.StringVar(&cfg.Listen, "listen", env("LISTEN_ADDR", "127.0.0.1:8080"), "HTTP listen address (LISTEN_ADDR)")
+	fs.StringVar(&origins, "cors-origins", env("CORS_ORIGINS", "http://127.0.0.1:8080,http://localhost:8080"), "comma-separated origins allowed by CORS (CORS_ORIGINS)")
+	fs.StringVar(&credentials, "cors-credentials", env("CORS_ALLOW_CREDENTIALS", "false"), "allow credentials in CORS requests (CORS_ALLOW_CREDENTIALS)")
+	fs.StringVar(&level, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (LOG_LEVEL)")
+	fs.StringVar(&timeout, "query-timeout", env("QUERY_TIMEOUT", "10s"), "deadline for each database transaction (QUERY_TIMEOUT)")
+	fs.StringVar(&shutdown, "shutdown-timeout", env("SHUTDOWN_TIMEOUT", "15s"), "how long in-flight requests may take to finish on shutdown (SHUTDOWN_TIMEOUT)")
+	if err := fs.Parse(args); err != nil {
+		return config{}, fmt.Errorf("config: %w (flags: %s)", err, flagNames(fs))
+	}
+	if fs.NArg() > 0 {
+		return config{}, fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
+	}
+	for _, o := range strings.Split(origins, ",") {
+		o = strings.TrimSpace(o)
+		if o == "*" {
+			return config{}, fmt.Errorf("config: CORS_ORIGINS may not be \"*\"; list the origins")
+		}
+		if o != "" {
+			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
+		}
+	}
+	switch strings.ToLower(credentials) {
+	case "true", "1", "yes":
+		cfg.CORSCredentials = true
+	case "false", "0", "no":
+	default:
+		return config{}, fmt.Errorf("config: CORS_ALLOW_CREDENTIALS %q: want true or false", credentials)
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		return config{}, fmt.Errorf("config: LOG_LEVEL %q: want debug, info, warn or error", level)
+	}
+	var err error
+	if cfg.QueryTimeout, err = positiveDuration("QUERY_TIMEOUT", timeout); err != nil {
+		return config{}, err
+	}
+	if cfg.ShutdownTimeout, err = positiveDuration("SHUTDOWN_TIMEOUT", shutdown); err != nil {
+		return config{}, err
+	}
+	switch {
+	case strings.HasPrefix(cfg.Neo4jURI, "bolt://"), strings.HasPrefix(cfg.Neo4jURI, "neo4j://"),
+		strings.HasPrefix(cfg.Neo4jURI, "bolt+s://"), strings.HasPrefix(cfg.Neo4jURI, "neo4j+s://"),
+		strings.HasPrefix(cfg.Neo4jURI, "bolt+ssc://"), strings.HasPrefix(cfg.Neo4jURI, "neo4j+ssc://"):
+	default:
+		return config{}, fmt.Errorf("config: NEO4J_URI %q: want bolt://, neo4j://, bolt+s:// or neo4j+s://", cfg.Neo4jURI)
+	}
+	return cfg, nil
+}
+
+func positiveDuration(name, s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("config: %s %q: want a positive duration such as 10s", name, s)
+	}
+	return d, nil
+}
+
+func flagNames(fs *flag.FlagSet) string {
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, "-"+f.Name) })
+	return strings.Join(names, " ")
+}
+
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}

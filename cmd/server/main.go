@@ -1,0 +1,114 @@
+// Command server serves the knowledge graph over GraphQL, with GraphiQL at /,
+// health at /healthz and readiness at /readyz.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "server:", err)
+		os.Exit(1)
+	}
+}
+
+// run starts the service and blocks until ctx is cancelled, then drains
+// in-flight requests and closes the driver.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := loadConfig(args, getenv)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(stdout, cfg.LogLevel)
+
+	store, err := neo4jstore.Open(neo4jstore.Config{
+		URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
+		QueryTimeout: cfg.QueryTimeout,
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := store.Close(closeCtx); err != nil {
+			logger.Error("close driver", "err", err)
+		}
+	}()
+
+	connectCtx, stopConnect := context.WithCancel(ctx)
+	defer stopConnect()
+	go waitForDatabase(connectCtx, store, logger)
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	srv := &http.Server{
+		Handler:           newHandler(cfg, store, logger, time.Now),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      cfg.QueryTimeout + 10*time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	logger.Info("listening", "graphql", "http://"+ln.Addr().String()+"/graphql", "graphiql", "http://"+ln.Addr().String()+"/", "neo4j", store.URI())
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// waitForDatabase checks Neo4j at start and, while it is away, keeps
+// checking with a growing pause, so the service comes up before the database
+// and reports when it is reachable.
+func waitForDatabase(ctx context.Context, store *neo4jstore.Store, logger *slog.Logger) {
+	pause := time.Second
+	for attempt := 1; ; attempt++ {
+		pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err := store.Ping(pingCtx)
+		cancel()
+		if err == nil {
+			logger.Info("neo4j reachable", "uri", store.URI())
+			return
+		}
+		if attempt == 1 || attempt%10 == 0 {
+			logger.Warn("neo4j unreachable; retrying in the background, /readyz answers 503 meanwhile", "uri", store.URI(), "attempt", attempt, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(pause):
+		}
+		if pause < 10*time.Second {
+			pause *= 2
+		}
+	}
+}

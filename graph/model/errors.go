@@ -1,0 +1,60 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error for clients; the GraphQL error presenter turns it
+// into extensions.code.
+type Code string
+
+// The codes clients can see.
+const (
+	CodeBadUserInput Code = "BAD_USER_INPUT"
+	CodeNotFound     Code = "NOT_FOUND"
+	CodeUnavailable  Code = "UNAVAILABLE"
+	CodeInternal     Code = "INTERNAL"
+)
+
+// Error is an error with a code and a message safe to show to clients. The
+// wrapped cause stays in the logs.
+type Error struct {
+	Code    Code
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an Error with the code and a formatted client message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first Error in err's chain, or
+// CodeInternal when there is none.
+func ErrorCode(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// ErrorMessage returns the client message of the first Error in err's chain,
+// or "" when there is none.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return ""
+}

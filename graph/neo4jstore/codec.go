@@ -1,0 +1,228 @@
+package neo4jstore
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"github.com/coe-child-online/knowledge-graph/graph/model"
+)
+
+// How entities and relationships are laid out as Neo4j properties. Sources
+// are three parallel lists, because Neo4j properties cannot hold maps;
+// nested values the sources give (a list of chairpersons, say) are kept as
+// JSON text and named in jsonKeys so they read back as structures.
+const (
+	keyID         = "id"
+	keyName       = "name"
+	keyNameFr     = "nameFr"
+	keyShortName  = "shortName"
+	keyAcronym    = "acronym"
+	keyAliases    = "aliases"
+	keyAliasText  = "aliasText"
+	keySourceURLs = "sourceUrls"
+	keySourceTtl  = "sourceTitles"
+	keySourceDate = "sourceRetrieved"
+	keyJSON       = "jsonKeys"
+	keyOrigin     = "managedBy"
+	keyKey        = "relKey"
+	originSeed    = "seed"
+)
+
+var reserved = map[string]bool{
+	keyID: true, keyName: true, keyNameFr: true, keyShortName: true, keyAcronym: true, keyAliases: true,
+	keyAliasText: true, keySourceURLs: true, keySourceTtl: true, keySourceDate: true, keyJSON: true,
+	keyOrigin: true, keyKey: true,
+}
+
+// IsReservedProperty reports whether name is a storage property that an
+// entity's or relationship's free properties may not use.
+func IsReservedProperty(name string) bool { return reserved[name] }
+
+func encodeSources(props map[string]any, sources []model.Source) {
+	urls := make([]string, len(sources))
+	titles := make([]string, len(sources))
+	dates := make([]string, len(sources))
+	for i, s := range sources {
+		if s.URL != nil {
+			urls[i] = *s.URL
+		}
+		titles[i] = s.Title
+		if s.Retrieved != nil {
+			dates[i] = string(*s.Retrieved)
+		}
+	}
+	props[keySourceURLs] = urls
+	props[keySourceTtl] = titles
+	props[keySourceDate] = dates
+}
+
+func decodeSources(props map[string]any) []model.Source {
+	urls := stringsOf(props[keySourceURLs])
+	titles := stringsOf(props[keySourceTtl])
+	dates := stringsOf(props[keySourceDate])
+	out := make([]model.Source, 0, len(titles))
+	for i, t := range titles {
+		s := model.Source{Title: t}
+		if i < len(urls) && urls[i] != "" {
+			u := urls[i]
+			s.URL = &u
+		}
+		if i < len(dates) && dates[i] != "" {
+			d := model.Date(dates[i])
+			s.Retrieved = &d
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// encodeFree stores free properties: scalars and lists of strings as they
+// are, anything nested as JSON text.
+func encodeFree(props map[string]any, free map[string]any) error {
+	var jsonKeys []string
+	for k, v := range free {
+		switch v := v.(type) {
+		case string, bool, int, int64, float64:
+			props[k] = v
+		case []string:
+			props[k] = v
+		default:
+			if list, ok := stringList(v); ok {
+				props[k] = list
+				continue
+			}
+			b, err := json.Marshal(v)
+			if err != nil {
+				return fmt.Errorf("property %s: %w", k, err)
+			}
+			props[k] = string(b)
+			jsonKeys = append(jsonKeys, k)
+		}
+	}
+	if len(jsonKeys) > 0 {
+		sort.Strings(jsonKeys)
+		props[keyJSON] = jsonKeys
+	}
+	return nil
+}
+
+func stringList(v any) ([]string, bool) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, len(list))
+	for i, x := range list {
+		s, ok := x.(string)
+		if !ok {
+			return nil, false
+		}
+		out[i] = s
+	}
+	return out, true
+}
+
+func decodeFree(props map[string]any) map[string]any {
+	jsonKeys := map[string]bool{}
+	for _, k := range stringsOf(props[keyJSON]) {
+		jsonKeys[k] = true
+	}
+	out := map[string]any{}
+	for k, v := range props {
+		if reserved[k] {
+			continue
+		}
+		if s, ok := v.(string); ok && jsonKeys[k] {
+			var decoded any
+			if err := json.Unmarshal([]byte(s), &decoded); err == nil {
+				out[k] = decoded
+				continue
+			}
+		}
+		out[k] = v
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// entityProps lays an entity out as the properties of its node.
+func entityProps(e model.Entity) (map[string]any, error) {
+	props := map[string]any{keyID: e.ID, keyName: e.Name, keyOrigin: originSeed}
+	if err := encodeFree(props, e.Properties); err != nil {
+		return nil, fmt.Errorf("entity %s: %w", e.ID, err)
+	}
+	setOpt(props, keyNameFr, e.NameFr)
+	setOpt(props, keyShortName, e.ShortName)
+	setOpt(props, keyAcronym, e.Acronym)
+	aliases := e.Aliases
+	if aliases == nil {
+		aliases = []string{}
+	}
+	props[keyAliases] = aliases
+	props[keyAliasText] = strings.Join(aliases, " | ")
+	encodeSources(props, e.Sources)
+	return props, nil
+}
+
+func setOpt(props map[string]any, key string, v *string) {
+	if v != nil && *v != "" {
+		props[key] = *v
+	}
+}
+
+// decodeNode reads an entity back from a node.
+func decodeNode(n dbtype.Node) model.Entity {
+	e := model.Entity{Properties: decodeFree(n.Props), Sources: decodeSources(n.Props), Aliases: stringsOf(n.Props[keyAliases])}
+	for _, l := range n.Labels {
+		if model.IsLabel(l) {
+			e.Label = l
+		}
+	}
+	e.ID, _ = n.Props[keyID].(string)
+	e.Name, _ = n.Props[keyName].(string)
+	e.NameFr = optString(n.Props[keyNameFr])
+	e.ShortName = optString(n.Props[keyShortName])
+	e.Acronym = optString(n.Props[keyAcronym])
+	if e.Aliases == nil {
+		e.Aliases = []string{}
+	}
+	return e
+}
+
+func optString(v any) *string {
+	if s, ok := v.(string); ok && s != "" {
+		return &s
+	}
+	return nil
+}
+
+func optDate(v any) *model.Date {
+	if s, ok := v.(string); ok && s != "" {
+		d := model.Date(s)
+		return &d
+	}
+	return nil
+}
+
+// stringsOf reads a list property; Neo4j returns lists as []any.
+func stringsOf(v any) []string {
+	switch list := v.(type) {
+	case []string:
+		return list
+	case []any:
+		out := make([]string, 0, len(list))
+		for _, x := range list {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}

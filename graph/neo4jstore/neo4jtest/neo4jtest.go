@@ -1,0 +1,124 @@
+// Package neo4jtest gives tests a real Neo4j: the one `make test` starts and
+// names in NEO4J_TEST_URI, NEO4J_TEST_USER and NEO4J_TEST_PASSWORD.
+package neo4jtest
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
+	"github.com/coe-child-online/knowledge-graph/seed"
+)
+
+// Config returns the store configuration of the test database, failing the
+// test when `make test` did not provide one.
+func Config(tb testing.TB) neo4jstore.Config {
+	tb.Helper()
+	uri := os.Getenv("NEO4J_TEST_URI")
+	if uri == "" {
+		tb.Fatal("NEO4J_TEST_URI is not set: run the tests with `make test`, which starts a throwaway Neo4j")
+	}
+	return neo4jstore.Config{
+		URI:          uri,
+		User:         os.Getenv("NEO4J_TEST_USER"),
+		Password:     os.Getenv("NEO4J_TEST_PASSWORD"),
+		Database:     "neo4j",
+		QueryTimeout: 30 * time.Second,
+	}
+}
+
+// Open returns a store on the test database, closed when the test ends.
+func Open(tb testing.TB) *neo4jstore.Store {
+	tb.Helper()
+	s, err := neo4jstore.Open(Config(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = s.Close(context.Background()) })
+	if err := s.Ping(context.Background()); err != nil {
+		tb.Fatalf("test Neo4j: %v", err)
+	}
+	return s
+}
+
+// Reset deletes every node and relationship of the test database.
+func Reset(tb testing.TB) {
+	tb.Helper()
+	cfg := Config(tb)
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	defer driver.Close(ctx)
+	// Batched deletes need an auto-commit transaction, which only a session's
+	// Run gives; large synthetic graphs would not fit in one transaction.
+	session := driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database})
+	defer session.Close(ctx)
+	res, err := session.Run(ctx, `MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`, nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	if err != nil {
+		tb.Fatalf("reset test database: %v", err)
+	}
+}
+
+// Query runs a read statement on the test database and returns its records
+// as maps, for tests that check the graph with Cypher of their own.
+func Query(tb testing.TB, cypher string, params map[string]any) []map[string]any {
+	tb.Helper()
+	cfg := Config(tb)
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	defer driver.Close(ctx)
+	res, err := neo4j.ExecuteQuery(ctx, driver, cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(cfg.Database), neo4j.ExecuteQueryWithReadersRouting())
+	if err != nil {
+		tb.Fatalf("query %q: %v", cypher, err)
+	}
+	out := make([]map[string]any, len(res.Records))
+	for i, r := range res.Records {
+		out[i] = r.AsMap()
+	}
+	return out
+}
+
+// LoadSeed empties the test database and loads the built-in seed files into
+// it, returning what was loaded.
+func LoadSeed(tb testing.TB, s *neo4jstore.Store) *seed.Data {
+	tb.Helper()
+	Reset(tb)
+	data, err := seed.Read(seed.Embedded())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := seed.Load(context.Background(), s, data); err != nil {
+		tb.Fatal(err)
+	}
+	return data
+}
+
+// Write runs a write statement on the test database, for tests that set up
+// data the loader would not write.
+func Write(tb testing.TB, cypher string, params map[string]any) {
+	tb.Helper()
+	cfg := Config(tb)
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	defer driver.Close(ctx)
+	if _, err := neo4j.ExecuteQuery(ctx, driver, cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(cfg.Database), neo4j.ExecuteQueryWithWritersRouting()); err != nil {
+		tb.Fatalf("write %q: %v", cypher, err)
+	}
+}

@@ -1,0 +1,145 @@
+// Package neo4jstore is the only package that talks to Neo4j: it owns the
+// driver, holds the Cypher beside the methods that run it, maps records to
+// model types and driver failures to model error codes.
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/db"
+
+	"github.com/coe-child-online/knowledge-graph/graph/model"
+)
+
+// Config says where Neo4j is and how to use it.
+type Config struct {
+	// URI is a bolt://, neo4j://, bolt+s:// or neo4j+s:// address.
+	URI      string
+	User     string
+	Password string
+	// Database is the database every query names, so no round trip is spent
+	// resolving the home database.
+	Database string
+	// QueryTimeout bounds each transaction on the server as well as the client.
+	QueryTimeout time.Duration
+	// MaxPoolSize caps open connections; zero keeps the driver's default.
+	MaxPoolSize int
+}
+
+// Store reads and writes the knowledge graph in Neo4j. It is safe for
+// concurrent use.
+type Store struct {
+	driver  neo4j.DriverWithContext
+	db      string
+	timeout time.Duration
+	uri     string
+}
+
+// Open creates the driver. It does not contact the server: Ping does, so a
+// service can start while Neo4j is still down and connect when it comes up.
+func Open(cfg Config) (*Store, error) {
+	u, err := url.Parse(cfg.URI)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("open neo4j: %q is not a Neo4j URI (want bolt://host:port or neo4j://host:port)", cfg.URI)
+	}
+	timeout := cfg.QueryTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""), func(c *config.Config) {
+		// Fail fast when the database is away: a request should get
+		// UNAVAILABLE well within its own deadline rather than wait out the
+		// driver's 30 s default retry budget and 60 s acquisition timeout.
+		c.MaxTransactionRetryTime = timeout / 2
+		c.ConnectionAcquisitionTimeout = timeout / 2
+		c.SocketConnectTimeout = 3 * time.Second
+		if cfg.MaxPoolSize > 0 {
+			c.MaxConnectionPoolSize = cfg.MaxPoolSize
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open neo4j %s: %w", cfg.URI, err)
+	}
+	db := cfg.Database
+	if db == "" {
+		db = "neo4j"
+	}
+	return &Store{driver: driver, db: db, timeout: timeout, uri: redact(u)}, nil
+}
+
+// URI returns the address of the database without credentials, for logs.
+func (s *Store) URI() string { return s.uri }
+
+// Close closes the driver and its connections.
+func (s *Store) Close(ctx context.Context) error {
+	if err := s.driver.Close(ctx); err != nil {
+		return fmt.Errorf("close neo4j: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the database answers and accepts the credentials. It
+// returns an UNAVAILABLE error naming the URI when it does not.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.driver.VerifyConnectivity(ctx); err != nil {
+		return &model.Error{Code: model.CodeUnavailable, Message: fmt.Sprintf("neo4j at %s does not answer", s.uri), Err: err}
+	}
+	return nil
+}
+
+// read runs one parameterised statement in a read transaction routed to
+// readers, so the same code serves a cluster.
+func (s *Store) read(ctx context.Context, op, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(s.db),
+		neo4j.ExecuteQueryWithReadersRouting(),
+		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.timeout)))
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	return res, nil
+}
+
+// write runs work in one managed write transaction: all of it or none.
+func (s *Store) write(ctx context.Context, op string, work func(tx neo4j.ManagedTransaction) error) error {
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	defer session.Close(ctx)
+	_, err := session.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return nil, work(tx)
+	})
+	if err != nil {
+		return classify(op, err)
+	}
+	return nil
+}
+
+// classify wraps a driver error with the operation's name and the code a
+// client may see; the driver's own text stays in the wrapped cause.
+func classify(op string, err error) error {
+	var merr *model.Error
+	if errors.As(err, &merr) {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	var nerr *db.Neo4jError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return &model.Error{Code: model.CodeUnavailable, Message: "the graph database did not answer in time", Err: fmt.Errorf("%s: %w", op, err)}
+	case neo4j.IsConnectivityError(err), neo4j.IsTransactionExecutionLimit(err):
+		return &model.Error{Code: model.CodeUnavailable, Message: "the graph database is unavailable; try again shortly", Err: fmt.Errorf("%s: %w", op, err)}
+	case errors.As(err, &nerr) && (nerr.Classification() == "TransientError" || nerr.Code == "Neo.ClientError.Security.Unauthorized"):
+		return &model.Error{Code: model.CodeUnavailable, Message: "the graph database is unavailable; try again shortly", Err: fmt.Errorf("%s: %w", op, err)}
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+func redact(u *url.URL) string {
+	c := *u
+	c.User = nil
+	return c.String()
+}

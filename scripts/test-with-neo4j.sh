@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the whole test suite against a throwaway embedded Neo4j: its own data
+# directory and a free port, so it never touches the development database,
+# and it is stopped and removed however the tests end.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$root"
+
+port="${NEO4J_TEST_PORT:-}"
+if [[ -z "$port" ]]; then
+  # A free port from the kernel, so parallel runs and a running dev
+  # database do not collide.
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+fi
+data="$(mktemp -d "${TMPDIR:-/tmp}/kg-neo4j-test.XXXXXX")"
+password="test-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+
+export NEO4J_DATA_DIR="$data" NEO4J_PORT="$port" NEO4J_USER=neo4j NEO4J_PASSWORD="$password"
+cleanup() {
+  local rc=$?
+  bash cmd/neo4j-embedded/neo4j.sh stop >/dev/null 2>&1 || true
+  rm -rf "$data"
+  exit "$rc"
+}
+trap cleanup EXIT INT TERM
+
+bash cmd/neo4j-embedded/neo4j.sh start
+
+export NEO4J_TEST_URI="bolt://127.0.0.1:${port}" NEO4J_TEST_USER=neo4j NEO4J_TEST_PASSWORD="$password"
+# Packages run one at a time: Neo4j Community has a single user database,
+# and each package resets and loads it for its own tests.
+go test -race -count=1 -p 1 "$@" ./...
