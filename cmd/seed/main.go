@@ -1,7 +1,8 @@
 // Command seed checks the seed files and loads them into Neo4j: constraints
 // and indexes first, then every node and relationship in one transaction.
 // Loading twice changes nothing; a changed file set updates the graph to
-// match it. With -check it only validates.
+// match it. With -check it only validates. With -synthetic N it writes a
+// benchmark graph of the same shape instead, beside the seed graph.
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/signal"
 	"syscall"
@@ -46,8 +48,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	password := fl.String("neo4j-password", env("NEO4J_PASSWORD", "devpassword"), "Neo4j password (NEO4J_PASSWORD)")
 	database := fl.String("neo4j-database", env("NEO4J_DATABASE", "neo4j"), "Neo4j database (NEO4J_DATABASE)")
 	timeout := fl.Duration("timeout", 2*time.Minute, "deadline for the whole load")
+	synthetic := fl.Int("synthetic", 0, "write a synthetic graph with this many countries, projects and resources (about 30 relationships each) instead of the seed files")
+	randSeed := fl.Uint64("rand-seed", 1, "with -synthetic: the random seed, so one value always gives the same graph")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+
+	if *synthetic < 0 {
+		return fmt.Errorf("-synthetic %d: want a positive count", *synthetic)
+	}
+	if *synthetic > 0 && (*check || *dir != "") {
+		return fmt.Errorf("-synthetic goes with neither -check nor -dir")
 	}
 
 	var files fs.FS = seed.Embedded()
@@ -56,7 +67,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		files = os.DirFS(*dir)
 		source = *dir
 	}
-	data, err := seed.Read(files)
+	var data *seed.Data
+	var err error
+	if *synthetic > 0 {
+		data = seed.Synthetic(*synthetic, rand.New(rand.NewPCG(*randSeed, 0)))
+		source = fmt.Sprintf("synthetic graph (n=%d, seed %d)", *synthetic, *randSeed)
+	} else {
+		data, err = seed.Read(files)
+	}
 	if err != nil {
 		var verr *seed.ValidationError
 		if errors.As(err, &verr) {
@@ -80,13 +98,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err := store.Ping(ctx); err != nil {
 		return fmt.Errorf("%w (is Neo4j running? `make neo4j-start` starts one)", err)
 	}
-	if err := seed.Load(ctx, store, data); err != nil {
+	start := time.Now()
+	if *synthetic > 0 {
+		if err := store.EnsureSchema(ctx); err != nil {
+			return err
+		}
+		if err := store.BulkCreate(ctx, "synthetic", data.Entities, data.Relations, 10000); err != nil {
+			return err
+		}
+	} else if err := seed.Load(ctx, store, data); err != nil {
 		return err
 	}
+	took := time.Since(start).Round(time.Millisecond)
 	labels, rels, err := store.Counts(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "loaded %s into %s\n%s", source, store.URI(), seed.FormatCounts(labels, rels))
+	fmt.Fprintf(stdout, "loaded %s into %s in %s; the graph now holds:\n%s", source, store.URI(), took, seed.FormatCounts(labels, rels))
 	return nil
 }

@@ -23,10 +23,15 @@ func (s *Store) BulkCreate(ctx context.Context, tag string, entities []model.Ent
 	if batchSize <= 0 {
 		batchSize = 10000
 	}
-	if err := s.autoCommit(ctx, "bulk remove "+tag, `
-MATCH (n:Entity {managedBy: $tag})
-CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`, map[string]any{"tag": tag}); err != nil {
-		return err
+	// Relationships first, in small batches, so no transaction holds a
+	// dense node's whole neighbourhood.
+	for _, stmt := range []string{
+		`MATCH ()-[r {managedBy: $tag}]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS`,
+		`MATCH (n:Entity {managedBy: $tag}) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`,
+	} {
+		if err := s.autoCommit(ctx, "bulk remove "+tag, stmt, map[string]any{"tag": tag}); err != nil {
+			return err
+		}
 	}
 
 	byLabel := map[string][]map[string]any{}

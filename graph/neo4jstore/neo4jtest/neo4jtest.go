@@ -59,12 +59,19 @@ func Reset(tb testing.TB) {
 	// Run gives; large synthetic graphs would not fit in one transaction.
 	session := driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database})
 	defer session.Close(ctx)
-	res, err := session.Run(ctx, `MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`, nil)
-	if err == nil {
-		_, err = res.Consume(ctx)
-	}
-	if err != nil {
-		tb.Fatalf("reset test database: %v", err)
+	// Relationships go first, in small batches, so no transaction has to
+	// hold a dense node's whole neighbourhood.
+	for _, stmt := range []string{
+		`MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS`,
+		`MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS`,
+	} {
+		res, err := session.Run(ctx, stmt, nil)
+		if err == nil {
+			_, err = res.Consume(ctx)
+		}
+		if err != nil {
+			tb.Fatalf("reset test database: %v", err)
+		}
 	}
 }
 
