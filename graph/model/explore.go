@@ -1,0 +1,58 @@
+package model
+
+// Edge is one relationship of a path or a subgraph, in its own direction.
+type Edge struct {
+	Type       string
+	From       string
+	To         string
+	Properties map[string]any
+	Sources    []Source
+}
+
+// Path is a chain of nodes; Edges[i] joins Nodes[i] and Nodes[i+1].
+type Path struct {
+	Length int
+	Nodes  []Node
+	Edges  []Edge
+}
+
+// Subgraph is a deduplicated set of nodes and the relationships between
+// them, ready for a graph drawing library.
+type Subgraph struct {
+	Nodes     []Node
+	Edges     []Edge
+	Truncated bool
+}
+
+// LabelCount is how many nodes carry a label, or relationships a type.
+type LabelCount struct {
+	Label string
+	Count int
+}
+
+// GraphStats sums up the graph.
+type GraphStats struct {
+	Nodes         []LabelCount
+	Relationships []LabelCount
+	NewestSource  *Date
+}
+
+// TimeBucket counts treaty actions in one period ("2009" or "2009-03").
+type TimeBucket struct {
+	Period string
+	Count  int
+}
+
+// SearchHit is one full-text search result with its rank score.
+type SearchHit struct {
+	Entity Entity
+	Score  float64
+}
+
+// Traversal narrows a path or neighbourhood search: which relationship
+// types may be followed (all when empty) and the date the graph is seen at
+// (today's graph when empty).
+type Traversal struct {
+	Types []string
+	AsOf  *Date
+}
