@@ -37,7 +37,6 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Resource() ResourceResolver
 	Topic() TopicResolver
-	TreatyParticipation() TreatyParticipationResolver
 }
 
 type DirectiveRoot struct {
@@ -45,49 +44,164 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Body struct {
-		Acronym    func(childComplexity int) int
-		Aliases    func(childComplexity int) int
-		Funds      func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Implements func(childComplexity int) int
-		Monitors   func(childComplexity int) int
-		Name       func(childComplexity int) int
-		NameFr     func(childComplexity int) int
-		PartOf     func(childComplexity int) int
-		Parts      func(childComplexity int) int
+		Acronym      func(childComplexity int) int
+		Aliases      func(childComplexity int) int
+		Funds        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) int
+		ID           func(childComplexity int) int
+		Implements   func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) int
+		MemberOf     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere) int
+		Monitors     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) int
+		Name         func(childComplexity int) int
+		NameFr       func(childComplexity int) int
+		Organises    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere) int
+		PartOf       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere) int
+		Parts        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere) int
+		Properties   func(childComplexity int) int
+		Publications func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ResourceWhere) int
+		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
+		ShortName    func(childComplexity int) int
+		Sources      func(childComplexity int) int
+	}
+
+	BodyConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BodyEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	BodyRelationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BodyRelationEdge struct {
+		Cursor     func(childComplexity int) int
+		Node       func(childComplexity int) int
 		Properties func(childComplexity int) int
-		Relations  func(childComplexity int, types []string, direction *model.Direction) int
-		ShortName  func(childComplexity int) int
 		Sources    func(childComplexity int) int
+		Type       func(childComplexity int) int
 	}
 
 	Country struct {
+		Acronym      func(childComplexity int) int
 		Aliases      func(childComplexity int) int
 		CoeAccession func(childComplexity int) int
 		CoeLeft      func(childComplexity int) int
 		CoeStatus    func(childComplexity int) int
+		EvaluatedIn  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere) int
+		Events       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.EventWhere) int
 		ID           func(childComplexity int) int
 		Iso2         func(childComplexity int) int
 		Iso3         func(childComplexity int) int
 		Name         func(childComplexity int) int
 		NameFr       func(childComplexity int) int
-		Projects     func(childComplexity int) int
+		Projects     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) int
 		Properties   func(childComplexity int) int
-		Relations    func(childComplexity int, types []string, direction *model.Direction) int
+		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
+		ShortName    func(childComplexity int) int
 		Sources      func(childComplexity int) int
-		Treaties     func(childComplexity int, status []model.TreatyStatus) int
+		Treaties     func(childComplexity int, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) int
+	}
+
+	CountryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CountryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CountryRelationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CountryRelationEdge struct {
+		Cursor     func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Properties func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		Type       func(childComplexity int) int
+	}
+
+	CoverageCell struct {
+		EntryIntoForce func(childComplexity int) int
+		Instrument     func(childComplexity int) int
+		Ratified       func(childComplexity int) int
+		Signed         func(childComplexity int) int
+		Status         func(childComplexity int) int
+	}
+
+	CoverageRow struct {
+		Cells   func(childComplexity int) int
+		Country func(childComplexity int) int
+	}
+
+	Edge struct {
+		From       func(childComplexity int) int
+		Properties func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		To         func(childComplexity int) int
+		Type       func(childComplexity int) int
 	}
 
 	Event struct {
-		Acronym    func(childComplexity int) int
-		Aliases    func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Name       func(childComplexity int) int
-		NameFr     func(childComplexity int) int
+		Acronym      func(childComplexity int) int
+		Aliases      func(childComplexity int) int
+		EndDate      func(childComplexity int) int
+		HeldIn       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
+		ID           func(childComplexity int) int
+		Name         func(childComplexity int) int
+		NameFr       func(childComplexity int) int
+		Organisers   func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere) int
+		Participants func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere) int
+		Properties   func(childComplexity int) int
+		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
+		ShortName    func(childComplexity int) int
+		Sources      func(childComplexity int) int
+		StartDate    func(childComplexity int) int
+		Topics       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere) int
+	}
+
+	EventConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	EventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	EventRelationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	EventRelationEdge struct {
+		Cursor     func(childComplexity int) int
+		Node       func(childComplexity int) int
 		Properties func(childComplexity int) int
-		Relations  func(childComplexity int, types []string, direction *model.Direction) int
-		ShortName  func(childComplexity int) int
 		Sources    func(childComplexity int) int
+		Type       func(childComplexity int) int
+	}
+
+	GraphStats struct {
+		NewestSource  func(childComplexity int) int
+		Nodes         func(childComplexity int) int
+		Relationships func(childComplexity int) int
 	}
 
 	Instrument struct {
@@ -95,33 +209,92 @@ type ComplexityRoot struct {
 		Aliases        func(childComplexity int) int
 		EntryIntoForce func(childComplexity int) int
 		ID             func(childComplexity int) int
-		MonitoredBy    func(childComplexity int) int
+		MonitoredBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere) int
 		Name           func(childComplexity int) int
 		NameFr         func(childComplexity int) int
 		Number         func(childComplexity int) int
 		Opened         func(childComplexity int) int
 		OpenedPlace    func(childComplexity int) int
-		Participants   func(childComplexity int, status []model.TreatyStatus) int
-		Parties        func(childComplexity int) int
+		Participants   func(childComplexity int, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
+		Parties        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
 		Properties     func(childComplexity int) int
-		Relations      func(childComplexity int, types []string, direction *model.Direction) int
+		Relations      func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
 		ShortName      func(childComplexity int) int
 		Sources        func(childComplexity int) int
-		SupplementedBy func(childComplexity int) int
-		Supplements    func(childComplexity int) int
-		SupportedBy    func(childComplexity int) int
+		SupplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) int
+		Supplements    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) int
+		SupportedBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) int
+		Topics         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere) int
+	}
+
+	InstrumentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InstrumentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	InstrumentRelationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InstrumentRelationEdge struct {
+		Cursor     func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Properties func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		Type       func(childComplexity int) int
+	}
+
+	LabelCount struct {
+		Count func(childComplexity int) int
+		Label func(childComplexity int) int
 	}
 
 	MonitoringRound struct {
 		Acronym    func(childComplexity int) int
 		Aliases    func(childComplexity int) int
+		Evaluated  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
 		ID         func(childComplexity int) int
 		Name       func(childComplexity int) int
 		NameFr     func(childComplexity int) int
+		Organisers func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere) int
 		Properties func(childComplexity int) int
-		Relations  func(childComplexity int, types []string, direction *model.Direction) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
 		ShortName  func(childComplexity int) int
 		Sources    func(childComplexity int) int
+		Topics     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere) int
+	}
+
+	MonitoringRoundConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MonitoringRoundEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	MonitoringRoundRelationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MonitoringRoundRelationEdge struct {
+		Cursor     func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Properties func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		Type       func(childComplexity int) int
 	}
 
 	NodeConnection struct {
@@ -135,45 +308,126 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	NodeRelationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	NodeRelationEdge struct {
+		Cursor     func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Properties func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		Type       func(childComplexity int) int
+	}
+
 	PageInfo struct {
-		EndCursor   func(childComplexity int) int
-		HasNextPage func(childComplexity int) int
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
+	}
+
+	PartyConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PartyEdge struct {
+		Action         func(childComplexity int) int
+		Cursor         func(childComplexity int) int
+		EntryIntoForce func(childComplexity int) int
+		Instrument     func(childComplexity int) int
+		Node           func(childComplexity int) int
+		Ratified       func(childComplexity int) int
+		Signed         func(childComplexity int) int
+		Sources        func(childComplexity int) int
+		Status         func(childComplexity int) int
+	}
+
+	Path struct {
+		Edges  func(childComplexity int) int
+		Length func(childComplexity int) int
+		Nodes  func(childComplexity int) int
 	}
 
 	Project struct {
 		Acronym       func(childComplexity int) int
 		Aliases       func(childComplexity int) int
-		Funders       func(childComplexity int) int
+		EndDate       func(childComplexity int) int
+		Funders       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere) int
 		ID            func(childComplexity int) int
-		ImplementedBy func(childComplexity int) int
+		ImplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere) int
 		Name          func(childComplexity int) int
 		NameFr        func(childComplexity int) int
 		Properties    func(childComplexity int) int
-		Relations     func(childComplexity int, types []string, direction *model.Direction) int
+		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
 		ShortName     func(childComplexity int) int
 		Sources       func(childComplexity int) int
-		Supports      func(childComplexity int) int
-		Targets       func(childComplexity int) int
+		StartDate     func(childComplexity int) int
+		Supports      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) int
+		Targets       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
+		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere) int
+	}
+
+	ProjectConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ProjectEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ProjectRelationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ProjectRelationEdge struct {
+		Cursor     func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Properties func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		Type       func(childComplexity int) int
 	}
 
 	Query struct {
-		Bodies           func(childComplexity int) int
+		AllShortestPaths func(childComplexity int, from string, to string, maxHops *int, relationTypes []model.RelationType, asOf *model.Date, first *int) int
+		Bodies           func(childComplexity int, where *model.BodyWhere, sort []model.BodySort, first *int, after *string, asOf *model.Date) int
 		Body             func(childComplexity int, id string) int
-		Countries        func(childComplexity int) int
+		Countries        func(childComplexity int, where *model.CountryWhere, sort []model.CountrySort, first *int, after *string, asOf *model.Date) int
 		Country          func(childComplexity int, id string) int
-		Events           func(childComplexity int) int
+		Coverage         func(childComplexity int, instruments []string, countries *model.CountryWhere, asOf *model.Date) int
+		Events           func(childComplexity int, where *model.EventWhere, sort []model.EventSort, first *int, after *string, asOf *model.Date) int
 		Instrument       func(childComplexity int, id string) int
-		Instruments      func(childComplexity int) int
-		MonitoringRounds func(childComplexity int) int
+		Instruments      func(childComplexity int, where *model.InstrumentWhere, sort []model.InstrumentSort, first *int, after *string, asOf *model.Date) int
+		MonitoringRounds func(childComplexity int, where *model.MonitoringRoundWhere, sort []model.MonitoringRoundSort, first *int, after *string, asOf *model.Date) int
+		Neighbourhood    func(childComplexity int, id string, depth *int, relationTypes []model.RelationType, asOf *model.Date, limit *int) int
 		Node             func(childComplexity int, id string) int
-		Nodes            func(childComplexity int, typeArg model.EntityType, first *int, after *string) int
 		Project          func(childComplexity int, id string) int
-		Projects         func(childComplexity int) int
-		Resources        func(childComplexity int) int
-		Topics           func(childComplexity int) int
+		Projects         func(childComplexity int, where *model.ProjectWhere, sort []model.ProjectSort, first *int, after *string, asOf *model.Date) int
+		Resources        func(childComplexity int, where *model.ResourceWhere, sort []model.ResourceSort, first *int, after *string, asOf *model.Date) int
+		Search           func(childComplexity int, query string, types []model.EntityType, first *int, after *string) int
+		ShortestPath     func(childComplexity int, from string, to string, maxHops *int, relationTypes []model.RelationType, asOf *model.Date) int
+		Stats            func(childComplexity int) int
+		Timeline         func(childComplexity int, instrument string, action model.TreatyAction, interval *model.TimeInterval) int
+		Topics           func(childComplexity int, where *model.TopicWhere, sort []model.TopicSort, first *int, after *string, asOf *model.Date) int
 	}
 
-	Relation struct {
+	RelationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RelationEdge struct {
+		Cursor     func(childComplexity int) int
 		Direction  func(childComplexity int) int
 		Node       func(childComplexity int) int
 		Properties func(childComplexity int) int
@@ -184,13 +438,54 @@ type ComplexityRoot struct {
 	Resource struct {
 		Acronym    func(childComplexity int) int
 		Aliases    func(childComplexity int) int
+		Covers     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
 		ID         func(childComplexity int) int
 		Name       func(childComplexity int) int
 		NameFr     func(childComplexity int) int
 		Properties func(childComplexity int) int
-		Relations  func(childComplexity int, types []string, direction *model.Direction) int
+		Published  func(childComplexity int) int
+		Publishers func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
 		ShortName  func(childComplexity int) int
 		Sources    func(childComplexity int) int
+		Topics     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere) int
+	}
+
+	ResourceConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ResourceEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ResourceRelationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ResourceRelationEdge struct {
+		Cursor     func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Properties func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		Type       func(childComplexity int) int
+	}
+
+	SearchConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SearchEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Score  func(childComplexity int) int
 	}
 
 	Source struct {
@@ -199,23 +494,67 @@ type ComplexityRoot struct {
 		URL       func(childComplexity int) int
 	}
 
-	Topic struct {
-		Acronym    func(childComplexity int) int
-		Aliases    func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Name       func(childComplexity int) int
-		NameFr     func(childComplexity int) int
-		Properties func(childComplexity int) int
-		Relations  func(childComplexity int, types []string, direction *model.Direction) int
-		ShortName  func(childComplexity int) int
-		Sources    func(childComplexity int) int
+	Subgraph struct {
+		Edges     func(childComplexity int) int
+		Nodes     func(childComplexity int) int
+		Truncated func(childComplexity int) int
 	}
 
-	TreatyParticipation struct {
+	TimeBucket struct {
+		Count  func(childComplexity int) int
+		Period func(childComplexity int) int
+	}
+
+	Topic struct {
+		Acronym     func(childComplexity int) int
+		AddressedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere) int
+		Aliases     func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		NameFr      func(childComplexity int) int
+		Properties  func(childComplexity int) int
+		Relations   func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
+		ShortName   func(childComplexity int) int
+		Sources     func(childComplexity int) int
+	}
+
+	TopicConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TopicEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	TopicRelationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TopicRelationEdge struct {
+		Cursor     func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Properties func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		Type       func(childComplexity int) int
+	}
+
+	TreatyConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TreatyEdge struct {
 		Action         func(childComplexity int) int
 		Country        func(childComplexity int) int
+		Cursor         func(childComplexity int) int
 		EntryIntoForce func(childComplexity int) int
-		Instrument     func(childComplexity int) int
+		Node           func(childComplexity int) int
 		Ratified       func(childComplexity int) int
 		Signed         func(childComplexity int) int
 		Sources        func(childComplexity int) int
@@ -228,64 +567,85 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type BodyResolver interface {
-	Monitors(ctx context.Context, obj *model.Body) ([]model.Instrument, error)
-	PartOf(ctx context.Context, obj *model.Body) ([]model.Body, error)
-	Parts(ctx context.Context, obj *model.Body) ([]model.Body, error)
-	Implements(ctx context.Context, obj *model.Body) ([]model.Project, error)
-	Funds(ctx context.Context, obj *model.Body) ([]model.Project, error)
-	Relations(ctx context.Context, obj *model.Body, types []string, direction *model.Direction) ([]model.Relation, error)
+	Monitors(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error)
+	PartOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
+	Parts(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
+	MemberOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
+	Implements(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error)
+	Funds(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error)
+	Publications(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ResourceWhere) (*model.ResourceRelationConnection, error)
+	Organises(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error)
+	Relations(ctx context.Context, obj *model.Body, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
 }
 type CountryResolver interface {
-	Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus) ([]model.TreatyParticipation, error)
-	Projects(ctx context.Context, obj *model.Country) ([]model.Project, error)
-	Relations(ctx context.Context, obj *model.Country, types []string, direction *model.Direction) ([]model.Relation, error)
+	Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.TreatyConnection, error)
+	Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error)
+	EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere) (*model.MonitoringRoundRelationConnection, error)
+	Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere) (*model.EventRelationConnection, error)
+	Relations(ctx context.Context, obj *model.Country, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
 }
 type EventResolver interface {
-	Relations(ctx context.Context, obj *model.Event, types []string, direction *model.Direction) ([]model.Relation, error)
+	Organisers(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error)
+	HeldIn(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error)
+	Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error)
+	Relations(ctx context.Context, obj *model.Event, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
 }
 type InstrumentResolver interface {
-	Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus) ([]model.TreatyParticipation, error)
-	Parties(ctx context.Context, obj *model.Instrument) ([]model.TreatyParticipation, error)
-	MonitoredBy(ctx context.Context, obj *model.Instrument) ([]model.Body, error)
-	Supplements(ctx context.Context, obj *model.Instrument) ([]model.Instrument, error)
-	SupplementedBy(ctx context.Context, obj *model.Instrument) ([]model.Instrument, error)
-	SupportedBy(ctx context.Context, obj *model.Instrument) ([]model.Project, error)
-	Relations(ctx context.Context, obj *model.Instrument, types []string, direction *model.Direction) ([]model.Relation, error)
+	Parties(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error)
+	Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error)
+	MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
+	Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error)
+	SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error)
+	SupportedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error)
+	Relations(ctx context.Context, obj *model.Instrument, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
 }
 type MonitoringRoundResolver interface {
-	Relations(ctx context.Context, obj *model.MonitoringRound, types []string, direction *model.Direction) ([]model.Relation, error)
+	Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error)
+	Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
+	Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error)
+	Relations(ctx context.Context, obj *model.MonitoringRound, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
 }
 type ProjectResolver interface {
-	Targets(ctx context.Context, obj *model.Project) ([]model.Country, error)
-	Funders(ctx context.Context, obj *model.Project) ([]model.Node, error)
-	ImplementedBy(ctx context.Context, obj *model.Project) ([]model.Body, error)
-	Supports(ctx context.Context, obj *model.Project) ([]model.Instrument, error)
-	Relations(ctx context.Context, obj *model.Project, types []string, direction *model.Direction) ([]model.Relation, error)
+	Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error)
+	Funders(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error)
+	ImplementedBy(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
+	Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error)
+	Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
-	Nodes(ctx context.Context, typeArg model.EntityType, first *int, after *string) (*model.NodeConnection, error)
-	Instruments(ctx context.Context) ([]model.Instrument, error)
-	Bodies(ctx context.Context) ([]model.Body, error)
-	Projects(ctx context.Context) ([]model.Project, error)
-	Countries(ctx context.Context) ([]model.Country, error)
-	Resources(ctx context.Context) ([]model.Resource, error)
-	Events(ctx context.Context) ([]model.Event, error)
-	MonitoringRounds(ctx context.Context) ([]model.MonitoringRound, error)
-	Topics(ctx context.Context) ([]model.Topic, error)
+	Search(ctx context.Context, query string, types []model.EntityType, first *int, after *string) (*model.SearchConnection, error)
+	Instruments(ctx context.Context, where *model.InstrumentWhere, sort []model.InstrumentSort, first *int, after *string, asOf *model.Date) (*model.InstrumentConnection, error)
+	Bodies(ctx context.Context, where *model.BodyWhere, sort []model.BodySort, first *int, after *string, asOf *model.Date) (*model.BodyConnection, error)
+	Projects(ctx context.Context, where *model.ProjectWhere, sort []model.ProjectSort, first *int, after *string, asOf *model.Date) (*model.ProjectConnection, error)
+	Countries(ctx context.Context, where *model.CountryWhere, sort []model.CountrySort, first *int, after *string, asOf *model.Date) (*model.CountryConnection, error)
+	Resources(ctx context.Context, where *model.ResourceWhere, sort []model.ResourceSort, first *int, after *string, asOf *model.Date) (*model.ResourceConnection, error)
+	Events(ctx context.Context, where *model.EventWhere, sort []model.EventSort, first *int, after *string, asOf *model.Date) (*model.EventConnection, error)
+	MonitoringRounds(ctx context.Context, where *model.MonitoringRoundWhere, sort []model.MonitoringRoundSort, first *int, after *string, asOf *model.Date) (*model.MonitoringRoundConnection, error)
+	Topics(ctx context.Context, where *model.TopicWhere, sort []model.TopicSort, first *int, after *string, asOf *model.Date) (*model.TopicConnection, error)
 	Instrument(ctx context.Context, id string) (*model.Instrument, error)
 	Body(ctx context.Context, id string) (*model.Body, error)
 	Project(ctx context.Context, id string) (*model.Project, error)
 	Country(ctx context.Context, id string) (*model.Country, error)
+	ShortestPath(ctx context.Context, from string, to string, maxHops *int, relationTypes []model.RelationType, asOf *model.Date) (*model.Path, error)
+	AllShortestPaths(ctx context.Context, from string, to string, maxHops *int, relationTypes []model.RelationType, asOf *model.Date, first *int) ([]model.Path, error)
+	Neighbourhood(ctx context.Context, id string, depth *int, relationTypes []model.RelationType, asOf *model.Date, limit *int) (*model.Subgraph, error)
+	Coverage(ctx context.Context, instruments []string, countries *model.CountryWhere, asOf *model.Date) ([]model.CoverageRow, error)
+	Timeline(ctx context.Context, instrument string, action model.TreatyAction, interval *model.TimeInterval) ([]model.TimeBucket, error)
+	Stats(ctx context.Context) (*model.GraphStats, error)
 }
 type ResourceResolver interface {
-	Relations(ctx context.Context, obj *model.Resource, types []string, direction *model.Direction) ([]model.Relation, error)
+	Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error)
+	Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error)
+	Relations(ctx context.Context, obj *model.Resource, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
 }
 type TopicResolver interface {
-	Relations(ctx context.Context, obj *model.Topic, types []string, direction *model.Direction) ([]model.Relation, error)
-}
-type TreatyParticipationResolver interface {
-	Status(ctx context.Context, obj *model.TreatyParticipation) (model.TreatyStatus, error)
+	AddressedBy(ctx context.Context, obj *model.Topic, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error)
+	Relations(ctx context.Context, obj *model.Topic, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -323,7 +683,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Body.Funds(childComplexity), true
+		args, err := ec.field_Body_funds_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.Funds(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere)), true
 	case "Body.id":
 		if e.ComplexityRoot.Body.ID == nil {
 			break
@@ -335,13 +700,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Body.Implements(childComplexity), true
+		args, err := ec.field_Body_implements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.Implements(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere)), true
+	case "Body.memberOf":
+		if e.ComplexityRoot.Body.MemberOf == nil {
+			break
+		}
+
+		args, err := ec.field_Body_memberOf_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.MemberOf(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere)), true
 	case "Body.monitors":
 		if e.ComplexityRoot.Body.Monitors == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Body.Monitors(childComplexity), true
+		args, err := ec.field_Body_monitors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.Monitors(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere)), true
 	case "Body.name":
 		if e.ComplexityRoot.Body.Name == nil {
 			break
@@ -354,24 +740,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.NameFr(childComplexity), true
+	case "Body.organises":
+		if e.ComplexityRoot.Body.Organises == nil {
+			break
+		}
+
+		args, err := ec.field_Body_organises_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.Organises(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.NodeWhere)), true
 	case "Body.partOf":
 		if e.ComplexityRoot.Body.PartOf == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Body.PartOf(childComplexity), true
+		args, err := ec.field_Body_partOf_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.PartOf(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere)), true
 	case "Body.parts":
 		if e.ComplexityRoot.Body.Parts == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Body.Parts(childComplexity), true
+		args, err := ec.field_Body_parts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.Parts(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere)), true
 	case "Body.properties":
 		if e.ComplexityRoot.Body.Properties == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Body.Properties(childComplexity), true
+	case "Body.publications":
+		if e.ComplexityRoot.Body.Publications == nil {
+			break
+		}
+
+		args, err := ec.field_Body_publications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.Publications(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ResourceWhere)), true
 	case "Body.relations":
 		if e.ComplexityRoot.Body.Relations == nil {
 			break
@@ -382,7 +800,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Relations(childComplexity, args["types"].([]string), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Body.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
 	case "Body.shortName":
 		if e.ComplexityRoot.Body.ShortName == nil {
 			break
@@ -396,6 +814,94 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Body.Sources(childComplexity), true
 
+	case "BodyConnection.edges":
+		if e.ComplexityRoot.BodyConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyConnection.Edges(childComplexity), true
+	case "BodyConnection.pageInfo":
+		if e.ComplexityRoot.BodyConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyConnection.PageInfo(childComplexity), true
+	case "BodyConnection.totalCount":
+		if e.ComplexityRoot.BodyConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyConnection.TotalCount(childComplexity), true
+
+	case "BodyEdge.cursor":
+		if e.ComplexityRoot.BodyEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyEdge.Cursor(childComplexity), true
+	case "BodyEdge.node":
+		if e.ComplexityRoot.BodyEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyEdge.Node(childComplexity), true
+
+	case "BodyRelationConnection.edges":
+		if e.ComplexityRoot.BodyRelationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRelationConnection.Edges(childComplexity), true
+	case "BodyRelationConnection.pageInfo":
+		if e.ComplexityRoot.BodyRelationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRelationConnection.PageInfo(childComplexity), true
+	case "BodyRelationConnection.totalCount":
+		if e.ComplexityRoot.BodyRelationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRelationConnection.TotalCount(childComplexity), true
+
+	case "BodyRelationEdge.cursor":
+		if e.ComplexityRoot.BodyRelationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRelationEdge.Cursor(childComplexity), true
+	case "BodyRelationEdge.node":
+		if e.ComplexityRoot.BodyRelationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRelationEdge.Node(childComplexity), true
+	case "BodyRelationEdge.properties":
+		if e.ComplexityRoot.BodyRelationEdge.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRelationEdge.Properties(childComplexity), true
+	case "BodyRelationEdge.sources":
+		if e.ComplexityRoot.BodyRelationEdge.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRelationEdge.Sources(childComplexity), true
+	case "BodyRelationEdge.type":
+		if e.ComplexityRoot.BodyRelationEdge.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRelationEdge.Type(childComplexity), true
+
+	case "Country.acronym":
+		if e.ComplexityRoot.Country.Acronym == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Acronym(childComplexity), true
 	case "Country.aliases":
 		if e.ComplexityRoot.Country.Aliases == nil {
 			break
@@ -420,6 +926,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.CoeStatus(childComplexity), true
+	case "Country.evaluatedIn":
+		if e.ComplexityRoot.Country.EvaluatedIn == nil {
+			break
+		}
+
+		args, err := ec.field_Country_evaluatedIn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.EvaluatedIn(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.MonitoringRoundWhere)), true
+	case "Country.events":
+		if e.ComplexityRoot.Country.Events == nil {
+			break
+		}
+
+		args, err := ec.field_Country_events_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.EventWhere)), true
 	case "Country.id":
 		if e.ComplexityRoot.Country.ID == nil {
 			break
@@ -455,7 +983,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Country.Projects(childComplexity), true
+		args, err := ec.field_Country_projects_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.Projects(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere)), true
 	case "Country.properties":
 		if e.ComplexityRoot.Country.Properties == nil {
 			break
@@ -472,7 +1005,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Relations(childComplexity, args["types"].([]string), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Country.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
+	case "Country.shortName":
+		if e.ComplexityRoot.Country.ShortName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.ShortName(childComplexity), true
 	case "Country.sources":
 		if e.ComplexityRoot.Country.Sources == nil {
 			break
@@ -489,7 +1028,164 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Treaties(childComplexity, args["status"].([]model.TreatyStatus)), true
+		return e.ComplexityRoot.Country.Treaties(childComplexity, args["status"].([]model.TreatyStatus), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere)), true
+
+	case "CountryConnection.edges":
+		if e.ComplexityRoot.CountryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryConnection.Edges(childComplexity), true
+	case "CountryConnection.pageInfo":
+		if e.ComplexityRoot.CountryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryConnection.PageInfo(childComplexity), true
+	case "CountryConnection.totalCount":
+		if e.ComplexityRoot.CountryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryConnection.TotalCount(childComplexity), true
+
+	case "CountryEdge.cursor":
+		if e.ComplexityRoot.CountryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryEdge.Cursor(childComplexity), true
+	case "CountryEdge.node":
+		if e.ComplexityRoot.CountryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryEdge.Node(childComplexity), true
+
+	case "CountryRelationConnection.edges":
+		if e.ComplexityRoot.CountryRelationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryRelationConnection.Edges(childComplexity), true
+	case "CountryRelationConnection.pageInfo":
+		if e.ComplexityRoot.CountryRelationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryRelationConnection.PageInfo(childComplexity), true
+	case "CountryRelationConnection.totalCount":
+		if e.ComplexityRoot.CountryRelationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryRelationConnection.TotalCount(childComplexity), true
+
+	case "CountryRelationEdge.cursor":
+		if e.ComplexityRoot.CountryRelationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryRelationEdge.Cursor(childComplexity), true
+	case "CountryRelationEdge.node":
+		if e.ComplexityRoot.CountryRelationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryRelationEdge.Node(childComplexity), true
+	case "CountryRelationEdge.properties":
+		if e.ComplexityRoot.CountryRelationEdge.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryRelationEdge.Properties(childComplexity), true
+	case "CountryRelationEdge.sources":
+		if e.ComplexityRoot.CountryRelationEdge.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryRelationEdge.Sources(childComplexity), true
+	case "CountryRelationEdge.type":
+		if e.ComplexityRoot.CountryRelationEdge.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryRelationEdge.Type(childComplexity), true
+
+	case "CoverageCell.entryIntoForce":
+		if e.ComplexityRoot.CoverageCell.EntryIntoForce == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.EntryIntoForce(childComplexity), true
+	case "CoverageCell.instrument":
+		if e.ComplexityRoot.CoverageCell.Instrument == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Instrument(childComplexity), true
+	case "CoverageCell.ratified":
+		if e.ComplexityRoot.CoverageCell.Ratified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Ratified(childComplexity), true
+	case "CoverageCell.signed":
+		if e.ComplexityRoot.CoverageCell.Signed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Signed(childComplexity), true
+	case "CoverageCell.status":
+		if e.ComplexityRoot.CoverageCell.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Status(childComplexity), true
+
+	case "CoverageRow.cells":
+		if e.ComplexityRoot.CoverageRow.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageRow.Cells(childComplexity), true
+	case "CoverageRow.country":
+		if e.ComplexityRoot.CoverageRow.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageRow.Country(childComplexity), true
+
+	case "Edge.from":
+		if e.ComplexityRoot.Edge.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edge.From(childComplexity), true
+	case "Edge.properties":
+		if e.ComplexityRoot.Edge.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edge.Properties(childComplexity), true
+	case "Edge.sources":
+		if e.ComplexityRoot.Edge.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edge.Sources(childComplexity), true
+	case "Edge.to":
+		if e.ComplexityRoot.Edge.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edge.To(childComplexity), true
+	case "Edge.type":
+		if e.ComplexityRoot.Edge.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edge.Type(childComplexity), true
 
 	case "Event.acronym":
 		if e.ComplexityRoot.Event.Acronym == nil {
@@ -503,6 +1199,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Aliases(childComplexity), true
+	case "Event.endDate":
+		if e.ComplexityRoot.Event.EndDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.EndDate(childComplexity), true
+	case "Event.heldIn":
+		if e.ComplexityRoot.Event.HeldIn == nil {
+			break
+		}
+
+		args, err := ec.field_Event_heldIn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.HeldIn(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
 	case "Event.id":
 		if e.ComplexityRoot.Event.ID == nil {
 			break
@@ -521,6 +1234,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.NameFr(childComplexity), true
+	case "Event.organisers":
+		if e.ComplexityRoot.Event.Organisers == nil {
+			break
+		}
+
+		args, err := ec.field_Event_organisers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.Organisers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.NodeWhere)), true
+	case "Event.participants":
+		if e.ComplexityRoot.Event.Participants == nil {
+			break
+		}
+
+		args, err := ec.field_Event_participants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.Participants(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere)), true
 	case "Event.properties":
 		if e.ComplexityRoot.Event.Properties == nil {
 			break
@@ -537,7 +1272,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Relations(childComplexity, args["types"].([]string), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Event.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
 	case "Event.shortName":
 		if e.ComplexityRoot.Event.ShortName == nil {
 			break
@@ -550,6 +1285,124 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Sources(childComplexity), true
+	case "Event.startDate":
+		if e.ComplexityRoot.Event.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.StartDate(childComplexity), true
+	case "Event.topics":
+		if e.ComplexityRoot.Event.Topics == nil {
+			break
+		}
+
+		args, err := ec.field_Event_topics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere)), true
+
+	case "EventConnection.edges":
+		if e.ComplexityRoot.EventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.Edges(childComplexity), true
+	case "EventConnection.pageInfo":
+		if e.ComplexityRoot.EventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.PageInfo(childComplexity), true
+	case "EventConnection.totalCount":
+		if e.ComplexityRoot.EventConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.TotalCount(childComplexity), true
+
+	case "EventEdge.cursor":
+		if e.ComplexityRoot.EventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventEdge.Cursor(childComplexity), true
+	case "EventEdge.node":
+		if e.ComplexityRoot.EventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
+
+	case "EventRelationConnection.edges":
+		if e.ComplexityRoot.EventRelationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventRelationConnection.Edges(childComplexity), true
+	case "EventRelationConnection.pageInfo":
+		if e.ComplexityRoot.EventRelationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventRelationConnection.PageInfo(childComplexity), true
+	case "EventRelationConnection.totalCount":
+		if e.ComplexityRoot.EventRelationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventRelationConnection.TotalCount(childComplexity), true
+
+	case "EventRelationEdge.cursor":
+		if e.ComplexityRoot.EventRelationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventRelationEdge.Cursor(childComplexity), true
+	case "EventRelationEdge.node":
+		if e.ComplexityRoot.EventRelationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventRelationEdge.Node(childComplexity), true
+	case "EventRelationEdge.properties":
+		if e.ComplexityRoot.EventRelationEdge.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventRelationEdge.Properties(childComplexity), true
+	case "EventRelationEdge.sources":
+		if e.ComplexityRoot.EventRelationEdge.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventRelationEdge.Sources(childComplexity), true
+	case "EventRelationEdge.type":
+		if e.ComplexityRoot.EventRelationEdge.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventRelationEdge.Type(childComplexity), true
+
+	case "GraphStats.newestSource":
+		if e.ComplexityRoot.GraphStats.NewestSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphStats.NewestSource(childComplexity), true
+	case "GraphStats.nodes":
+		if e.ComplexityRoot.GraphStats.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphStats.Nodes(childComplexity), true
+	case "GraphStats.relationships":
+		if e.ComplexityRoot.GraphStats.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphStats.Relationships(childComplexity), true
 
 	case "Instrument.acronym":
 		if e.ComplexityRoot.Instrument.Acronym == nil {
@@ -580,7 +1433,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Instrument.MonitoredBy(childComplexity), true
+		args, err := ec.field_Instrument_monitoredBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Instrument.MonitoredBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere)), true
 	case "Instrument.name":
 		if e.ComplexityRoot.Instrument.Name == nil {
 			break
@@ -621,13 +1479,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Participants(childComplexity, args["status"].([]model.TreatyStatus)), true
+		return e.ComplexityRoot.Instrument.Participants(childComplexity, args["status"].([]model.TreatyStatus), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
 	case "Instrument.parties":
 		if e.ComplexityRoot.Instrument.Parties == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Instrument.Parties(childComplexity), true
+		args, err := ec.field_Instrument_parties_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Instrument.Parties(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
 	case "Instrument.properties":
 		if e.ComplexityRoot.Instrument.Properties == nil {
 			break
@@ -644,7 +1507,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Relations(childComplexity, args["types"].([]string), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Instrument.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
 	case "Instrument.shortName":
 		if e.ComplexityRoot.Instrument.ShortName == nil {
 			break
@@ -662,19 +1525,140 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Instrument.SupplementedBy(childComplexity), true
+		args, err := ec.field_Instrument_supplementedBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Instrument.SupplementedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere)), true
 	case "Instrument.supplements":
 		if e.ComplexityRoot.Instrument.Supplements == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Instrument.Supplements(childComplexity), true
+		args, err := ec.field_Instrument_supplements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Instrument.Supplements(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere)), true
 	case "Instrument.supportedBy":
 		if e.ComplexityRoot.Instrument.SupportedBy == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Instrument.SupportedBy(childComplexity), true
+		args, err := ec.field_Instrument_supportedBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Instrument.SupportedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere)), true
+	case "Instrument.topics":
+		if e.ComplexityRoot.Instrument.Topics == nil {
+			break
+		}
+
+		args, err := ec.field_Instrument_topics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Instrument.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere)), true
+
+	case "InstrumentConnection.edges":
+		if e.ComplexityRoot.InstrumentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentConnection.Edges(childComplexity), true
+	case "InstrumentConnection.pageInfo":
+		if e.ComplexityRoot.InstrumentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentConnection.PageInfo(childComplexity), true
+	case "InstrumentConnection.totalCount":
+		if e.ComplexityRoot.InstrumentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentConnection.TotalCount(childComplexity), true
+
+	case "InstrumentEdge.cursor":
+		if e.ComplexityRoot.InstrumentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentEdge.Cursor(childComplexity), true
+	case "InstrumentEdge.node":
+		if e.ComplexityRoot.InstrumentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentEdge.Node(childComplexity), true
+
+	case "InstrumentRelationConnection.edges":
+		if e.ComplexityRoot.InstrumentRelationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentRelationConnection.Edges(childComplexity), true
+	case "InstrumentRelationConnection.pageInfo":
+		if e.ComplexityRoot.InstrumentRelationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentRelationConnection.PageInfo(childComplexity), true
+	case "InstrumentRelationConnection.totalCount":
+		if e.ComplexityRoot.InstrumentRelationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentRelationConnection.TotalCount(childComplexity), true
+
+	case "InstrumentRelationEdge.cursor":
+		if e.ComplexityRoot.InstrumentRelationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentRelationEdge.Cursor(childComplexity), true
+	case "InstrumentRelationEdge.node":
+		if e.ComplexityRoot.InstrumentRelationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentRelationEdge.Node(childComplexity), true
+	case "InstrumentRelationEdge.properties":
+		if e.ComplexityRoot.InstrumentRelationEdge.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentRelationEdge.Properties(childComplexity), true
+	case "InstrumentRelationEdge.sources":
+		if e.ComplexityRoot.InstrumentRelationEdge.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentRelationEdge.Sources(childComplexity), true
+	case "InstrumentRelationEdge.type":
+		if e.ComplexityRoot.InstrumentRelationEdge.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentRelationEdge.Type(childComplexity), true
+
+	case "LabelCount.count":
+		if e.ComplexityRoot.LabelCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelCount.Count(childComplexity), true
+	case "LabelCount.label":
+		if e.ComplexityRoot.LabelCount.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelCount.Label(childComplexity), true
 
 	case "MonitoringRound.acronym":
 		if e.ComplexityRoot.MonitoringRound.Acronym == nil {
@@ -688,6 +1672,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MonitoringRound.Aliases(childComplexity), true
+	case "MonitoringRound.evaluated":
+		if e.ComplexityRoot.MonitoringRound.Evaluated == nil {
+			break
+		}
+
+		args, err := ec.field_MonitoringRound_evaluated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MonitoringRound.Evaluated(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
 	case "MonitoringRound.id":
 		if e.ComplexityRoot.MonitoringRound.ID == nil {
 			break
@@ -706,6 +1701,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MonitoringRound.NameFr(childComplexity), true
+	case "MonitoringRound.organisers":
+		if e.ComplexityRoot.MonitoringRound.Organisers == nil {
+			break
+		}
+
+		args, err := ec.field_MonitoringRound_organisers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MonitoringRound.Organisers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere)), true
 	case "MonitoringRound.properties":
 		if e.ComplexityRoot.MonitoringRound.Properties == nil {
 			break
@@ -722,7 +1728,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.MonitoringRound.Relations(childComplexity, args["types"].([]string), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.MonitoringRound.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
 	case "MonitoringRound.shortName":
 		if e.ComplexityRoot.MonitoringRound.ShortName == nil {
 			break
@@ -735,6 +1741,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MonitoringRound.Sources(childComplexity), true
+	case "MonitoringRound.topics":
+		if e.ComplexityRoot.MonitoringRound.Topics == nil {
+			break
+		}
+
+		args, err := ec.field_MonitoringRound_topics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MonitoringRound.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere)), true
+
+	case "MonitoringRoundConnection.edges":
+		if e.ComplexityRoot.MonitoringRoundConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundConnection.Edges(childComplexity), true
+	case "MonitoringRoundConnection.pageInfo":
+		if e.ComplexityRoot.MonitoringRoundConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundConnection.PageInfo(childComplexity), true
+	case "MonitoringRoundConnection.totalCount":
+		if e.ComplexityRoot.MonitoringRoundConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundConnection.TotalCount(childComplexity), true
+
+	case "MonitoringRoundEdge.cursor":
+		if e.ComplexityRoot.MonitoringRoundEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundEdge.Cursor(childComplexity), true
+	case "MonitoringRoundEdge.node":
+		if e.ComplexityRoot.MonitoringRoundEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundEdge.Node(childComplexity), true
+
+	case "MonitoringRoundRelationConnection.edges":
+		if e.ComplexityRoot.MonitoringRoundRelationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationConnection.Edges(childComplexity), true
+	case "MonitoringRoundRelationConnection.pageInfo":
+		if e.ComplexityRoot.MonitoringRoundRelationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationConnection.PageInfo(childComplexity), true
+	case "MonitoringRoundRelationConnection.totalCount":
+		if e.ComplexityRoot.MonitoringRoundRelationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationConnection.TotalCount(childComplexity), true
+
+	case "MonitoringRoundRelationEdge.cursor":
+		if e.ComplexityRoot.MonitoringRoundRelationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationEdge.Cursor(childComplexity), true
+	case "MonitoringRoundRelationEdge.node":
+		if e.ComplexityRoot.MonitoringRoundRelationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationEdge.Node(childComplexity), true
+	case "MonitoringRoundRelationEdge.properties":
+		if e.ComplexityRoot.MonitoringRoundRelationEdge.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationEdge.Properties(childComplexity), true
+	case "MonitoringRoundRelationEdge.sources":
+		if e.ComplexityRoot.MonitoringRoundRelationEdge.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationEdge.Sources(childComplexity), true
+	case "MonitoringRoundRelationEdge.type":
+		if e.ComplexityRoot.MonitoringRoundRelationEdge.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationEdge.Type(childComplexity), true
 
 	case "NodeConnection.edges":
 		if e.ComplexityRoot.NodeConnection.Edges == nil {
@@ -768,6 +1867,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NodeEdge.Node(childComplexity), true
 
+	case "NodeRelationConnection.edges":
+		if e.ComplexityRoot.NodeRelationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeRelationConnection.Edges(childComplexity), true
+	case "NodeRelationConnection.pageInfo":
+		if e.ComplexityRoot.NodeRelationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeRelationConnection.PageInfo(childComplexity), true
+	case "NodeRelationConnection.totalCount":
+		if e.ComplexityRoot.NodeRelationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeRelationConnection.TotalCount(childComplexity), true
+
+	case "NodeRelationEdge.cursor":
+		if e.ComplexityRoot.NodeRelationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeRelationEdge.Cursor(childComplexity), true
+	case "NodeRelationEdge.node":
+		if e.ComplexityRoot.NodeRelationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeRelationEdge.Node(childComplexity), true
+	case "NodeRelationEdge.properties":
+		if e.ComplexityRoot.NodeRelationEdge.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeRelationEdge.Properties(childComplexity), true
+	case "NodeRelationEdge.sources":
+		if e.ComplexityRoot.NodeRelationEdge.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeRelationEdge.Sources(childComplexity), true
+	case "NodeRelationEdge.type":
+		if e.ComplexityRoot.NodeRelationEdge.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeRelationEdge.Type(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -780,6 +1929,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "PartyConnection.edges":
+		if e.ComplexityRoot.PartyConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyConnection.Edges(childComplexity), true
+	case "PartyConnection.pageInfo":
+		if e.ComplexityRoot.PartyConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyConnection.PageInfo(childComplexity), true
+	case "PartyConnection.totalCount":
+		if e.ComplexityRoot.PartyConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyConnection.TotalCount(childComplexity), true
+
+	case "PartyEdge.action":
+		if e.ComplexityRoot.PartyEdge.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.Action(childComplexity), true
+	case "PartyEdge.cursor":
+		if e.ComplexityRoot.PartyEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.Cursor(childComplexity), true
+	case "PartyEdge.entryIntoForce":
+		if e.ComplexityRoot.PartyEdge.EntryIntoForce == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.EntryIntoForce(childComplexity), true
+	case "PartyEdge.instrument":
+		if e.ComplexityRoot.PartyEdge.Instrument == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.Instrument(childComplexity), true
+	case "PartyEdge.node":
+		if e.ComplexityRoot.PartyEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.Node(childComplexity), true
+	case "PartyEdge.ratified":
+		if e.ComplexityRoot.PartyEdge.Ratified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.Ratified(childComplexity), true
+	case "PartyEdge.signed":
+		if e.ComplexityRoot.PartyEdge.Signed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.Signed(childComplexity), true
+	case "PartyEdge.sources":
+		if e.ComplexityRoot.PartyEdge.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.Sources(childComplexity), true
+	case "PartyEdge.status":
+		if e.ComplexityRoot.PartyEdge.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.Status(childComplexity), true
+
+	case "Path.edges":
+		if e.ComplexityRoot.Path.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Edges(childComplexity), true
+	case "Path.length":
+		if e.ComplexityRoot.Path.Length == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Length(childComplexity), true
+	case "Path.nodes":
+		if e.ComplexityRoot.Path.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Nodes(childComplexity), true
 
 	case "Project.acronym":
 		if e.ComplexityRoot.Project.Acronym == nil {
@@ -793,12 +2047,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Aliases(childComplexity), true
+	case "Project.endDate":
+		if e.ComplexityRoot.Project.EndDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.EndDate(childComplexity), true
 	case "Project.funders":
 		if e.ComplexityRoot.Project.Funders == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Project.Funders(childComplexity), true
+		args, err := ec.field_Project_funders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Project.Funders(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.NodeWhere)), true
 	case "Project.id":
 		if e.ComplexityRoot.Project.ID == nil {
 			break
@@ -810,7 +2075,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Project.ImplementedBy(childComplexity), true
+		args, err := ec.field_Project_implementedBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Project.ImplementedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere)), true
 	case "Project.name":
 		if e.ComplexityRoot.Project.Name == nil {
 			break
@@ -839,7 +2109,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Relations(childComplexity, args["types"].([]string), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Project.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
 	case "Project.shortName":
 		if e.ComplexityRoot.Project.ShortName == nil {
 			break
@@ -852,25 +2122,150 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Sources(childComplexity), true
+	case "Project.startDate":
+		if e.ComplexityRoot.Project.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.StartDate(childComplexity), true
 	case "Project.supports":
 		if e.ComplexityRoot.Project.Supports == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Project.Supports(childComplexity), true
+		args, err := ec.field_Project_supports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Project.Supports(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere)), true
 	case "Project.targets":
 		if e.ComplexityRoot.Project.Targets == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Project.Targets(childComplexity), true
+		args, err := ec.field_Project_targets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
 
+		return e.ComplexityRoot.Project.Targets(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
+	case "Project.topics":
+		if e.ComplexityRoot.Project.Topics == nil {
+			break
+		}
+
+		args, err := ec.field_Project_topics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Project.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere)), true
+
+	case "ProjectConnection.edges":
+		if e.ComplexityRoot.ProjectConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectConnection.Edges(childComplexity), true
+	case "ProjectConnection.pageInfo":
+		if e.ComplexityRoot.ProjectConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectConnection.PageInfo(childComplexity), true
+	case "ProjectConnection.totalCount":
+		if e.ComplexityRoot.ProjectConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectConnection.TotalCount(childComplexity), true
+
+	case "ProjectEdge.cursor":
+		if e.ComplexityRoot.ProjectEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectEdge.Cursor(childComplexity), true
+	case "ProjectEdge.node":
+		if e.ComplexityRoot.ProjectEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectEdge.Node(childComplexity), true
+
+	case "ProjectRelationConnection.edges":
+		if e.ComplexityRoot.ProjectRelationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectRelationConnection.Edges(childComplexity), true
+	case "ProjectRelationConnection.pageInfo":
+		if e.ComplexityRoot.ProjectRelationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectRelationConnection.PageInfo(childComplexity), true
+	case "ProjectRelationConnection.totalCount":
+		if e.ComplexityRoot.ProjectRelationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectRelationConnection.TotalCount(childComplexity), true
+
+	case "ProjectRelationEdge.cursor":
+		if e.ComplexityRoot.ProjectRelationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectRelationEdge.Cursor(childComplexity), true
+	case "ProjectRelationEdge.node":
+		if e.ComplexityRoot.ProjectRelationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectRelationEdge.Node(childComplexity), true
+	case "ProjectRelationEdge.properties":
+		if e.ComplexityRoot.ProjectRelationEdge.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectRelationEdge.Properties(childComplexity), true
+	case "ProjectRelationEdge.sources":
+		if e.ComplexityRoot.ProjectRelationEdge.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectRelationEdge.Sources(childComplexity), true
+	case "ProjectRelationEdge.type":
+		if e.ComplexityRoot.ProjectRelationEdge.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectRelationEdge.Type(childComplexity), true
+
+	case "Query.allShortestPaths":
+		if e.ComplexityRoot.Query.AllShortestPaths == nil {
+			break
+		}
+
+		args, err := ec.field_Query_allShortestPaths_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AllShortestPaths(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["relationTypes"].([]model.RelationType), args["asOf"].(*model.Date), args["first"].(*int)), true
 	case "Query.bodies":
 		if e.ComplexityRoot.Query.Bodies == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.Bodies(childComplexity), true
+		args, err := ec.field_Query_bodies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Bodies(childComplexity, args["where"].(*model.BodyWhere), args["sort"].([]model.BodySort), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
 	case "Query.body":
 		if e.ComplexityRoot.Query.Body == nil {
 			break
@@ -887,7 +2282,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.Countries(childComplexity), true
+		args, err := ec.field_Query_countries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Countries(childComplexity, args["where"].(*model.CountryWhere), args["sort"].([]model.CountrySort), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
 	case "Query.country":
 		if e.ComplexityRoot.Query.Country == nil {
 			break
@@ -899,12 +2299,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Country(childComplexity, args["id"].(string)), true
+	case "Query.coverage":
+		if e.ComplexityRoot.Query.Coverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_coverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Coverage(childComplexity, args["instruments"].([]string), args["countries"].(*model.CountryWhere), args["asOf"].(*model.Date)), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.Events(childComplexity), true
+		args, err := ec.field_Query_events_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Events(childComplexity, args["where"].(*model.EventWhere), args["sort"].([]model.EventSort), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
 	case "Query.instrument":
 		if e.ComplexityRoot.Query.Instrument == nil {
 			break
@@ -921,14 +2337,35 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.Instruments(childComplexity), true
+		args, err := ec.field_Query_instruments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Instruments(childComplexity, args["where"].(*model.InstrumentWhere), args["sort"].([]model.InstrumentSort), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
 
 	case "Query.monitoringRounds":
 		if e.ComplexityRoot.Query.MonitoringRounds == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.MonitoringRounds(childComplexity), true
+		args, err := ec.field_Query_monitoringRounds_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MonitoringRounds(childComplexity, args["where"].(*model.MonitoringRoundWhere), args["sort"].([]model.MonitoringRoundSort), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
+	case "Query.neighbourhood":
+		if e.ComplexityRoot.Query.Neighbourhood == nil {
+			break
+		}
+
+		args, err := ec.field_Query_neighbourhood_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Neighbourhood(childComplexity, args["id"].(string), args["depth"].(*int), args["relationTypes"].([]model.RelationType), args["asOf"].(*model.Date), args["limit"].(*int)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -940,17 +2377,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
-	case "Query.nodes":
-		if e.ComplexityRoot.Query.Nodes == nil {
-			break
-		}
-
-		args, err := ec.field_Query_nodes_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.Query.Nodes(childComplexity, args["type"].(model.EntityType), args["first"].(*int), args["after"].(*string)), true
 	case "Query.project":
 		if e.ComplexityRoot.Query.Project == nil {
 			break
@@ -967,50 +2393,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.Projects(childComplexity), true
+		args, err := ec.field_Query_projects_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Projects(childComplexity, args["where"].(*model.ProjectWhere), args["sort"].([]model.ProjectSort), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
 	case "Query.resources":
 		if e.ComplexityRoot.Query.Resources == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.Resources(childComplexity), true
+		args, err := ec.field_Query_resources_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Resources(childComplexity, args["where"].(*model.ResourceWhere), args["sort"].([]model.ResourceSort), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]model.EntityType), args["first"].(*int), args["after"].(*string)), true
+	case "Query.shortestPath":
+		if e.ComplexityRoot.Query.ShortestPath == nil {
+			break
+		}
+
+		args, err := ec.field_Query_shortestPath_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["relationTypes"].([]model.RelationType), args["asOf"].(*model.Date)), true
+	case "Query.stats":
+		if e.ComplexityRoot.Query.Stats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Stats(childComplexity), true
+	case "Query.timeline":
+		if e.ComplexityRoot.Query.Timeline == nil {
+			break
+		}
+
+		args, err := ec.field_Query_timeline_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["instrument"].(string), args["action"].(model.TreatyAction), args["interval"].(*model.TimeInterval)), true
 	case "Query.topics":
 		if e.ComplexityRoot.Query.Topics == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.Topics(childComplexity), true
+		args, err := ec.field_Query_topics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
 
-	case "Relation.direction":
-		if e.ComplexityRoot.Relation.Direction == nil {
+		return e.ComplexityRoot.Query.Topics(childComplexity, args["where"].(*model.TopicWhere), args["sort"].([]model.TopicSort), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
+
+	case "RelationConnection.edges":
+		if e.ComplexityRoot.RelationConnection.Edges == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relation.Direction(childComplexity), true
-	case "Relation.node":
-		if e.ComplexityRoot.Relation.Node == nil {
+		return e.ComplexityRoot.RelationConnection.Edges(childComplexity), true
+	case "RelationConnection.pageInfo":
+		if e.ComplexityRoot.RelationConnection.PageInfo == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relation.Node(childComplexity), true
-	case "Relation.properties":
-		if e.ComplexityRoot.Relation.Properties == nil {
+		return e.ComplexityRoot.RelationConnection.PageInfo(childComplexity), true
+	case "RelationConnection.totalCount":
+		if e.ComplexityRoot.RelationConnection.TotalCount == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relation.Properties(childComplexity), true
-	case "Relation.sources":
-		if e.ComplexityRoot.Relation.Sources == nil {
+		return e.ComplexityRoot.RelationConnection.TotalCount(childComplexity), true
+
+	case "RelationEdge.cursor":
+		if e.ComplexityRoot.RelationEdge.Cursor == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relation.Sources(childComplexity), true
-	case "Relation.type":
-		if e.ComplexityRoot.Relation.Type == nil {
+		return e.ComplexityRoot.RelationEdge.Cursor(childComplexity), true
+	case "RelationEdge.direction":
+		if e.ComplexityRoot.RelationEdge.Direction == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relation.Type(childComplexity), true
+		return e.ComplexityRoot.RelationEdge.Direction(childComplexity), true
+	case "RelationEdge.node":
+		if e.ComplexityRoot.RelationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEdge.Node(childComplexity), true
+	case "RelationEdge.properties":
+		if e.ComplexityRoot.RelationEdge.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEdge.Properties(childComplexity), true
+	case "RelationEdge.sources":
+		if e.ComplexityRoot.RelationEdge.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEdge.Sources(childComplexity), true
+	case "RelationEdge.type":
+		if e.ComplexityRoot.RelationEdge.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEdge.Type(childComplexity), true
 
 	case "Resource.acronym":
 		if e.ComplexityRoot.Resource.Acronym == nil {
@@ -1024,6 +2529,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.Aliases(childComplexity), true
+	case "Resource.covers":
+		if e.ComplexityRoot.Resource.Covers == nil {
+			break
+		}
+
+		args, err := ec.field_Resource_covers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Resource.Covers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
 	case "Resource.id":
 		if e.ComplexityRoot.Resource.ID == nil {
 			break
@@ -1048,6 +2564,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.Properties(childComplexity), true
+	case "Resource.published":
+		if e.ComplexityRoot.Resource.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.Published(childComplexity), true
+	case "Resource.publishers":
+		if e.ComplexityRoot.Resource.Publishers == nil {
+			break
+		}
+
+		args, err := ec.field_Resource_publishers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Resource.Publishers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.NodeWhere)), true
 	case "Resource.relations":
 		if e.ComplexityRoot.Resource.Relations == nil {
 			break
@@ -1058,7 +2591,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Resource.Relations(childComplexity, args["types"].([]string), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Resource.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
 	case "Resource.shortName":
 		if e.ComplexityRoot.Resource.ShortName == nil {
 			break
@@ -1071,6 +2604,137 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.Sources(childComplexity), true
+	case "Resource.topics":
+		if e.ComplexityRoot.Resource.Topics == nil {
+			break
+		}
+
+		args, err := ec.field_Resource_topics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Resource.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere)), true
+
+	case "ResourceConnection.edges":
+		if e.ComplexityRoot.ResourceConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceConnection.Edges(childComplexity), true
+	case "ResourceConnection.pageInfo":
+		if e.ComplexityRoot.ResourceConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceConnection.PageInfo(childComplexity), true
+	case "ResourceConnection.totalCount":
+		if e.ComplexityRoot.ResourceConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceConnection.TotalCount(childComplexity), true
+
+	case "ResourceEdge.cursor":
+		if e.ComplexityRoot.ResourceEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceEdge.Cursor(childComplexity), true
+	case "ResourceEdge.node":
+		if e.ComplexityRoot.ResourceEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceEdge.Node(childComplexity), true
+
+	case "ResourceRelationConnection.edges":
+		if e.ComplexityRoot.ResourceRelationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceRelationConnection.Edges(childComplexity), true
+	case "ResourceRelationConnection.pageInfo":
+		if e.ComplexityRoot.ResourceRelationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceRelationConnection.PageInfo(childComplexity), true
+	case "ResourceRelationConnection.totalCount":
+		if e.ComplexityRoot.ResourceRelationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceRelationConnection.TotalCount(childComplexity), true
+
+	case "ResourceRelationEdge.cursor":
+		if e.ComplexityRoot.ResourceRelationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceRelationEdge.Cursor(childComplexity), true
+	case "ResourceRelationEdge.node":
+		if e.ComplexityRoot.ResourceRelationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceRelationEdge.Node(childComplexity), true
+	case "ResourceRelationEdge.properties":
+		if e.ComplexityRoot.ResourceRelationEdge.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceRelationEdge.Properties(childComplexity), true
+	case "ResourceRelationEdge.sources":
+		if e.ComplexityRoot.ResourceRelationEdge.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceRelationEdge.Sources(childComplexity), true
+	case "ResourceRelationEdge.type":
+		if e.ComplexityRoot.ResourceRelationEdge.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceRelationEdge.Type(childComplexity), true
+
+	case "SearchConnection.edges":
+		if e.ComplexityRoot.SearchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Edges(childComplexity), true
+	case "SearchConnection.pageInfo":
+		if e.ComplexityRoot.SearchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.PageInfo(childComplexity), true
+	case "SearchConnection.totalCount":
+		if e.ComplexityRoot.SearchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
+
+	case "SearchEdge.cursor":
+		if e.ComplexityRoot.SearchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Cursor(childComplexity), true
+	case "SearchEdge.node":
+		if e.ComplexityRoot.SearchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Node(childComplexity), true
+	case "SearchEdge.score":
+		if e.ComplexityRoot.SearchEdge.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Score(childComplexity), true
 
 	case "Source.retrieved":
 		if e.ComplexityRoot.Source.Retrieved == nil {
@@ -1091,12 +2755,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Source.URL(childComplexity), true
 
+	case "Subgraph.edges":
+		if e.ComplexityRoot.Subgraph.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.Edges(childComplexity), true
+	case "Subgraph.nodes":
+		if e.ComplexityRoot.Subgraph.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.Nodes(childComplexity), true
+	case "Subgraph.truncated":
+		if e.ComplexityRoot.Subgraph.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.Truncated(childComplexity), true
+
+	case "TimeBucket.count":
+		if e.ComplexityRoot.TimeBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeBucket.Count(childComplexity), true
+	case "TimeBucket.period":
+		if e.ComplexityRoot.TimeBucket.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeBucket.Period(childComplexity), true
+
 	case "Topic.acronym":
 		if e.ComplexityRoot.Topic.Acronym == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Topic.Acronym(childComplexity), true
+	case "Topic.addressedBy":
+		if e.ComplexityRoot.Topic.AddressedBy == nil {
+			break
+		}
+
+		args, err := ec.field_Topic_addressedBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Topic.AddressedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.NodeWhere)), true
 	case "Topic.aliases":
 		if e.ComplexityRoot.Topic.Aliases == nil {
 			break
@@ -1137,7 +2844,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Topic.Relations(childComplexity, args["types"].([]string), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Topic.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
 	case "Topic.shortName":
 		if e.ComplexityRoot.Topic.ShortName == nil {
 			break
@@ -1151,54 +2858,161 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Topic.Sources(childComplexity), true
 
-	case "TreatyParticipation.action":
-		if e.ComplexityRoot.TreatyParticipation.Action == nil {
+	case "TopicConnection.edges":
+		if e.ComplexityRoot.TopicConnection.Edges == nil {
 			break
 		}
 
-		return e.ComplexityRoot.TreatyParticipation.Action(childComplexity), true
-	case "TreatyParticipation.country":
-		if e.ComplexityRoot.TreatyParticipation.Country == nil {
+		return e.ComplexityRoot.TopicConnection.Edges(childComplexity), true
+	case "TopicConnection.pageInfo":
+		if e.ComplexityRoot.TopicConnection.PageInfo == nil {
 			break
 		}
 
-		return e.ComplexityRoot.TreatyParticipation.Country(childComplexity), true
-	case "TreatyParticipation.entryIntoForce":
-		if e.ComplexityRoot.TreatyParticipation.EntryIntoForce == nil {
+		return e.ComplexityRoot.TopicConnection.PageInfo(childComplexity), true
+	case "TopicConnection.totalCount":
+		if e.ComplexityRoot.TopicConnection.TotalCount == nil {
 			break
 		}
 
-		return e.ComplexityRoot.TreatyParticipation.EntryIntoForce(childComplexity), true
-	case "TreatyParticipation.instrument":
-		if e.ComplexityRoot.TreatyParticipation.Instrument == nil {
+		return e.ComplexityRoot.TopicConnection.TotalCount(childComplexity), true
+
+	case "TopicEdge.cursor":
+		if e.ComplexityRoot.TopicEdge.Cursor == nil {
 			break
 		}
 
-		return e.ComplexityRoot.TreatyParticipation.Instrument(childComplexity), true
-	case "TreatyParticipation.ratified":
-		if e.ComplexityRoot.TreatyParticipation.Ratified == nil {
+		return e.ComplexityRoot.TopicEdge.Cursor(childComplexity), true
+	case "TopicEdge.node":
+		if e.ComplexityRoot.TopicEdge.Node == nil {
 			break
 		}
 
-		return e.ComplexityRoot.TreatyParticipation.Ratified(childComplexity), true
-	case "TreatyParticipation.signed":
-		if e.ComplexityRoot.TreatyParticipation.Signed == nil {
+		return e.ComplexityRoot.TopicEdge.Node(childComplexity), true
+
+	case "TopicRelationConnection.edges":
+		if e.ComplexityRoot.TopicRelationConnection.Edges == nil {
 			break
 		}
 
-		return e.ComplexityRoot.TreatyParticipation.Signed(childComplexity), true
-	case "TreatyParticipation.sources":
-		if e.ComplexityRoot.TreatyParticipation.Sources == nil {
+		return e.ComplexityRoot.TopicRelationConnection.Edges(childComplexity), true
+	case "TopicRelationConnection.pageInfo":
+		if e.ComplexityRoot.TopicRelationConnection.PageInfo == nil {
 			break
 		}
 
-		return e.ComplexityRoot.TreatyParticipation.Sources(childComplexity), true
-	case "TreatyParticipation.status":
-		if e.ComplexityRoot.TreatyParticipation.Status == nil {
+		return e.ComplexityRoot.TopicRelationConnection.PageInfo(childComplexity), true
+	case "TopicRelationConnection.totalCount":
+		if e.ComplexityRoot.TopicRelationConnection.TotalCount == nil {
 			break
 		}
 
-		return e.ComplexityRoot.TreatyParticipation.Status(childComplexity), true
+		return e.ComplexityRoot.TopicRelationConnection.TotalCount(childComplexity), true
+
+	case "TopicRelationEdge.cursor":
+		if e.ComplexityRoot.TopicRelationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TopicRelationEdge.Cursor(childComplexity), true
+	case "TopicRelationEdge.node":
+		if e.ComplexityRoot.TopicRelationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TopicRelationEdge.Node(childComplexity), true
+	case "TopicRelationEdge.properties":
+		if e.ComplexityRoot.TopicRelationEdge.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TopicRelationEdge.Properties(childComplexity), true
+	case "TopicRelationEdge.sources":
+		if e.ComplexityRoot.TopicRelationEdge.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TopicRelationEdge.Sources(childComplexity), true
+	case "TopicRelationEdge.type":
+		if e.ComplexityRoot.TopicRelationEdge.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TopicRelationEdge.Type(childComplexity), true
+
+	case "TreatyConnection.edges":
+		if e.ComplexityRoot.TreatyConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyConnection.Edges(childComplexity), true
+	case "TreatyConnection.pageInfo":
+		if e.ComplexityRoot.TreatyConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyConnection.PageInfo(childComplexity), true
+	case "TreatyConnection.totalCount":
+		if e.ComplexityRoot.TreatyConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyConnection.TotalCount(childComplexity), true
+
+	case "TreatyEdge.action":
+		if e.ComplexityRoot.TreatyEdge.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.Action(childComplexity), true
+	case "TreatyEdge.country":
+		if e.ComplexityRoot.TreatyEdge.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.Country(childComplexity), true
+	case "TreatyEdge.cursor":
+		if e.ComplexityRoot.TreatyEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.Cursor(childComplexity), true
+	case "TreatyEdge.entryIntoForce":
+		if e.ComplexityRoot.TreatyEdge.EntryIntoForce == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.EntryIntoForce(childComplexity), true
+	case "TreatyEdge.node":
+		if e.ComplexityRoot.TreatyEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.Node(childComplexity), true
+	case "TreatyEdge.ratified":
+		if e.ComplexityRoot.TreatyEdge.Ratified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.Ratified(childComplexity), true
+	case "TreatyEdge.signed":
+		if e.ComplexityRoot.TreatyEdge.Signed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.Signed(childComplexity), true
+	case "TreatyEdge.sources":
+		if e.ComplexityRoot.TreatyEdge.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.Sources(childComplexity), true
+	case "TreatyEdge.status":
+		if e.ComplexityRoot.TreatyEdge.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.Status(childComplexity), true
 
 	}
 	return 0, false
@@ -1208,7 +3022,34 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("BodySort", ec.unmarshalInputBodySort),
+			graphql.NewInputUnmarshaler("BodyWhere", ec.unmarshalInputBodyWhere),
+			graphql.NewInputUnmarshaler("CoeStatusFilter", ec.unmarshalInputCoeStatusFilter),
+			graphql.NewInputUnmarshaler("CountrySort", ec.unmarshalInputCountrySort),
+			graphql.NewInputUnmarshaler("CountryWhere", ec.unmarshalInputCountryWhere),
+			graphql.NewInputUnmarshaler("DateFilter", ec.unmarshalInputDateFilter),
+			graphql.NewInputUnmarshaler("EdgeWhere", ec.unmarshalInputEdgeWhere),
+			graphql.NewInputUnmarshaler("EventSort", ec.unmarshalInputEventSort),
+			graphql.NewInputUnmarshaler("EventWhere", ec.unmarshalInputEventWhere),
+			graphql.NewInputUnmarshaler("IDFilter", ec.unmarshalInputIDFilter),
+			graphql.NewInputUnmarshaler("InstrumentSort", ec.unmarshalInputInstrumentSort),
+			graphql.NewInputUnmarshaler("InstrumentWhere", ec.unmarshalInputInstrumentWhere),
+			graphql.NewInputUnmarshaler("MonitoringRoundSort", ec.unmarshalInputMonitoringRoundSort),
+			graphql.NewInputUnmarshaler("MonitoringRoundWhere", ec.unmarshalInputMonitoringRoundWhere),
+			graphql.NewInputUnmarshaler("NodeWhere", ec.unmarshalInputNodeWhere),
+			graphql.NewInputUnmarshaler("ParticipationListFilter", ec.unmarshalInputParticipationListFilter),
+			graphql.NewInputUnmarshaler("ParticipationWhere", ec.unmarshalInputParticipationWhere),
+			graphql.NewInputUnmarshaler("ProjectSort", ec.unmarshalInputProjectSort),
+			graphql.NewInputUnmarshaler("ProjectWhere", ec.unmarshalInputProjectWhere),
+			graphql.NewInputUnmarshaler("PropertyFilter", ec.unmarshalInputPropertyFilter),
+			graphql.NewInputUnmarshaler("RelationFilter", ec.unmarshalInputRelationFilter),
+			graphql.NewInputUnmarshaler("ResourceSort", ec.unmarshalInputResourceSort),
+			graphql.NewInputUnmarshaler("ResourceWhere", ec.unmarshalInputResourceWhere),
+			graphql.NewInputUnmarshaler("StringFilter", ec.unmarshalInputStringFilter),
+			graphql.NewInputUnmarshaler("TopicSort", ec.unmarshalInputTopicSort),
+			graphql.NewInputUnmarshaler("TopicWhere", ec.unmarshalInputTopicWhere),
+		)
 	}
 	first := true
 
@@ -1271,7 +3112,8 @@ func newExecutionContext(
 var sources = []*ast.Source{
 	{Name: "../schema.graphqls", Input: `"""
 An ISO 8601 calendar date, such as "2010-07-01". Dates the sources give only to
-the month or the year ("2016-10", "2016") keep that precision.
+the month or the year ("2016-10", "2016") keep that precision and compare from
+their first day.
 """
 scalar Date
 
@@ -1279,8 +3121,8 @@ scalar Date
 scalar JSON
 
 """
-Anything in the graph: an instrument, a body, a project, a country, a resource,
-an event, a monitoring round or a topic.
+Anything in the graph: an instrument, a body, a project, a country, a
+resource, an event, a monitoring round or a topic.
 """
 interface Node {
   "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
@@ -1313,6 +3155,49 @@ enum EntityType {
   TOPIC
 }
 
+"""
+The kinds of relationship, read as a sentence from the start node to the end
+node: ` + "`" + `Country SIGNED Instrument` + "`" + `, ` + "`" + `Body MONITORS Instrument` + "`" + `, ` + "`" + `Project TARGETS
+Country` + "`" + `. docs/model.md describes each.
+"""
+enum RelationType {
+  ADDRESSES
+  ADOPTED_AT
+  ADOPTED_BY
+  ADVISES
+  BASED_ON
+  COMPLEMENTS
+  COVERS
+  CO_OPERATES_WITH
+  DEROGATES_FROM
+  DISCUSSED_AT
+  ESTABLISHED_BY
+  EVALUATED
+  FUNDED_BY
+  HELD_IN
+  IMPLEMENTED_BY
+  INTERPRETS
+  LAUNCHED_IN
+  LOCATED_IN
+  MEMBER_OF
+  MONITORS
+  ORGANISED_BY
+  PARTICIPATED_IN
+  PARTY_TO
+  PART_OF
+  PREPARED_BY
+  PRESENTED_AT
+  PUBLISHED_BY
+  RATIFIED
+  REPORTS_TO
+  SIGNED
+  STATUS_UNKNOWN
+  SUCCEEDS
+  SUPPLEMENTS
+  SUPPORTS
+  TARGETS
+}
+
 "Which way a relationship points, seen from the node it is asked from."
 enum Direction {
   "Relationships that start at this node."
@@ -1324,11 +3209,11 @@ enum Direction {
 }
 
 """
-Where a state stands with a treaty. Ratification covers accession, acceptance
-and approval.
+Where a state stands with a treaty on a given day (today unless ` + "`" + `asOf` + "`" + ` says
+otherwise). RATIFIED covers accession, acceptance and approval.
 """
 enum TreatyStatus {
-  "No signature or ratification is recorded."
+  "No signature or ratification is recorded by that day."
   NOT_SIGNED
   "Signed, not (yet) ratified."
   SIGNED
@@ -1340,6 +3225,24 @@ enum TreatyStatus {
   UNKNOWN
 }
 
+"A step of a treaty's life in a state."
+enum TreatyAction {
+  "Signature."
+  SIGNATURE
+  "Deposit of the instrument of ratification, accession, acceptance or approval."
+  RATIFICATION
+  "Entry into force for the state."
+  ENTRY_INTO_FORCE
+}
+
+"The width of a timeline bucket."
+enum TimeInterval {
+  "Periods such as \"2009\"."
+  YEAR
+  "Periods such as \"2009-03\"; dates known only to the year are left out."
+  MONTH
+}
+
 "A state's place in the Council of Europe."
 enum CoeStatus {
   MEMBER
@@ -1348,44 +3251,679 @@ enum CoeStatus {
   NON_MEMBER
 }
 
-"""
-A page of results. ` + "`" + `first` + "`" + ` caps how many are returned (at most 500);
-` + "`" + `after` + "`" + ` is the ` + "`" + `endCursor` + "`" + ` of the previous page.
-"""
+"Sort order."
+enum SortDirection {
+  ASC
+  DESC
+}
+
+"Where a page of a connection stands (Relay cursor connections)."
 type PageInfo {
   "True when more results follow this page."
   hasNextPage: Boolean!
+  "True when results come before this page (when ` + "`" + `after` + "`" + ` was given)."
+  hasPreviousPage: Boolean!
+  "Cursor of the first result on this page."
+  startCursor: String
   "Cursor of the last result on this page; pass it as ` + "`" + `after` + "`" + ` for the next page."
   endCursor: String
 }
 
-"""
-A relationship seen from one of its ends: what kind it is, which way it points,
-the node at the other end, its own properties and its sources.
-"""
-type Relation {
-  "Relationship type, such as RATIFIED, MONITORS or TARGETS."
-  type: String!
-  "OUTGOING when it starts at the node it was asked from, INCOMING otherwise."
-  direction: Direction!
-  "The node at the other end."
-  node: Node!
-  "The relationship's own properties (dates, role, notes), without its sources."
-  properties: JSON
-  "Where this fact comes from."
-  sources: [Source!]!
+"Matches an id."
+input IDFilter {
+  "Exactly this id."
+  eq: ID
+  "Any of these ids."
+  in: [ID!]
 }
 
 """
-A state's signature and ratification of a treaty, seen from either end.
-Absent dates are unknown to the sources, never guessed.
+Matches text. On ` + "`" + `name` + "`" + `, every name of the entity counts (English, French,
+short name, acronym, aliases, treaty number), ignoring case and accents.
+Elsewhere, case is ignored.
 """
-type TreatyParticipation {
+input StringFilter {
+  eq: String
+  in: [String!]
+  contains: String
+  startsWith: String
+}
+
+"Matches a date. Comparisons use calendar order; a missing date matches only ` + "`" + `isNull: true` + "`" + `."
+input DateFilter {
+  eq: Date
+  lt: Date
+  lte: Date
+  gt: Date
+  gte: Date
+  "True: only where the date is unknown. False: only where it is known."
+  isNull: Boolean
+}
+
+"Matches a Council of Europe status."
+input CoeStatusFilter {
+  eq: CoeStatus
+  in: [CoeStatus!]
+}
+
+"Matches any node, whatever its kind."
+input NodeWhere {
+  id: IDFilter
+  name: StringFilter
+  "Only nodes of these kinds."
+  type: [EntityType!]
+  AND: [NodeWhere!]
+  OR: [NodeWhere!]
+  NOT: NodeWhere
+}
+
+"Matches a property of a relationship."
+input PropertyFilter {
+  "The property's name, such as \"role\"."
+  key: String!
+  "Equal to this text."
+  eq: String
+  "Contains this text (case ignored)."
+  contains: String
+  "Compared as text: dates compare in calendar order."
+  lt: String
+  lte: String
+  gt: String
+  gte: String
+}
+
+"Matches a relationship by its own properties."
+input EdgeWhere {
+  "The date the fact starts: a ratification's, a signature's, a membership's."
+  date: DateFilter
+  "Any other property."
+  property: [PropertyFilter!]
+}
+
+"""
+Matches by related nodes: through relationships of one type (and direction),
+` + "`" + `some` + "`" + ` related node matches, ` + "`" + `none` + "`" + ` does, or ` + "`" + `all` + "`" + ` do. With only ` + "`" + `edge` + "`" + `, a
+relationship matching it must exist.
+"""
+input RelationFilter {
+  type: RelationType!
+  direction: Direction = BOTH
+  edge: EdgeWhere
+  some: NodeWhere
+  none: NodeWhere
+  all: NodeWhere
+}
+
+"""
+Matches a state's participation in a treaty, seen from either end. Statuses
+are those on ` + "`" + `asOf` + "`" + ` (or today).
+"""
+input ParticipationWhere {
+  "The treaty (used from a country)."
+  instrument: InstrumentWhere
+  "The state (used from a treaty)."
+  country: CountryWhere
+  status: [TreatyStatus!]
+  signed: DateFilter
+  ratified: DateFilter
+  entryIntoForce: DateFilter
+  "How the state became a party: ratification, accession, acceptance, approval."
+  action: [String!]
+}
+
+"Matches by treaty participations: ` + "`" + `some` + "`" + ` matches, ` + "`" + `none` + "`" + ` does, or ` + "`" + `all` + "`" + ` do."
+input ParticipationListFilter {
+  some: ParticipationWhere
+  none: ParticipationWhere
+  all: ParticipationWhere
+}
+
+"Filters instruments. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
+input InstrumentWhere {
+  id: IDFilter
+  "Any of the names, ignoring case and accents."
+  name: StringFilter
+  number: StringFilter
+  opened: DateFilter
+  entryIntoForce: DateFilter
+  "By the states that signed or ratified the treaty."
+  participants: ParticipationListFilter
+  "By related nodes; every filter in the list must hold."
+  relations: [RelationFilter!]
+  AND: [InstrumentWhere!]
+  OR: [InstrumentWhere!]
+  NOT: InstrumentWhere
+}
+
+"What instruments can be sorted by." 
+enum InstrumentSortField {
+  ID
+  NAME
+  NUMBER
+  OPENED
+  ENTRY_INTO_FORCE
+  "Number of states party today (or as of ` + "`" + `asOf` + "`" + `)."
+  PARTIES
+}
+
+"One sort key; several keys sort by the first, then the next."
+input InstrumentSort {
+  field: InstrumentSortField!
+  direction: SortDirection = ASC
+}
+
+"Filters bodies. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
+input BodyWhere {
+  id: IDFilter
+  "Any of the names, ignoring case and accents."
+  name: StringFilter
+  "By related nodes; every filter in the list must hold."
+  relations: [RelationFilter!]
+  AND: [BodyWhere!]
+  OR: [BodyWhere!]
+  NOT: BodyWhere
+}
+
+"What bodies can be sorted by." 
+enum BodySortField {
+  ID
+  NAME
+  "Number of relationships of the body."
+  RELATIONS
+}
+
+"One sort key; several keys sort by the first, then the next."
+input BodySort {
+  field: BodySortField!
+  direction: SortDirection = ASC
+}
+
+"Filters projects. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
+input ProjectWhere {
+  id: IDFilter
+  "Any of the names, ignoring case and accents."
+  name: StringFilter
+  startDate: DateFilter
+  endDate: DateFilter
+  "By related nodes; every filter in the list must hold."
+  relations: [RelationFilter!]
+  AND: [ProjectWhere!]
+  OR: [ProjectWhere!]
+  NOT: ProjectWhere
+}
+
+"What projects can be sorted by." 
+enum ProjectSortField {
+  ID
+  NAME
+  START_DATE
+  END_DATE
+  "Number of countries the project targets."
+  TARGETS
+}
+
+"One sort key; several keys sort by the first, then the next."
+input ProjectSort {
+  field: ProjectSortField!
+  direction: SortDirection = ASC
+}
+
+"Filters countries. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
+input CountryWhere {
+  id: IDFilter
+  "Any of the names, ignoring case and accents."
+  name: StringFilter
+  iso2: StringFilter
+  iso3: StringFilter
+  coeStatus: CoeStatusFilter
+  coeAccession: DateFilter
+  coeLeft: DateFilter
+  "By the treaties the state signed or ratified."
+  treaties: ParticipationListFilter
+  "By related nodes; every filter in the list must hold."
+  relations: [RelationFilter!]
+  AND: [CountryWhere!]
+  OR: [CountryWhere!]
+  NOT: CountryWhere
+}
+
+"What countries can be sorted by." 
+enum CountrySortField {
+  ID
+  NAME
+  ISO2
+  COE_STATUS
+  COE_ACCESSION
+  "Number of instruments the state has ratified (or acceded to) by today, or by ` + "`" + `asOf` + "`" + `."
+  TREATIES_RATIFIED
+  "Number of projects that target the state."
+  PROJECTS
+}
+
+"One sort key; several keys sort by the first, then the next."
+input CountrySort {
+  field: CountrySortField!
+  direction: SortDirection = ASC
+}
+
+"Filters resources. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
+input ResourceWhere {
+  id: IDFilter
+  "Any of the names, ignoring case and accents."
+  name: StringFilter
+  published: DateFilter
+  "By related nodes; every filter in the list must hold."
+  relations: [RelationFilter!]
+  AND: [ResourceWhere!]
+  OR: [ResourceWhere!]
+  NOT: ResourceWhere
+}
+
+"What resources can be sorted by." 
+enum ResourceSortField {
+  ID
+  NAME
+  PUBLISHED
+}
+
+"One sort key; several keys sort by the first, then the next."
+input ResourceSort {
+  field: ResourceSortField!
+  direction: SortDirection = ASC
+}
+
+"Filters events. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
+input EventWhere {
+  id: IDFilter
+  "Any of the names, ignoring case and accents."
+  name: StringFilter
+  startDate: DateFilter
+  endDate: DateFilter
+  "By related nodes; every filter in the list must hold."
+  relations: [RelationFilter!]
+  AND: [EventWhere!]
+  OR: [EventWhere!]
+  NOT: EventWhere
+}
+
+"What events can be sorted by." 
+enum EventSortField {
+  ID
+  NAME
+  START_DATE
+}
+
+"One sort key; several keys sort by the first, then the next."
+input EventSort {
+  field: EventSortField!
+  direction: SortDirection = ASC
+}
+
+"Filters monitoringRounds. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
+input MonitoringRoundWhere {
+  id: IDFilter
+  "Any of the names, ignoring case and accents."
+  name: StringFilter
+  "By related nodes; every filter in the list must hold."
+  relations: [RelationFilter!]
+  AND: [MonitoringRoundWhere!]
+  OR: [MonitoringRoundWhere!]
+  NOT: MonitoringRoundWhere
+}
+
+"What monitoringRounds can be sorted by." 
+enum MonitoringRoundSortField {
+  ID
+  NAME
+}
+
+"One sort key; several keys sort by the first, then the next."
+input MonitoringRoundSort {
+  field: MonitoringRoundSortField!
+  direction: SortDirection = ASC
+}
+
+"Filters topics. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
+input TopicWhere {
+  id: IDFilter
+  "Any of the names, ignoring case and accents."
+  name: StringFilter
+  "By related nodes; every filter in the list must hold."
+  relations: [RelationFilter!]
+  AND: [TopicWhere!]
+  OR: [TopicWhere!]
+  NOT: TopicWhere
+}
+
+"What topics can be sorted by." 
+enum TopicSortField {
+  ID
+  NAME
+}
+
+"One sort key; several keys sort by the first, then the next."
+input TopicSort {
+  field: TopicSortField!
+  direction: SortDirection = ASC
+}
+
+"Related instruments reached through one kind of relationship, a page at a time."
+type InstrumentRelationConnection {
+  edges: [InstrumentRelationEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"A related node with the relationship that leads to it."
+type InstrumentRelationEdge {
+  node: Instrument!
+  cursor: String!
+  "The relationship type."
+  type: RelationType!
+  "The relationship's own properties (dates, role, notes)."
+  properties: JSON
+  "Where this relationship comes from."
+  sources: [Source!]!
+}
+
+"A page of instruments."
+type InstrumentConnection {
+  edges: [InstrumentEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"One result with its cursor."
+type InstrumentEdge {
+  node: Instrument!
+  cursor: String!
+}
+
+"Related bodies reached through one kind of relationship, a page at a time."
+type BodyRelationConnection {
+  edges: [BodyRelationEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"A related node with the relationship that leads to it."
+type BodyRelationEdge {
+  node: Body!
+  cursor: String!
+  "The relationship type."
+  type: RelationType!
+  "The relationship's own properties (dates, role, notes)."
+  properties: JSON
+  "Where this relationship comes from."
+  sources: [Source!]!
+}
+
+"A page of bodies."
+type BodyConnection {
+  edges: [BodyEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"One result with its cursor."
+type BodyEdge {
+  node: Body!
+  cursor: String!
+}
+
+"Related projects reached through one kind of relationship, a page at a time."
+type ProjectRelationConnection {
+  edges: [ProjectRelationEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"A related node with the relationship that leads to it."
+type ProjectRelationEdge {
+  node: Project!
+  cursor: String!
+  "The relationship type."
+  type: RelationType!
+  "The relationship's own properties (dates, role, notes)."
+  properties: JSON
+  "Where this relationship comes from."
+  sources: [Source!]!
+}
+
+"A page of projects."
+type ProjectConnection {
+  edges: [ProjectEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"One result with its cursor."
+type ProjectEdge {
+  node: Project!
+  cursor: String!
+}
+
+"Related countries reached through one kind of relationship, a page at a time."
+type CountryRelationConnection {
+  edges: [CountryRelationEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"A related node with the relationship that leads to it."
+type CountryRelationEdge {
+  node: Country!
+  cursor: String!
+  "The relationship type."
+  type: RelationType!
+  "The relationship's own properties (dates, role, notes)."
+  properties: JSON
+  "Where this relationship comes from."
+  sources: [Source!]!
+}
+
+"A page of countries."
+type CountryConnection {
+  edges: [CountryEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"One result with its cursor."
+type CountryEdge {
+  node: Country!
+  cursor: String!
+}
+
+"Related resources reached through one kind of relationship, a page at a time."
+type ResourceRelationConnection {
+  edges: [ResourceRelationEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"A related node with the relationship that leads to it."
+type ResourceRelationEdge {
+  node: Resource!
+  cursor: String!
+  "The relationship type."
+  type: RelationType!
+  "The relationship's own properties (dates, role, notes)."
+  properties: JSON
+  "Where this relationship comes from."
+  sources: [Source!]!
+}
+
+"A page of resources."
+type ResourceConnection {
+  edges: [ResourceEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"One result with its cursor."
+type ResourceEdge {
+  node: Resource!
+  cursor: String!
+}
+
+"Related events reached through one kind of relationship, a page at a time."
+type EventRelationConnection {
+  edges: [EventRelationEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"A related node with the relationship that leads to it."
+type EventRelationEdge {
+  node: Event!
+  cursor: String!
+  "The relationship type."
+  type: RelationType!
+  "The relationship's own properties (dates, role, notes)."
+  properties: JSON
+  "Where this relationship comes from."
+  sources: [Source!]!
+}
+
+"A page of events."
+type EventConnection {
+  edges: [EventEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"One result with its cursor."
+type EventEdge {
+  node: Event!
+  cursor: String!
+}
+
+"Related monitoringRounds reached through one kind of relationship, a page at a time."
+type MonitoringRoundRelationConnection {
+  edges: [MonitoringRoundRelationEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"A related node with the relationship that leads to it."
+type MonitoringRoundRelationEdge {
+  node: MonitoringRound!
+  cursor: String!
+  "The relationship type."
+  type: RelationType!
+  "The relationship's own properties (dates, role, notes)."
+  properties: JSON
+  "Where this relationship comes from."
+  sources: [Source!]!
+}
+
+"A page of monitoringRounds."
+type MonitoringRoundConnection {
+  edges: [MonitoringRoundEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"One result with its cursor."
+type MonitoringRoundEdge {
+  node: MonitoringRound!
+  cursor: String!
+}
+
+"Related topics reached through one kind of relationship, a page at a time."
+type TopicRelationConnection {
+  edges: [TopicRelationEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"A related node with the relationship that leads to it."
+type TopicRelationEdge {
+  node: Topic!
+  cursor: String!
+  "The relationship type."
+  type: RelationType!
+  "The relationship's own properties (dates, role, notes)."
+  properties: JSON
+  "Where this relationship comes from."
+  sources: [Source!]!
+}
+
+"A page of topics."
+type TopicConnection {
+  edges: [TopicEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"One result with its cursor."
+type TopicEdge {
+  node: Topic!
+  cursor: String!
+}
+
+"Related nodes reached through one kind of relationship, a page at a time."
+type NodeRelationConnection {
+  edges: [NodeRelationEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"A related node with the relationship that leads to it."
+type NodeRelationEdge {
+  node: Node!
+  cursor: String!
+  "The relationship type."
+  type: RelationType!
+  "The relationship's own properties (dates, role, notes)."
+  properties: JSON
+  "Where this relationship comes from."
+  sources: [Source!]!
+}
+
+"A page of nodes."
+type NodeConnection {
+  edges: [NodeEdge!]!
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"One result with its cursor."
+type NodeEdge {
+  node: Node!
+  cursor: String!
+}
+
+"""
+A state's signature and ratification of a treaty, seen from the treaty: the
+node is the state. Absent dates are unknown to the sources, never guessed.
+"""
+type PartyEdge {
+  "The state."
+  node: Country!
+  cursor: String!
   "The treaty."
   instrument: Instrument!
-  "The state."
-  country: Country!
-  "Where the state stands today."
+  "Where the state stands on ` + "`" + `asOf` + "`" + ` (or today)."
   status: TreatyStatus!
   "Date of signature."
   signed: Date
@@ -1399,17 +3937,148 @@ type TreatyParticipation {
   sources: [Source!]!
 }
 
-"A convention, protocol, recommendation, strategy, declaration or opinion."
+"The states that signed or ratified a treaty, a page at a time, ordered by name."
+type PartyConnection {
+  edges: [PartyEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"A state's signature and ratification of a treaty, seen from the state: the node is the treaty."
+type TreatyEdge {
+  "The treaty."
+  node: Instrument!
+  cursor: String!
+  "The state."
+  country: Country!
+  "Where the state stands on ` + "`" + `asOf` + "`" + ` (or today)."
+  status: TreatyStatus!
+  signed: Date
+  ratified: Date
+  action: String
+  entryIntoForce: Date
+  sources: [Source!]!
+}
+
+"The treaties a state signed or ratified, a page at a time, ordered by name."
+type TreatyConnection {
+  edges: [TreatyEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"Any relationship of a node, seen from it."
+type RelationEdge {
+  "The node at the other end."
+  node: Node!
+  cursor: String!
+  type: RelationType!
+  "OUTGOING when the relationship starts at the node it was asked from."
+  direction: Direction!
+  properties: JSON
+  sources: [Source!]!
+}
+
+"Relationships of a node, a page at a time, ordered by type and the other node's name."
+type RelationConnection {
+  edges: [RelationEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"A relationship, in its own direction."
+type Edge {
+  type: RelationType!
+  "Id of the start node."
+  from: ID!
+  "Id of the end node."
+  to: ID!
+  properties: JSON
+  sources: [Source!]!
+}
+
+"A path: nodes in order, and edges[i] joins nodes[i] and nodes[i+1] (in either direction)."
+type Path {
+  "Number of relationships."
+  length: Int!
+  nodes: [Node!]!
+  edges: [Edge!]!
+}
+
+"A set of nodes and the relationships between them, deduplicated, ready for a graph drawing library."
+type Subgraph {
+  nodes: [Node!]!
+  edges: [Edge!]!
+  "True when the limit left nodes out."
+  truncated: Boolean!
+}
+
+"One state's row of a coverage matrix."
+type CoverageRow {
+  country: Country!
+  "One cell per requested instrument, in the order requested."
+  cells: [CoverageCell!]!
+}
+
+"A state's status with one treaty on the matrix's date."
+type CoverageCell {
+  instrument: Instrument!
+  status: TreatyStatus!
+  signed: Date
+  ratified: Date
+  entryIntoForce: Date
+}
+
+"How many treaty actions fell in one period."
+type TimeBucket {
+  "\"2009\" (YEAR) or \"2009-03\" (MONTH)."
+  period: String!
+  count: Int!
+}
+
+"How many nodes carry a label, or relationships a type."
+type LabelCount {
+  label: String!
+  count: Int!
+}
+
+"The size of the graph and the freshness of its sources."
+type GraphStats {
+  nodes: [LabelCount!]!
+  relationships: [LabelCount!]!
+  "The latest date any source was read."
+  newestSource: Date
+}
+
+"A full-text search result with its rank."
+type SearchEdge {
+  node: Node!
+  cursor: String!
+  "Relevance: higher is better; exact name, acronym and number matches rank first."
+  score: Float!
+}
+
+"Search results, best first, a page at a time."
+type SearchConnection {
+  edges: [SearchEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"A convention, protocol, recommendation, strategy, declaration, opinion, or an EU instrument the committees discuss."
 type Instrument implements Node {
   id: ID!
   name: String!
-  "Name in French, where known."
+  "Name in French, where a source gives it."
   nameFr: String
   "Short name, such as \"Lanzarote Convention\"."
   shortName: String
   acronym: String
   "Other names readers search with."
   aliases: [String!]!
+  "Every other property the sources give, by name."
+  properties: JSON
+  sources: [Source!]!
   "Treaty number, such as \"CETS 201\" or \"ETS 185\", for treaties."
   number: String
   "Date the treaty was opened for signature."
@@ -1418,74 +4087,104 @@ type Instrument implements Node {
   openedPlace: String
   "Date the treaty entered into force."
   entryIntoForce: Date
-  "Every other recorded property, as given by the sources."
-  properties: JSON
-  sources: [Source!]!
-  "States that signed or ratified this treaty, optionally only those with one of the given statuses."
-  participants(status: [TreatyStatus!]): [TreatyParticipation!]!
-  "States party to this treaty (ratified, acceded, accepted or approved), with their dates."
-  parties: [TreatyParticipation!]!
-  "Bodies that monitor this instrument."
-  monitoredBy: [Body!]!
-  "Instruments this one supplements (a protocol supplements its convention)."
-  supplements: [Instrument!]!
-  "Instruments that supplement this one."
-  supplementedBy: [Instrument!]!
-  "Projects that support this instrument."
-  supportedBy: [Project!]!
+  "States party to this treaty (ratified, acceded, accepted or approved) on ` + "`" + `asOf` + "`" + ` or today, ordered by name."
+  parties(first: Int = 50, after: String, asOf: Date, where: CountryWhere): PartyConnection!
+  "States that signed or ratified this treaty, optionally only those with one of the given statuses on ` + "`" + `asOf` + "`" + ` or today."
+  participants(status: [TreatyStatus!], first: Int = 50, after: String, asOf: Date, where: CountryWhere): PartyConnection!
+  "Bodies that monitor this instrument (MONITORS)."
+  monitoredBy(first: Int = 50, after: String, asOf: Date, where: BodyWhere): BodyRelationConnection!
+  "Instruments this one supplements: a protocol supplements its convention (SUPPLEMENTS)."
+  supplements(first: Int = 50, after: String, asOf: Date, where: InstrumentWhere): InstrumentRelationConnection!
+  "Instruments that supplement this one (SUPPLEMENTS)."
+  supplementedBy(first: Int = 50, after: String, asOf: Date, where: InstrumentWhere): InstrumentRelationConnection!
+  "Projects that support this instrument (SUPPORTS)."
+  supportedBy(first: Int = 50, after: String, asOf: Date, where: ProjectWhere): ProjectRelationConnection!
+  "Topics the instrument addresses (ADDRESSES)."
+  topics(first: Int = 50, after: String, asOf: Date, where: TopicWhere): TopicRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations(types: [String!], direction: Direction = BOTH): [Relation!]!
+  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
 }
 
 "A committee, office, department, organisation or alliance."
 type Body implements Node {
   id: ID!
   name: String!
+  "Name in French, where a source gives it."
   nameFr: String
+  "Short name, such as \"Lanzarote Convention\"."
   shortName: String
   acronym: String
+  "Other names readers search with."
   aliases: [String!]!
+  "Every other property the sources give, by name."
   properties: JSON
   sources: [Source!]!
-  "Instruments this body monitors."
-  monitors: [Instrument!]!
-  "Bodies this one is part of."
-  partOf: [Body!]!
-  "Bodies that are part of this one."
-  parts: [Body!]!
-  "Projects this body implements."
-  implements: [Project!]!
-  "Projects this body funds."
-  funds: [Project!]!
-  relations(types: [String!], direction: Direction = BOTH): [Relation!]!
+  "Instruments this body monitors (MONITORS)."
+  monitors(first: Int = 50, after: String, asOf: Date, where: InstrumentWhere): InstrumentRelationConnection!
+  "Bodies this one is part of (PART_OF)."
+  partOf(first: Int = 50, after: String, asOf: Date, where: BodyWhere): BodyRelationConnection!
+  "Bodies that are part of this one (PART_OF)."
+  parts(first: Int = 50, after: String, asOf: Date, where: BodyWhere): BodyRelationConnection!
+  "Organisations or alliances this body is a member of (MEMBER_OF)."
+  memberOf(first: Int = 50, after: String, asOf: Date, where: BodyWhere): BodyRelationConnection!
+  "Projects this body implements (IMPLEMENTED_BY)."
+  implements(first: Int = 50, after: String, asOf: Date, where: ProjectWhere): ProjectRelationConnection!
+  "Projects this body funds (FUNDED_BY)."
+  funds(first: Int = 50, after: String, asOf: Date, where: ProjectWhere): ProjectRelationConnection!
+  "Resources this body published (PUBLISHED_BY)."
+  publications(first: Int = 50, after: String, asOf: Date, where: ResourceWhere): ResourceRelationConnection!
+  "Events and monitoring rounds this body organises (ORGANISED_BY)."
+  organises(first: Int = 50, after: String, asOf: Date, where: NodeWhere): NodeRelationConnection!
+  "Every relationship of this node, optionally of the given types and direction."
+  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
 }
 
 "A co-operation project."
 type Project implements Node {
   id: ID!
   name: String!
+  "Name in French, where a source gives it."
   nameFr: String
+  "Short name, such as \"Lanzarote Convention\"."
   shortName: String
   acronym: String
+  "Other names readers search with."
   aliases: [String!]!
+  "Every other property the sources give, by name."
   properties: JSON
   sources: [Source!]!
-  "Countries the project targets."
-  targets: [Country!]!
-  "Who funds the project: bodies, organisations or states."
-  funders: [Node!]!
-  "The office or body that implements the project."
-  implementedBy: [Body!]!
-  "Instruments the project supports."
-  supports: [Instrument!]!
-  relations(types: [String!], direction: Direction = BOTH): [Relation!]!
+  "Date the project started, where known."
+  startDate: Date
+  "Date the project ended or ends, where known."
+  endDate: Date
+  "Countries the project targets (TARGETS)."
+  targets(first: Int = 50, after: String, asOf: Date, where: CountryWhere): CountryRelationConnection!
+  "Who funds the project: bodies, organisations or states (FUNDED_BY)."
+  funders(first: Int = 50, after: String, asOf: Date, where: NodeWhere): NodeRelationConnection!
+  "The office or body that implements the project (IMPLEMENTED_BY)."
+  implementedBy(first: Int = 50, after: String, asOf: Date, where: BodyWhere): BodyRelationConnection!
+  "Instruments the project supports (SUPPORTS)."
+  supports(first: Int = 50, after: String, asOf: Date, where: InstrumentWhere): InstrumentRelationConnection!
+  "Topics the project addresses (ADDRESSES)."
+  topics(first: Int = 50, after: String, asOf: Date, where: TopicWhere): TopicRelationConnection!
+  "Every relationship of this node, optionally of the given types and direction."
+  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
 }
 
 "A state."
 type Country implements Node {
   id: ID!
   name: String!
+  "Name in French, where a source gives it."
   nameFr: String
+  "Short name, such as \"Lanzarote Convention\"."
+  shortName: String
+  acronym: String
+  "Other names readers search with."
+  aliases: [String!]!
+  "Every other property the sources give, by name."
+  properties: JSON
+  sources: [Source!]!
   "ISO 3166-1 alpha-2 code."
   iso2: String!
   "ISO 3166-1 alpha-3 code."
@@ -1496,106 +4195,150 @@ type Country implements Node {
   coeAccession: Date
   "Date the state left the Council of Europe."
   coeLeft: Date
-  aliases: [String!]!
-  properties: JSON
-  sources: [Source!]!
-  "The treaties this state signed or ratified, optionally only those with one of the given statuses."
-  treaties(status: [TreatyStatus!]): [TreatyParticipation!]!
-  "Projects that target this state."
-  projects: [Project!]!
-  relations(types: [String!], direction: Direction = BOTH): [Relation!]!
+  "The treaties this state signed or ratified, optionally only those with one of the given statuses on ` + "`" + `asOf` + "`" + ` or today."
+  treaties(status: [TreatyStatus!], first: Int = 50, after: String, asOf: Date, where: InstrumentWhere): TreatyConnection!
+  "Projects that target this state (TARGETS)."
+  projects(first: Int = 50, after: String, asOf: Date, where: ProjectWhere): ProjectRelationConnection!
+  "Monitoring rounds that evaluated this state (EVALUATED)."
+  evaluatedIn(first: Int = 50, after: String, asOf: Date, where: MonitoringRoundWhere): MonitoringRoundRelationConnection!
+  "Events held in this state (HELD_IN)."
+  events(first: Int = 50, after: String, asOf: Date, where: EventWhere): EventRelationConnection!
+  "Every relationship of this node, optionally of the given types and direction."
+  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
 }
 
 "A handbook, guide, leaflet, report, factsheet, course, tool or video."
 type Resource implements Node {
   id: ID!
   name: String!
+  "Name in French, where a source gives it."
   nameFr: String
+  "Short name, such as \"Lanzarote Convention\"."
   shortName: String
   acronym: String
+  "Other names readers search with."
   aliases: [String!]!
+  "Every other property the sources give, by name."
   properties: JSON
   sources: [Source!]!
-  relations(types: [String!], direction: Direction = BOTH): [Relation!]!
+  "Date (or year) of publication, where known."
+  published: Date
+  "Who published the resource (PUBLISHED_BY)."
+  publishers(first: Int = 50, after: String, asOf: Date, where: NodeWhere): NodeRelationConnection!
+  "Topics the resource addresses (ADDRESSES)."
+  topics(first: Int = 50, after: String, asOf: Date, where: TopicWhere): TopicRelationConnection!
+  "Countries the resource covers (COVERS)."
+  covers(first: Int = 50, after: String, asOf: Date, where: CountryWhere): CountryRelationConnection!
+  "Every relationship of this node, optionally of the given types and direction."
+  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
 }
 
-"A conference, awareness day, plenary or training."
+"A conference, awareness day, plenary, meeting or training."
 type Event implements Node {
   id: ID!
   name: String!
+  "Name in French, where a source gives it."
   nameFr: String
+  "Short name, such as \"Lanzarote Convention\"."
   shortName: String
   acronym: String
+  "Other names readers search with."
   aliases: [String!]!
+  "Every other property the sources give, by name."
   properties: JSON
   sources: [Source!]!
-  relations(types: [String!], direction: Direction = BOTH): [Relation!]!
+  "First day of the event, where known."
+  startDate: Date
+  "Last day of the event, where known."
+  endDate: Date
+  "Who organised the event (ORGANISED_BY)."
+  organisers(first: Int = 50, after: String, asOf: Date, where: NodeWhere): NodeRelationConnection!
+  "Where the event took place (HELD_IN)."
+  heldIn(first: Int = 50, after: String, asOf: Date, where: CountryWhere): CountryRelationConnection!
+  "Bodies that took part (PARTICIPATED_IN)."
+  participants(first: Int = 50, after: String, asOf: Date, where: BodyWhere): BodyRelationConnection!
+  "Topics the event addressed (ADDRESSES)."
+  topics(first: Int = 50, after: String, asOf: Date, where: TopicWhere): TopicRelationConnection!
+  "Every relationship of this node, optionally of the given types and direction."
+  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
 }
 
 "A monitoring round of the Lanzarote Committee."
 type MonitoringRound implements Node {
   id: ID!
   name: String!
+  "Name in French, where a source gives it."
   nameFr: String
+  "Short name, such as \"Lanzarote Convention\"."
   shortName: String
   acronym: String
+  "Other names readers search with."
   aliases: [String!]!
+  "Every other property the sources give, by name."
   properties: JSON
   sources: [Source!]!
-  relations(types: [String!], direction: Direction = BOTH): [Relation!]!
+  "States the round evaluated (EVALUATED)."
+  evaluated(first: Int = 50, after: String, asOf: Date, where: CountryWhere): CountryRelationConnection!
+  "The committee that conducts the round (ORGANISED_BY)."
+  organisers(first: Int = 50, after: String, asOf: Date, where: BodyWhere): BodyRelationConnection!
+  "Topics the round addresses (ADDRESSES)."
+  topics(first: Int = 50, after: String, asOf: Date, where: TopicWhere): TopicRelationConnection!
+  "Every relationship of this node, optionally of the given types and direction."
+  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
 }
 
 "A subject the field works on: grooming, sextortion, digital citizenship..."
 type Topic implements Node {
   id: ID!
   name: String!
+  "Name in French, where a source gives it."
   nameFr: String
+  "Short name, such as \"Lanzarote Convention\"."
   shortName: String
   acronym: String
+  "Other names readers search with."
   aliases: [String!]!
+  "Every other property the sources give, by name."
   properties: JSON
   sources: [Source!]!
-  relations(types: [String!], direction: Direction = BOTH): [Relation!]!
+  "Everything that addresses this topic (ADDRESSES)."
+  addressedBy(first: Int = 50, after: String, asOf: Date, where: NodeWhere): NodeRelationConnection!
+  "Every relationship of this node, optionally of the given types and direction."
+  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
 }
 
-"A page of nodes of one kind, ordered by id."
-type NodeConnection {
-  edges: [NodeEdge!]!
-  pageInfo: PageInfo!
-  "How many nodes the whole list holds, across all pages."
-  totalCount: Int!
-}
-
-"One node of a page, with its cursor."
-type NodeEdge {
-  node: Node!
-  cursor: String!
-}
-
+"""
+Every list is a Relay connection: ` + "`" + `first` + "`" + ` (default 50, at most 500) results
+after the cursor ` + "`" + `after` + "`" + `, with ` + "`" + `pageInfo` + "`" + ` and ` + "`" + `totalCount` + "`" + `. Cursors are stable
+(keyset), so pages do not shift when data changes elsewhere in the list.
+` + "`" + `asOf` + "`" + ` shows the graph as it stood on that date: facts dated later (a
+ratification, a project not yet started or already ended) are hidden.
+"""
 type Query {
   "The node with this id. Unknown ids give a NOT_FOUND error."
   node(id: ID!): Node
   """
-  Nodes of one kind, ordered by id, a page at a time. ` + "`" + `first` + "`" + ` defaults to 50
-  and may not exceed 500; ` + "`" + `after` + "`" + ` is a previous page's ` + "`" + `endCursor` + "`" + `.
+  Full-text search over names, French names, acronyms and aliases, best match
+  first; exact acronyms and treaty numbers ("GLACY+", "T-CY", "CETS 224") come
+  first. Restrict to some kinds with ` + "`" + `types` + "`" + `.
   """
-  nodes(type: EntityType!, first: Int = 50, after: String): NodeConnection!
-  "Every instrument, ordered by id."
-  instruments: [Instrument!]!
-  "Every body, ordered by id."
-  bodies: [Body!]!
-  "Every project, ordered by id."
-  projects: [Project!]!
-  "Every country, ordered by id."
-  countries: [Country!]!
-  "Every resource, ordered by id."
-  resources: [Resource!]!
-  "Every event, ordered by id."
-  events: [Event!]!
-  "Every monitoring round, ordered by id."
-  monitoringRounds: [MonitoringRound!]!
-  "Every topic, ordered by id."
-  topics: [Topic!]!
+  search(query: String!, types: [EntityType!], first: Int = 20, after: String): SearchConnection!
+  "Instruments, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
+  instruments(where: InstrumentWhere, sort: [InstrumentSort!], first: Int = 50, after: String, asOf: Date): InstrumentConnection!
+  "Bodies, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
+  bodies(where: BodyWhere, sort: [BodySort!], first: Int = 50, after: String, asOf: Date): BodyConnection!
+  "Projects, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
+  projects(where: ProjectWhere, sort: [ProjectSort!], first: Int = 50, after: String, asOf: Date): ProjectConnection!
+  "Countries, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
+  countries(where: CountryWhere, sort: [CountrySort!], first: Int = 50, after: String, asOf: Date): CountryConnection!
+  "Resources, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
+  resources(where: ResourceWhere, sort: [ResourceSort!], first: Int = 50, after: String, asOf: Date): ResourceConnection!
+  "Events, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
+  events(where: EventWhere, sort: [EventSort!], first: Int = 50, after: String, asOf: Date): EventConnection!
+  "Monitoring rounds, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
+  monitoringRounds(where: MonitoringRoundWhere, sort: [MonitoringRoundSort!], first: Int = 50, after: String, asOf: Date): MonitoringRoundConnection!
+  "Topics, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
+  topics(where: TopicWhere, sort: [TopicSort!], first: Int = 50, after: String, asOf: Date): TopicConnection!
   "The instrument with this id. Unknown ids give a NOT_FOUND error."
   instrument(id: ID!): Instrument
   "The body with this id. Unknown ids give a NOT_FOUND error."
@@ -1604,6 +4347,30 @@ type Query {
   project(id: ID!): Project
   "The country with this id (\"country-mu\") or ISO 3166-1 alpha-2 code (\"MU\"). Unknown ones give a NOT_FOUND error."
   country(id: ID!): Country
+  """
+  The shortest chain of relationships between two nodes, in either direction,
+  of at most ` + "`" + `maxHops` + "`" + ` (default 4, at most 6) relationships of the given types
+  (all when empty), as the graph stood on ` + "`" + `asOf` + "`" + `. Null when there is none.
+  """
+  shortestPath(from: ID!, to: ID!, maxHops: Int = 4, relationTypes: [RelationType!], asOf: Date): Path
+  "Every shortest path between two nodes (at most ` + "`" + `first` + "`" + `, default 10, at most 100); see shortestPath."
+  allShortestPaths(from: ID!, to: ID!, maxHops: Int = 4, relationTypes: [RelationType!], asOf: Date, first: Int = 10): [Path!]!
+  """
+  The nodes within ` + "`" + `depth` + "`" + ` (default 1, at most 3) relationships of a node, and
+  the relationships between them, at most ` + "`" + `limit` + "`" + ` nodes (default 100, at most
+  500); ` + "`" + `truncated` + "`" + ` says when the limit cut it.
+  """
+  neighbourhood(id: ID!, depth: Int = 1, relationTypes: [RelationType!], asOf: Date, limit: Int = 100): Subgraph!
+  """
+  A matrix of states by treaties: one row per state matching ` + "`" + `countries` + "`" + ` (all
+  Council of Europe member states when null), one cell per instrument, with the
+  status on ` + "`" + `asOf` + "`" + ` (or today). At most 20 instruments.
+  """
+  coverage(instruments: [ID!]!, countries: CountryWhere, asOf: Date): [CoverageRow!]!
+  "How many signatures, ratifications or entries into force a treaty had per year or month."
+  timeline(instrument: ID!, action: TreatyAction!, interval: TimeInterval = YEAR): [TimeBucket!]!
+  "Counts of nodes and relationships, and the date of the newest source."
+  stats: GraphStats!
 }
 `, BuiltIn: false},
 }
@@ -1637,14 +4404,70 @@ func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.
 		return ec.fieldContext_Body_partOf(ctx, field)
 	case "parts":
 		return ec.fieldContext_Body_parts(ctx, field)
+	case "memberOf":
+		return ec.fieldContext_Body_memberOf(ctx, field)
 	case "implements":
 		return ec.fieldContext_Body_implements(ctx, field)
 	case "funds":
 		return ec.fieldContext_Body_funds(ctx, field)
+	case "publications":
+		return ec.fieldContext_Body_publications(ctx, field)
+	case "organises":
+		return ec.fieldContext_Body_organises(ctx, field)
 	case "relations":
 		return ec.fieldContext_Body_relations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Body", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BodyConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BodyConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BodyConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_BodyEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_BodyEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyRelationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BodyRelationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BodyRelationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BodyRelationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyRelationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyRelationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_BodyRelationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_BodyRelationEdge_cursor(ctx, field)
+	case "type":
+		return ec.fieldContext_BodyRelationEdge_type(ctx, field)
+	case "properties":
+		return ec.fieldContext_BodyRelationEdge_properties(ctx, field)
+	case "sources":
+		return ec.fieldContext_BodyRelationEdge_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyRelationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Country(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1655,6 +4478,16 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_name(ctx, field)
 	case "nameFr":
 		return ec.fieldContext_Country_nameFr(ctx, field)
+	case "shortName":
+		return ec.fieldContext_Country_shortName(ctx, field)
+	case "acronym":
+		return ec.fieldContext_Country_acronym(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Country_aliases(ctx, field)
+	case "properties":
+		return ec.fieldContext_Country_properties(ctx, field)
+	case "sources":
+		return ec.fieldContext_Country_sources(ctx, field)
 	case "iso2":
 		return ec.fieldContext_Country_iso2(ctx, field)
 	case "iso3":
@@ -1665,20 +4498,110 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_coeAccession(ctx, field)
 	case "coeLeft":
 		return ec.fieldContext_Country_coeLeft(ctx, field)
-	case "aliases":
-		return ec.fieldContext_Country_aliases(ctx, field)
-	case "properties":
-		return ec.fieldContext_Country_properties(ctx, field)
-	case "sources":
-		return ec.fieldContext_Country_sources(ctx, field)
 	case "treaties":
 		return ec.fieldContext_Country_treaties(ctx, field)
 	case "projects":
 		return ec.fieldContext_Country_projects(ctx, field)
+	case "evaluatedIn":
+		return ec.fieldContext_Country_evaluatedIn(ctx, field)
+	case "events":
+		return ec.fieldContext_Country_events(ctx, field)
 	case "relations":
 		return ec.fieldContext_Country_relations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
+}
+
+func (ec *executionContext) childFields_CountryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CountryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CountryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CountryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CountryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CountryEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CountryEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CountryRelationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CountryRelationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CountryRelationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CountryRelationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountryRelationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CountryRelationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CountryRelationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CountryRelationEdge_cursor(ctx, field)
+	case "type":
+		return ec.fieldContext_CountryRelationEdge_type(ctx, field)
+	case "properties":
+		return ec.fieldContext_CountryRelationEdge_properties(ctx, field)
+	case "sources":
+		return ec.fieldContext_CountryRelationEdge_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountryRelationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "instrument":
+		return ec.fieldContext_CoverageCell_instrument(ctx, field)
+	case "status":
+		return ec.fieldContext_CoverageCell_status(ctx, field)
+	case "signed":
+		return ec.fieldContext_CoverageCell_signed(ctx, field)
+	case "ratified":
+		return ec.fieldContext_CoverageCell_ratified(ctx, field)
+	case "entryIntoForce":
+		return ec.fieldContext_CoverageCell_entryIntoForce(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageCell", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "country":
+		return ec.fieldContext_CoverageRow_country(ctx, field)
+	case "cells":
+		return ec.fieldContext_CoverageRow_cells(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageRow", field.Name)
+}
+
+func (ec *executionContext) childFields_Edge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_Edge_type(ctx, field)
+	case "from":
+		return ec.fieldContext_Edge_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Edge_to(ctx, field)
+	case "properties":
+		return ec.fieldContext_Edge_properties(ctx, field)
+	case "sources":
+		return ec.fieldContext_Edge_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Edge", field.Name)
 }
 
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1699,10 +4622,84 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_Event_sources(ctx, field)
+	case "startDate":
+		return ec.fieldContext_Event_startDate(ctx, field)
+	case "endDate":
+		return ec.fieldContext_Event_endDate(ctx, field)
+	case "organisers":
+		return ec.fieldContext_Event_organisers(ctx, field)
+	case "heldIn":
+		return ec.fieldContext_Event_heldIn(ctx, field)
+	case "participants":
+		return ec.fieldContext_Event_participants(ctx, field)
+	case "topics":
+		return ec.fieldContext_Event_topics(ctx, field)
 	case "relations":
 		return ec.fieldContext_Event_relations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
+}
+
+func (ec *executionContext) childFields_EventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_EventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_EventConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_EventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_EventEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_EventEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EventRelationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_EventRelationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_EventRelationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_EventRelationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventRelationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EventRelationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_EventRelationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_EventRelationEdge_cursor(ctx, field)
+	case "type":
+		return ec.fieldContext_EventRelationEdge_type(ctx, field)
+	case "properties":
+		return ec.fieldContext_EventRelationEdge_properties(ctx, field)
+	case "sources":
+		return ec.fieldContext_EventRelationEdge_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventRelationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_GraphStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_GraphStats_nodes(ctx, field)
+	case "relationships":
+		return ec.fieldContext_GraphStats_relationships(ctx, field)
+	case "newestSource":
+		return ec.fieldContext_GraphStats_newestSource(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphStats", field.Name)
 }
 
 func (ec *executionContext) childFields_Instrument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1719,6 +4716,10 @@ func (ec *executionContext) childFields_Instrument(ctx context.Context, field gr
 		return ec.fieldContext_Instrument_acronym(ctx, field)
 	case "aliases":
 		return ec.fieldContext_Instrument_aliases(ctx, field)
+	case "properties":
+		return ec.fieldContext_Instrument_properties(ctx, field)
+	case "sources":
+		return ec.fieldContext_Instrument_sources(ctx, field)
 	case "number":
 		return ec.fieldContext_Instrument_number(ctx, field)
 	case "opened":
@@ -1727,14 +4728,10 @@ func (ec *executionContext) childFields_Instrument(ctx context.Context, field gr
 		return ec.fieldContext_Instrument_openedPlace(ctx, field)
 	case "entryIntoForce":
 		return ec.fieldContext_Instrument_entryIntoForce(ctx, field)
-	case "properties":
-		return ec.fieldContext_Instrument_properties(ctx, field)
-	case "sources":
-		return ec.fieldContext_Instrument_sources(ctx, field)
-	case "participants":
-		return ec.fieldContext_Instrument_participants(ctx, field)
 	case "parties":
 		return ec.fieldContext_Instrument_parties(ctx, field)
+	case "participants":
+		return ec.fieldContext_Instrument_participants(ctx, field)
 	case "monitoredBy":
 		return ec.fieldContext_Instrument_monitoredBy(ctx, field)
 	case "supplements":
@@ -1743,10 +4740,72 @@ func (ec *executionContext) childFields_Instrument(ctx context.Context, field gr
 		return ec.fieldContext_Instrument_supplementedBy(ctx, field)
 	case "supportedBy":
 		return ec.fieldContext_Instrument_supportedBy(ctx, field)
+	case "topics":
+		return ec.fieldContext_Instrument_topics(ctx, field)
 	case "relations":
 		return ec.fieldContext_Instrument_relations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Instrument", field.Name)
+}
+
+func (ec *executionContext) childFields_InstrumentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_InstrumentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InstrumentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_InstrumentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InstrumentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InstrumentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_InstrumentEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_InstrumentEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InstrumentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_InstrumentRelationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_InstrumentRelationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InstrumentRelationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_InstrumentRelationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InstrumentRelationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InstrumentRelationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_InstrumentRelationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_InstrumentRelationEdge_cursor(ctx, field)
+	case "type":
+		return ec.fieldContext_InstrumentRelationEdge_type(ctx, field)
+	case "properties":
+		return ec.fieldContext_InstrumentRelationEdge_properties(ctx, field)
+	case "sources":
+		return ec.fieldContext_InstrumentRelationEdge_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InstrumentRelationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LabelCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "label":
+		return ec.fieldContext_LabelCount_label(ctx, field)
+	case "count":
+		return ec.fieldContext_LabelCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LabelCount", field.Name)
 }
 
 func (ec *executionContext) childFields_MonitoringRound(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1767,22 +4826,66 @@ func (ec *executionContext) childFields_MonitoringRound(ctx context.Context, fie
 		return ec.fieldContext_MonitoringRound_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_MonitoringRound_sources(ctx, field)
+	case "evaluated":
+		return ec.fieldContext_MonitoringRound_evaluated(ctx, field)
+	case "organisers":
+		return ec.fieldContext_MonitoringRound_organisers(ctx, field)
+	case "topics":
+		return ec.fieldContext_MonitoringRound_topics(ctx, field)
 	case "relations":
 		return ec.fieldContext_MonitoringRound_relations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MonitoringRound", field.Name)
 }
 
-func (ec *executionContext) childFields_NodeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_MonitoringRoundConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
-		return ec.fieldContext_NodeConnection_edges(ctx, field)
+		return ec.fieldContext_MonitoringRoundConnection_edges(ctx, field)
 	case "pageInfo":
-		return ec.fieldContext_NodeConnection_pageInfo(ctx, field)
+		return ec.fieldContext_MonitoringRoundConnection_pageInfo(ctx, field)
 	case "totalCount":
-		return ec.fieldContext_NodeConnection_totalCount(ctx, field)
+		return ec.fieldContext_MonitoringRoundConnection_totalCount(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type NodeConnection", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type MonitoringRoundConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MonitoringRoundEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MonitoringRoundEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_MonitoringRoundEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MonitoringRoundEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MonitoringRoundRelationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MonitoringRoundRelationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MonitoringRoundRelationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MonitoringRoundRelationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MonitoringRoundRelationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MonitoringRoundRelationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MonitoringRoundRelationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_MonitoringRoundRelationEdge_cursor(ctx, field)
+	case "type":
+		return ec.fieldContext_MonitoringRoundRelationEdge_type(ctx, field)
+	case "properties":
+		return ec.fieldContext_MonitoringRoundRelationEdge_properties(ctx, field)
+	case "sources":
+		return ec.fieldContext_MonitoringRoundRelationEdge_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MonitoringRoundRelationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_NodeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1795,14 +4898,94 @@ func (ec *executionContext) childFields_NodeEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type NodeEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_NodeRelationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NodeRelationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NodeRelationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_NodeRelationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NodeRelationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NodeRelationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_NodeRelationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_NodeRelationEdge_cursor(ctx, field)
+	case "type":
+		return ec.fieldContext_NodeRelationEdge_type(ctx, field)
+	case "properties":
+		return ec.fieldContext_NodeRelationEdge_properties(ctx, field)
+	case "sources":
+		return ec.fieldContext_NodeRelationEdge_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NodeRelationEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
 		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
 	case "endCursor":
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PartyConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PartyConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PartyConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PartyConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartyConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PartyEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PartyEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PartyEdge_cursor(ctx, field)
+	case "instrument":
+		return ec.fieldContext_PartyEdge_instrument(ctx, field)
+	case "status":
+		return ec.fieldContext_PartyEdge_status(ctx, field)
+	case "signed":
+		return ec.fieldContext_PartyEdge_signed(ctx, field)
+	case "ratified":
+		return ec.fieldContext_PartyEdge_ratified(ctx, field)
+	case "action":
+		return ec.fieldContext_PartyEdge_action(ctx, field)
+	case "entryIntoForce":
+		return ec.fieldContext_PartyEdge_entryIntoForce(ctx, field)
+	case "sources":
+		return ec.fieldContext_PartyEdge_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "length":
+		return ec.fieldContext_Path_length(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Path_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_Path_edges(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Path", field.Name)
 }
 
 func (ec *executionContext) childFields_Project(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1823,6 +5006,10 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 		return ec.fieldContext_Project_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_Project_sources(ctx, field)
+	case "startDate":
+		return ec.fieldContext_Project_startDate(ctx, field)
+	case "endDate":
+		return ec.fieldContext_Project_endDate(ctx, field)
 	case "targets":
 		return ec.fieldContext_Project_targets(ctx, field)
 	case "funders":
@@ -1831,26 +5018,92 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 		return ec.fieldContext_Project_implementedBy(ctx, field)
 	case "supports":
 		return ec.fieldContext_Project_supports(ctx, field)
+	case "topics":
+		return ec.fieldContext_Project_topics(ctx, field)
 	case "relations":
 		return ec.fieldContext_Project_relations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Project", field.Name)
 }
 
-func (ec *executionContext) childFields_Relation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_ProjectConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "type":
-		return ec.fieldContext_Relation_type(ctx, field)
-	case "direction":
-		return ec.fieldContext_Relation_direction(ctx, field)
-	case "node":
-		return ec.fieldContext_Relation_node(ctx, field)
-	case "properties":
-		return ec.fieldContext_Relation_properties(ctx, field)
-	case "sources":
-		return ec.fieldContext_Relation_sources(ctx, field)
+	case "edges":
+		return ec.fieldContext_ProjectConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ProjectConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ProjectConnection_totalCount(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type Relation", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type ProjectConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ProjectEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ProjectEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ProjectEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ProjectRelationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ProjectRelationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ProjectRelationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ProjectRelationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectRelationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ProjectRelationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ProjectRelationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ProjectRelationEdge_cursor(ctx, field)
+	case "type":
+		return ec.fieldContext_ProjectRelationEdge_type(ctx, field)
+	case "properties":
+		return ec.fieldContext_ProjectRelationEdge_properties(ctx, field)
+	case "sources":
+		return ec.fieldContext_ProjectRelationEdge_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectRelationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RelationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RelationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RelationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RelationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RelationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_RelationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_RelationEdge_cursor(ctx, field)
+	case "type":
+		return ec.fieldContext_RelationEdge_type(ctx, field)
+	case "direction":
+		return ec.fieldContext_RelationEdge_direction(ctx, field)
+	case "properties":
+		return ec.fieldContext_RelationEdge_properties(ctx, field)
+	case "sources":
+		return ec.fieldContext_RelationEdge_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Resource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1871,10 +5124,92 @@ func (ec *executionContext) childFields_Resource(ctx context.Context, field grap
 		return ec.fieldContext_Resource_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_Resource_sources(ctx, field)
+	case "published":
+		return ec.fieldContext_Resource_published(ctx, field)
+	case "publishers":
+		return ec.fieldContext_Resource_publishers(ctx, field)
+	case "topics":
+		return ec.fieldContext_Resource_topics(ctx, field)
+	case "covers":
+		return ec.fieldContext_Resource_covers(ctx, field)
 	case "relations":
 		return ec.fieldContext_Resource_relations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Resource", field.Name)
+}
+
+func (ec *executionContext) childFields_ResourceConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ResourceConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ResourceConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ResourceConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResourceConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ResourceEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ResourceEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ResourceEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResourceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ResourceRelationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ResourceRelationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ResourceRelationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ResourceRelationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResourceRelationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ResourceRelationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ResourceRelationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ResourceRelationEdge_cursor(ctx, field)
+	case "type":
+		return ec.fieldContext_ResourceRelationEdge_type(ctx, field)
+	case "properties":
+		return ec.fieldContext_ResourceRelationEdge_properties(ctx, field)
+	case "sources":
+		return ec.fieldContext_ResourceRelationEdge_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResourceRelationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SearchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_SearchEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_SearchEdge_cursor(ctx, field)
+	case "score":
+		return ec.fieldContext_SearchEdge_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1887,6 +5222,28 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_retrieved(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
+}
+
+func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_Subgraph_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_Subgraph_edges(ctx, field)
+	case "truncated":
+		return ec.fieldContext_Subgraph_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Subgraph", field.Name)
+}
+
+func (ec *executionContext) childFields_TimeBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_TimeBucket_period(ctx, field)
+	case "count":
+		return ec.fieldContext_TimeBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimeBucket", field.Name)
 }
 
 func (ec *executionContext) childFields_Topic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1907,32 +5264,98 @@ func (ec *executionContext) childFields_Topic(ctx context.Context, field graphql
 		return ec.fieldContext_Topic_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_Topic_sources(ctx, field)
+	case "addressedBy":
+		return ec.fieldContext_Topic_addressedBy(ctx, field)
 	case "relations":
 		return ec.fieldContext_Topic_relations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Topic", field.Name)
 }
 
-func (ec *executionContext) childFields_TreatyParticipation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_TopicConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "instrument":
-		return ec.fieldContext_TreatyParticipation_instrument(ctx, field)
-	case "country":
-		return ec.fieldContext_TreatyParticipation_country(ctx, field)
-	case "status":
-		return ec.fieldContext_TreatyParticipation_status(ctx, field)
-	case "signed":
-		return ec.fieldContext_TreatyParticipation_signed(ctx, field)
-	case "ratified":
-		return ec.fieldContext_TreatyParticipation_ratified(ctx, field)
-	case "action":
-		return ec.fieldContext_TreatyParticipation_action(ctx, field)
-	case "entryIntoForce":
-		return ec.fieldContext_TreatyParticipation_entryIntoForce(ctx, field)
-	case "sources":
-		return ec.fieldContext_TreatyParticipation_sources(ctx, field)
+	case "edges":
+		return ec.fieldContext_TopicConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TopicConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TopicConnection_totalCount(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type TreatyParticipation", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type TopicConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TopicEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TopicEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TopicEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TopicEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TopicRelationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TopicRelationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TopicRelationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TopicRelationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TopicRelationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TopicRelationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TopicRelationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TopicRelationEdge_cursor(ctx, field)
+	case "type":
+		return ec.fieldContext_TopicRelationEdge_type(ctx, field)
+	case "properties":
+		return ec.fieldContext_TopicRelationEdge_properties(ctx, field)
+	case "sources":
+		return ec.fieldContext_TopicRelationEdge_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TopicRelationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TreatyConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TreatyConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TreatyConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TreatyConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TreatyConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TreatyEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TreatyEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TreatyEdge_cursor(ctx, field)
+	case "country":
+		return ec.fieldContext_TreatyEdge_country(ctx, field)
+	case "status":
+		return ec.fieldContext_TreatyEdge_status(ctx, field)
+	case "signed":
+		return ec.fieldContext_TreatyEdge_signed(ctx, field)
+	case "ratified":
+		return ec.fieldContext_TreatyEdge_ratified(ctx, field)
+	case "action":
+		return ec.fieldContext_TreatyEdge_action(ctx, field)
+	case "entryIntoForce":
+		return ec.fieldContext_TreatyEdge_entryIntoForce(ctx, field)
+	case "sources":
+		return ec.fieldContext_TreatyEdge_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TreatyEdge", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2051,12 +5474,316 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Body_funds_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ProjectWhere, error) {
+			return ec.unmarshalOProjectWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_implements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ProjectWhere, error) {
+			return ec.unmarshalOProjectWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_memberOf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.BodyWhere, error) {
+			return ec.unmarshalOBodyWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_monitors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.InstrumentWhere, error) {
+			return ec.unmarshalOInstrumentWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_organises_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.NodeWhere, error) {
+			return ec.unmarshalONodeWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_partOf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.BodyWhere, error) {
+			return ec.unmarshalOBodyWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_parts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.BodyWhere, error) {
+			return ec.unmarshalOBodyWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_publications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ResourceWhere, error) {
+			return ec.unmarshalOResourceWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Body_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]model.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2070,6 +5797,144 @@ func (ec *executionContext) field_Body_relations_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_evaluatedIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.MonitoringRoundWhere, error) {
+			return ec.unmarshalOMonitoringRoundWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.EventWhere, error) {
+			return ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_projects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ProjectWhere, error) {
+			return ec.unmarshalOProjectWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
 	return args, nil
 }
 
@@ -2077,8 +5942,8 @@ func (ec *executionContext) field_Country_relations_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]model.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2092,6 +5957,30 @@ func (ec *executionContext) field_Country_relations_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
 	return args, nil
 }
 
@@ -2106,6 +5995,152 @@ func (ec *executionContext) field_Country_treaties_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.InstrumentWhere, error) {
+			return ec.unmarshalOInstrumentWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_heldIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.CountryWhere, error) {
+			return ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_organisers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.NodeWhere, error) {
+			return ec.unmarshalONodeWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_participants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.BodyWhere, error) {
+			return ec.unmarshalOBodyWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
 	return args, nil
 }
 
@@ -2113,8 +6148,8 @@ func (ec *executionContext) field_Event_relations_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]model.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2128,6 +6163,106 @@ func (ec *executionContext) field_Event_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_topics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.TopicWhere, error) {
+			return ec.unmarshalOTopicWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Instrument_monitoredBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.BodyWhere, error) {
+			return ec.unmarshalOBodyWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
 	return args, nil
 }
 
@@ -2142,6 +6277,76 @@ func (ec *executionContext) field_Instrument_participants_args(ctx context.Conte
 		return nil, err
 	}
 	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.CountryWhere, error) {
+			return ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Instrument_parties_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.CountryWhere, error) {
+			return ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
 	return args, nil
 }
 
@@ -2149,8 +6354,8 @@ func (ec *executionContext) field_Instrument_relations_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]model.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2164,6 +6369,258 @@ func (ec *executionContext) field_Instrument_relations_args(ctx context.Context,
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Instrument_supplementedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.InstrumentWhere, error) {
+			return ec.unmarshalOInstrumentWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Instrument_supplements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.InstrumentWhere, error) {
+			return ec.unmarshalOInstrumentWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Instrument_supportedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ProjectWhere, error) {
+			return ec.unmarshalOProjectWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Instrument_topics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.TopicWhere, error) {
+			return ec.unmarshalOTopicWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_MonitoringRound_evaluated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.CountryWhere, error) {
+			return ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_MonitoringRound_organisers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.BodyWhere, error) {
+			return ec.unmarshalOBodyWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
 	return args, nil
 }
 
@@ -2171,8 +6628,8 @@ func (ec *executionContext) field_MonitoringRound_relations_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]model.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2186,6 +6643,144 @@ func (ec *executionContext) field_MonitoringRound_relations_args(ctx context.Con
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_MonitoringRound_topics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.TopicWhere, error) {
+			return ec.unmarshalOTopicWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Project_funders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.NodeWhere, error) {
+			return ec.unmarshalONodeWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Project_implementedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.BodyWhere, error) {
+			return ec.unmarshalOBodyWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
 	return args, nil
 }
 
@@ -2193,8 +6788,8 @@ func (ec *executionContext) field_Project_relations_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]model.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2208,6 +6803,144 @@ func (ec *executionContext) field_Project_relations_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Project_supports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.InstrumentWhere, error) {
+			return ec.unmarshalOInstrumentWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Project_targets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.CountryWhere, error) {
+			return ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Project_topics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.TopicWhere, error) {
+			return ec.unmarshalOTopicWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
 	return args, nil
 }
 
@@ -2225,6 +6958,106 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_allShortestPaths_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "relationTypes",
+		func(ctx context.Context, v any) ([]model.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationTypes"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_bodies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.BodyWhere, error) {
+			return ec.unmarshalOBodyWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.BodySort, error) {
+			return ec.unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_body_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2236,6 +7069,52 @@ func (ec *executionContext) field_Query_body_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_countries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.CountryWhere, error) {
+			return ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.CountrySort, error) {
+			return ec.unmarshalOCountrySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
 	return args, nil
 }
 
@@ -2253,6 +7132,82 @@ func (ec *executionContext) field_Query_country_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_coverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "instruments",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["instruments"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "countries",
+		func(ctx context.Context, v any) (*model.CountryWhere, error) {
+			return ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["countries"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.EventWhere, error) {
+			return ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.EventSort, error) {
+			return ec.unmarshalOEventSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_instrument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2264,6 +7219,144 @@ func (ec *executionContext) field_Query_instrument_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_instruments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.InstrumentWhere, error) {
+			return ec.unmarshalOInstrumentWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.InstrumentSort, error) {
+			return ec.unmarshalOInstrumentSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_monitoringRounds_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.MonitoringRoundWhere, error) {
+			return ec.unmarshalOMonitoringRoundWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.MonitoringRoundSort, error) {
+			return ec.unmarshalOMonitoringRoundSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_neighbourhood_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "relationTypes",
+		func(ctx context.Context, v any) ([]model.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationTypes"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg4
 	return args, nil
 }
 
@@ -2281,36 +7374,6 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
-func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "type",
-		func(ctx context.Context, v any) (model.EntityType, error) {
-			return ec.unmarshalNEntityType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEntityType(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["type"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg2
-	return args, nil
-}
-
 func (ec *executionContext) field_Query_project_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2325,12 +7388,340 @@ func (ec *executionContext) field_Query_project_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_projects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ProjectWhere, error) {
+			return ec.unmarshalOProjectWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ProjectSort, error) {
+			return ec.unmarshalOProjectSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_resources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ResourceWhere, error) {
+			return ec.unmarshalOResourceWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ResourceSort, error) {
+			return ec.unmarshalOResourceSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]model.EntityType, error) {
+			return ec.unmarshalOEntityType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEntityTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_shortestPath_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "relationTypes",
+		func(ctx context.Context, v any) ([]model.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationTypes"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "instrument",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["instrument"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "action",
+		func(ctx context.Context, v any) (model.TreatyAction, error) {
+			return ec.unmarshalNTreatyAction2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyAction(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["action"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_topics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.TopicWhere, error) {
+			return ec.unmarshalOTopicWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.TopicSort, error) {
+			return ec.unmarshalOTopicSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Resource_covers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.CountryWhere, error) {
+			return ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Resource_publishers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.NodeWhere, error) {
+			return ec.unmarshalONodeWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Resource_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]model.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2344,6 +7735,106 @@ func (ec *executionContext) field_Resource_relations_args(ctx context.Context, r
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Resource_topics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.TopicWhere, error) {
+			return ec.unmarshalOTopicWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Topic_addressedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.NodeWhere, error) {
+			return ec.unmarshalONodeWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
 	return args, nil
 }
 
@@ -2351,8 +7842,8 @@ func (ec *executionContext) field_Topic_relations_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]model.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2366,6 +7857,30 @@ func (ec *executionContext) field_Topic_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
 	return args, nil
 }
 
@@ -2645,25 +8160,37 @@ func (ec *executionContext) _Body_monitors(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Body_monitors(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Body().Monitors(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().Monitors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Instrument) graphql.Marshaler {
-			return ec.marshalNInstrument2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
+			return ec.marshalNInstrumentRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Body_monitors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Body_monitors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Instrument(ctx, field)
+			return ec.childFields_InstrumentRelationConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_monitors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -2677,25 +8204,37 @@ func (ec *executionContext) _Body_partOf(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Body_partOf(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Body().PartOf(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().PartOf(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Body) graphql.Marshaler {
-			return ec.marshalNBody2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
+			return ec.marshalNBodyRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Body_partOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Body_partOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Body(ctx, field)
+			return ec.childFields_BodyRelationConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_partOf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -2709,25 +8248,81 @@ func (ec *executionContext) _Body_parts(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Body_parts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Body().Parts(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().Parts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Body) graphql.Marshaler {
-			return ec.marshalNBody2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
+			return ec.marshalNBodyRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Body_parts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Body_parts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Body(ctx, field)
+			return ec.childFields_BodyRelationConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_parts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_memberOf(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_memberOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().MemberOf(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
+			return ec.marshalNBodyRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_memberOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_memberOf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -2741,25 +8336,37 @@ func (ec *executionContext) _Body_implements(ctx context.Context, field graphql.
 			return ec.fieldContext_Body_implements(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Body().Implements(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().Implements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
+			return ec.marshalNProjectRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Body_implements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Body_implements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Project(ctx, field)
+			return ec.childFields_ProjectRelationConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_implements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -2773,25 +8380,125 @@ func (ec *executionContext) _Body_funds(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Body_funds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Body().Funds(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().Funds(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
+			return ec.marshalNProjectRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Body_funds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Body_funds(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Project(ctx, field)
+			return ec.childFields_ProjectRelationConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_funds_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_publications(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_publications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().Publications(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ResourceWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResourceRelationConnection) graphql.Marshaler {
+			return ec.marshalNResourceRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_publications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResourceRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_publications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_organises(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_organises(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().Organises(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.NodeWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeRelationConnection) graphql.Marshaler {
+			return ec.marshalNNodeRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_organises(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_organises_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -2806,11 +8513,11 @@ func (ec *executionContext) _Body_relations(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Relations(ctx, obj, fc.Args["types"].([]string), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Body().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2823,7 +8530,7 @@ func (ec *executionContext) fieldContext_Body_relations(ctx context.Context, fie
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Relation(ctx, field)
+			return ec.childFields_RelationConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -2836,6 +8543,368 @@ func (ec *executionContext) fieldContext_Body_relations(ctx context.Context, fie
 	if fc.Args, err = ec.field_Body_relations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodyEdge) graphql.Marshaler {
+			return ec.marshalNBodyEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BodyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BodyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BodyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _BodyRelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodyRelationEdge) graphql.Marshaler {
+			return ec.marshalNBodyRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyRelationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyRelationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyRelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyRelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BodyRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyRelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyRelationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _BodyRelationEdge_type(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationEdge_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationEdge_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyRelationEdge", field, false, false, "RelationType")
+}
+
+func (ec *executionContext) _BodyRelationEdge_properties(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationEdge_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationEdge_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyRelationEdge", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _BodyRelationEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationEdge_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationEdge_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -2907,6 +8976,130 @@ func (ec *executionContext) _Country_nameFr(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Country_nameFr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+}
+
+func (ec *executionContext) _Country_shortName(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_shortName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShortName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Country_shortName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+}
+
+func (ec *executionContext) _Country_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_acronym(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Acronym, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Country_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+}
+
+func (ec *executionContext) _Country_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+}
+
+func (ec *executionContext) _Country_properties(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Country_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _Country_sources(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Country_iso2(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
@@ -3024,84 +9217,6 @@ func (ec *executionContext) fieldContext_Country_coeLeft(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Country", field, true, false, "Date")
 }
 
-func (ec *executionContext) _Country_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Country_aliases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Aliases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Country_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
-}
-
-func (ec *executionContext) _Country_properties(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Country_properties(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Properties, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
-			return ec.marshalOJSON2map(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Country_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "JSON")
-}
-
-func (ec *executionContext) _Country_sources(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Country_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Country_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Country",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Source(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Country_treaties(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3112,11 +9227,11 @@ func (ec *executionContext) _Country_treaties(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Treaties(ctx, obj, fc.Args["status"].([]model.TreatyStatus))
+			return ec.Resolvers.Country().Treaties(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.TreatyParticipation) graphql.Marshaler {
-			return ec.marshalNTreatyParticipation2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyParticipationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TreatyConnection) graphql.Marshaler {
+			return ec.marshalNTreatyConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3129,7 +9244,7 @@ func (ec *executionContext) fieldContext_Country_treaties(ctx context.Context, f
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_TreatyParticipation(ctx, field)
+			return ec.childFields_TreatyConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -3155,25 +9270,125 @@ func (ec *executionContext) _Country_projects(ctx context.Context, field graphql
 			return ec.fieldContext_Country_projects(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Country().Projects(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Country().Projects(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
+			return ec.marshalNProjectRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Country_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Country_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Country",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Project(ctx, field)
+			return ec.childFields_ProjectRelationConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_evaluatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_evaluatedIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Country().EvaluatedIn(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.MonitoringRoundWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MonitoringRoundRelationConnection) graphql.Marshaler {
+			return ec.marshalNMonitoringRoundRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_evaluatedIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonitoringRoundRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_evaluatedIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_events(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Country().Events(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.EventWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EventRelationConnection) graphql.Marshaler {
+			return ec.marshalNEventRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_events(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -3188,11 +9403,11 @@ func (ec *executionContext) _Country_relations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Relations(ctx, obj, fc.Args["types"].([]string), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Country().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3205,7 +9420,7 @@ func (ec *executionContext) fieldContext_Country_relations(ctx context.Context, 
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Relation(ctx, field)
+			return ec.childFields_RelationConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -3218,6 +9433,680 @@ func (ec *executionContext) fieldContext_Country_relations(ctx context.Context, 
 	if fc.Args, err = ec.field_Country_relations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CountryEdge) graphql.Marshaler {
+			return ec.marshalNCountryEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CountryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CountryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CountryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CountryRelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CountryRelationEdge) graphql.Marshaler {
+			return ec.marshalNCountryRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryRelationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountryRelationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryRelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryRelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CountryRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryRelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryRelationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CountryRelationEdge_type(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationEdge_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationEdge_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryRelationEdge", field, false, false, "RelationType")
+}
+
+func (ec *executionContext) _CountryRelationEdge_properties(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationEdge_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationEdge_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryRelationEdge", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _CountryRelationEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationEdge_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationEdge_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageCell_instrument(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_instrument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Instrument, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Instrument) graphql.Marshaler {
+			return ec.marshalNInstrument2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_instrument(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageCell",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Instrument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageCell_status(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TreatyStatus) graphql.Marshaler {
+			return ec.marshalNTreatyStatus2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, "TreatyStatus")
+}
+
+func (ec *executionContext) _CoverageCell_signed(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_signed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_signed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CoverageCell_ratified(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_ratified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_ratified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CoverageCell_entryIntoForce(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_entryIntoForce(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntryIntoForce, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_entryIntoForce(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CoverageRow_country(ctx context.Context, field graphql.CollectedField, obj *model.CoverageRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageRow_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageRow_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageRow_cells(ctx context.Context, field graphql.CollectedField, obj *model.CoverageRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageRow_cells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CoverageCell) graphql.Marshaler {
+			return ec.marshalNCoverageCell2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoverageCellᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageRow_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageCell(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Edge_type(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edge_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edge_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edge", field, false, false, "RelationType")
+}
+
+func (ec *executionContext) _Edge_from(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edge_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edge_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Edge_to(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edge_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edge_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Edge_properties(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edge_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Edge_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edge", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _Edge_sources(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edge_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edge_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Edge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -3415,6 +10304,228 @@ func (ec *executionContext) fieldContext_Event_sources(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Event_startDate(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Event_endDate(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_endDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Event_organisers(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_organisers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().Organisers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.NodeWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeRelationConnection) graphql.Marshaler {
+			return ec.marshalNNodeRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_organisers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_organisers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_heldIn(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_heldIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().HeldIn(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
+			return ec.marshalNCountryRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_heldIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountryRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_heldIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_participants(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_participants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().Participants(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
+			return ec.marshalNBodyRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_participants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_participants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_topics(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_topics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
+			return ec.marshalNTopicRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_topics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TopicRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Event_relations(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3425,11 +10536,11 @@ func (ec *executionContext) _Event_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Relations(ctx, obj, fc.Args["types"].([]string), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Event().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3442,7 +10553,7 @@ func (ec *executionContext) fieldContext_Event_relations(ctx context.Context, fi
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Relation(ctx, field)
+			return ec.childFields_RelationConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -3457,6 +10568,455 @@ func (ec *executionContext) fieldContext_Event_relations(ctx context.Context, fi
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EventEdge) graphql.Marshaler {
+			return ec.marshalNEventEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _EventRelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EventRelationEdge) graphql.Marshaler {
+			return ec.marshalNEventRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventRelationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventRelationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventRelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventRelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EventRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventRelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventRelationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _EventRelationEdge_type(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationEdge_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationEdge_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventRelationEdge", field, false, false, "RelationType")
+}
+
+func (ec *executionContext) _EventRelationEdge_properties(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationEdge_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationEdge_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventRelationEdge", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _EventRelationEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationEdge_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationEdge_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GraphStats_nodes(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphStats_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.LabelCount) graphql.Marshaler {
+			return ec.marshalNLabelCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLabelCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphStats_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GraphStats_relationships(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphStats_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.LabelCount) graphql.Marshaler {
+			return ec.marshalNLabelCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLabelCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphStats_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GraphStats_newestSource(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphStats_newestSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewestSource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GraphStats_newestSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Instrument_id(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
@@ -3597,6 +11157,61 @@ func (ec *executionContext) fieldContext_Instrument_aliases(_ context.Context, f
 	return graphql.NewScalarFieldContext("Instrument", field, false, false, "String")
 }
 
+func (ec *executionContext) _Instrument_properties(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Instrument_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Instrument_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Instrument", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _Instrument_sources(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Instrument_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Instrument_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Instrument",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Instrument_number(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3689,57 +11304,46 @@ func (ec *executionContext) fieldContext_Instrument_entryIntoForce(_ context.Con
 	return graphql.NewScalarFieldContext("Instrument", field, true, false, "Date")
 }
 
-func (ec *executionContext) _Instrument_properties(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_parties(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Instrument_properties(ctx, field)
+			return ec.fieldContext_Instrument_parties(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Properties, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Instrument().Parties(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
-			return ec.marshalOJSON2map(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Instrument_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "JSON")
-}
-
-func (ec *executionContext) _Instrument_sources(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Instrument_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartyConnection) graphql.Marshaler {
+			return ec.marshalNPartyConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPartyConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Instrument_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Instrument_parties(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Instrument",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Source(ctx, field)
+			return ec.childFields_PartyConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Instrument_parties_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -3754,11 +11358,11 @@ func (ec *executionContext) _Instrument_participants(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Participants(ctx, obj, fc.Args["status"].([]model.TreatyStatus))
+			return ec.Resolvers.Instrument().Participants(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.TreatyParticipation) graphql.Marshaler {
-			return ec.marshalNTreatyParticipation2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyParticipationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartyConnection) graphql.Marshaler {
+			return ec.marshalNPartyConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPartyConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3771,7 +11375,7 @@ func (ec *executionContext) fieldContext_Instrument_participants(ctx context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_TreatyParticipation(ctx, field)
+			return ec.childFields_PartyConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -3788,38 +11392,6 @@ func (ec *executionContext) fieldContext_Instrument_participants(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Instrument_parties(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Instrument_parties(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Instrument().Parties(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.TreatyParticipation) graphql.Marshaler {
-			return ec.marshalNTreatyParticipation2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyParticipationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Instrument_parties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Instrument",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_TreatyParticipation(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Instrument_monitoredBy(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3829,25 +11401,37 @@ func (ec *executionContext) _Instrument_monitoredBy(ctx context.Context, field g
 			return ec.fieldContext_Instrument_monitoredBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Instrument().MonitoredBy(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Instrument().MonitoredBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Body) graphql.Marshaler {
-			return ec.marshalNBody2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
+			return ec.marshalNBodyRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Instrument_monitoredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Instrument_monitoredBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Instrument",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Body(ctx, field)
+			return ec.childFields_BodyRelationConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Instrument_monitoredBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -3861,25 +11445,37 @@ func (ec *executionContext) _Instrument_supplements(ctx context.Context, field g
 			return ec.fieldContext_Instrument_supplements(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Instrument().Supplements(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Instrument().Supplements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Instrument) graphql.Marshaler {
-			return ec.marshalNInstrument2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
+			return ec.marshalNInstrumentRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Instrument_supplements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Instrument_supplements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Instrument",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Instrument(ctx, field)
+			return ec.childFields_InstrumentRelationConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Instrument_supplements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -3893,25 +11489,37 @@ func (ec *executionContext) _Instrument_supplementedBy(ctx context.Context, fiel
 			return ec.fieldContext_Instrument_supplementedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Instrument().SupplementedBy(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Instrument().SupplementedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Instrument) graphql.Marshaler {
-			return ec.marshalNInstrument2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
+			return ec.marshalNInstrumentRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Instrument_supplementedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Instrument_supplementedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Instrument",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Instrument(ctx, field)
+			return ec.childFields_InstrumentRelationConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Instrument_supplementedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -3925,25 +11533,81 @@ func (ec *executionContext) _Instrument_supportedBy(ctx context.Context, field g
 			return ec.fieldContext_Instrument_supportedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Instrument().SupportedBy(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Instrument().SupportedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
+			return ec.marshalNProjectRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Instrument_supportedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Instrument_supportedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Instrument",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Project(ctx, field)
+			return ec.childFields_ProjectRelationConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Instrument_supportedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Instrument_topics(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Instrument_topics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Instrument().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
+			return ec.marshalNTopicRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Instrument_topics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Instrument",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TopicRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Instrument_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -3958,11 +11622,11 @@ func (ec *executionContext) _Instrument_relations(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Relations(ctx, obj, fc.Args["types"].([]string), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Instrument().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3975,7 +11639,7 @@ func (ec *executionContext) fieldContext_Instrument_relations(ctx context.Contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Relation(ctx, field)
+			return ec.childFields_RelationConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -3990,6 +11654,414 @@ func (ec *executionContext) fieldContext_Instrument_relations(ctx context.Contex
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InstrumentEdge) graphql.Marshaler {
+			return ec.marshalNInstrumentEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InstrumentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstrumentConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InstrumentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Instrument) graphql.Marshaler {
+			return ec.marshalNInstrument2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Instrument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstrumentEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InstrumentRelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InstrumentRelationEdge) graphql.Marshaler {
+			return ec.marshalNInstrumentRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentRelationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InstrumentRelationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentRelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentRelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstrumentRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InstrumentRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Instrument) graphql.Marshaler {
+			return ec.marshalNInstrument2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Instrument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentRelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstrumentRelationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InstrumentRelationEdge_type(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationEdge_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationEdge_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstrumentRelationEdge", field, false, false, "RelationType")
+}
+
+func (ec *executionContext) _InstrumentRelationEdge_properties(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationEdge_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationEdge_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstrumentRelationEdge", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _InstrumentRelationEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationEdge_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationEdge_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LabelCount_label(ctx context.Context, field graphql.CollectedField, obj *model.LabelCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelCount_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelCount_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _LabelCount_count(ctx context.Context, field graphql.CollectedField, obj *model.LabelCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MonitoringRound_id(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRound) (ret graphql.Marshaler) {
@@ -4185,6 +12257,138 @@ func (ec *executionContext) fieldContext_MonitoringRound_sources(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _MonitoringRound_evaluated(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRound_evaluated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MonitoringRound().Evaluated(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
+			return ec.marshalNCountryRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRound_evaluated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRound",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountryRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MonitoringRound_evaluated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRound_organisers(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRound_organisers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MonitoringRound().Organisers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
+			return ec.marshalNBodyRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRound_organisers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRound",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MonitoringRound_organisers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRound_topics(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRound_topics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MonitoringRound().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
+			return ec.marshalNTopicRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRound_topics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRound",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TopicRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MonitoringRound_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MonitoringRound_relations(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRound) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4195,11 +12399,11 @@ func (ec *executionContext) _MonitoringRound_relations(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.MonitoringRound().Relations(ctx, obj, fc.Args["types"].([]string), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.MonitoringRound().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4212,7 +12416,7 @@ func (ec *executionContext) fieldContext_MonitoringRound_relations(ctx context.C
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Relation(ctx, field)
+			return ec.childFields_RelationConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -4225,6 +12429,368 @@ func (ec *executionContext) fieldContext_MonitoringRound_relations(ctx context.C
 	if fc.Args, err = ec.field_MonitoringRound_relations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRoundConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MonitoringRoundEdge) graphql.Marshaler {
+			return ec.marshalNMonitoringRoundEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonitoringRoundEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRoundConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRoundConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonitoringRoundConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonitoringRoundEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MonitoringRound) graphql.Marshaler {
+			return ec.marshalNMonitoringRound2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonitoringRound(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRoundEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonitoringRoundEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MonitoringRoundRelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MonitoringRoundRelationEdge) graphql.Marshaler {
+			return ec.marshalNMonitoringRoundRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundRelationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonitoringRoundRelationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRoundRelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRoundRelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonitoringRoundRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonitoringRoundRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MonitoringRound) graphql.Marshaler {
+			return ec.marshalNMonitoringRound2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonitoringRound(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRoundRelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonitoringRoundRelationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MonitoringRoundRelationEdge_type(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationEdge_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationEdge_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonitoringRoundRelationEdge", field, false, false, "RelationType")
+}
+
+func (ec *executionContext) _MonitoringRoundRelationEdge_properties(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationEdge_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationEdge_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonitoringRoundRelationEdge", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _MonitoringRoundRelationEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationEdge_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationEdge_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -4371,6 +12937,226 @@ func (ec *executionContext) fieldContext_NodeEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("NodeEdge", field, false, false, "String")
 }
 
+func (ec *executionContext) _NodeRelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NodeRelationEdge) graphql.Marshaler {
+			return ec.marshalNNodeRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeRelationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeRelationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeRelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeRelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NodeRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeRelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeRelationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _NodeRelationEdge_type(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationEdge_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationEdge_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeRelationEdge", field, false, false, "RelationType")
+}
+
+func (ec *executionContext) _NodeRelationEdge_properties(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationEdge_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationEdge_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeRelationEdge", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _NodeRelationEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationEdge_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationEdge_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4394,6 +13180,52 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4415,6 +13247,414 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PartyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.PartyEdge) graphql.Marshaler {
+			return ec.marshalNPartyEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPartyEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PartyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PartyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartyEdge_instrument(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_instrument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Instrument, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Instrument) graphql.Marshaler {
+			return ec.marshalNInstrument2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_instrument(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Instrument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyEdge_status(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TreatyStatus) graphql.Marshaler {
+			return ec.marshalNTreatyStatus2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyEdge", field, false, false, "TreatyStatus")
+}
+
+func (ec *executionContext) _PartyEdge_signed(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_signed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_signed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PartyEdge_ratified(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_ratified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_ratified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PartyEdge_action(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartyEdge_entryIntoForce(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_entryIntoForce(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntryIntoForce, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_entryIntoForce(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PartyEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_length(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Length, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Path", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Path",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Path_edges(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Edge) graphql.Marshaler {
+			return ec.marshalNEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Path",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Project_id(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
@@ -4610,6 +13850,52 @@ func (ec *executionContext) fieldContext_Project_sources(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Project_startDate(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Project_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Project", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Project_endDate(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_endDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Project_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Project", field, true, false, "Date")
+}
+
 func (ec *executionContext) _Project_targets(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4619,25 +13905,37 @@ func (ec *executionContext) _Project_targets(ctx context.Context, field graphql.
 			return ec.fieldContext_Project_targets(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Targets(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Project().Targets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Country) graphql.Marshaler {
-			return ec.marshalNCountry2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
+			return ec.marshalNCountryRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Project_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Project_targets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Country(ctx, field)
+			return ec.childFields_CountryRelationConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Project_targets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4651,25 +13949,37 @@ func (ec *executionContext) _Project_funders(ctx context.Context, field graphql.
 			return ec.fieldContext_Project_funders(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Funders(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Project().Funders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.NodeWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
-			return ec.marshalNNode2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeRelationConnection) graphql.Marshaler {
+			return ec.marshalNNodeRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Project_funders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Project_funders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+			return ec.childFields_NodeRelationConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Project_funders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4683,25 +13993,37 @@ func (ec *executionContext) _Project_implementedBy(ctx context.Context, field gr
 			return ec.fieldContext_Project_implementedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().ImplementedBy(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Project().ImplementedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Body) graphql.Marshaler {
-			return ec.marshalNBody2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
+			return ec.marshalNBodyRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Project_implementedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Project_implementedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Body(ctx, field)
+			return ec.childFields_BodyRelationConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Project_implementedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4715,25 +14037,81 @@ func (ec *executionContext) _Project_supports(ctx context.Context, field graphql
 			return ec.fieldContext_Project_supports(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Supports(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Project().Supports(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Instrument) graphql.Marshaler {
-			return ec.marshalNInstrument2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
+			return ec.marshalNInstrumentRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Project_supports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Project_supports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Instrument(ctx, field)
+			return ec.childFields_InstrumentRelationConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Project_supports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Project_topics(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_topics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Project().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
+			return ec.marshalNTopicRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Project_topics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Project",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TopicRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Project_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4748,11 +14126,11 @@ func (ec *executionContext) _Project_relations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Relations(ctx, obj, fc.Args["types"].([]string), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Project().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4765,7 +14143,7 @@ func (ec *executionContext) fieldContext_Project_relations(ctx context.Context, 
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Relation(ctx, field)
+			return ec.childFields_RelationConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -4778,6 +14156,368 @@ func (ec *executionContext) fieldContext_Project_relations(ctx context.Context, 
 	if fc.Args, err = ec.field_Project_relations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ProjectEdge) graphql.Marshaler {
+			return ec.marshalNProjectEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProjectEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProjectEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Project) graphql.Marshaler {
+			return ec.marshalNProject2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Project(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProjectEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProjectRelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ProjectRelationEdge) graphql.Marshaler {
+			return ec.marshalNProjectRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectRelationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectRelationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectRelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectRelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProjectRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Project) graphql.Marshaler {
+			return ec.marshalNProject2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Project(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectRelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectRelationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProjectRelationEdge_type(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationEdge_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationEdge_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectRelationEdge", field, false, false, "RelationType")
+}
+
+func (ec *executionContext) _ProjectRelationEdge_properties(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationEdge_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationEdge_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectRelationEdge", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _ProjectRelationEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationEdge_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationEdge_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -4826,34 +14566,34 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_nodes(ctx, field)
+			return ec.fieldContext_Query_search(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Nodes(ctx, fc.Args["type"].(model.EntityType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["types"].([]model.EntityType), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeConnection) graphql.Marshaler {
-			return ec.marshalNNodeConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
+			return ec.marshalNSearchConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSearchConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_NodeConnection(ctx, field)
+			return ec.childFields_SearchConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -4863,7 +14603,7 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4879,25 +14619,37 @@ func (ec *executionContext) _Query_instruments(ctx context.Context, field graphq
 			return ec.fieldContext_Query_instruments(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Instruments(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Instruments(ctx, fc.Args["where"].(*model.InstrumentWhere), fc.Args["sort"].([]model.InstrumentSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Instrument) graphql.Marshaler {
-			return ec.marshalNInstrument2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentConnection) graphql.Marshaler {
+			return ec.marshalNInstrumentConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_instruments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_instruments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Instrument(ctx, field)
+			return ec.childFields_InstrumentConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_instruments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4911,25 +14663,37 @@ func (ec *executionContext) _Query_bodies(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Query_bodies(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Bodies(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Bodies(ctx, fc.Args["where"].(*model.BodyWhere), fc.Args["sort"].([]model.BodySort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Body) graphql.Marshaler {
-			return ec.marshalNBody2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyConnection) graphql.Marshaler {
+			return ec.marshalNBodyConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_bodies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_bodies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Body(ctx, field)
+			return ec.childFields_BodyConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_bodies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4943,25 +14707,37 @@ func (ec *executionContext) _Query_projects(ctx context.Context, field graphql.C
 			return ec.fieldContext_Query_projects(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Projects(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Projects(ctx, fc.Args["where"].(*model.ProjectWhere), fc.Args["sort"].([]model.ProjectSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectConnection) graphql.Marshaler {
+			return ec.marshalNProjectConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Project(ctx, field)
+			return ec.childFields_ProjectConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4975,25 +14751,37 @@ func (ec *executionContext) _Query_countries(ctx context.Context, field graphql.
 			return ec.fieldContext_Query_countries(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Countries(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Countries(ctx, fc.Args["where"].(*model.CountryWhere), fc.Args["sort"].([]model.CountrySort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Country) graphql.Marshaler {
-			return ec.marshalNCountry2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryConnection) graphql.Marshaler {
+			return ec.marshalNCountryConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_countries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_countries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Country(ctx, field)
+			return ec.childFields_CountryConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_countries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5007,25 +14795,37 @@ func (ec *executionContext) _Query_resources(ctx context.Context, field graphql.
 			return ec.fieldContext_Query_resources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Resources(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Resources(ctx, fc.Args["where"].(*model.ResourceWhere), fc.Args["sort"].([]model.ResourceSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Resource) graphql.Marshaler {
-			return ec.marshalNResource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResourceConnection) graphql.Marshaler {
+			return ec.marshalNResourceConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_resources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_resources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Resource(ctx, field)
+			return ec.childFields_ResourceConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_resources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5039,25 +14839,37 @@ func (ec *executionContext) _Query_events(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Query_events(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Events(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Events(ctx, fc.Args["where"].(*model.EventWhere), fc.Args["sort"].([]model.EventSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Event) graphql.Marshaler {
-			return ec.marshalNEvent2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
+			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Event(ctx, field)
+			return ec.childFields_EventConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5071,25 +14883,37 @@ func (ec *executionContext) _Query_monitoringRounds(ctx context.Context, field g
 			return ec.fieldContext_Query_monitoringRounds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().MonitoringRounds(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MonitoringRounds(ctx, fc.Args["where"].(*model.MonitoringRoundWhere), fc.Args["sort"].([]model.MonitoringRoundSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.MonitoringRound) graphql.Marshaler {
-			return ec.marshalNMonitoringRound2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MonitoringRoundConnection) graphql.Marshaler {
+			return ec.marshalNMonitoringRoundConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_monitoringRounds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_monitoringRounds(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MonitoringRound(ctx, field)
+			return ec.childFields_MonitoringRoundConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_monitoringRounds_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5103,25 +14927,37 @@ func (ec *executionContext) _Query_topics(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Query_topics(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Topics(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Topics(ctx, fc.Args["where"].(*model.TopicWhere), fc.Args["sort"].([]model.TopicSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Topic) graphql.Marshaler {
-			return ec.marshalNTopic2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicConnection) graphql.Marshaler {
+			return ec.marshalNTopicConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_topics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_topics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Topic(ctx, field)
+			return ec.childFields_TopicConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5302,6 +15138,258 @@ func (ec *executionContext) fieldContext_Query_country(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_shortestPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["relationTypes"].([]model.RelationType), fc.Args["asOf"].(*model.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Path) graphql.Marshaler {
+			return ec.marshalOPath2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPath(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_shortestPath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Path(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_shortestPath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_allShortestPaths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_allShortestPaths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AllShortestPaths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["relationTypes"].([]model.RelationType), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Path) graphql.Marshaler {
+			return ec.marshalNPath2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_allShortestPaths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Path(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_allShortestPaths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_neighbourhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_neighbourhood(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Neighbourhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["relationTypes"].([]model.RelationType), fc.Args["asOf"].(*model.Date), fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
+			return ec.marshalNSubgraph2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSubgraph(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_neighbourhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subgraph(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_neighbourhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_coverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Coverage(ctx, fc.Args["instruments"].([]string), fc.Args["countries"].(*model.CountryWhere), fc.Args["asOf"].(*model.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CoverageRow) graphql.Marshaler {
+			return ec.marshalNCoverageRow2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoverageRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageRow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_timeline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["instrument"].(string), fc.Args["action"].(model.TreatyAction), fc.Args["interval"].(*model.TimeInterval))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TimeBucket) graphql.Marshaler {
+			return ec.marshalNTimeBucket2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_timeline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeBucket(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_timeline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_stats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Stats(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphStats) graphql.Marshaler {
+			return ec.marshalNGraphStats2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGraphStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5378,59 +15466,100 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Relation_type(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_type(ctx, field)
+			return ec.fieldContext_RelationConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
+			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RelationEdge) graphql.Marshaler {
+			return ec.marshalNRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Relation_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relation", field, false, false, "String")
+func (ec *executionContext) fieldContext_RelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationEdge(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
-func (ec *executionContext) _Relation_direction(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_direction(ctx, field)
+			return ec.fieldContext_RelationConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Direction, nil
+			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Direction) graphql.Marshaler {
-			return ec.marshalNDirection2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Relation_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relation", field, false, false, "Direction")
+func (ec *executionContext) fieldContext_RelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
-func (ec *executionContext) _Relation_node(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_node(ctx, field)
+			return ec.fieldContext_RelationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEdge_node(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Node, nil
@@ -5443,9 +15572,9 @@ func (ec *executionContext) _Relation_node(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Relation_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_RelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "Relation",
+		Object:     "RelationEdge",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -5456,13 +15585,82 @@ func (ec *executionContext) fieldContext_Relation_node(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Relation_properties(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_properties(ctx, field)
+			return ec.fieldContext_RelationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationEdge_type(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEdge_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEdge_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEdge", field, false, false, "RelationType")
+}
+
+func (ec *executionContext) _RelationEdge_direction(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEdge_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Direction) graphql.Marshaler {
+			return ec.marshalNDirection2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEdge_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEdge", field, false, false, "Direction")
+}
+
+func (ec *executionContext) _RelationEdge_properties(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEdge_properties(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Properties, nil
@@ -5475,17 +15673,17 @@ func (ec *executionContext) _Relation_properties(ctx context.Context, field grap
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Relation_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relation", field, false, false, "JSON")
+func (ec *executionContext) fieldContext_RelationEdge_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEdge", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Relation_sources(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_sources(ctx, field)
+			return ec.fieldContext_RelationEdge_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Sources, nil
@@ -5498,9 +15696,9 @@ func (ec *executionContext) _Relation_sources(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Relation_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_RelationEdge_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "Relation",
+		Object:     "RelationEdge",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -5704,6 +15902,161 @@ func (ec *executionContext) fieldContext_Resource_sources(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Resource_published(ctx context.Context, field graphql.CollectedField, obj *model.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resource", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Resource_publishers(ctx context.Context, field graphql.CollectedField, obj *model.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_publishers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Resource().Publishers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.NodeWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeRelationConnection) graphql.Marshaler {
+			return ec.marshalNNodeRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_publishers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Resource_publishers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Resource_topics(ctx context.Context, field graphql.CollectedField, obj *model.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_topics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Resource().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
+			return ec.marshalNTopicRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_topics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TopicRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Resource_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Resource_covers(ctx context.Context, field graphql.CollectedField, obj *model.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_covers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Resource().Covers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
+			return ec.marshalNCountryRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_covers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountryRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Resource_covers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Resource_relations(ctx context.Context, field graphql.CollectedField, obj *model.Resource) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5714,11 +16067,11 @@ func (ec *executionContext) _Resource_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Resource().Relations(ctx, obj, fc.Args["types"].([]string), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Resource().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5731,7 +16084,7 @@ func (ec *executionContext) fieldContext_Resource_relations(ctx context.Context,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Relation(ctx, field)
+			return ec.childFields_RelationConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -5746,6 +16099,533 @@ func (ec *executionContext) fieldContext_Resource_relations(ctx context.Context,
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ResourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ResourceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ResourceEdge) graphql.Marshaler {
+			return ec.marshalNResourceEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResourceEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResourceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ResourceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResourceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ResourceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResourceConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ResourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ResourceEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Resource) graphql.Marshaler {
+			return ec.marshalNResource2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Resource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResourceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ResourceEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResourceEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResourceRelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ResourceRelationEdge) graphql.Marshaler {
+			return ec.marshalNResourceRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceRelationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResourceRelationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResourceRelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResourceRelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResourceRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ResourceRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Resource) graphql.Marshaler {
+			return ec.marshalNResource2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Resource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResourceRelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResourceRelationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResourceRelationEdge_type(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationEdge_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationEdge_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResourceRelationEdge", field, false, false, "RelationType")
+}
+
+func (ec *executionContext) _ResourceRelationEdge_properties(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationEdge_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationEdge_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResourceRelationEdge", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _ResourceRelationEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationEdge_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationEdge_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SearchEdge) graphql.Marshaler {
+			return ec.marshalNSearchEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Source_url(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
@@ -5815,6 +16695,139 @@ func (ec *executionContext) _Source_retrieved(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Source_retrieved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subgraph_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subgraph_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subgraph",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subgraph_edges(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subgraph_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Edge) graphql.Marshaler {
+			return ec.marshalNEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subgraph_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subgraph",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subgraph_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TimeBucket_period(ctx context.Context, field graphql.CollectedField, obj *model.TimeBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimeBucket_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimeBucket_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimeBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _TimeBucket_count(ctx context.Context, field graphql.CollectedField, obj *model.TimeBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimeBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimeBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimeBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Topic_id(ctx context.Context, field graphql.CollectedField, obj *model.Topic) (ret graphql.Marshaler) {
@@ -6010,6 +17023,50 @@ func (ec *executionContext) fieldContext_Topic_sources(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Topic_addressedBy(ctx context.Context, field graphql.CollectedField, obj *model.Topic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Topic_addressedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Topic().AddressedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.NodeWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeRelationConnection) graphql.Marshaler {
+			return ec.marshalNNodeRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Topic_addressedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Topic",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Topic_addressedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Topic_relations(ctx context.Context, field graphql.CollectedField, obj *model.Topic) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6020,11 +17077,11 @@ func (ec *executionContext) _Topic_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Topic().Relations(ctx, obj, fc.Args["types"].([]string), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Topic().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6037,7 +17094,7 @@ func (ec *executionContext) fieldContext_Topic_relations(ctx context.Context, fi
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Relation(ctx, field)
+			return ec.childFields_RelationConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -6054,192 +17111,343 @@ func (ec *executionContext) fieldContext_Topic_relations(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _TreatyParticipation_instrument(ctx context.Context, field graphql.CollectedField, obj *model.TreatyParticipation) (ret graphql.Marshaler) {
+func (ec *executionContext) _TopicConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TopicConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TreatyParticipation_instrument(ctx, field)
+			return ec.fieldContext_TopicConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Instrument, nil
+			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Instrument) graphql.Marshaler {
-			return ec.marshalNInstrument2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrument(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TopicEdge) graphql.Marshaler {
+			return ec.marshalNTopicEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_TreatyParticipation_instrument(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_TopicConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "TreatyParticipation",
+		Object:     "TopicConnection",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Instrument(ctx, field)
+			return ec.childFields_TopicEdge(ctx, field)
 		},
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _TreatyParticipation_country(ctx context.Context, field graphql.CollectedField, obj *model.TreatyParticipation) (ret graphql.Marshaler) {
+func (ec *executionContext) _TopicConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TopicConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TreatyParticipation_country(ctx, field)
+			return ec.fieldContext_TopicConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Country, nil
+			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Country) graphql.Marshaler {
-			return ec.marshalNCountry2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_TreatyParticipation_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_TopicConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "TreatyParticipation",
+		Object:     "TopicConnection",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Country(ctx, field)
+			return ec.childFields_PageInfo(ctx, field)
 		},
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _TreatyParticipation_status(ctx context.Context, field graphql.CollectedField, obj *model.TreatyParticipation) (ret graphql.Marshaler) {
+func (ec *executionContext) _TopicConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TopicConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TreatyParticipation_status(ctx, field)
+			return ec.fieldContext_TopicConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.TreatyParticipation().Status(ctx, obj)
+			return obj.TotalCount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.TreatyStatus) graphql.Marshaler {
-			return ec.marshalNTreatyStatus2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_TreatyParticipation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TreatyParticipation", field, true, true, "TreatyStatus")
+func (ec *executionContext) fieldContext_TopicConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TopicConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TreatyParticipation_signed(ctx context.Context, field graphql.CollectedField, obj *model.TreatyParticipation) (ret graphql.Marshaler) {
+func (ec *executionContext) _TopicEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TopicEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TreatyParticipation_signed(ctx, field)
+			return ec.fieldContext_TopicEdge_node(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Signed, nil
+			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Topic) graphql.Marshaler {
+			return ec.marshalNTopic2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopic(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Topic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TopicEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TopicEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TopicEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TopicRelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicRelationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TopicRelationEdge) graphql.Marshaler {
+			return ec.marshalNTopicRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicRelationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicRelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TopicRelationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TopicRelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicRelationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicRelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TopicRelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicRelationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TopicRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TopicRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicRelationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Topic) graphql.Marshaler {
+			return ec.marshalNTopic2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopic(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicRelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Topic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TopicRelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicRelationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicRelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TopicRelationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TopicRelationEdge_type(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicRelationEdge_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicRelationEdge_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TopicRelationEdge", field, false, false, "RelationType")
+}
+
+func (ec *executionContext) _TopicRelationEdge_properties(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicRelationEdge_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_TreatyParticipation_signed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TreatyParticipation", field, false, false, "Date")
+func (ec *executionContext) fieldContext_TopicRelationEdge_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TopicRelationEdge", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _TreatyParticipation_ratified(ctx context.Context, field graphql.CollectedField, obj *model.TreatyParticipation) (ret graphql.Marshaler) {
+func (ec *executionContext) _TopicRelationEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TreatyParticipation_ratified(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Ratified, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_TreatyParticipation_ratified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TreatyParticipation", field, false, false, "Date")
-}
-
-func (ec *executionContext) _TreatyParticipation_action(ctx context.Context, field graphql.CollectedField, obj *model.TreatyParticipation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TreatyParticipation_action(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Action, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_TreatyParticipation_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TreatyParticipation", field, false, false, "String")
-}
-
-func (ec *executionContext) _TreatyParticipation_entryIntoForce(ctx context.Context, field graphql.CollectedField, obj *model.TreatyParticipation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TreatyParticipation_entryIntoForce(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EntryIntoForce, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_TreatyParticipation_entryIntoForce(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TreatyParticipation", field, false, false, "Date")
-}
-
-func (ec *executionContext) _TreatyParticipation_sources(ctx context.Context, field graphql.CollectedField, obj *model.TreatyParticipation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TreatyParticipation_sources(ctx, field)
+			return ec.fieldContext_TopicRelationEdge_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Sources, nil
@@ -6252,9 +17460,330 @@ func (ec *executionContext) _TreatyParticipation_sources(ctx context.Context, fi
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_TreatyParticipation_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_TopicRelationEdge_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "TreatyParticipation",
+		Object:     "TopicRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TreatyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TreatyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TreatyEdge) graphql.Marshaler {
+			return ec.marshalNTreatyEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TreatyEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TreatyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TreatyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TreatyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TreatyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TreatyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Instrument) graphql.Marshaler {
+			return ec.marshalNInstrument2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Instrument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TreatyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TreatyEdge_country(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TreatyEdge_status(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TreatyStatus) graphql.Marshaler {
+			return ec.marshalNTreatyStatus2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyEdge", field, false, false, "TreatyStatus")
+}
+
+func (ec *executionContext) _TreatyEdge_signed(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_signed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_signed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TreatyEdge_ratified(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_ratified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_ratified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TreatyEdge_action(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TreatyEdge_entryIntoForce(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_entryIntoForce(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntryIntoForce, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_entryIntoForce(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TreatyEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyEdge",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -7338,6 +18867,1820 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputBodySort(ctx context.Context, obj any) (model.BodySort, error) {
+	var it model.BodySort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNBodySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBodySort unmarshals raw into the BodySort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBodySort(ctx context.Context, raw any) (model.BodySort, error) {
+	var out model.BodySort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BodySort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBodyWhere(ctx context.Context, obj any) (model.BodyWhere, error) {
+	var it model.BodyWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "relations", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelationFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOBodyWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOBodyWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOBodyWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBodyWhere unmarshals raw into the BodyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBodyWhere(ctx context.Context, raw any) (model.BodyWhere, error) {
+	var out model.BodyWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BodyWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCoeStatusFilter(ctx context.Context, obj any) (model.CoeStatusFilter, error) {
+	var it model.CoeStatusFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOCoeStatus2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoeStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOCoeStatus2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoeStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCoeStatusFilter unmarshals raw into the CoeStatusFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCoeStatusFilter(ctx context.Context, raw any) (model.CoeStatusFilter, error) {
+	var out model.CoeStatusFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CoeStatusFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCountrySort(ctx context.Context, obj any) (model.CountrySort, error) {
+	var it model.CountrySort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCountrySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCountrySort unmarshals raw into the CountrySort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCountrySort(ctx context.Context, raw any) (model.CountrySort, error) {
+	var out model.CountrySort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CountrySort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj any) (model.CountryWhere, error) {
+	var it model.CountryWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "iso2", "iso3", "coeStatus", "coeAccession", "coeLeft", "treaties", "relations", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "iso2":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iso2"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Iso2 = data
+		case "iso3":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iso3"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Iso3 = data
+		case "coeStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coeStatus"))
+			data, err := ec.unmarshalOCoeStatusFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoeStatusFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoeStatus = data
+		case "coeAccession":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coeAccession"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoeAccession = data
+		case "coeLeft":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coeLeft"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoeLeft = data
+		case "treaties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("treaties"))
+			data, err := ec.unmarshalOParticipationListFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationListFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Treaties = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelationFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOCountryWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOCountryWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCountryWhere unmarshals raw into the CountryWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCountryWhere(ctx context.Context, raw any) (model.CountryWhere, error) {
+	var out model.CountryWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CountryWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDateFilter(ctx context.Context, obj any) (model.DateFilter, error) {
+	var it model.DateFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "lt", "lte", "gt", "gte", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDateFilter unmarshals raw into the DateFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDateFilter(ctx context.Context, raw any) (model.DateFilter, error) {
+	var out model.DateFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DateFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEdgeWhere(ctx context.Context, obj any) (model.EdgeWhere, error) {
+	var it model.EdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"date", "property"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "property":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("property"))
+			data, err := ec.unmarshalOPropertyFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPropertyFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Property = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEdgeWhere unmarshals raw into the EdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEdgeWhere(ctx context.Context, raw any) (model.EdgeWhere, error) {
+	var out model.EdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEventSort(ctx context.Context, obj any) (model.EventSort, error) {
+	var it model.EventSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNEventSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEventSort unmarshals raw into the EventSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEventSort(ctx context.Context, raw any) (model.EventSort, error) {
+	var out model.EventSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEventWhere(ctx context.Context, obj any) (model.EventWhere, error) {
+	var it model.EventWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "startDate", "endDate", "relations", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelationFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOEventWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOEventWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEventWhere unmarshals raw into the EventWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEventWhere(ctx context.Context, raw any) (model.EventWhere, error) {
+	var out model.EventWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIDFilter(ctx context.Context, obj any) (model.IDFilter, error) {
+	var it model.IDFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIDFilter unmarshals raw into the IDFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIDFilter(ctx context.Context, raw any) (model.IDFilter, error) {
+	var out model.IDFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IDFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInstrumentSort(ctx context.Context, obj any) (model.InstrumentSort, error) {
+	var it model.InstrumentSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNInstrumentSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInstrumentSort unmarshals raw into the InstrumentSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInstrumentSort(ctx context.Context, raw any) (model.InstrumentSort, error) {
+	var out model.InstrumentSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InstrumentSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInstrumentWhere(ctx context.Context, obj any) (model.InstrumentWhere, error) {
+	var it model.InstrumentWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "number", "opened", "entryIntoForce", "participants", "relations", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "opened":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("opened"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Opened = data
+		case "entryIntoForce":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entryIntoForce"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EntryIntoForce = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOParticipationListFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationListFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelationFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOInstrumentWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOInstrumentWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOInstrumentWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInstrumentWhere unmarshals raw into the InstrumentWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInstrumentWhere(ctx context.Context, raw any) (model.InstrumentWhere, error) {
+	var out model.InstrumentWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InstrumentWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMonitoringRoundSort(ctx context.Context, obj any) (model.MonitoringRoundSort, error) {
+	var it model.MonitoringRoundSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMonitoringRoundSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMonitoringRoundSort unmarshals raw into the MonitoringRoundSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMonitoringRoundSort(ctx context.Context, raw any) (model.MonitoringRoundSort, error) {
+	var out model.MonitoringRoundSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MonitoringRoundSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMonitoringRoundWhere(ctx context.Context, obj any) (model.MonitoringRoundWhere, error) {
+	var it model.MonitoringRoundWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "relations", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelationFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOMonitoringRoundWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOMonitoringRoundWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOMonitoringRoundWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMonitoringRoundWhere unmarshals raw into the MonitoringRoundWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMonitoringRoundWhere(ctx context.Context, raw any) (model.MonitoringRoundWhere, error) {
+	var out model.MonitoringRoundWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MonitoringRoundWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any) (model.NodeWhere, error) {
+	var it model.NodeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "type", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOEntityType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEntityTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalONodeWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalONodeWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalONodeWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNodeWhere unmarshals raw into the NodeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNodeWhere(ctx context.Context, raw any) (model.NodeWhere, error) {
+	var out model.NodeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NodeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputParticipationListFilter(ctx context.Context, obj any) (model.ParticipationListFilter, error) {
+	var it model.ParticipationListFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "all"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOParticipationWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOParticipationWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "all":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("all"))
+			data, err := ec.unmarshalOParticipationWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.All = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalParticipationListFilter unmarshals raw into the ParticipationListFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalParticipationListFilter(ctx context.Context, raw any) (model.ParticipationListFilter, error) {
+	var out model.ParticipationListFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipationListFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputParticipationWhere(ctx context.Context, obj any) (model.ParticipationWhere, error) {
+	var it model.ParticipationWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"instrument", "country", "status", "signed", "ratified", "entryIntoForce", "action"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "instrument":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("instrument"))
+			data, err := ec.unmarshalOInstrumentWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Instrument = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOTreatyStatus2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "signed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signed"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Signed = data
+		case "ratified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ratified"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ratified = data
+		case "entryIntoForce":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entryIntoForce"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EntryIntoForce = data
+		case "action":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("action"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Action = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalParticipationWhere unmarshals raw into the ParticipationWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalParticipationWhere(ctx context.Context, raw any) (model.ParticipationWhere, error) {
+	var out model.ParticipationWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipationWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProjectSort(ctx context.Context, obj any) (model.ProjectSort, error) {
+	var it model.ProjectSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNProjectSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProjectSort unmarshals raw into the ProjectSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProjectSort(ctx context.Context, raw any) (model.ProjectSort, error) {
+	var out model.ProjectSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProjectSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProjectWhere(ctx context.Context, obj any) (model.ProjectWhere, error) {
+	var it model.ProjectWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "startDate", "endDate", "relations", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelationFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOProjectWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOProjectWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOProjectWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProjectWhere unmarshals raw into the ProjectWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProjectWhere(ctx context.Context, raw any) (model.ProjectWhere, error) {
+	var out model.ProjectWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProjectWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPropertyFilter(ctx context.Context, obj any) (model.PropertyFilter, error) {
+	var it model.PropertyFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "eq", "contains", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "contains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contains = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPropertyFilter unmarshals raw into the PropertyFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPropertyFilter(ctx context.Context, raw any) (model.PropertyFilter, error) {
+	var out model.PropertyFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PropertyFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, obj any) (model.RelationFilter, error) {
+	var it model.RelationFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "BOTH"
+	}
+
+	fieldsInOrder := [...]string{"type", "direction", "edge", "some", "none", "all"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalODirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "edge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("edge"))
+			data, err := ec.unmarshalOEdgeWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Edge = data
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalONodeWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalONodeWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "all":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("all"))
+			data, err := ec.unmarshalONodeWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.All = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRelationFilter unmarshals raw into the RelationFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRelationFilter(ctx context.Context, raw any) (model.RelationFilter, error) {
+	var out model.RelationFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputResourceSort(ctx context.Context, obj any) (model.ResourceSort, error) {
+	var it model.ResourceSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNResourceSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalResourceSort unmarshals raw into the ResourceSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalResourceSort(ctx context.Context, raw any) (model.ResourceSort, error) {
+	var out model.ResourceSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResourceSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputResourceWhere(ctx context.Context, obj any) (model.ResourceWhere, error) {
+	var it model.ResourceWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "published", "relations", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelationFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOResourceWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOResourceWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOResourceWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalResourceWhere unmarshals raw into the ResourceWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalResourceWhere(ctx context.Context, raw any) (model.ResourceWhere, error) {
+	var out model.ResourceWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResourceWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStringFilter(ctx context.Context, obj any) (model.StringFilter, error) {
+	var it model.StringFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in", "contains", "startsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "contains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contains = data
+		case "startsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsWith"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStringFilter unmarshals raw into the StringFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStringFilter(ctx context.Context, raw any) (model.StringFilter, error) {
+	var out model.StringFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StringFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTopicSort(ctx context.Context, obj any) (model.TopicSort, error) {
+	var it model.TopicSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNTopicSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTopicSort unmarshals raw into the TopicSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTopicSort(ctx context.Context, raw any) (model.TopicSort, error) {
+	var out model.TopicSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TopicSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTopicWhere(ctx context.Context, obj any) (model.TopicWhere, error) {
+	var it model.TopicWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "relations", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelationFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOTopicWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOTopicWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOTopicWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTopicWhere unmarshals raw into the TopicWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTopicWhere(ctx context.Context, raw any) (model.TopicWhere, error) {
+	var out model.TopicWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TopicWhere", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -7484,6 +20827,12 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Body_parts(ctx, field, obj)
 				})
+		case "memberOf":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Body_memberOf(ctx, field, obj)
+				})
 		case "implements":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -7496,12 +20845,201 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Body_funds(ctx, field, obj)
 				})
+		case "publications":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Body_publications(ctx, field, obj)
+				})
+		case "organises":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Body_organises(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Body_relations(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bodyConnectionImplementors = []string{"BodyConnection"}
+
+func (ec *executionContext) _BodyConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BodyConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyConnection")
+		case "edges":
+			out.Values[i] = ec._BodyConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BodyConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BodyConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bodyEdgeImplementors = []string{"BodyEdge"}
+
+func (ec *executionContext) _BodyEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BodyEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyEdge")
+		case "node":
+			out.Values[i] = ec._BodyEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._BodyEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bodyRelationConnectionImplementors = []string{"BodyRelationConnection"}
+
+func (ec *executionContext) _BodyRelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BodyRelationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyRelationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyRelationConnection")
+		case "edges":
+			out.Values[i] = ec._BodyRelationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BodyRelationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BodyRelationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bodyRelationEdgeImplementors = []string{"BodyRelationEdge"}
+
+func (ec *executionContext) _BodyRelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BodyRelationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyRelationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyRelationEdge")
+		case "node":
+			out.Values[i] = ec._BodyRelationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._BodyRelationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._BodyRelationEdge_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._BodyRelationEdge_properties(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._BodyRelationEdge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7545,6 +21083,31 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "shortName":
+			out.Values[i] = ec._Country_shortName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "acronym":
+			out.Values[i] = ec._Country_acronym(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aliases":
+			out.Values[i] = ec._Country_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "properties":
+			out.Values[i] = ec._Country_properties(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Country_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "iso2":
 			out.Values[i] = ec._Country_iso2(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -7570,21 +21133,6 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "aliases":
-			out.Values[i] = ec._Country_aliases(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "properties":
-			out.Values[i] = ec._Country_properties(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "sources":
-			out.Values[i] = ec._Country_sources(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "treaties":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -7597,12 +21145,345 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_projects(ctx, field, obj)
 				})
+		case "evaluatedIn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_evaluatedIn(ctx, field, obj)
+				})
+		case "events":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_events(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_relations(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var countryConnectionImplementors = []string{"CountryConnection"}
+
+func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CountryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountryConnection")
+		case "edges":
+			out.Values[i] = ec._CountryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CountryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CountryConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var countryEdgeImplementors = []string{"CountryEdge"}
+
+func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CountryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountryEdge")
+		case "node":
+			out.Values[i] = ec._CountryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CountryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var countryRelationConnectionImplementors = []string{"CountryRelationConnection"}
+
+func (ec *executionContext) _CountryRelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CountryRelationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryRelationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountryRelationConnection")
+		case "edges":
+			out.Values[i] = ec._CountryRelationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CountryRelationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CountryRelationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var countryRelationEdgeImplementors = []string{"CountryRelationEdge"}
+
+func (ec *executionContext) _CountryRelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CountryRelationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryRelationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountryRelationEdge")
+		case "node":
+			out.Values[i] = ec._CountryRelationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CountryRelationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._CountryRelationEdge_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._CountryRelationEdge_properties(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._CountryRelationEdge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageCellImplementors = []string{"CoverageCell"}
+
+func (ec *executionContext) _CoverageCell(ctx context.Context, sel ast.SelectionSet, obj *model.CoverageCell) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageCellImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageCell")
+		case "instrument":
+			out.Values[i] = ec._CoverageCell_instrument(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._CoverageCell_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signed":
+			out.Values[i] = ec._CoverageCell_signed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ratified":
+			out.Values[i] = ec._CoverageCell_ratified(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entryIntoForce":
+			out.Values[i] = ec._CoverageCell_entryIntoForce(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageRowImplementors = []string{"CoverageRow"}
+
+func (ec *executionContext) _CoverageRow(ctx context.Context, sel ast.SelectionSet, obj *model.CoverageRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageRow")
+		case "country":
+			out.Values[i] = ec._CoverageRow_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cells":
+			out.Values[i] = ec._CoverageRow_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var edgeImplementors = []string{"Edge"}
+
+func (ec *executionContext) _Edge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, edgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Edge")
+		case "type":
+			out.Values[i] = ec._Edge_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._Edge_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._Edge_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._Edge_properties(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._Edge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7671,12 +21552,266 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "startDate":
+			out.Values[i] = ec._Event_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endDate":
+			out.Values[i] = ec._Event_endDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organisers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_organisers(ctx, field, obj)
+				})
+		case "heldIn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_heldIn(ctx, field, obj)
+				})
+		case "participants":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_participants(ctx, field, obj)
+				})
+		case "topics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_topics(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_relations(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eventConnectionImplementors = []string{"EventConnection"}
+
+func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EventConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventConnection")
+		case "edges":
+			out.Values[i] = ec._EventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._EventConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._EventConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eventEdgeImplementors = []string{"EventEdge"}
+
+func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.EventEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventEdge")
+		case "node":
+			out.Values[i] = ec._EventEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._EventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eventRelationConnectionImplementors = []string{"EventRelationConnection"}
+
+func (ec *executionContext) _EventRelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EventRelationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventRelationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventRelationConnection")
+		case "edges":
+			out.Values[i] = ec._EventRelationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._EventRelationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._EventRelationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eventRelationEdgeImplementors = []string{"EventRelationEdge"}
+
+func (ec *executionContext) _EventRelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.EventRelationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventRelationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventRelationEdge")
+		case "node":
+			out.Values[i] = ec._EventRelationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._EventRelationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._EventRelationEdge_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._EventRelationEdge_properties(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._EventRelationEdge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var graphStatsImplementors = []string{"GraphStats"}
+
+func (ec *executionContext) _GraphStats(ctx context.Context, sel ast.SelectionSet, obj *model.GraphStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphStats")
+		case "nodes":
+			out.Values[i] = ec._GraphStats_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._GraphStats_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newestSource":
+			out.Values[i] = ec._GraphStats_newestSource(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7735,6 +21870,16 @@ func (ec *executionContext) _Instrument(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "properties":
+			out.Values[i] = ec._Instrument_properties(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Instrument_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "number":
 			out.Values[i] = ec._Instrument_number(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -7755,27 +21900,17 @@ func (ec *executionContext) _Instrument(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "properties":
-			out.Values[i] = ec._Instrument_properties(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "sources":
-			out.Values[i] = ec._Instrument_sources(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "participants":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Instrument_participants(ctx, field, obj)
-				})
 		case "parties":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Instrument_parties(ctx, field, obj)
+				})
+		case "participants":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Instrument_participants(ctx, field, obj)
 				})
 		case "monitoredBy":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -7801,12 +21936,233 @@ func (ec *executionContext) _Instrument(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Instrument_supportedBy(ctx, field, obj)
 				})
+		case "topics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Instrument_topics(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Instrument_relations(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var instrumentConnectionImplementors = []string{"InstrumentConnection"}
+
+func (ec *executionContext) _InstrumentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.InstrumentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, instrumentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InstrumentConnection")
+		case "edges":
+			out.Values[i] = ec._InstrumentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InstrumentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._InstrumentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var instrumentEdgeImplementors = []string{"InstrumentEdge"}
+
+func (ec *executionContext) _InstrumentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.InstrumentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, instrumentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InstrumentEdge")
+		case "node":
+			out.Values[i] = ec._InstrumentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._InstrumentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var instrumentRelationConnectionImplementors = []string{"InstrumentRelationConnection"}
+
+func (ec *executionContext) _InstrumentRelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.InstrumentRelationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, instrumentRelationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InstrumentRelationConnection")
+		case "edges":
+			out.Values[i] = ec._InstrumentRelationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InstrumentRelationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._InstrumentRelationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var instrumentRelationEdgeImplementors = []string{"InstrumentRelationEdge"}
+
+func (ec *executionContext) _InstrumentRelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.InstrumentRelationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, instrumentRelationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InstrumentRelationEdge")
+		case "node":
+			out.Values[i] = ec._InstrumentRelationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._InstrumentRelationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._InstrumentRelationEdge_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._InstrumentRelationEdge_properties(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._InstrumentRelationEdge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var labelCountImplementors = []string{"LabelCount"}
+
+func (ec *executionContext) _LabelCount(ctx context.Context, sel ast.SelectionSet, obj *model.LabelCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, labelCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LabelCount")
+		case "label":
+			out.Values[i] = ec._LabelCount_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._LabelCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7875,12 +22231,207 @@ func (ec *executionContext) _MonitoringRound(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "evaluated":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MonitoringRound_evaluated(ctx, field, obj)
+				})
+		case "organisers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MonitoringRound_organisers(ctx, field, obj)
+				})
+		case "topics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MonitoringRound_topics(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._MonitoringRound_relations(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var monitoringRoundConnectionImplementors = []string{"MonitoringRoundConnection"}
+
+func (ec *executionContext) _MonitoringRoundConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MonitoringRoundConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, monitoringRoundConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MonitoringRoundConnection")
+		case "edges":
+			out.Values[i] = ec._MonitoringRoundConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MonitoringRoundConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MonitoringRoundConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var monitoringRoundEdgeImplementors = []string{"MonitoringRoundEdge"}
+
+func (ec *executionContext) _MonitoringRoundEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MonitoringRoundEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, monitoringRoundEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MonitoringRoundEdge")
+		case "node":
+			out.Values[i] = ec._MonitoringRoundEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._MonitoringRoundEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var monitoringRoundRelationConnectionImplementors = []string{"MonitoringRoundRelationConnection"}
+
+func (ec *executionContext) _MonitoringRoundRelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MonitoringRoundRelationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, monitoringRoundRelationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MonitoringRoundRelationConnection")
+		case "edges":
+			out.Values[i] = ec._MonitoringRoundRelationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MonitoringRoundRelationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MonitoringRoundRelationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var monitoringRoundRelationEdgeImplementors = []string{"MonitoringRoundRelationEdge"}
+
+func (ec *executionContext) _MonitoringRoundRelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MonitoringRoundRelationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, monitoringRoundRelationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MonitoringRoundRelationEdge")
+		case "node":
+			out.Values[i] = ec._MonitoringRoundRelationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._MonitoringRoundRelationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._MonitoringRoundRelationEdge_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._MonitoringRoundRelationEdge_properties(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._MonitoringRoundRelationEdge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7979,6 +22530,102 @@ func (ec *executionContext) _NodeEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var nodeRelationConnectionImplementors = []string{"NodeRelationConnection"}
+
+func (ec *executionContext) _NodeRelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.NodeRelationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nodeRelationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NodeRelationConnection")
+		case "edges":
+			out.Values[i] = ec._NodeRelationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._NodeRelationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._NodeRelationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nodeRelationEdgeImplementors = []string{"NodeRelationEdge"}
+
+func (ec *executionContext) _NodeRelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.NodeRelationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nodeRelationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NodeRelationEdge")
+		case "node":
+			out.Values[i] = ec._NodeRelationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._NodeRelationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._NodeRelationEdge_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._NodeRelationEdge_properties(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._NodeRelationEdge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -7995,9 +22642,178 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partyConnectionImplementors = []string{"PartyConnection"}
+
+func (ec *executionContext) _PartyConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PartyConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartyConnection")
+		case "edges":
+			out.Values[i] = ec._PartyConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PartyConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PartyConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partyEdgeImplementors = []string{"PartyEdge"}
+
+func (ec *executionContext) _PartyEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PartyEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartyEdge")
+		case "node":
+			out.Values[i] = ec._PartyEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PartyEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "instrument":
+			out.Values[i] = ec._PartyEdge_instrument(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._PartyEdge_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signed":
+			out.Values[i] = ec._PartyEdge_signed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ratified":
+			out.Values[i] = ec._PartyEdge_ratified(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._PartyEdge_action(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entryIntoForce":
+			out.Values[i] = ec._PartyEdge_entryIntoForce(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._PartyEdge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pathImplementors = []string{"Path"}
+
+func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj *model.Path) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Path")
+		case "length":
+			out.Values[i] = ec._Path_length(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._Path_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._Path_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -8068,6 +22884,16 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "startDate":
+			out.Values[i] = ec._Project_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endDate":
+			out.Values[i] = ec._Project_endDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "targets":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -8092,12 +22918,195 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Project_supports(ctx, field, obj)
 				})
+		case "topics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Project_topics(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Project_relations(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var projectConnectionImplementors = []string{"ProjectConnection"}
+
+func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ProjectConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProjectConnection")
+		case "edges":
+			out.Values[i] = ec._ProjectConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ProjectConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ProjectConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var projectEdgeImplementors = []string{"ProjectEdge"}
+
+func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ProjectEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProjectEdge")
+		case "node":
+			out.Values[i] = ec._ProjectEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ProjectEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var projectRelationConnectionImplementors = []string{"ProjectRelationConnection"}
+
+func (ec *executionContext) _ProjectRelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ProjectRelationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectRelationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProjectRelationConnection")
+		case "edges":
+			out.Values[i] = ec._ProjectRelationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ProjectRelationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ProjectRelationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var projectRelationEdgeImplementors = []string{"ProjectRelationEdge"}
+
+func (ec *executionContext) _ProjectRelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ProjectRelationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectRelationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProjectRelationEdge")
+		case "node":
+			out.Values[i] = ec._ProjectRelationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ProjectRelationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._ProjectRelationEdge_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._ProjectRelationEdge_properties(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._ProjectRelationEdge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8140,11 +23149,11 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
 				})
-		case "nodes":
+		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_nodes(ctx, field)
+					return ec._Query_search(ctx, field)
 				})
 		case "instruments":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -8218,6 +23227,42 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_country(ctx, field)
 				})
+		case "shortestPath":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_shortestPath(ctx, field)
+				})
+		case "allShortestPaths":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_allShortestPaths(ctx, field)
+				})
+		case "neighbourhood":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_neighbourhood(ctx, field)
+				})
+		case "coverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_coverage(ctx, field)
+				})
+		case "timeline":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_timeline(ctx, field)
+				})
+		case "stats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_stats(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -8249,39 +23294,87 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
-var relationImplementors = []string{"Relation"}
+var relationConnectionImplementors = []string{"RelationConnection"}
 
-func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet, obj *model.Relation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relationImplementors)
+func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Relation")
+			out.Values[i] = graphql.MarshalString("RelationConnection")
+		case "edges":
+			out.Values[i] = ec._RelationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RelationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RelationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationEdgeImplementors = []string{"RelationEdge"}
+
+func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationEdge")
+		case "node":
+			out.Values[i] = ec._RelationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._RelationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "type":
-			out.Values[i] = ec._Relation_type(ctx, field, obj)
+			out.Values[i] = ec._RelationEdge_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "direction":
-			out.Values[i] = ec._Relation_direction(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "node":
-			out.Values[i] = ec._Relation_node(ctx, field, obj)
+			out.Values[i] = ec._RelationEdge_direction(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "properties":
-			out.Values[i] = ec._Relation_properties(ctx, field, obj)
+			out.Values[i] = ec._RelationEdge_properties(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "sources":
-			out.Values[i] = ec._Relation_sources(ctx, field, obj)
+			out.Values[i] = ec._RelationEdge_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -8353,12 +23446,298 @@ func (ec *executionContext) _Resource(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "published":
+			out.Values[i] = ec._Resource_published(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publishers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resource_publishers(ctx, field, obj)
+				})
+		case "topics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resource_topics(ctx, field, obj)
+				})
+		case "covers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resource_covers(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Resource_relations(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resourceConnectionImplementors = []string{"ResourceConnection"}
+
+func (ec *executionContext) _ResourceConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ResourceConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resourceConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResourceConnection")
+		case "edges":
+			out.Values[i] = ec._ResourceConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ResourceConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ResourceConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resourceEdgeImplementors = []string{"ResourceEdge"}
+
+func (ec *executionContext) _ResourceEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ResourceEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resourceEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResourceEdge")
+		case "node":
+			out.Values[i] = ec._ResourceEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ResourceEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resourceRelationConnectionImplementors = []string{"ResourceRelationConnection"}
+
+func (ec *executionContext) _ResourceRelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ResourceRelationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resourceRelationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResourceRelationConnection")
+		case "edges":
+			out.Values[i] = ec._ResourceRelationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ResourceRelationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ResourceRelationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resourceRelationEdgeImplementors = []string{"ResourceRelationEdge"}
+
+func (ec *executionContext) _ResourceRelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ResourceRelationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resourceRelationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResourceRelationEdge")
+		case "node":
+			out.Values[i] = ec._ResourceRelationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ResourceRelationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._ResourceRelationEdge_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._ResourceRelationEdge_properties(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._ResourceRelationEdge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchConnectionImplementors = []string{"SearchConnection"}
+
+func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchConnection")
+		case "edges":
+			out.Values[i] = ec._SearchConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SearchConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SearchConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchEdgeImplementors = []string{"SearchEdge"}
+
+func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchEdge")
+		case "node":
+			out.Values[i] = ec._SearchEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._SearchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._SearchEdge_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8400,6 +23779,87 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "retrieved":
 			out.Values[i] = ec._Source_retrieved(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subgraphImplementors = []string{"Subgraph"}
+
+func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet, obj *model.Subgraph) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subgraphImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Subgraph")
+		case "nodes":
+			out.Values[i] = ec._Subgraph_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._Subgraph_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._Subgraph_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var timeBucketImplementors = []string{"TimeBucket"}
+
+func (ec *executionContext) _TimeBucket(ctx context.Context, sel ast.SelectionSet, obj *model.TimeBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timeBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimeBucket")
+		case "period":
+			out.Values[i] = ec._TimeBucket_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._TimeBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -8470,6 +23930,12 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "addressedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Topic_addressedBy(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -8493,57 +23959,281 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
-var treatyParticipationImplementors = []string{"TreatyParticipation"}
+var topicConnectionImplementors = []string{"TopicConnection"}
 
-func (ec *executionContext) _TreatyParticipation(ctx context.Context, sel ast.SelectionSet, obj *model.TreatyParticipation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, treatyParticipationImplementors)
+func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TopicConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, topicConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("TreatyParticipation")
-		case "instrument":
-			out.Values[i] = ec._TreatyParticipation_instrument(ctx, field, obj)
+			out.Values[i] = graphql.MarshalString("TopicConnection")
+		case "edges":
+			out.Values[i] = ec._TopicConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
-		case "country":
-			out.Values[i] = ec._TreatyParticipation_country(ctx, field, obj)
+		case "pageInfo":
+			out.Values[i] = ec._TopicConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
-		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._TreatyParticipation_status(ctx, field, obj)
-				})
-		case "signed":
-			out.Values[i] = ec._TreatyParticipation_signed(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+		case "totalCount":
+			out.Values[i] = ec._TopicConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-		case "ratified":
-			out.Values[i] = ec._TreatyParticipation_ratified(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var topicEdgeImplementors = []string{"TopicEdge"}
+
+func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TopicEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, topicEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TopicEdge")
+		case "node":
+			out.Values[i] = ec._TopicEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-		case "action":
-			out.Values[i] = ec._TreatyParticipation_action(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+		case "cursor":
+			out.Values[i] = ec._TopicEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-		case "entryIntoForce":
-			out.Values[i] = ec._TreatyParticipation_entryIntoForce(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var topicRelationConnectionImplementors = []string{"TopicRelationConnection"}
+
+func (ec *executionContext) _TopicRelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TopicRelationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, topicRelationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TopicRelationConnection")
+		case "edges":
+			out.Values[i] = ec._TopicRelationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TopicRelationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TopicRelationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var topicRelationEdgeImplementors = []string{"TopicRelationEdge"}
+
+func (ec *executionContext) _TopicRelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TopicRelationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, topicRelationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TopicRelationEdge")
+		case "node":
+			out.Values[i] = ec._TopicRelationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._TopicRelationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._TopicRelationEdge_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._TopicRelationEdge_properties(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
-			out.Values[i] = ec._TreatyParticipation_sources(ctx, field, obj)
+			out.Values[i] = ec._TopicRelationEdge_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var treatyConnectionImplementors = []string{"TreatyConnection"}
+
+func (ec *executionContext) _TreatyConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TreatyConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, treatyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TreatyConnection")
+		case "edges":
+			out.Values[i] = ec._TreatyConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TreatyConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TreatyConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var treatyEdgeImplementors = []string{"TreatyEdge"}
+
+func (ec *executionContext) _TreatyEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TreatyEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, treatyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TreatyEdge")
+		case "node":
+			out.Values[i] = ec._TreatyEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._TreatyEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "country":
+			out.Values[i] = ec._TreatyEdge_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._TreatyEdge_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signed":
+			out.Values[i] = ec._TreatyEdge_signed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ratified":
+			out.Values[i] = ec._TreatyEdge_ratified(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._TreatyEdge_action(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entryIntoForce":
+			out.Values[i] = ec._TreatyEdge_entryIntoForce(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._TreatyEdge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8924,15 +24614,31 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNBody2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBody(ctx context.Context, sel ast.SelectionSet, v model.Body) graphql.Marshaler {
-	return ec._Body(ctx, sel, &v)
+func (ec *executionContext) marshalNBody2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBody(ctx context.Context, sel ast.SelectionSet, v *model.Body) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Body!")
+		return graphql.Null
+	}
+	return ec._Body(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBody2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Body) graphql.Marshaler {
+func (ec *executionContext) marshalNBodyConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyConnection(ctx context.Context, sel ast.SelectionSet, v *model.BodyConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BodyConnection!")
+		return graphql.Null
+	}
+	return ec._BodyConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyEdge(ctx context.Context, sel ast.SelectionSet, v model.BodyEdge) graphql.Marshaler {
+	return ec._BodyEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBodyEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BodyEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNBody2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBody(ctx, sel, v[i])
+		return ec.marshalNBodyEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -8942,6 +24648,54 @@ func (ec *executionContext) marshalNBody2ᚕgithubᚗcomᚋcoeᚑchildᚑonline�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNBodyRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BodyRelationConnection!")
+		return graphql.Null
+	}
+	return ec._BodyRelationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyRelationEdge(ctx context.Context, sel ast.SelectionSet, v model.BodyRelationEdge) graphql.Marshaler {
+	return ec._BodyRelationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBodyRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BodyRelationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBodyRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyRelationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBodySort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySort(ctx context.Context, v any) (model.BodySort, error) {
+	res, err := ec.unmarshalInputBodySort(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNBodySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortField(ctx context.Context, v any) (model.BodySortField, error) {
+	var res model.BodySortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBodySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortField(ctx context.Context, sel ast.SelectionSet, v model.BodySortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNBodyWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhere(ctx context.Context, v any) (model.BodyWhere, error) {
+	res, err := ec.unmarshalInputBodyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -8968,15 +24722,119 @@ func (ec *executionContext) marshalNCoeStatus2githubᚗcomᚋcoeᚑchildᚑonlin
 	return v
 }
 
-func (ec *executionContext) marshalNCountry2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountry(ctx context.Context, sel ast.SelectionSet, v model.Country) graphql.Marshaler {
-	return ec._Country(ctx, sel, &v)
+func (ec *executionContext) marshalNCountry2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountry(ctx context.Context, sel ast.SelectionSet, v *model.Country) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Country!")
+		return graphql.Null
+	}
+	return ec._Country(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCountry2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Country) graphql.Marshaler {
+func (ec *executionContext) marshalNCountryConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryConnection(ctx context.Context, sel ast.SelectionSet, v *model.CountryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CountryConnection!")
+		return graphql.Null
+	}
+	return ec._CountryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCountryEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryEdge(ctx context.Context, sel ast.SelectionSet, v model.CountryEdge) graphql.Marshaler {
+	return ec._CountryEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCountryEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CountryEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCountry2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountry(ctx, sel, v[i])
+		return ec.marshalNCountryEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCountryRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CountryRelationConnection!")
+		return graphql.Null
+	}
+	return ec._CountryRelationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCountryRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryRelationEdge(ctx context.Context, sel ast.SelectionSet, v model.CountryRelationEdge) graphql.Marshaler {
+	return ec._CountryRelationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCountryRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CountryRelationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCountryRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryRelationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCountrySort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySort(ctx context.Context, v any) (model.CountrySort, error) {
+	res, err := ec.unmarshalInputCountrySort(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCountrySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortField(ctx context.Context, v any) (model.CountrySortField, error) {
+	var res model.CountrySortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCountrySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortField(ctx context.Context, sel ast.SelectionSet, v model.CountrySortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCountryWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx context.Context, v any) (model.CountryWhere, error) {
+	res, err := ec.unmarshalInputCountryWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoverageCell2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoverageCell(ctx context.Context, sel ast.SelectionSet, v model.CoverageCell) graphql.Marshaler {
+	return ec._CoverageCell(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCoverageCell2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoverageCellᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CoverageCell) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageCell2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoverageCell(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoverageRow2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoverageRow(ctx context.Context, sel ast.SelectionSet, v model.CoverageRow) graphql.Marshaler {
+	return ec._CoverageRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCoverageRow2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoverageRowᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CoverageRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageRow2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoverageRow(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -8998,6 +24856,26 @@ func (ec *executionContext) marshalNDirection2githubᚗcomᚋcoeᚑchildᚑonlin
 	return v
 }
 
+func (ec *executionContext) marshalNEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v model.Edge) graphql.Marshaler {
+	return ec._Edge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNEntityType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEntityType(ctx context.Context, v any) (model.EntityType, error) {
 	var res model.EntityType
 	err := res.UnmarshalGQL(v)
@@ -9008,15 +24886,31 @@ func (ec *executionContext) marshalNEntityType2githubᚗcomᚋcoeᚑchildᚑonli
 	return v
 }
 
-func (ec *executionContext) marshalNEvent2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEvent(ctx context.Context, sel ast.SelectionSet, v model.Event) graphql.Marshaler {
-	return ec._Event(ctx, sel, &v)
+func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEvent(ctx context.Context, sel ast.SelectionSet, v *model.Event) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Event!")
+		return graphql.Null
+	}
+	return ec._Event(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNEvent2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Event) graphql.Marshaler {
+func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EventConnection!")
+		return graphql.Null
+	}
+	return ec._EventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEventEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventEdge(ctx context.Context, sel ast.SelectionSet, v model.EventEdge) graphql.Marshaler {
+	return ec._EventEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEventEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EventEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEvent2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEvent(ctx, sel, v[i])
+		return ec.marshalNEventEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -9026,6 +24920,76 @@ func (ec *executionContext) marshalNEvent2ᚕgithubᚗcomᚋcoeᚑchildᚑonline
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNEventRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.EventRelationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EventRelationConnection!")
+		return graphql.Null
+	}
+	return ec._EventRelationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEventRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventRelationEdge(ctx context.Context, sel ast.SelectionSet, v model.EventRelationEdge) graphql.Marshaler {
+	return ec._EventRelationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEventRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EventRelationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventRelationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNEventSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSort(ctx context.Context, v any) (model.EventSort, error) {
+	res, err := ec.unmarshalInputEventSort(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNEventSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortField(ctx context.Context, v any) (model.EventSortField, error) {
+	var res model.EventSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEventSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortField(ctx context.Context, sel ast.SelectionSet, v model.EventSortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNEventWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventWhere(ctx context.Context, v any) (model.EventWhere, error) {
+	res, err := ec.unmarshalInputEventWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNGraphStats2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGraphStats(ctx context.Context, sel ast.SelectionSet, v *model.GraphStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphStats!")
+		return graphql.Null
+	}
+	return ec._GraphStats(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -9042,15 +25006,60 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
-func (ec *executionContext) marshalNInstrument2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrument(ctx context.Context, sel ast.SelectionSet, v model.Instrument) graphql.Marshaler {
-	return ec._Instrument(ctx, sel, &v)
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
-func (ec *executionContext) marshalNInstrument2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Instrument) graphql.Marshaler {
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInstrument2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrument(ctx context.Context, sel ast.SelectionSet, v *model.Instrument) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Instrument!")
+		return graphql.Null
+	}
+	return ec._Instrument(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInstrumentConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentConnection(ctx context.Context, sel ast.SelectionSet, v *model.InstrumentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InstrumentConnection!")
+		return graphql.Null
+	}
+	return ec._InstrumentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInstrumentEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentEdge(ctx context.Context, sel ast.SelectionSet, v model.InstrumentEdge) graphql.Marshaler {
+	return ec._InstrumentEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInstrumentEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.InstrumentEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNInstrument2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrument(ctx, sel, v[i])
+		return ec.marshalNInstrumentEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -9060,6 +25069,54 @@ func (ec *executionContext) marshalNInstrument2ᚕgithubᚗcomᚋcoeᚑchildᚑo
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNInstrumentRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InstrumentRelationConnection!")
+		return graphql.Null
+	}
+	return ec._InstrumentRelationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInstrumentRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentRelationEdge(ctx context.Context, sel ast.SelectionSet, v model.InstrumentRelationEdge) graphql.Marshaler {
+	return ec._InstrumentRelationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInstrumentRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.InstrumentRelationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInstrumentRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentRelationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNInstrumentSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSort(ctx context.Context, v any) (model.InstrumentSort, error) {
+	res, err := ec.unmarshalInputInstrumentSort(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNInstrumentSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortField(ctx context.Context, v any) (model.InstrumentSortField, error) {
+	var res model.InstrumentSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInstrumentSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortField(ctx context.Context, sel ast.SelectionSet, v model.InstrumentSortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNInstrumentWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhere(ctx context.Context, v any) (model.InstrumentWhere, error) {
+	res, err := ec.unmarshalInputInstrumentWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -9076,15 +25133,15 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
-func (ec *executionContext) marshalNMonitoringRound2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRound(ctx context.Context, sel ast.SelectionSet, v model.MonitoringRound) graphql.Marshaler {
-	return ec._MonitoringRound(ctx, sel, &v)
+func (ec *executionContext) marshalNLabelCount2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLabelCount(ctx context.Context, sel ast.SelectionSet, v model.LabelCount) graphql.Marshaler {
+	return ec._LabelCount(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNMonitoringRound2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MonitoringRound) graphql.Marshaler {
+func (ec *executionContext) marshalNLabelCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLabelCountᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LabelCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMonitoringRound2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRound(ctx, sel, v[i])
+		return ec.marshalNLabelCount2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLabelCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -9094,6 +25151,90 @@ func (ec *executionContext) marshalNMonitoringRound2ᚕgithubᚗcomᚋcoeᚑchil
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNMonitoringRound2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRound(ctx context.Context, sel ast.SelectionSet, v *model.MonitoringRound) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MonitoringRound!")
+		return graphql.Null
+	}
+	return ec._MonitoringRound(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMonitoringRoundConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundConnection(ctx context.Context, sel ast.SelectionSet, v *model.MonitoringRoundConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MonitoringRoundConnection!")
+		return graphql.Null
+	}
+	return ec._MonitoringRoundConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMonitoringRoundEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundEdge(ctx context.Context, sel ast.SelectionSet, v model.MonitoringRoundEdge) graphql.Marshaler {
+	return ec._MonitoringRoundEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMonitoringRoundEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MonitoringRoundEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMonitoringRoundEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMonitoringRoundRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.MonitoringRoundRelationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MonitoringRoundRelationConnection!")
+		return graphql.Null
+	}
+	return ec._MonitoringRoundRelationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMonitoringRoundRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundRelationEdge(ctx context.Context, sel ast.SelectionSet, v model.MonitoringRoundRelationEdge) graphql.Marshaler {
+	return ec._MonitoringRoundRelationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMonitoringRoundRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MonitoringRoundRelationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMonitoringRoundRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundRelationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMonitoringRoundSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSort(ctx context.Context, v any) (model.MonitoringRoundSort, error) {
+	res, err := ec.unmarshalInputMonitoringRoundSort(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMonitoringRoundSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortField(ctx context.Context, v any) (model.MonitoringRoundSortField, error) {
+	var res model.MonitoringRoundSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMonitoringRoundSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortField(ctx context.Context, sel ast.SelectionSet, v model.MonitoringRoundSortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNMonitoringRoundWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundWhere(ctx context.Context, v any) (model.MonitoringRoundWhere, error) {
+	res, err := ec.unmarshalInputMonitoringRoundWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNNode2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -9120,14 +25261,6 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcoeᚑchildᚑonline�
 	return ret
 }
 
-func (ec *executionContext) marshalNNodeConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeConnection(ctx context.Context, sel ast.SelectionSet, v *model.NodeConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "NodeConnection!")
-		return graphql.Null
-	}
-	return ec._NodeConnection(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNNodeEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeEdge(ctx context.Context, sel ast.SelectionSet, v model.NodeEdge) graphql.Marshaler {
 	return ec._NodeEdge(ctx, sel, &v)
 }
@@ -9148,6 +25281,39 @@ func (ec *executionContext) marshalNNodeEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonl
 	return ret
 }
 
+func (ec *executionContext) marshalNNodeRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.NodeRelationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NodeRelationConnection!")
+		return graphql.Null
+	}
+	return ec._NodeRelationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNodeRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeRelationEdge(ctx context.Context, sel ast.SelectionSet, v model.NodeRelationEdge) graphql.Marshaler {
+	return ec._NodeRelationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNodeRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NodeRelationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNodeRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeRelationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNNodeWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeWhere(ctx context.Context, v any) (model.NodeWhere, error) {
+	res, err := ec.unmarshalInputNodeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -9156,15 +25322,23 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonl
 	return ec._PageInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNProject2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProject(ctx context.Context, sel ast.SelectionSet, v model.Project) graphql.Marshaler {
-	return ec._Project(ctx, sel, &v)
+func (ec *executionContext) marshalNPartyConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPartyConnection(ctx context.Context, sel ast.SelectionSet, v *model.PartyConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartyConnection!")
+		return graphql.Null
+	}
+	return ec._PartyConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNProject2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Project) graphql.Marshaler {
+func (ec *executionContext) marshalNPartyEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPartyEdge(ctx context.Context, sel ast.SelectionSet, v model.PartyEdge) graphql.Marshaler {
+	return ec._PartyEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPartyEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPartyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PartyEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNProject2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProject(ctx, sel, v[i])
+		return ec.marshalNPartyEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPartyEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -9176,15 +25350,15 @@ func (ec *executionContext) marshalNProject2ᚕgithubᚗcomᚋcoeᚑchildᚑonli
 	return ret
 }
 
-func (ec *executionContext) marshalNRelation2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelation(ctx context.Context, sel ast.SelectionSet, v model.Relation) graphql.Marshaler {
-	return ec._Relation(ctx, sel, &v)
+func (ec *executionContext) marshalNPath2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPath(ctx context.Context, sel ast.SelectionSet, v model.Path) graphql.Marshaler {
+	return ec._Path(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNRelation2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Relation) graphql.Marshaler {
+func (ec *executionContext) marshalNPath2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Path) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelation2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelation(ctx, sel, v[i])
+		return ec.marshalNPath2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPath(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -9196,15 +25370,239 @@ func (ec *executionContext) marshalNRelation2ᚕgithubᚗcomᚋcoeᚑchildᚑonl
 	return ret
 }
 
-func (ec *executionContext) marshalNResource2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResource(ctx context.Context, sel ast.SelectionSet, v model.Resource) graphql.Marshaler {
-	return ec._Resource(ctx, sel, &v)
+func (ec *executionContext) marshalNProject2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProject(ctx context.Context, sel ast.SelectionSet, v *model.Project) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Project!")
+		return graphql.Null
+	}
+	return ec._Project(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNResource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Resource) graphql.Marshaler {
+func (ec *executionContext) marshalNProjectConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectConnection(ctx context.Context, sel ast.SelectionSet, v *model.ProjectConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProjectConnection!")
+		return graphql.Null
+	}
+	return ec._ProjectConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProjectEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectEdge(ctx context.Context, sel ast.SelectionSet, v model.ProjectEdge) graphql.Marshaler {
+	return ec._ProjectEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProjectEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProjectEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNResource2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResource(ctx, sel, v[i])
+		return ec.marshalNProjectEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProjectRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProjectRelationConnection!")
+		return graphql.Null
+	}
+	return ec._ProjectRelationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProjectRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectRelationEdge(ctx context.Context, sel ast.SelectionSet, v model.ProjectRelationEdge) graphql.Marshaler {
+	return ec._ProjectRelationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProjectRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProjectRelationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProjectRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectRelationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNProjectSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSort(ctx context.Context, v any) (model.ProjectSort, error) {
+	res, err := ec.unmarshalInputProjectSort(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNProjectSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortField(ctx context.Context, v any) (model.ProjectSortField, error) {
+	var res model.ProjectSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProjectSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortField(ctx context.Context, sel ast.SelectionSet, v model.ProjectSortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNProjectWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhere(ctx context.Context, v any) (model.ProjectWhere, error) {
+	res, err := ec.unmarshalInputProjectWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPropertyFilter2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPropertyFilter(ctx context.Context, v any) (model.PropertyFilter, error) {
+	res, err := ec.unmarshalInputPropertyFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationConnection!")
+		return graphql.Null
+	}
+	return ec._RelationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationEdge(ctx context.Context, sel ast.SelectionSet, v model.RelationEdge) graphql.Marshaler {
+	return ec._RelationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RelationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNRelationFilter2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationFilter(ctx context.Context, v any) (model.RelationFilter, error) {
+	res, err := ec.unmarshalInputRelationFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx context.Context, v any) (model.RelationType, error) {
+	var res model.RelationType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx context.Context, sel ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNResource2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResource(ctx context.Context, sel ast.SelectionSet, v *model.Resource) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Resource!")
+		return graphql.Null
+	}
+	return ec._Resource(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNResourceConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceConnection(ctx context.Context, sel ast.SelectionSet, v *model.ResourceConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResourceConnection!")
+		return graphql.Null
+	}
+	return ec._ResourceConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNResourceEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceEdge(ctx context.Context, sel ast.SelectionSet, v model.ResourceEdge) graphql.Marshaler {
+	return ec._ResourceEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNResourceEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ResourceEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResourceEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNResourceRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.ResourceRelationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResourceRelationConnection!")
+		return graphql.Null
+	}
+	return ec._ResourceRelationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNResourceRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceRelationEdge(ctx context.Context, sel ast.SelectionSet, v model.ResourceRelationEdge) graphql.Marshaler {
+	return ec._ResourceRelationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNResourceRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ResourceRelationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResourceRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceRelationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNResourceSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSort(ctx context.Context, v any) (model.ResourceSort, error) {
+	res, err := ec.unmarshalInputResourceSort(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNResourceSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortField(ctx context.Context, v any) (model.ResourceSortField, error) {
+	var res model.ResourceSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResourceSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortField(ctx context.Context, sel ast.SelectionSet, v model.ResourceSortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNResourceWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceWhere(ctx context.Context, v any) (model.ResourceWhere, error) {
+	res, err := ec.unmarshalInputResourceWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchConnection!")
+		return graphql.Null
+	}
+	return ec._SearchConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSearchEdge(ctx context.Context, sel ast.SelectionSet, v model.SearchEdge) graphql.Marshaler {
+	return ec._SearchEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSearchEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SearchEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSearchEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -9279,15 +25677,23 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
-func (ec *executionContext) marshalNTopic2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopic(ctx context.Context, sel ast.SelectionSet, v model.Topic) graphql.Marshaler {
-	return ec._Topic(ctx, sel, &v)
+func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSubgraph(ctx context.Context, sel ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Subgraph!")
+		return graphql.Null
+	}
+	return ec._Subgraph(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTopic2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Topic) graphql.Marshaler {
+func (ec *executionContext) marshalNTimeBucket2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeBucket(ctx context.Context, sel ast.SelectionSet, v model.TimeBucket) graphql.Marshaler {
+	return ec._TimeBucket(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTimeBucket2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TimeBucket) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTopic2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopic(ctx, sel, v[i])
+		return ec.marshalNTimeBucket2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeBucket(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -9299,15 +25705,117 @@ func (ec *executionContext) marshalNTopic2ᚕgithubᚗcomᚋcoeᚑchildᚑonline
 	return ret
 }
 
-func (ec *executionContext) marshalNTreatyParticipation2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyParticipation(ctx context.Context, sel ast.SelectionSet, v model.TreatyParticipation) graphql.Marshaler {
-	return ec._TreatyParticipation(ctx, sel, &v)
+func (ec *executionContext) marshalNTopic2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopic(ctx context.Context, sel ast.SelectionSet, v *model.Topic) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Topic!")
+		return graphql.Null
+	}
+	return ec._Topic(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTreatyParticipation2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyParticipationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TreatyParticipation) graphql.Marshaler {
+func (ec *executionContext) marshalNTopicConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicConnection(ctx context.Context, sel ast.SelectionSet, v *model.TopicConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TopicConnection!")
+		return graphql.Null
+	}
+	return ec._TopicConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTopicEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicEdge(ctx context.Context, sel ast.SelectionSet, v model.TopicEdge) graphql.Marshaler {
+	return ec._TopicEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTopicEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TopicEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTreatyParticipation2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyParticipation(ctx, sel, v[i])
+		return ec.marshalNTopicEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTopicRelationConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TopicRelationConnection!")
+		return graphql.Null
+	}
+	return ec._TopicRelationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTopicRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicRelationEdge(ctx context.Context, sel ast.SelectionSet, v model.TopicRelationEdge) graphql.Marshaler {
+	return ec._TopicRelationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTopicRelationEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TopicRelationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTopicRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicRelationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNTopicSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSort(ctx context.Context, v any) (model.TopicSort, error) {
+	res, err := ec.unmarshalInputTopicSort(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTopicSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortField(ctx context.Context, v any) (model.TopicSortField, error) {
+	var res model.TopicSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTopicSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortField(ctx context.Context, sel ast.SelectionSet, v model.TopicSortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNTopicWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhere(ctx context.Context, v any) (model.TopicWhere, error) {
+	res, err := ec.unmarshalInputTopicWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTreatyAction2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyAction(ctx context.Context, v any) (model.TreatyAction, error) {
+	var res model.TreatyAction
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTreatyAction2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyAction(ctx context.Context, sel ast.SelectionSet, v model.TreatyAction) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNTreatyConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyConnection(ctx context.Context, sel ast.SelectionSet, v *model.TreatyConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TreatyConnection!")
+		return graphql.Null
+	}
+	return ec._TreatyConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTreatyEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyEdge(ctx context.Context, sel ast.SelectionSet, v model.TreatyEdge) graphql.Marshaler {
+	return ec._TreatyEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTreatyEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TreatyEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTreatyEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -9478,6 +25986,48 @@ func (ec *executionContext) marshalOBody2ᚖgithubᚗcomᚋcoeᚑchildᚑonline�
 	return ec._Body(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx context.Context, v any) ([]model.BodySort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.BodySort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBodySort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOBodyWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhereᚄ(ctx context.Context, v any) ([]model.BodyWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.BodyWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBodyWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOBodyWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhere(ctx context.Context, v any) (*model.BodyWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBodyWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9508,11 +26058,113 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOCoeStatus2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoeStatusᚄ(ctx context.Context, v any) ([]model.CoeStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CoeStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCoeStatus2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoeStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCoeStatus2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoeStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CoeStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoeStatus2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoeStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCoeStatus2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoeStatus(ctx context.Context, v any) (*model.CoeStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CoeStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCoeStatus2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoeStatus(ctx context.Context, sel ast.SelectionSet, v *model.CoeStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCoeStatusFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoeStatusFilter(ctx context.Context, v any) (*model.CoeStatusFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCoeStatusFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOCountry2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountry(ctx context.Context, sel ast.SelectionSet, v *model.Country) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Country(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCountrySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortᚄ(ctx context.Context, v any) ([]model.CountrySort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CountrySort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCountrySort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCountryWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhereᚄ(ctx context.Context, v any) ([]model.CountryWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CountryWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCountryWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCountryWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx context.Context, v any) (*model.CountryWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCountryWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (*model.Date, error) {
@@ -9531,6 +26183,14 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonline�
 	return v
 }
 
+func (ec *executionContext) unmarshalODateFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateFilter(ctx context.Context, v any) (*model.DateFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDateFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (*model.Direction, error) {
 	if v == nil {
 		return nil, nil
@@ -9547,11 +26207,200 @@ func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋcoeᚑchildᚑon
 	return v
 }
 
+func (ec *executionContext) unmarshalOEdgeWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEdgeWhere(ctx context.Context, v any) (*model.EdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEntityType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEntityTypeᚄ(ctx context.Context, v any) ([]model.EntityType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.EntityType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEntityType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEntityType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOEntityType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEntityTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EntityType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEntityType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEntityType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOEventSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortᚄ(ctx context.Context, v any) ([]model.EventSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.EventSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEventSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOEventWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventWhereᚄ(ctx context.Context, v any) ([]model.EventWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.EventWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEventWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOEventWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventWhere(ctx context.Context, v any) (*model.EventWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEventWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOIDFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐIDFilter(ctx context.Context, v any) (*model.IDFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIDFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOInstrument2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrument(ctx context.Context, sel ast.SelectionSet, v *model.Instrument) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Instrument(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOInstrumentSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortᚄ(ctx context.Context, v any) ([]model.InstrumentSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.InstrumentSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInstrumentSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOInstrumentWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhereᚄ(ctx context.Context, v any) ([]model.InstrumentWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.InstrumentWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInstrumentWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOInstrumentWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhere(ctx context.Context, v any) (*model.InstrumentWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInstrumentWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
@@ -9590,6 +26439,48 @@ func (ec *executionContext) marshalOJSON2map(ctx context.Context, sel ast.Select
 	return res
 }
 
+func (ec *executionContext) unmarshalOMonitoringRoundSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortᚄ(ctx context.Context, v any) ([]model.MonitoringRoundSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.MonitoringRoundSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMonitoringRoundSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMonitoringRoundWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundWhereᚄ(ctx context.Context, v any) ([]model.MonitoringRoundWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.MonitoringRoundWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMonitoringRoundWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMonitoringRoundWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundWhere(ctx context.Context, v any) (*model.MonitoringRoundWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMonitoringRoundWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -9597,11 +26488,229 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋcoeᚑchildᚑonlineᚋk
 	return ec._Node(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalONodeWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeWhereᚄ(ctx context.Context, v any) ([]model.NodeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.NodeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNodeWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONodeWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeWhere(ctx context.Context, v any) (*model.NodeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNodeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOParticipationListFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationListFilter(ctx context.Context, v any) (*model.ParticipationListFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputParticipationListFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOParticipationWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationWhere(ctx context.Context, v any) (*model.ParticipationWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputParticipationWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPath2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPath(ctx context.Context, sel ast.SelectionSet, v *model.Path) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Path(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOProject2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProject(ctx context.Context, sel ast.SelectionSet, v *model.Project) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Project(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOProjectSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortᚄ(ctx context.Context, v any) ([]model.ProjectSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ProjectSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProjectSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProjectWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhereᚄ(ctx context.Context, v any) ([]model.ProjectWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ProjectWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProjectWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProjectWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhere(ctx context.Context, v any) (*model.ProjectWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProjectWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPropertyFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPropertyFilterᚄ(ctx context.Context, v any) ([]model.PropertyFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.PropertyFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPropertyFilter2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPropertyFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalORelationFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationFilterᚄ(ctx context.Context, v any) ([]model.RelationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.RelationFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRelationFilter2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalORelationType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]model.RelationType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.RelationType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RelationType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOResourceSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortᚄ(ctx context.Context, v any) ([]model.ResourceSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ResourceSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNResourceSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOResourceWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceWhereᚄ(ctx context.Context, v any) ([]model.ResourceWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ResourceWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNResourceWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOResourceWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceWhere(ctx context.Context, v any) (*model.ResourceWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputResourceWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSortDirection(ctx context.Context, v any) (*model.SortDirection, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SortDirection)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSortDirection(ctx context.Context, sel ast.SelectionSet, v *model.SortDirection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -9655,6 +26764,72 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOStringFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStringFilter(ctx context.Context, v any) (*model.StringFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStringFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx context.Context, v any) (*model.TimeInterval, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.TimeInterval)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx context.Context, sel ast.SelectionSet, v *model.TimeInterval) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOTopicSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortᚄ(ctx context.Context, v any) ([]model.TopicSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.TopicSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTopicSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTopicWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhereᚄ(ctx context.Context, v any) ([]model.TopicWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.TopicWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTopicWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTopicWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhere(ctx context.Context, v any) (*model.TopicWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTopicWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOTreatyStatus2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyStatusᚄ(ctx context.Context, v any) ([]model.TreatyStatus, error) {

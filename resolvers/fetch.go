@@ -3,17 +3,23 @@ package resolvers
 import (
 	"context"
 	"encoding/base64"
-
+	"encoding/json"
 	"strings"
 
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 	"github.com/coe-child-online/knowledge-graph/resolvers/loaders"
 )
 
-// Page sizes for list fields.
+// Limits on arguments, checked before any query runs.
 const (
 	defaultPageSize = 50
 	maxPageSize     = 500
+	maxPathHops     = 6
+	maxPaths        = 100
+	maxDepth        = 3
+	maxSubgraph     = 500
+	maxCoverage     = 20
+	maxCoverageRows = 1000
 )
 
 func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
@@ -22,6 +28,8 @@ func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
 	}
 	return loaders.New(r.store)
 }
+
+func (r *Resolver) today() model.Date { return model.Today(r.now()) }
 
 // entity fetches one node, checking its label when label is not empty. An
 // unknown id, or one of another kind, is a NOT_FOUND error.
@@ -41,91 +49,6 @@ func (r *Resolver) entity(ctx context.Context, id, label string) (model.Entity, 
 	return e, nil
 }
 
-// all returns every entity with the label, ordered by id, reading page by
-// page so no single answer grows without bound.
-func (r *Resolver) all(ctx context.Context, label string) ([]model.Entity, error) {
-	var out []model.Entity
-	after := ""
-	for {
-		page, err := r.store.List(ctx, label, maxPageSize, after)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Entities...)
-		if !page.HasNext || len(page.Entities) == 0 {
-			return out, nil
-		}
-		after = page.Entities[len(page.Entities)-1].ID
-	}
-}
-
-func encodeCursor(id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("id:" + id))
-}
-
-func decodeCursor(cursor string) (string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil || !strings.HasPrefix(string(b), "id:") || len(b) == 3 {
-		return "", model.Errorf(model.CodeBadUserInput, "after: %q is not a cursor this API returned", cursor)
-	}
-	return string(b[3:]), nil
-}
-
-func pageSize(first *int) (int, error) {
-	if first == nil {
-		return defaultPageSize, nil
-	}
-	if *first < 0 || *first > maxPageSize {
-		return 0, model.Errorf(model.CodeBadUserInput, "first: %d is outside 0..%d", *first, maxPageSize)
-	}
-	return *first, nil
-}
-
-// typedList converts entities to the Go type of one label.
-func typedList[T any](es []model.Entity, wrap func(model.Entity) T) []T {
-	out := make([]T, len(es))
-	for i, e := range es {
-		out[i] = wrap(e)
-	}
-	return out
-}
-
-func (r *Resolver) neighbours(ctx context.Context, hop model.Hop, id string) ([]model.Entity, error) {
-	return r.loaders(ctx).Neighbours(ctx, hop, id)
-}
-
-// participations returns a node's treaty participations, keeping only those
-// whose status today is one of statuses (all when statuses is empty).
-func (r *Resolver) participations(ctx context.Context, fromInstrument bool, id string, statuses []model.TreatyStatus) ([]model.TreatyParticipation, error) {
-	ps, err := r.loaders(ctx).Participations(ctx, fromInstrument, id)
-	if err != nil || len(statuses) == 0 {
-		return ps, err
-	}
-	today := model.Today(r.now())
-	out := []model.TreatyParticipation{}
-	for _, p := range ps {
-		st := p.StatusOn(today)
-		for _, want := range statuses {
-			if st == want {
-				out = append(out, p)
-				break
-			}
-		}
-	}
-	return out, nil
-}
-
-func (r *Resolver) relations(ctx context.Context, id string, types []string, dir *model.Direction) ([]model.Relation, error) {
-	d := model.DirectionBoth
-	if dir != nil {
-		d = *dir
-	}
-	if !d.IsValid() {
-		return nil, model.Errorf(model.CodeBadUserInput, "direction: %q is not a direction", d)
-	}
-	return r.loaders(ctx).Relations(ctx, id, types, d)
-}
-
 func countryID(id string) string {
 	if len(id) == 2 {
 		return "country-" + strings.ToLower(id)
@@ -133,37 +56,181 @@ func countryID(id string) string {
 	return id
 }
 
-func toInstrument(e model.Entity) model.Instrument { return model.Instrument{Entity: e} }
-func toBody(e model.Entity) model.Body             { return model.Body{Entity: e} }
-func toProject(e model.Entity) model.Project       { return model.Project{Entity: e} }
-func toCountry(e model.Entity) model.Country       { return model.Country{Entity: e} }
+// cursor encodes positions of one list: a cursor from another list (another
+// field or sort order) is refused rather than misread.
+type cursor struct{ list string }
 
-// nodePage answers the nodes field: one page of a label, ordered by id.
-func (r *Resolver) nodePage(ctx context.Context, t model.EntityType, first *int, after *string) (*model.NodeConnection, error) {
-	if !t.IsValid() {
-		return nil, model.Errorf(model.CodeBadUserInput, "type: %q is not an entity type", t)
+type cursorJSON struct {
+	List string `json:"l"`
+	Keys []any  `json:"k"`
+}
+
+func (c cursor) encode(keys []any) string {
+	b, _ := json.Marshal(cursorJSON{List: c.list, Keys: keys})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (c cursor) decode(s string) (*model.Cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	var cj cursorJSON
+	if err == nil {
+		err = json.Unmarshal(b, &cj)
 	}
-	n, err := pageSize(first)
-	if err != nil {
-		return nil, err
+	if err != nil || len(cj.Keys) == 0 {
+		return nil, model.Errorf(model.CodeBadUserInput, "after: %q is not a cursor this API returned", s)
 	}
-	from := ""
+	if cj.List != c.list {
+		return nil, model.Errorf(model.CodeBadUserInput, "after: the cursor belongs to another list or sort order")
+	}
+	return &model.Cursor{Keys: cj.Keys}, nil
+}
+
+// pageRequest checks the paging arguments of a connection.
+func (r *Resolver) pageRequest(list string, first *int, after *string, asOf *model.Date) (model.PageRequest, cursor, error) {
+	c := cursor{list: list}
+	req := model.PageRequest{First: defaultPageSize, AsOf: asOf, Day: r.today()}
+	if asOf != nil {
+		req.Day = *asOf
+	}
+	if first != nil {
+		if *first < 0 || *first > maxPageSize {
+			return req, c, model.Errorf(model.CodeBadUserInput, "first: %d is outside 0..%d", *first, maxPageSize)
+		}
+		req.First = *first
+	}
 	if after != nil {
-		if from, err = decodeCursor(*after); err != nil {
-			return nil, err
+		cur, err := c.decode(*after)
+		if err != nil {
+			return req, c, err
+		}
+		req.After = cur
+	}
+	return req, c, nil
+}
+
+func pageInfo(cursors []string, hasNext, hasPrevious bool) *model.PageInfo {
+	pi := &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: hasPrevious}
+	if len(cursors) > 0 {
+		pi.StartCursor = &cursors[0]
+		pi.EndCursor = &cursors[len(cursors)-1]
+	}
+	return pi
+}
+
+func (r *Resolver) relatedPage(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any) (model.EntityPage, cursor, error) {
+	req, c, err := r.pageRequest("rel:"+field, first, after, asOf)
+	if err != nil {
+		return model.EntityPage{}, c, err
+	}
+	page, err := r.loaders(ctx).Related(ctx, hops[field], id, where, req)
+	return page, c, err
+}
+
+func (r *Resolver) listPage(ctx context.Context, label string, where any, sort []model.SortSpec, first *int, after *string, asOf *model.Date) (model.EntityPage, cursor, error) {
+	sig := []string{label}
+	for _, s := range sort {
+		sig = append(sig, s.Field)
+		if s.Desc {
+			sig[len(sig)-1] += " DESC"
 		}
 	}
-	page, err := r.store.List(ctx, model.LabelOf(t), n, from)
+	req, c, err := r.pageRequest("list:"+strings.Join(sig, ","), first, after, asOf)
+	if err != nil {
+		return model.EntityPage{}, c, err
+	}
+	page, err := r.store.ListEntities(ctx, label, where, sort, req)
+	return page, c, err
+}
+
+func (r *Resolver) relationsConn(ctx context.Context, id string, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
+	dir := model.DirectionBoth
+	if direction != nil {
+		dir = *direction
+	}
+	var ts []string
+	for _, t := range types {
+		ts = append(ts, string(t))
+	}
+	req, c, err := r.pageRequest("relations:"+string(dir)+":"+strings.Join(ts, ","), first, after, asOf)
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.NodeConnection{Edges: []model.NodeEdge{}, TotalCount: page.Total, PageInfo: &model.PageInfo{HasNextPage: page.HasNext}}
-	for _, e := range page.Entities {
-		conn.Edges = append(conn.Edges, model.NodeEdge{Node: model.Typed(e), Cursor: encodeCursor(e.ID)})
+	page, err := r.loaders(ctx).Relations(ctx, id, ts, dir, req)
+	if err != nil {
+		return nil, err
 	}
-	if len(conn.Edges) > 0 {
-		c := conn.Edges[len(conn.Edges)-1].Cursor
-		conn.PageInfo.EndCursor = &c
+	conn := &model.RelationConnection{Edges: []model.RelationEdge{}, TotalCount: page.Total}
+	var cursors []string
+	for _, it := range page.Items {
+		d := model.DirectionIncoming
+		if it.Rel.Outgoing {
+			d = model.DirectionOutgoing
+		}
+		cur := c.encode(it.Keys)
+		cursors = append(cursors, cur)
+		conn.Edges = append(conn.Edges, model.RelationEdge{Node: model.Typed(it.Entity), Cursor: cur, Type: model.RelationType(it.Rel.Type),
+			Direction: d, Properties: it.Rel.Properties, Sources: it.Rel.Sources})
 	}
+	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
+	return conn, nil
+}
+
+// shown returns d when it is already a fact on day, nil otherwise, so a
+// date in the future of an as-of view does not show.
+func shown(d *model.Date, day model.Date) *model.Date {
+	if d == nil || d.After(day) {
+		return nil
+	}
+	return d
+}
+
+func (r *Resolver) participationPage(ctx context.Context, fromInstrument bool, id, list string, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where any) (model.ParticipationPage, model.PageRequest, cursor, error) {
+	var st []string
+	for _, s := range status {
+		st = append(st, string(s))
+	}
+	req, c, err := r.pageRequest(list+":"+strings.Join(st, ","), first, after, asOf)
+	if err != nil {
+		return model.ParticipationPage{}, req, c, err
+	}
+	page, err := r.loaders(ctx).Participations(ctx, fromInstrument, id, where, status, req)
+	return page, req, c, err
+}
+
+func (r *Resolver) parties(ctx context.Context, id string, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error) {
+	page, req, c, err := r.participationPage(ctx, true, id, "parties", status, first, after, asOf, where)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.PartyConnection{Edges: []model.PartyEdge{}, TotalCount: page.Total}
+	var cursors []string
+	for _, it := range page.Items {
+		p := it.Participation
+		cur := c.encode(it.Keys)
+		cursors = append(cursors, cur)
+		conn.Edges = append(conn.Edges, model.PartyEdge{Node: &p.Country, Cursor: cur, Instrument: &p.Instrument, Status: p.StatusOn(req.Day),
+			Signed: shown(p.Signed, req.Day), Ratified: shown(p.Ratified, req.Day), Action: p.Action,
+			EntryIntoForce: shown(p.EntryIntoForce, req.Day), Sources: p.Sources})
+	}
+	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
+	return conn, nil
+}
+
+func (r *Resolver) treaties(ctx context.Context, id string, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.TreatyConnection, error) {
+	page, req, c, err := r.participationPage(ctx, false, id, "treaties", status, first, after, asOf, where)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.TreatyConnection{Edges: []model.TreatyEdge{}, TotalCount: page.Total}
+	var cursors []string
+	for _, it := range page.Items {
+		p := it.Participation
+		cur := c.encode(it.Keys)
+		cursors = append(cursors, cur)
+		conn.Edges = append(conn.Edges, model.TreatyEdge{Node: &p.Instrument, Cursor: cur, Country: &p.Country, Status: p.StatusOn(req.Day),
+			Signed: shown(p.Signed, req.Day), Ratified: shown(p.Ratified, req.Day), Action: p.Action,
+			EntryIntoForce: shown(p.EntryIntoForce, req.Day), Sources: p.Sources})
+	}
+	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
 }

@@ -1,5 +1,6 @@
 // Package resolvers answers GraphQL fields: root fields read through the
-// store, nested fields through the request's batch loaders.
+// store, nested connections through the request's batch loaders. Every
+// argument is checked here, before any query reaches the database.
 package resolvers
 
 import (
@@ -14,7 +15,13 @@ import (
 type Store interface {
 	loaders.Store
 	Nodes(ctx context.Context, ids []string) (map[string]model.Entity, error)
-	List(ctx context.Context, label string, first int, after string) (model.Page, error)
+	ListEntities(ctx context.Context, label string, where any, sort []model.SortSpec, page model.PageRequest) (model.EntityPage, error)
+	Participations(ctx context.Context, fromInstrument bool, ids []string) (map[string][]model.TreatyParticipation, error)
+	ShortestPaths(ctx context.Context, from, to string, maxHops int, all bool, t model.Traversal, limit int) ([]model.Path, error)
+	Neighbourhood(ctx context.Context, id string, depth int, t model.Traversal, limit int) (model.Subgraph, error)
+	Timeline(ctx context.Context, instrument string, action string, monthly bool) ([]model.TimeBucket, error)
+	Stats(ctx context.Context) (model.GraphStats, error)
+	Search(ctx context.Context, query string, labels []string, first int, after *model.SearchAfter) ([]model.SearchHit, int, bool, error)
 }
 
 // Resolver is the root of the resolver tree.

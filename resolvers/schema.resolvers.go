@@ -13,132 +13,188 @@ import (
 )
 
 // Monitors is the resolver for the monitors field.
-func (r *bodyResolver) Monitors(ctx context.Context, obj *model.Body) ([]model.Instrument, error) {
-	es, err := r.neighbours(ctx, model.HopMonitors, obj.ID)
-	return typedList(es, toInstrument), err
+func (r *bodyResolver) Monitors(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error) {
+	return r.relInstrument(ctx, "Body.Monitors", obj.ID, first, after, asOf, where)
 }
 
 // PartOf is the resolver for the partOf field.
-func (r *bodyResolver) PartOf(ctx context.Context, obj *model.Body) ([]model.Body, error) {
-	es, err := r.neighbours(ctx, model.HopPartOf, obj.ID)
-	return typedList(es, toBody), err
+func (r *bodyResolver) PartOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error) {
+	return r.relBody(ctx, "Body.PartOf", obj.ID, first, after, asOf, where)
 }
 
 // Parts is the resolver for the parts field.
-func (r *bodyResolver) Parts(ctx context.Context, obj *model.Body) ([]model.Body, error) {
-	es, err := r.neighbours(ctx, model.HopParts, obj.ID)
-	return typedList(es, toBody), err
+func (r *bodyResolver) Parts(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error) {
+	return r.relBody(ctx, "Body.Parts", obj.ID, first, after, asOf, where)
+}
+
+// MemberOf is the resolver for the memberOf field.
+func (r *bodyResolver) MemberOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error) {
+	return r.relBody(ctx, "Body.MemberOf", obj.ID, first, after, asOf, where)
 }
 
 // Implements is the resolver for the implements field.
-func (r *bodyResolver) Implements(ctx context.Context, obj *model.Body) ([]model.Project, error) {
-	es, err := r.neighbours(ctx, model.HopImplements, obj.ID)
-	return typedList(es, toProject), err
+func (r *bodyResolver) Implements(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error) {
+	return r.relProject(ctx, "Body.Implements", obj.ID, first, after, asOf, where)
 }
 
 // Funds is the resolver for the funds field.
-func (r *bodyResolver) Funds(ctx context.Context, obj *model.Body) ([]model.Project, error) {
-	es, err := r.neighbours(ctx, model.HopFunds, obj.ID)
-	return typedList(es, toProject), err
+func (r *bodyResolver) Funds(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error) {
+	return r.relProject(ctx, "Body.Funds", obj.ID, first, after, asOf, where)
+}
+
+// Publications is the resolver for the publications field.
+func (r *bodyResolver) Publications(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ResourceWhere) (*model.ResourceRelationConnection, error) {
+	return r.relResource(ctx, "Body.Publications", obj.ID, first, after, asOf, where)
+}
+
+// Organises is the resolver for the organises field.
+func (r *bodyResolver) Organises(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error) {
+	return r.relNode(ctx, "Body.Organises", obj.ID, first, after, asOf, where)
 }
 
 // Relations is the resolver for the relations field.
-func (r *bodyResolver) Relations(ctx context.Context, obj *model.Body, types []string, direction *model.Direction) ([]model.Relation, error) {
-	return r.relations(ctx, obj.ID, types, direction)
+func (r *bodyResolver) Relations(ctx context.Context, obj *model.Body, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
 }
 
 // Treaties is the resolver for the treaties field.
-func (r *countryResolver) Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus) ([]model.TreatyParticipation, error) {
-	return r.participations(ctx, false, obj.ID, status)
+func (r *countryResolver) Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.TreatyConnection, error) {
+	return r.treaties(ctx, obj.ID, status, first, after, asOf, where)
 }
 
 // Projects is the resolver for the projects field.
-func (r *countryResolver) Projects(ctx context.Context, obj *model.Country) ([]model.Project, error) {
-	es, err := r.neighbours(ctx, model.HopTargetedBy, obj.ID)
-	return typedList(es, toProject), err
+func (r *countryResolver) Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error) {
+	return r.relProject(ctx, "Country.Projects", obj.ID, first, after, asOf, where)
+}
+
+// EvaluatedIn is the resolver for the evaluatedIn field.
+func (r *countryResolver) EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere) (*model.MonitoringRoundRelationConnection, error) {
+	return r.relMonitoringRound(ctx, "Country.EvaluatedIn", obj.ID, first, after, asOf, where)
+}
+
+// Events is the resolver for the events field.
+func (r *countryResolver) Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere) (*model.EventRelationConnection, error) {
+	return r.relEvent(ctx, "Country.Events", obj.ID, first, after, asOf, where)
 }
 
 // Relations is the resolver for the relations field.
-func (r *countryResolver) Relations(ctx context.Context, obj *model.Country, types []string, direction *model.Direction) ([]model.Relation, error) {
-	return r.relations(ctx, obj.ID, types, direction)
+func (r *countryResolver) Relations(ctx context.Context, obj *model.Country, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
 }
 
-// Relations is the resolver for the relations field.
-func (r *eventResolver) Relations(ctx context.Context, obj *model.Event, types []string, direction *model.Direction) ([]model.Relation, error) {
-	return r.relations(ctx, obj.ID, types, direction)
+// Organisers is the resolver for the organisers field.
+func (r *eventResolver) Organisers(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error) {
+	return r.relNode(ctx, "Event.Organisers", obj.ID, first, after, asOf, where)
+}
+
+// HeldIn is the resolver for the heldIn field.
+func (r *eventResolver) HeldIn(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error) {
+	return r.relCountry(ctx, "Event.HeldIn", obj.ID, first, after, asOf, where)
 }
 
 // Participants is the resolver for the participants field.
-func (r *instrumentResolver) Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus) ([]model.TreatyParticipation, error) {
-	return r.participations(ctx, true, obj.ID, status)
+func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error) {
+	return r.relBody(ctx, "Event.Participants", obj.ID, first, after, asOf, where)
+}
+
+// Topics is the resolver for the topics field.
+func (r *eventResolver) Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error) {
+	return r.relTopic(ctx, "Event.Topics", obj.ID, first, after, asOf, where)
+}
+
+// Relations is the resolver for the relations field.
+func (r *eventResolver) Relations(ctx context.Context, obj *model.Event, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
 }
 
 // Parties is the resolver for the parties field.
-func (r *instrumentResolver) Parties(ctx context.Context, obj *model.Instrument) ([]model.TreatyParticipation, error) {
-	return r.participations(ctx, true, obj.ID, []model.TreatyStatus{model.TreatyStatusRatified, model.TreatyStatusInForce})
+func (r *instrumentResolver) Parties(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error) {
+	return r.parties(ctx, obj.ID, []model.TreatyStatus{model.TreatyStatusRatified, model.TreatyStatusInForce}, first, after, asOf, where)
+}
+
+// Participants is the resolver for the participants field.
+func (r *instrumentResolver) Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error) {
+	return r.parties(ctx, obj.ID, status, first, after, asOf, where)
 }
 
 // MonitoredBy is the resolver for the monitoredBy field.
-func (r *instrumentResolver) MonitoredBy(ctx context.Context, obj *model.Instrument) ([]model.Body, error) {
-	es, err := r.neighbours(ctx, model.HopMonitoredBy, obj.ID)
-	return typedList(es, toBody), err
+func (r *instrumentResolver) MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error) {
+	return r.relBody(ctx, "Instrument.MonitoredBy", obj.ID, first, after, asOf, where)
 }
 
 // Supplements is the resolver for the supplements field.
-func (r *instrumentResolver) Supplements(ctx context.Context, obj *model.Instrument) ([]model.Instrument, error) {
-	es, err := r.neighbours(ctx, model.HopSupplements, obj.ID)
-	return typedList(es, toInstrument), err
+func (r *instrumentResolver) Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error) {
+	return r.relInstrument(ctx, "Instrument.Supplements", obj.ID, first, after, asOf, where)
 }
 
 // SupplementedBy is the resolver for the supplementedBy field.
-func (r *instrumentResolver) SupplementedBy(ctx context.Context, obj *model.Instrument) ([]model.Instrument, error) {
-	es, err := r.neighbours(ctx, model.HopSupplementedBy, obj.ID)
-	return typedList(es, toInstrument), err
+func (r *instrumentResolver) SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error) {
+	return r.relInstrument(ctx, "Instrument.SupplementedBy", obj.ID, first, after, asOf, where)
 }
 
 // SupportedBy is the resolver for the supportedBy field.
-func (r *instrumentResolver) SupportedBy(ctx context.Context, obj *model.Instrument) ([]model.Project, error) {
-	es, err := r.neighbours(ctx, model.HopSupportedBy, obj.ID)
-	return typedList(es, toProject), err
+func (r *instrumentResolver) SupportedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error) {
+	return r.relProject(ctx, "Instrument.SupportedBy", obj.ID, first, after, asOf, where)
+}
+
+// Topics is the resolver for the topics field.
+func (r *instrumentResolver) Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error) {
+	return r.relTopic(ctx, "Instrument.Topics", obj.ID, first, after, asOf, where)
 }
 
 // Relations is the resolver for the relations field.
-func (r *instrumentResolver) Relations(ctx context.Context, obj *model.Instrument, types []string, direction *model.Direction) ([]model.Relation, error) {
-	return r.relations(ctx, obj.ID, types, direction)
+func (r *instrumentResolver) Relations(ctx context.Context, obj *model.Instrument, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
+}
+
+// Evaluated is the resolver for the evaluated field.
+func (r *monitoringRoundResolver) Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error) {
+	return r.relCountry(ctx, "MonitoringRound.Evaluated", obj.ID, first, after, asOf, where)
+}
+
+// Organisers is the resolver for the organisers field.
+func (r *monitoringRoundResolver) Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error) {
+	return r.relBody(ctx, "MonitoringRound.Organisers", obj.ID, first, after, asOf, where)
+}
+
+// Topics is the resolver for the topics field.
+func (r *monitoringRoundResolver) Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error) {
+	return r.relTopic(ctx, "MonitoringRound.Topics", obj.ID, first, after, asOf, where)
 }
 
 // Relations is the resolver for the relations field.
-func (r *monitoringRoundResolver) Relations(ctx context.Context, obj *model.MonitoringRound, types []string, direction *model.Direction) ([]model.Relation, error) {
-	return r.relations(ctx, obj.ID, types, direction)
+func (r *monitoringRoundResolver) Relations(ctx context.Context, obj *model.MonitoringRound, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
 }
 
 // Targets is the resolver for the targets field.
-func (r *projectResolver) Targets(ctx context.Context, obj *model.Project) ([]model.Country, error) {
-	es, err := r.neighbours(ctx, model.HopTargets, obj.ID)
-	return typedList(es, toCountry), err
+func (r *projectResolver) Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error) {
+	return r.relCountry(ctx, "Project.Targets", obj.ID, first, after, asOf, where)
 }
 
 // Funders is the resolver for the funders field.
-func (r *projectResolver) Funders(ctx context.Context, obj *model.Project) ([]model.Node, error) {
-	es, err := r.neighbours(ctx, model.HopFundedBy, obj.ID)
-	return typedList(es, model.Typed), err
+func (r *projectResolver) Funders(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error) {
+	return r.relNode(ctx, "Project.Funders", obj.ID, first, after, asOf, where)
 }
 
 // ImplementedBy is the resolver for the implementedBy field.
-func (r *projectResolver) ImplementedBy(ctx context.Context, obj *model.Project) ([]model.Body, error) {
-	es, err := r.neighbours(ctx, model.HopImplementedBy, obj.ID)
-	return typedList(es, toBody), err
+func (r *projectResolver) ImplementedBy(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error) {
+	return r.relBody(ctx, "Project.ImplementedBy", obj.ID, first, after, asOf, where)
 }
 
 // Supports is the resolver for the supports field.
-func (r *projectResolver) Supports(ctx context.Context, obj *model.Project) ([]model.Instrument, error) {
-	es, err := r.neighbours(ctx, model.HopSupports, obj.ID)
-	return typedList(es, toInstrument), err
+func (r *projectResolver) Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error) {
+	return r.relInstrument(ctx, "Project.Supports", obj.ID, first, after, asOf, where)
+}
+
+// Topics is the resolver for the topics field.
+func (r *projectResolver) Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error) {
+	return r.relTopic(ctx, "Project.Topics", obj.ID, first, after, asOf, where)
 }
 
 // Relations is the resolver for the relations field.
-func (r *projectResolver) Relations(ctx context.Context, obj *model.Project, types []string, direction *model.Direction) ([]model.Relation, error) {
-	return r.relations(ctx, obj.ID, types, direction)
+func (r *projectResolver) Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
 }
 
 // Node is the resolver for the node field.
@@ -150,57 +206,49 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	return model.Typed(e), nil
 }
 
-// Nodes is the resolver for the nodes field.
-func (r *queryResolver) Nodes(ctx context.Context, typeArg model.EntityType, first *int, after *string) (*model.NodeConnection, error) {
-	return r.nodePage(ctx, typeArg, first, after)
+// Search is the resolver for the search field.
+func (r *queryResolver) Search(ctx context.Context, query string, types []model.EntityType, first *int, after *string) (*model.SearchConnection, error) {
+	return r.search(ctx, query, types, first, after)
 }
 
 // Instruments is the resolver for the instruments field.
-func (r *queryResolver) Instruments(ctx context.Context) ([]model.Instrument, error) {
-	es, err := r.all(ctx, "Instrument")
-	return typedList(es, toInstrument), err
+func (r *queryResolver) Instruments(ctx context.Context, where *model.InstrumentWhere, sort []model.InstrumentSort, first *int, after *string, asOf *model.Date) (*model.InstrumentConnection, error) {
+	return r.listInstrument(ctx, where, sort, first, after, asOf)
 }
 
 // Bodies is the resolver for the bodies field.
-func (r *queryResolver) Bodies(ctx context.Context) ([]model.Body, error) {
-	es, err := r.all(ctx, "Body")
-	return typedList(es, toBody), err
+func (r *queryResolver) Bodies(ctx context.Context, where *model.BodyWhere, sort []model.BodySort, first *int, after *string, asOf *model.Date) (*model.BodyConnection, error) {
+	return r.listBody(ctx, where, sort, first, after, asOf)
 }
 
 // Projects is the resolver for the projects field.
-func (r *queryResolver) Projects(ctx context.Context) ([]model.Project, error) {
-	es, err := r.all(ctx, "Project")
-	return typedList(es, toProject), err
+func (r *queryResolver) Projects(ctx context.Context, where *model.ProjectWhere, sort []model.ProjectSort, first *int, after *string, asOf *model.Date) (*model.ProjectConnection, error) {
+	return r.listProject(ctx, where, sort, first, after, asOf)
 }
 
 // Countries is the resolver for the countries field.
-func (r *queryResolver) Countries(ctx context.Context) ([]model.Country, error) {
-	es, err := r.all(ctx, "Country")
-	return typedList(es, toCountry), err
+func (r *queryResolver) Countries(ctx context.Context, where *model.CountryWhere, sort []model.CountrySort, first *int, after *string, asOf *model.Date) (*model.CountryConnection, error) {
+	return r.listCountry(ctx, where, sort, first, after, asOf)
 }
 
 // Resources is the resolver for the resources field.
-func (r *queryResolver) Resources(ctx context.Context) ([]model.Resource, error) {
-	es, err := r.all(ctx, "Resource")
-	return typedList(es, func(e model.Entity) model.Resource { return model.Resource{Entity: e} }), err
+func (r *queryResolver) Resources(ctx context.Context, where *model.ResourceWhere, sort []model.ResourceSort, first *int, after *string, asOf *model.Date) (*model.ResourceConnection, error) {
+	return r.listResource(ctx, where, sort, first, after, asOf)
 }
 
 // Events is the resolver for the events field.
-func (r *queryResolver) Events(ctx context.Context) ([]model.Event, error) {
-	es, err := r.all(ctx, "Event")
-	return typedList(es, func(e model.Entity) model.Event { return model.Event{Entity: e} }), err
+func (r *queryResolver) Events(ctx context.Context, where *model.EventWhere, sort []model.EventSort, first *int, after *string, asOf *model.Date) (*model.EventConnection, error) {
+	return r.listEvent(ctx, where, sort, first, after, asOf)
 }
 
 // MonitoringRounds is the resolver for the monitoringRounds field.
-func (r *queryResolver) MonitoringRounds(ctx context.Context) ([]model.MonitoringRound, error) {
-	es, err := r.all(ctx, "MonitoringRound")
-	return typedList(es, func(e model.Entity) model.MonitoringRound { return model.MonitoringRound{Entity: e} }), err
+func (r *queryResolver) MonitoringRounds(ctx context.Context, where *model.MonitoringRoundWhere, sort []model.MonitoringRoundSort, first *int, after *string, asOf *model.Date) (*model.MonitoringRoundConnection, error) {
+	return r.listMonitoringRound(ctx, where, sort, first, after, asOf)
 }
 
 // Topics is the resolver for the topics field.
-func (r *queryResolver) Topics(ctx context.Context) ([]model.Topic, error) {
-	es, err := r.all(ctx, "Topic")
-	return typedList(es, func(e model.Entity) model.Topic { return model.Topic{Entity: e} }), err
+func (r *queryResolver) Topics(ctx context.Context, where *model.TopicWhere, sort []model.TopicSort, first *int, after *string, asOf *model.Date) (*model.TopicConnection, error) {
+	return r.listTopic(ctx, where, sort, first, after, asOf)
 }
 
 // Instrument is the resolver for the instrument field.
@@ -239,19 +287,64 @@ func (r *queryResolver) Country(ctx context.Context, id string) (*model.Country,
 	return &model.Country{Entity: e}, nil
 }
 
-// Relations is the resolver for the relations field.
-func (r *resourceResolver) Relations(ctx context.Context, obj *model.Resource, types []string, direction *model.Direction) ([]model.Relation, error) {
-	return r.relations(ctx, obj.ID, types, direction)
+// ShortestPath is the resolver for the shortestPath field.
+func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, maxHops *int, relationTypes []model.RelationType, asOf *model.Date) (*model.Path, error) {
+	return r.shortestPath(ctx, from, to, maxHops, relationTypes, asOf)
+}
+
+// AllShortestPaths is the resolver for the allShortestPaths field.
+func (r *queryResolver) AllShortestPaths(ctx context.Context, from string, to string, maxHops *int, relationTypes []model.RelationType, asOf *model.Date, first *int) ([]model.Path, error) {
+	return r.allShortestPaths(ctx, from, to, maxHops, relationTypes, asOf, first)
+}
+
+// Neighbourhood is the resolver for the neighbourhood field.
+func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int, relationTypes []model.RelationType, asOf *model.Date, limit *int) (*model.Subgraph, error) {
+	return r.neighbourhood(ctx, id, depth, relationTypes, asOf, limit)
+}
+
+// Coverage is the resolver for the coverage field.
+func (r *queryResolver) Coverage(ctx context.Context, instruments []string, countries *model.CountryWhere, asOf *model.Date) ([]model.CoverageRow, error) {
+	return r.coverage(ctx, instruments, countries, asOf)
+}
+
+// Timeline is the resolver for the timeline field.
+func (r *queryResolver) Timeline(ctx context.Context, instrument string, action model.TreatyAction, interval *model.TimeInterval) ([]model.TimeBucket, error) {
+	return r.timeline(ctx, instrument, action, interval)
+}
+
+// Stats is the resolver for the stats field.
+func (r *queryResolver) Stats(ctx context.Context) (*model.GraphStats, error) {
+	return r.stats(ctx)
+}
+
+// Publishers is the resolver for the publishers field.
+func (r *resourceResolver) Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error) {
+	return r.relNode(ctx, "Resource.Publishers", obj.ID, first, after, asOf, where)
+}
+
+// Topics is the resolver for the topics field.
+func (r *resourceResolver) Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error) {
+	return r.relTopic(ctx, "Resource.Topics", obj.ID, first, after, asOf, where)
+}
+
+// Covers is the resolver for the covers field.
+func (r *resourceResolver) Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error) {
+	return r.relCountry(ctx, "Resource.Covers", obj.ID, first, after, asOf, where)
 }
 
 // Relations is the resolver for the relations field.
-func (r *topicResolver) Relations(ctx context.Context, obj *model.Topic, types []string, direction *model.Direction) ([]model.Relation, error) {
-	return r.relations(ctx, obj.ID, types, direction)
+func (r *resourceResolver) Relations(ctx context.Context, obj *model.Resource, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
 }
 
-// Status is the resolver for the status field.
-func (r *treatyParticipationResolver) Status(ctx context.Context, obj *model.TreatyParticipation) (model.TreatyStatus, error) {
-	return obj.StatusOn(model.Today(r.now())), nil
+// AddressedBy is the resolver for the addressedBy field.
+func (r *topicResolver) AddressedBy(ctx context.Context, obj *model.Topic, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error) {
+	return r.relNode(ctx, "Topic.AddressedBy", obj.ID, first, after, asOf, where)
+}
+
+// Relations is the resolver for the relations field.
+func (r *topicResolver) Relations(ctx context.Context, obj *model.Topic, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
 }
 
 // Body returns graph.BodyResolver implementation.
@@ -283,20 +376,14 @@ func (r *Resolver) Resource() graph.ResourceResolver { return &resourceResolver{
 // Topic returns graph.TopicResolver implementation.
 func (r *Resolver) Topic() graph.TopicResolver { return &topicResolver{r} }
 
-// TreatyParticipation returns graph.TreatyParticipationResolver implementation.
-func (r *Resolver) TreatyParticipation() graph.TreatyParticipationResolver {
-	return &treatyParticipationResolver{r}
-}
-
 type (
-	bodyResolver                struct{ *Resolver }
-	countryResolver             struct{ *Resolver }
-	eventResolver               struct{ *Resolver }
-	instrumentResolver          struct{ *Resolver }
-	monitoringRoundResolver     struct{ *Resolver }
-	projectResolver             struct{ *Resolver }
-	queryResolver               struct{ *Resolver }
-	resourceResolver            struct{ *Resolver }
-	topicResolver               struct{ *Resolver }
-	treatyParticipationResolver struct{ *Resolver }
+	bodyResolver            struct{ *Resolver }
+	countryResolver         struct{ *Resolver }
+	eventResolver           struct{ *Resolver }
+	instrumentResolver      struct{ *Resolver }
+	monitoringRoundResolver struct{ *Resolver }
+	projectResolver         struct{ *Resolver }
+	queryResolver           struct{ *Resolver }
+	resourceResolver        struct{ *Resolver }
+	topicResolver           struct{ *Resolver }
 )

@@ -20,7 +20,7 @@ import (
 var reservedProperties = map[string]bool{
 	"id": true, "name": true, "nameFr": true, "shortName": true, "acronym": true, "aliases": true,
 	"aliasText": true, "sourceUrls": true, "sourceTitles": true, "sourceRetrieved": true, "jsonKeys": true,
-	"managedBy": true, "relKey": true, "label": true,
+	"managedBy": true, "relKey": true, "label": true, "validFrom": true, "validUntil": true, "nameKeys": true,
 }
 
 var (

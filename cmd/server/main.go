@@ -59,8 +59,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
+	h, err := newHandler(cfg, store, logger, time.Now)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           newHandler(cfg, store, logger, time.Now),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      cfg.QueryTimeout + 10*time.Second,

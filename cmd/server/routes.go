@@ -8,7 +8,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -17,7 +16,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -26,33 +24,12 @@ import (
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
 	"github.com/coe-child-online/knowledge-graph/resolvers"
 	"github.com/coe-child-online/knowledge-graph/resolvers/loaders"
+	"github.com/coe-child-online/knowledge-graph/web"
 )
-
-// exampleQuery is what GraphiQL shows on first open: the parties of the
-// Lanzarote Convention with their dates and sources.
-const exampleQuery = `# The parties of the Lanzarote Convention (CETS 201), with their dates.
-# Press the run button (or Ctrl-Enter). The docs pane on the left describes
-# every type and field.
-query LanzaroteParties {
-  instrument(id: "cets-201") {
-    number
-    name
-    monitoredBy { name acronym }
-    parties {
-      country { name iso2 }
-      status
-      signed
-      ratified
-      action
-      entryIntoForce
-    }
-  }
-}
-`
 
 // newHandler wires the routes: GraphQL, GraphiQL, health and readiness,
 // behind request logging and CORS.
-func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now func() time.Time) http.Handler {
+func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now func() time.Time) (http.Handler, error) {
 	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolvers.New(store, now)}))
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
@@ -62,7 +39,24 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 		if info := requestInfoFrom(ctx); info != nil {
 			info.setOperation(graphql.GetOperationContext(ctx).OperationName)
 		}
+		if err := resolvers.CheckArguments(ctx); err != nil {
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{presentError(ctx, err, logger)}})
+		}
 		return next(ctx)
+	})
+	// A client that sends X-Debug-Round-Trips sees how many statements its
+	// request cost the database, in extensions.roundTrips.
+	gql.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if info := requestInfoFrom(ctx); resp != nil && info != nil && info.debugRoundTrips {
+			if rt := neo4jstore.RoundTripsFrom(ctx); rt != nil {
+				if resp.Extensions == nil {
+					resp.Extensions = map[string]any{}
+				}
+				resp.Extensions["roundTrips"] = rt.Count()
+			}
+		}
+		return resp
 	})
 	gql.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, logger)
@@ -74,17 +68,11 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", loaders.Middleware(store, gql))
-	graphiql := playground.Handler("Child online protection knowledge graph", "/graphql",
-		playground.WithGraphiqlPersistStateInURL(true))
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		// GraphiQL reads its opening query from the address, so a bare
-		// visit is sent to the address that carries the example.
-		if r.URL.RawQuery == "" {
-			http.Redirect(w, r, "/?query="+url.QueryEscape(exampleQuery), http.StatusFound)
-			return
-		}
-		graphiql(w, r)
-	})
+	graphiql, err := web.GraphiQL("Child online protection knowledge graph", "/graphql")
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("GET /{$}", graphiql)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -102,12 +90,12 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 	c := cors.New(cors.Options{
 		AllowedOrigins:   cfg.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Request-Id"},
+		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Request-Id", "X-Debug-Round-Trips"},
 		ExposedHeaders:   []string{"X-Request-Id"},
 		AllowCredentials: cfg.CORSCredentials,
 		MaxAge:           600,
 	})
-	return logRequests(logger, c.Handler(mux))
+	return logRequests(logger, c.Handler(mux)), nil
 }
 
 // presentError decides what a client sees of an error: the code and message
@@ -159,9 +147,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // requestInfo follows one request so its log line can name the GraphQL
 // operation that the handler found inside.
 type requestInfo struct {
-	id        string
-	mu        sync.Mutex
-	operation string
+	id              string
+	debugRoundTrips bool
+	mu              sync.Mutex
+	operation       string
 }
 
 func (i *requestInfo) setOperation(name string) {
@@ -201,14 +190,15 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 		start := time.Now()
 		var b [8]byte
 		_, _ = rand.Read(b[:])
-		info := &requestInfo{id: hex.EncodeToString(b[:])}
+		info := &requestInfo{id: hex.EncodeToString(b[:]), debugRoundTrips: r.Header.Get("X-Debug-Round-Trips") != ""}
 		w.Header().Set("X-Request-Id", info.id)
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info)))
+		ctx, rt := neo4jstore.WithRoundTrips(context.WithValue(r.Context(), requestInfoKey{}, info))
+		next.ServeHTTP(rec, r.WithContext(ctx))
 		info.mu.Lock()
 		op := info.operation
 		info.mu.Unlock()
 		logger.Info("request", "request_id", info.id, "method", r.Method, "path", r.URL.Path,
-			"operation", op, "status", rec.status, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+			"operation", op, "status", rec.status, "round_trips", rt.Count(), "duration_ms", float64(time.Since(start).Microseconds())/1000)
 	})
 }

@@ -87,7 +87,12 @@ func (e Entity) date(key string) *Date {
 	if s == nil {
 		return nil
 	}
-	d := Date(*s)
+	// Free text such as "2016-2021" is a period, not a date: it stays in
+	// properties only.
+	d, err := ParseDate(*s)
+	if err != nil {
+		return nil
+	}
 	return &d
 }
 
@@ -111,6 +116,12 @@ type Body struct{ Entity }
 
 // Project is a co-operation project.
 type Project struct{ Entity }
+
+// StartDate returns the date the project started, where known.
+func (p Project) StartDate() *Date { return p.date("startDate") }
+
+// EndDate returns the date the project ended or ends, where known.
+func (p Project) EndDate() *Date { return p.date("endDate") }
 
 // Country is a state.
 type Country struct{ Entity }
@@ -151,8 +162,17 @@ func (c Country) CoeLeft() *Date { return c.date("coeLeft") }
 // Resource is a handbook, guide, report, course or other publication.
 type Resource struct{ Entity }
 
+// Published returns the date or year of publication, where known.
+func (r Resource) Published() *Date { return r.date("published") }
+
 // Event is a conference, awareness day, plenary or training.
 type Event struct{ Entity }
+
+// StartDate returns the first day of the event, where known.
+func (e Event) StartDate() *Date { return e.date("startDate") }
+
+// EndDate returns the last day of the event, where known.
+func (e Event) EndDate() *Date { return e.date("endDate") }
 
 // MonitoringRound is a monitoring round of the Lanzarote Committee.
 type MonitoringRound struct{ Entity }
@@ -206,15 +226,6 @@ func EntityOf(n Node) Entity {
 	return Entity{}
 }
 
-// Relation is a relationship seen from one of its ends.
-type Relation struct {
-	Type       string
-	Direction  Direction
-	Node       Node
-	Properties map[string]any
-	Sources    []Source
-}
-
 // TreatyParticipation is a state's signature and ratification of a treaty.
 type TreatyParticipation struct {
 	Instrument     Instrument
@@ -223,6 +234,8 @@ type TreatyParticipation struct {
 	Ratified       *Date
 	Action         *string
 	EntryIntoForce *Date
+	// HasSigned is set when a signature is recorded, dated or not.
+	HasSigned bool
 	// Party is set once the state has ratified, acceded, accepted or
 	// approved, whether or not the sources give the date or the route.
 	Party bool
@@ -244,10 +257,8 @@ func (p TreatyParticipation) StatusOn(day Date) TreatyStatus {
 		return TreatyStatusRatified
 	case p.Disputed:
 		return TreatyStatusUnknown
-	case p.Signed != nil && !p.Signed.After(day):
-		return TreatyStatusSigned
-	case p.Signed == nil && !p.Party:
-		// A signatory whose signature date no source gives.
+	case p.HasSigned && (p.Signed == nil || !p.Signed.After(day)):
+		// A signature with no known date counts as already made.
 		return TreatyStatusSigned
 	default:
 		return TreatyStatusNotSigned

@@ -2,7 +2,7 @@ package model
 
 // Edge is one relationship of a path or a subgraph, in its own direction.
 type Edge struct {
-	Type       string
+	Type       RelationType
 	From       string
 	To         string
 	Properties map[string]any
@@ -55,4 +55,11 @@ type SearchHit struct {
 type Traversal struct {
 	Types []string
 	AsOf  *Date
+}
+
+// SearchAfter is the position after which a search page starts: the score
+// and id of the last hit seen.
+type SearchAfter struct {
+	Score float64
+	ID    string
 }

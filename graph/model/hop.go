@@ -49,3 +49,62 @@ type Page struct {
 	Total    int
 	HasNext  bool
 }
+
+// SortSpec is one sort key of a list: a sort enum value of the schema and
+// its direction.
+type SortSpec struct {
+	Field string
+	Desc  bool
+}
+
+// Cursor is a decoded position in a list: the sort keys of the last row
+// seen, the id last.
+type Cursor struct {
+	Keys []any
+}
+
+// PageRequest says which page of a connection to read and on which day.
+type PageRequest struct {
+	First int
+	After *Cursor
+	// AsOf hides facts not yet, or no longer, true on that day; nil shows
+	// the graph as it is.
+	AsOf *Date
+	// Day is the day treaty statuses are computed for: AsOf, or today.
+	Day Date
+}
+
+// RelInfo is the relationship that leads to a node of a page.
+type RelInfo struct {
+	Type       string
+	Outgoing   bool
+	Properties map[string]any
+	Sources    []Source
+}
+
+// PageItem is one row of a page with its sort keys (for its cursor).
+type PageItem struct {
+	Entity Entity
+	Rel    *RelInfo
+	Keys   []any
+}
+
+// EntityPage is one page of a connection.
+type EntityPage struct {
+	Items   []PageItem
+	Total   int
+	HasNext bool
+}
+
+// ParticipationItem is one state-treaty pair of a page.
+type ParticipationItem struct {
+	Participation TreatyParticipation
+	Keys          []any
+}
+
+// ParticipationPage is one page of state-treaty pairs.
+type ParticipationPage struct {
+	Items   []ParticipationItem
+	Total   int
+	HasNext bool
+}

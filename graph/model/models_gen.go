@@ -9,8 +9,8 @@ import (
 	"strconv"
 )
 
-// Anything in the graph: an instrument, a body, a project, a country, a resource,
-// an event, a monitoring round or a topic.
+// Anything in the graph: an instrument, a body, a project, a country, a
+// resource, an event, a monitoring round or a topic.
 type Node interface {
 	IsNode()
 	// Stable, readable identifier, such as "cets-201" or "country-mu".
@@ -21,30 +21,755 @@ type Node interface {
 	GetSources() []Source
 }
 
-// A page of nodes of one kind, ordered by id.
-type NodeConnection struct {
-	Edges    []NodeEdge `json:"edges"`
+// A page of bodies.
+type BodyConnection struct {
+	Edges    []BodyEdge `json:"edges"`
 	PageInfo *PageInfo  `json:"pageInfo"`
-	// How many nodes the whole list holds, across all pages.
+	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
-// One node of a page, with its cursor.
+// One result with its cursor.
+type BodyEdge struct {
+	Node   *Body  `json:"node"`
+	Cursor string `json:"cursor"`
+}
+
+// Related bodies reached through one kind of relationship, a page at a time.
+type BodyRelationConnection struct {
+	Edges    []BodyRelationEdge `json:"edges"`
+	PageInfo *PageInfo          `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A related node with the relationship that leads to it.
+type BodyRelationEdge struct {
+	Node   *Body  `json:"node"`
+	Cursor string `json:"cursor"`
+	// The relationship type.
+	Type RelationType `json:"type"`
+	// The relationship's own properties (dates, role, notes).
+	Properties map[string]any `json:"properties,omitempty"`
+	// Where this relationship comes from.
+	Sources []Source `json:"sources"`
+}
+
+// One sort key; several keys sort by the first, then the next.
+type BodySort struct {
+	Field     BodySortField  `json:"field"`
+	Direction *SortDirection `json:"direction,omitempty"`
+}
+
+// Filters bodies. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
+type BodyWhere struct {
+	ID *IDFilter `json:"id,omitempty"`
+	// Any of the names, ignoring case and accents.
+	Name *StringFilter `json:"name,omitempty"`
+	// By related nodes; every filter in the list must hold.
+	Relations []RelationFilter `json:"relations,omitempty"`
+	And       []BodyWhere      `json:"AND,omitempty"`
+	Or        []BodyWhere      `json:"OR,omitempty"`
+	Not       *BodyWhere       `json:"NOT,omitempty"`
+}
+
+// Matches a Council of Europe status.
+type CoeStatusFilter struct {
+	Eq *CoeStatus  `json:"eq,omitempty"`
+	In []CoeStatus `json:"in,omitempty"`
+}
+
+// A page of countries.
+type CountryConnection struct {
+	Edges    []CountryEdge `json:"edges"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One result with its cursor.
+type CountryEdge struct {
+	Node   *Country `json:"node"`
+	Cursor string   `json:"cursor"`
+}
+
+// Related countries reached through one kind of relationship, a page at a time.
+type CountryRelationConnection struct {
+	Edges    []CountryRelationEdge `json:"edges"`
+	PageInfo *PageInfo             `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A related node with the relationship that leads to it.
+type CountryRelationEdge struct {
+	Node   *Country `json:"node"`
+	Cursor string   `json:"cursor"`
+	// The relationship type.
+	Type RelationType `json:"type"`
+	// The relationship's own properties (dates, role, notes).
+	Properties map[string]any `json:"properties,omitempty"`
+	// Where this relationship comes from.
+	Sources []Source `json:"sources"`
+}
+
+// One sort key; several keys sort by the first, then the next.
+type CountrySort struct {
+	Field     CountrySortField `json:"field"`
+	Direction *SortDirection   `json:"direction,omitempty"`
+}
+
+// Filters countries. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
+type CountryWhere struct {
+	ID *IDFilter `json:"id,omitempty"`
+	// Any of the names, ignoring case and accents.
+	Name         *StringFilter    `json:"name,omitempty"`
+	Iso2         *StringFilter    `json:"iso2,omitempty"`
+	Iso3         *StringFilter    `json:"iso3,omitempty"`
+	CoeStatus    *CoeStatusFilter `json:"coeStatus,omitempty"`
+	CoeAccession *DateFilter      `json:"coeAccession,omitempty"`
+	CoeLeft      *DateFilter      `json:"coeLeft,omitempty"`
+	// By the treaties the state signed or ratified.
+	Treaties *ParticipationListFilter `json:"treaties,omitempty"`
+	// By related nodes; every filter in the list must hold.
+	Relations []RelationFilter `json:"relations,omitempty"`
+	And       []CountryWhere   `json:"AND,omitempty"`
+	Or        []CountryWhere   `json:"OR,omitempty"`
+	Not       *CountryWhere    `json:"NOT,omitempty"`
+}
+
+// A state's status with one treaty on the matrix's date.
+type CoverageCell struct {
+	Instrument     *Instrument  `json:"instrument"`
+	Status         TreatyStatus `json:"status"`
+	Signed         *Date        `json:"signed,omitempty"`
+	Ratified       *Date        `json:"ratified,omitempty"`
+	EntryIntoForce *Date        `json:"entryIntoForce,omitempty"`
+}
+
+// One state's row of a coverage matrix.
+type CoverageRow struct {
+	Country *Country `json:"country"`
+	// One cell per requested instrument, in the order requested.
+	Cells []CoverageCell `json:"cells"`
+}
+
+// Matches a date. Comparisons use calendar order; a missing date matches only `isNull: true`.
+type DateFilter struct {
+	Eq  *Date `json:"eq,omitempty"`
+	Lt  *Date `json:"lt,omitempty"`
+	Lte *Date `json:"lte,omitempty"`
+	Gt  *Date `json:"gt,omitempty"`
+	Gte *Date `json:"gte,omitempty"`
+	// True: only where the date is unknown. False: only where it is known.
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// Matches a relationship by its own properties.
+type EdgeWhere struct {
+	// The date the fact starts: a ratification's, a signature's, a membership's.
+	Date *DateFilter `json:"date,omitempty"`
+	// Any other property.
+	Property []PropertyFilter `json:"property,omitempty"`
+}
+
+// A page of events.
+type EventConnection struct {
+	Edges    []EventEdge `json:"edges"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One result with its cursor.
+type EventEdge struct {
+	Node   *Event `json:"node"`
+	Cursor string `json:"cursor"`
+}
+
+// Related events reached through one kind of relationship, a page at a time.
+type EventRelationConnection struct {
+	Edges    []EventRelationEdge `json:"edges"`
+	PageInfo *PageInfo           `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A related node with the relationship that leads to it.
+type EventRelationEdge struct {
+	Node   *Event `json:"node"`
+	Cursor string `json:"cursor"`
+	// The relationship type.
+	Type RelationType `json:"type"`
+	// The relationship's own properties (dates, role, notes).
+	Properties map[string]any `json:"properties,omitempty"`
+	// Where this relationship comes from.
+	Sources []Source `json:"sources"`
+}
+
+// One sort key; several keys sort by the first, then the next.
+type EventSort struct {
+	Field     EventSortField `json:"field"`
+	Direction *SortDirection `json:"direction,omitempty"`
+}
+
+// Filters events. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
+type EventWhere struct {
+	ID *IDFilter `json:"id,omitempty"`
+	// Any of the names, ignoring case and accents.
+	Name      *StringFilter `json:"name,omitempty"`
+	StartDate *DateFilter   `json:"startDate,omitempty"`
+	EndDate   *DateFilter   `json:"endDate,omitempty"`
+	// By related nodes; every filter in the list must hold.
+	Relations []RelationFilter `json:"relations,omitempty"`
+	And       []EventWhere     `json:"AND,omitempty"`
+	Or        []EventWhere     `json:"OR,omitempty"`
+	Not       *EventWhere      `json:"NOT,omitempty"`
+}
+
+// Matches an id.
+type IDFilter struct {
+	// Exactly this id.
+	Eq *string `json:"eq,omitempty"`
+	// Any of these ids.
+	In []string `json:"in,omitempty"`
+}
+
+// A page of instruments.
+type InstrumentConnection struct {
+	Edges    []InstrumentEdge `json:"edges"`
+	PageInfo *PageInfo        `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One result with its cursor.
+type InstrumentEdge struct {
+	Node   *Instrument `json:"node"`
+	Cursor string      `json:"cursor"`
+}
+
+// Related instruments reached through one kind of relationship, a page at a time.
+type InstrumentRelationConnection struct {
+	Edges    []InstrumentRelationEdge `json:"edges"`
+	PageInfo *PageInfo                `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A related node with the relationship that leads to it.
+type InstrumentRelationEdge struct {
+	Node   *Instrument `json:"node"`
+	Cursor string      `json:"cursor"`
+	// The relationship type.
+	Type RelationType `json:"type"`
+	// The relationship's own properties (dates, role, notes).
+	Properties map[string]any `json:"properties,omitempty"`
+	// Where this relationship comes from.
+	Sources []Source `json:"sources"`
+}
+
+// One sort key; several keys sort by the first, then the next.
+type InstrumentSort struct {
+	Field     InstrumentSortField `json:"field"`
+	Direction *SortDirection      `json:"direction,omitempty"`
+}
+
+// Filters instruments. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
+type InstrumentWhere struct {
+	ID *IDFilter `json:"id,omitempty"`
+	// Any of the names, ignoring case and accents.
+	Name           *StringFilter `json:"name,omitempty"`
+	Number         *StringFilter `json:"number,omitempty"`
+	Opened         *DateFilter   `json:"opened,omitempty"`
+	EntryIntoForce *DateFilter   `json:"entryIntoForce,omitempty"`
+	// By the states that signed or ratified the treaty.
+	Participants *ParticipationListFilter `json:"participants,omitempty"`
+	// By related nodes; every filter in the list must hold.
+	Relations []RelationFilter  `json:"relations,omitempty"`
+	And       []InstrumentWhere `json:"AND,omitempty"`
+	Or        []InstrumentWhere `json:"OR,omitempty"`
+	Not       *InstrumentWhere  `json:"NOT,omitempty"`
+}
+
+// A page of monitoringRounds.
+type MonitoringRoundConnection struct {
+	Edges    []MonitoringRoundEdge `json:"edges"`
+	PageInfo *PageInfo             `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One result with its cursor.
+type MonitoringRoundEdge struct {
+	Node   *MonitoringRound `json:"node"`
+	Cursor string           `json:"cursor"`
+}
+
+// Related monitoringRounds reached through one kind of relationship, a page at a time.
+type MonitoringRoundRelationConnection struct {
+	Edges    []MonitoringRoundRelationEdge `json:"edges"`
+	PageInfo *PageInfo                     `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A related node with the relationship that leads to it.
+type MonitoringRoundRelationEdge struct {
+	Node   *MonitoringRound `json:"node"`
+	Cursor string           `json:"cursor"`
+	// The relationship type.
+	Type RelationType `json:"type"`
+	// The relationship's own properties (dates, role, notes).
+	Properties map[string]any `json:"properties,omitempty"`
+	// Where this relationship comes from.
+	Sources []Source `json:"sources"`
+}
+
+// One sort key; several keys sort by the first, then the next.
+type MonitoringRoundSort struct {
+	Field     MonitoringRoundSortField `json:"field"`
+	Direction *SortDirection           `json:"direction,omitempty"`
+}
+
+// Filters monitoringRounds. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
+type MonitoringRoundWhere struct {
+	ID *IDFilter `json:"id,omitempty"`
+	// Any of the names, ignoring case and accents.
+	Name *StringFilter `json:"name,omitempty"`
+	// By related nodes; every filter in the list must hold.
+	Relations []RelationFilter       `json:"relations,omitempty"`
+	And       []MonitoringRoundWhere `json:"AND,omitempty"`
+	Or        []MonitoringRoundWhere `json:"OR,omitempty"`
+	Not       *MonitoringRoundWhere  `json:"NOT,omitempty"`
+}
+
+// A page of nodes.
+type NodeConnection struct {
+	Edges    []NodeEdge `json:"edges"`
+	PageInfo *PageInfo  `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One result with its cursor.
 type NodeEdge struct {
 	Node   Node   `json:"node"`
 	Cursor string `json:"cursor"`
 }
 
-// A page of results. `first` caps how many are returned (at most 500);
-// `after` is the `endCursor` of the previous page.
+// Related nodes reached through one kind of relationship, a page at a time.
+type NodeRelationConnection struct {
+	Edges    []NodeRelationEdge `json:"edges"`
+	PageInfo *PageInfo          `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A related node with the relationship that leads to it.
+type NodeRelationEdge struct {
+	Node   Node   `json:"node"`
+	Cursor string `json:"cursor"`
+	// The relationship type.
+	Type RelationType `json:"type"`
+	// The relationship's own properties (dates, role, notes).
+	Properties map[string]any `json:"properties,omitempty"`
+	// Where this relationship comes from.
+	Sources []Source `json:"sources"`
+}
+
+// Matches any node, whatever its kind.
+type NodeWhere struct {
+	ID   *IDFilter     `json:"id,omitempty"`
+	Name *StringFilter `json:"name,omitempty"`
+	// Only nodes of these kinds.
+	Type []EntityType `json:"type,omitempty"`
+	And  []NodeWhere  `json:"AND,omitempty"`
+	Or   []NodeWhere  `json:"OR,omitempty"`
+	Not  *NodeWhere   `json:"NOT,omitempty"`
+}
+
+// Where a page of a connection stands (Relay cursor connections).
 type PageInfo struct {
 	// True when more results follow this page.
 	HasNextPage bool `json:"hasNextPage"`
+	// True when results come before this page (when `after` was given).
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// Cursor of the first result on this page.
+	StartCursor *string `json:"startCursor,omitempty"`
 	// Cursor of the last result on this page; pass it as `after` for the next page.
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// Matches by treaty participations: `some` matches, `none` does, or `all` do.
+type ParticipationListFilter struct {
+	Some *ParticipationWhere `json:"some,omitempty"`
+	None *ParticipationWhere `json:"none,omitempty"`
+	All  *ParticipationWhere `json:"all,omitempty"`
+}
+
+// Matches a state's participation in a treaty, seen from either end. Statuses
+// are those on `asOf` (or today).
+type ParticipationWhere struct {
+	// The treaty (used from a country).
+	Instrument *InstrumentWhere `json:"instrument,omitempty"`
+	// The state (used from a treaty).
+	Country        *CountryWhere  `json:"country,omitempty"`
+	Status         []TreatyStatus `json:"status,omitempty"`
+	Signed         *DateFilter    `json:"signed,omitempty"`
+	Ratified       *DateFilter    `json:"ratified,omitempty"`
+	EntryIntoForce *DateFilter    `json:"entryIntoForce,omitempty"`
+	// How the state became a party: ratification, accession, acceptance, approval.
+	Action []string `json:"action,omitempty"`
+}
+
+// The states that signed or ratified a treaty, a page at a time, ordered by name.
+type PartyConnection struct {
+	Edges      []PartyEdge `json:"edges"`
+	PageInfo   *PageInfo   `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+// A state's signature and ratification of a treaty, seen from the treaty: the
+// node is the state. Absent dates are unknown to the sources, never guessed.
+type PartyEdge struct {
+	// The state.
+	Node   *Country `json:"node"`
+	Cursor string   `json:"cursor"`
+	// The treaty.
+	Instrument *Instrument `json:"instrument"`
+	// Where the state stands on `asOf` (or today).
+	Status TreatyStatus `json:"status"`
+	// Date of signature.
+	Signed *Date `json:"signed,omitempty"`
+	// Date the instrument of ratification, accession, acceptance or approval was deposited.
+	Ratified *Date `json:"ratified,omitempty"`
+	// How the state became a party: ratification, accession, acceptance or approval.
+	Action *string `json:"action,omitempty"`
+	// Date the treaty entered into force for this state.
+	EntryIntoForce *Date `json:"entryIntoForce,omitempty"`
+	// Sources of the signature and ratification facts.
+	Sources []Source `json:"sources"`
+}
+
+// A page of projects.
+type ProjectConnection struct {
+	Edges    []ProjectEdge `json:"edges"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One result with its cursor.
+type ProjectEdge struct {
+	Node   *Project `json:"node"`
+	Cursor string   `json:"cursor"`
+}
+
+// Related projects reached through one kind of relationship, a page at a time.
+type ProjectRelationConnection struct {
+	Edges    []ProjectRelationEdge `json:"edges"`
+	PageInfo *PageInfo             `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A related node with the relationship that leads to it.
+type ProjectRelationEdge struct {
+	Node   *Project `json:"node"`
+	Cursor string   `json:"cursor"`
+	// The relationship type.
+	Type RelationType `json:"type"`
+	// The relationship's own properties (dates, role, notes).
+	Properties map[string]any `json:"properties,omitempty"`
+	// Where this relationship comes from.
+	Sources []Source `json:"sources"`
+}
+
+// One sort key; several keys sort by the first, then the next.
+type ProjectSort struct {
+	Field     ProjectSortField `json:"field"`
+	Direction *SortDirection   `json:"direction,omitempty"`
+}
+
+// Filters projects. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
+type ProjectWhere struct {
+	ID *IDFilter `json:"id,omitempty"`
+	// Any of the names, ignoring case and accents.
+	Name      *StringFilter `json:"name,omitempty"`
+	StartDate *DateFilter   `json:"startDate,omitempty"`
+	EndDate   *DateFilter   `json:"endDate,omitempty"`
+	// By related nodes; every filter in the list must hold.
+	Relations []RelationFilter `json:"relations,omitempty"`
+	And       []ProjectWhere   `json:"AND,omitempty"`
+	Or        []ProjectWhere   `json:"OR,omitempty"`
+	Not       *ProjectWhere    `json:"NOT,omitempty"`
+}
+
+// Matches a property of a relationship.
+type PropertyFilter struct {
+	// The property's name, such as "role".
+	Key string `json:"key"`
+	// Equal to this text.
+	Eq *string `json:"eq,omitempty"`
+	// Contains this text (case ignored).
+	Contains *string `json:"contains,omitempty"`
+	// Compared as text: dates compare in calendar order.
+	Lt  *string `json:"lt,omitempty"`
+	Lte *string `json:"lte,omitempty"`
+	Gt  *string `json:"gt,omitempty"`
+	Gte *string `json:"gte,omitempty"`
+}
+
+// Every list is a Relay connection: `first` (default 50, at most 500) results
+// after the cursor `after`, with `pageInfo` and `totalCount`. Cursors are stable
+// (keyset), so pages do not shift when data changes elsewhere in the list.
+// `asOf` shows the graph as it stood on that date: facts dated later (a
+// ratification, a project not yet started or already ended) are hidden.
 type Query struct {
+}
+
+// Relationships of a node, a page at a time, ordered by type and the other node's name.
+type RelationConnection struct {
+	Edges      []RelationEdge `json:"edges"`
+	PageInfo   *PageInfo      `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+// Any relationship of a node, seen from it.
+type RelationEdge struct {
+	// The node at the other end.
+	Node   Node         `json:"node"`
+	Cursor string       `json:"cursor"`
+	Type   RelationType `json:"type"`
+	// OUTGOING when the relationship starts at the node it was asked from.
+	Direction  Direction      `json:"direction"`
+	Properties map[string]any `json:"properties,omitempty"`
+	Sources    []Source       `json:"sources"`
+}
+
+// Matches by related nodes: through relationships of one type (and direction),
+// `some` related node matches, `none` does, or `all` do. With only `edge`, a
+// relationship matching it must exist.
+type RelationFilter struct {
+	Type      RelationType `json:"type"`
+	Direction *Direction   `json:"direction,omitempty"`
+	Edge      *EdgeWhere   `json:"edge,omitempty"`
+	Some      *NodeWhere   `json:"some,omitempty"`
+	None      *NodeWhere   `json:"none,omitempty"`
+	All       *NodeWhere   `json:"all,omitempty"`
+}
+
+// A page of resources.
+type ResourceConnection struct {
+	Edges    []ResourceEdge `json:"edges"`
+	PageInfo *PageInfo      `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One result with its cursor.
+type ResourceEdge struct {
+	Node   *Resource `json:"node"`
+	Cursor string    `json:"cursor"`
+}
+
+// Related resources reached through one kind of relationship, a page at a time.
+type ResourceRelationConnection struct {
+	Edges    []ResourceRelationEdge `json:"edges"`
+	PageInfo *PageInfo              `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A related node with the relationship that leads to it.
+type ResourceRelationEdge struct {
+	Node   *Resource `json:"node"`
+	Cursor string    `json:"cursor"`
+	// The relationship type.
+	Type RelationType `json:"type"`
+	// The relationship's own properties (dates, role, notes).
+	Properties map[string]any `json:"properties,omitempty"`
+	// Where this relationship comes from.
+	Sources []Source `json:"sources"`
+}
+
+// One sort key; several keys sort by the first, then the next.
+type ResourceSort struct {
+	Field     ResourceSortField `json:"field"`
+	Direction *SortDirection    `json:"direction,omitempty"`
+}
+
+// Filters resources. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
+type ResourceWhere struct {
+	ID *IDFilter `json:"id,omitempty"`
+	// Any of the names, ignoring case and accents.
+	Name      *StringFilter `json:"name,omitempty"`
+	Published *DateFilter   `json:"published,omitempty"`
+	// By related nodes; every filter in the list must hold.
+	Relations []RelationFilter `json:"relations,omitempty"`
+	And       []ResourceWhere  `json:"AND,omitempty"`
+	Or        []ResourceWhere  `json:"OR,omitempty"`
+	Not       *ResourceWhere   `json:"NOT,omitempty"`
+}
+
+// Search results, best first, a page at a time.
+type SearchConnection struct {
+	Edges      []SearchEdge `json:"edges"`
+	PageInfo   *PageInfo    `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+// A full-text search result with its rank.
+type SearchEdge struct {
+	Node   Node   `json:"node"`
+	Cursor string `json:"cursor"`
+	// Relevance: higher is better; exact name, acronym and number matches rank first.
+	Score float64 `json:"score"`
+}
+
+// Matches text. On `name`, every name of the entity counts (English, French,
+// short name, acronym, aliases, treaty number), ignoring case and accents.
+// Elsewhere, case is ignored.
+type StringFilter struct {
+	Eq         *string  `json:"eq,omitempty"`
+	In         []string `json:"in,omitempty"`
+	Contains   *string  `json:"contains,omitempty"`
+	StartsWith *string  `json:"startsWith,omitempty"`
+}
+
+// A page of topics.
+type TopicConnection struct {
+	Edges    []TopicEdge `json:"edges"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One result with its cursor.
+type TopicEdge struct {
+	Node   *Topic `json:"node"`
+	Cursor string `json:"cursor"`
+}
+
+// Related topics reached through one kind of relationship, a page at a time.
+type TopicRelationConnection struct {
+	Edges    []TopicRelationEdge `json:"edges"`
+	PageInfo *PageInfo           `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A related node with the relationship that leads to it.
+type TopicRelationEdge struct {
+	Node   *Topic `json:"node"`
+	Cursor string `json:"cursor"`
+	// The relationship type.
+	Type RelationType `json:"type"`
+	// The relationship's own properties (dates, role, notes).
+	Properties map[string]any `json:"properties,omitempty"`
+	// Where this relationship comes from.
+	Sources []Source `json:"sources"`
+}
+
+// One sort key; several keys sort by the first, then the next.
+type TopicSort struct {
+	Field     TopicSortField `json:"field"`
+	Direction *SortDirection `json:"direction,omitempty"`
+}
+
+// Filters topics. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
+type TopicWhere struct {
+	ID *IDFilter `json:"id,omitempty"`
+	// Any of the names, ignoring case and accents.
+	Name *StringFilter `json:"name,omitempty"`
+	// By related nodes; every filter in the list must hold.
+	Relations []RelationFilter `json:"relations,omitempty"`
+	And       []TopicWhere     `json:"AND,omitempty"`
+	Or        []TopicWhere     `json:"OR,omitempty"`
+	Not       *TopicWhere      `json:"NOT,omitempty"`
+}
+
+// The treaties a state signed or ratified, a page at a time, ordered by name.
+type TreatyConnection struct {
+	Edges      []TreatyEdge `json:"edges"`
+	PageInfo   *PageInfo    `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+// A state's signature and ratification of a treaty, seen from the state: the node is the treaty.
+type TreatyEdge struct {
+	// The treaty.
+	Node   *Instrument `json:"node"`
+	Cursor string      `json:"cursor"`
+	// The state.
+	Country *Country `json:"country"`
+	// Where the state stands on `asOf` (or today).
+	Status         TreatyStatus `json:"status"`
+	Signed         *Date        `json:"signed,omitempty"`
+	Ratified       *Date        `json:"ratified,omitempty"`
+	Action         *string      `json:"action,omitempty"`
+	EntryIntoForce *Date        `json:"entryIntoForce,omitempty"`
+	Sources        []Source     `json:"sources"`
+}
+
+// What bodies can be sorted by.
+type BodySortField string
+
+const (
+	BodySortFieldID   BodySortField = "ID"
+	BodySortFieldName BodySortField = "NAME"
+	// Number of relationships of the body.
+	BodySortFieldRelations BodySortField = "RELATIONS"
+)
+
+var AllBodySortField = []BodySortField{
+	BodySortFieldID,
+	BodySortFieldName,
+	BodySortFieldRelations,
+}
+
+func (e BodySortField) IsValid() bool {
+	switch e {
+	case BodySortFieldID, BodySortFieldName, BodySortFieldRelations:
+		return true
+	}
+	return false
+}
+
+func (e BodySortField) String() string {
+	return string(e)
+}
+
+func (e *BodySortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BodySortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BodySortField", str)
+	}
+	return nil
+}
+
+func (e BodySortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BodySortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BodySortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // A state's place in the Council of Europe.
@@ -102,6 +827,74 @@ func (e *CoeStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e CoeStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What countries can be sorted by.
+type CountrySortField string
+
+const (
+	CountrySortFieldID           CountrySortField = "ID"
+	CountrySortFieldName         CountrySortField = "NAME"
+	CountrySortFieldIso2         CountrySortField = "ISO2"
+	CountrySortFieldCoeStatus    CountrySortField = "COE_STATUS"
+	CountrySortFieldCoeAccession CountrySortField = "COE_ACCESSION"
+	// Number of instruments the state has ratified (or acceded to) by today, or by `asOf`.
+	CountrySortFieldTreatiesRatified CountrySortField = "TREATIES_RATIFIED"
+	// Number of projects that target the state.
+	CountrySortFieldProjects CountrySortField = "PROJECTS"
+)
+
+var AllCountrySortField = []CountrySortField{
+	CountrySortFieldID,
+	CountrySortFieldName,
+	CountrySortFieldIso2,
+	CountrySortFieldCoeStatus,
+	CountrySortFieldCoeAccession,
+	CountrySortFieldTreatiesRatified,
+	CountrySortFieldProjects,
+}
+
+func (e CountrySortField) IsValid() bool {
+	switch e {
+	case CountrySortFieldID, CountrySortFieldName, CountrySortFieldIso2, CountrySortFieldCoeStatus, CountrySortFieldCoeAccession, CountrySortFieldTreatiesRatified, CountrySortFieldProjects:
+		return true
+	}
+	return false
+}
+
+func (e CountrySortField) String() string {
+	return string(e)
+}
+
+func (e *CountrySortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CountrySortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CountrySortField", str)
+	}
+	return nil
+}
+
+func (e CountrySortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CountrySortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CountrySortField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -236,12 +1029,667 @@ func (e EntityType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Where a state stands with a treaty. Ratification covers accession, acceptance
-// and approval.
+// What events can be sorted by.
+type EventSortField string
+
+const (
+	EventSortFieldID        EventSortField = "ID"
+	EventSortFieldName      EventSortField = "NAME"
+	EventSortFieldStartDate EventSortField = "START_DATE"
+)
+
+var AllEventSortField = []EventSortField{
+	EventSortFieldID,
+	EventSortFieldName,
+	EventSortFieldStartDate,
+}
+
+func (e EventSortField) IsValid() bool {
+	switch e {
+	case EventSortFieldID, EventSortFieldName, EventSortFieldStartDate:
+		return true
+	}
+	return false
+}
+
+func (e EventSortField) String() string {
+	return string(e)
+}
+
+func (e *EventSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventSortField", str)
+	}
+	return nil
+}
+
+func (e EventSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What instruments can be sorted by.
+type InstrumentSortField string
+
+const (
+	InstrumentSortFieldID             InstrumentSortField = "ID"
+	InstrumentSortFieldName           InstrumentSortField = "NAME"
+	InstrumentSortFieldNumber         InstrumentSortField = "NUMBER"
+	InstrumentSortFieldOpened         InstrumentSortField = "OPENED"
+	InstrumentSortFieldEntryIntoForce InstrumentSortField = "ENTRY_INTO_FORCE"
+	// Number of states party today (or as of `asOf`).
+	InstrumentSortFieldParties InstrumentSortField = "PARTIES"
+)
+
+var AllInstrumentSortField = []InstrumentSortField{
+	InstrumentSortFieldID,
+	InstrumentSortFieldName,
+	InstrumentSortFieldNumber,
+	InstrumentSortFieldOpened,
+	InstrumentSortFieldEntryIntoForce,
+	InstrumentSortFieldParties,
+}
+
+func (e InstrumentSortField) IsValid() bool {
+	switch e {
+	case InstrumentSortFieldID, InstrumentSortFieldName, InstrumentSortFieldNumber, InstrumentSortFieldOpened, InstrumentSortFieldEntryIntoForce, InstrumentSortFieldParties:
+		return true
+	}
+	return false
+}
+
+func (e InstrumentSortField) String() string {
+	return string(e)
+}
+
+func (e *InstrumentSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InstrumentSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InstrumentSortField", str)
+	}
+	return nil
+}
+
+func (e InstrumentSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InstrumentSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InstrumentSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What monitoringRounds can be sorted by.
+type MonitoringRoundSortField string
+
+const (
+	MonitoringRoundSortFieldID   MonitoringRoundSortField = "ID"
+	MonitoringRoundSortFieldName MonitoringRoundSortField = "NAME"
+)
+
+var AllMonitoringRoundSortField = []MonitoringRoundSortField{
+	MonitoringRoundSortFieldID,
+	MonitoringRoundSortFieldName,
+}
+
+func (e MonitoringRoundSortField) IsValid() bool {
+	switch e {
+	case MonitoringRoundSortFieldID, MonitoringRoundSortFieldName:
+		return true
+	}
+	return false
+}
+
+func (e MonitoringRoundSortField) String() string {
+	return string(e)
+}
+
+func (e *MonitoringRoundSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MonitoringRoundSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MonitoringRoundSortField", str)
+	}
+	return nil
+}
+
+func (e MonitoringRoundSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MonitoringRoundSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MonitoringRoundSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What projects can be sorted by.
+type ProjectSortField string
+
+const (
+	ProjectSortFieldID        ProjectSortField = "ID"
+	ProjectSortFieldName      ProjectSortField = "NAME"
+	ProjectSortFieldStartDate ProjectSortField = "START_DATE"
+	ProjectSortFieldEndDate   ProjectSortField = "END_DATE"
+	// Number of countries the project targets.
+	ProjectSortFieldTargets ProjectSortField = "TARGETS"
+)
+
+var AllProjectSortField = []ProjectSortField{
+	ProjectSortFieldID,
+	ProjectSortFieldName,
+	ProjectSortFieldStartDate,
+	ProjectSortFieldEndDate,
+	ProjectSortFieldTargets,
+}
+
+func (e ProjectSortField) IsValid() bool {
+	switch e {
+	case ProjectSortFieldID, ProjectSortFieldName, ProjectSortFieldStartDate, ProjectSortFieldEndDate, ProjectSortFieldTargets:
+		return true
+	}
+	return false
+}
+
+func (e ProjectSortField) String() string {
+	return string(e)
+}
+
+func (e *ProjectSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProjectSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProjectSortField", str)
+	}
+	return nil
+}
+
+func (e ProjectSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProjectSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProjectSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kinds of relationship, read as a sentence from the start node to the end
+// node: `Country SIGNED Instrument`, `Body MONITORS Instrument`, `Project TARGETS
+// Country`. docs/model.md describes each.
+type RelationType string
+
+const (
+	RelationTypeAddresses      RelationType = "ADDRESSES"
+	RelationTypeAdoptedAt      RelationType = "ADOPTED_AT"
+	RelationTypeAdoptedBy      RelationType = "ADOPTED_BY"
+	RelationTypeAdvises        RelationType = "ADVISES"
+	RelationTypeBasedOn        RelationType = "BASED_ON"
+	RelationTypeComplements    RelationType = "COMPLEMENTS"
+	RelationTypeCovers         RelationType = "COVERS"
+	RelationTypeCoOperatesWith RelationType = "CO_OPERATES_WITH"
+	RelationTypeDerogatesFrom  RelationType = "DEROGATES_FROM"
+	RelationTypeDiscussedAt    RelationType = "DISCUSSED_AT"
+	RelationTypeEstablishedBy  RelationType = "ESTABLISHED_BY"
+	RelationTypeEvaluated      RelationType = "EVALUATED"
+	RelationTypeFundedBy       RelationType = "FUNDED_BY"
+	RelationTypeHeldIn         RelationType = "HELD_IN"
+	RelationTypeImplementedBy  RelationType = "IMPLEMENTED_BY"
+	RelationTypeInterprets     RelationType = "INTERPRETS"
+	RelationTypeLaunchedIn     RelationType = "LAUNCHED_IN"
+	RelationTypeLocatedIn      RelationType = "LOCATED_IN"
+	RelationTypeMemberOf       RelationType = "MEMBER_OF"
+	RelationTypeMonitors       RelationType = "MONITORS"
+	RelationTypeOrganisedBy    RelationType = "ORGANISED_BY"
+	RelationTypeParticipatedIn RelationType = "PARTICIPATED_IN"
+	RelationTypePartyTo        RelationType = "PARTY_TO"
+	RelationTypePartOf         RelationType = "PART_OF"
+	RelationTypePreparedBy     RelationType = "PREPARED_BY"
+	RelationTypePresentedAt    RelationType = "PRESENTED_AT"
+	RelationTypePublishedBy    RelationType = "PUBLISHED_BY"
+	RelationTypeRatified       RelationType = "RATIFIED"
+	RelationTypeReportsTo      RelationType = "REPORTS_TO"
+	RelationTypeSigned         RelationType = "SIGNED"
+	RelationTypeStatusUnknown  RelationType = "STATUS_UNKNOWN"
+	RelationTypeSucceeds       RelationType = "SUCCEEDS"
+	RelationTypeSupplements    RelationType = "SUPPLEMENTS"
+	RelationTypeSupports       RelationType = "SUPPORTS"
+	RelationTypeTargets        RelationType = "TARGETS"
+)
+
+var AllRelationType = []RelationType{
+	RelationTypeAddresses,
+	RelationTypeAdoptedAt,
+	RelationTypeAdoptedBy,
+	RelationTypeAdvises,
+	RelationTypeBasedOn,
+	RelationTypeComplements,
+	RelationTypeCovers,
+	RelationTypeCoOperatesWith,
+	RelationTypeDerogatesFrom,
+	RelationTypeDiscussedAt,
+	RelationTypeEstablishedBy,
+	RelationTypeEvaluated,
+	RelationTypeFundedBy,
+	RelationTypeHeldIn,
+	RelationTypeImplementedBy,
+	RelationTypeInterprets,
+	RelationTypeLaunchedIn,
+	RelationTypeLocatedIn,
+	RelationTypeMemberOf,
+	RelationTypeMonitors,
+	RelationTypeOrganisedBy,
+	RelationTypeParticipatedIn,
+	RelationTypePartyTo,
+	RelationTypePartOf,
+	RelationTypePreparedBy,
+	RelationTypePresentedAt,
+	RelationTypePublishedBy,
+	RelationTypeRatified,
+	RelationTypeReportsTo,
+	RelationTypeSigned,
+	RelationTypeStatusUnknown,
+	RelationTypeSucceeds,
+	RelationTypeSupplements,
+	RelationTypeSupports,
+	RelationTypeTargets,
+}
+
+func (e RelationType) IsValid() bool {
+	switch e {
+	case RelationTypeAddresses, RelationTypeAdoptedAt, RelationTypeAdoptedBy, RelationTypeAdvises, RelationTypeBasedOn, RelationTypeComplements, RelationTypeCovers, RelationTypeCoOperatesWith, RelationTypeDerogatesFrom, RelationTypeDiscussedAt, RelationTypeEstablishedBy, RelationTypeEvaluated, RelationTypeFundedBy, RelationTypeHeldIn, RelationTypeImplementedBy, RelationTypeInterprets, RelationTypeLaunchedIn, RelationTypeLocatedIn, RelationTypeMemberOf, RelationTypeMonitors, RelationTypeOrganisedBy, RelationTypeParticipatedIn, RelationTypePartyTo, RelationTypePartOf, RelationTypePreparedBy, RelationTypePresentedAt, RelationTypePublishedBy, RelationTypeRatified, RelationTypeReportsTo, RelationTypeSigned, RelationTypeStatusUnknown, RelationTypeSucceeds, RelationTypeSupplements, RelationTypeSupports, RelationTypeTargets:
+		return true
+	}
+	return false
+}
+
+func (e RelationType) String() string {
+	return string(e)
+}
+
+func (e *RelationType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RelationType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RelationType", str)
+	}
+	return nil
+}
+
+func (e RelationType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RelationType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RelationType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What resources can be sorted by.
+type ResourceSortField string
+
+const (
+	ResourceSortFieldID        ResourceSortField = "ID"
+	ResourceSortFieldName      ResourceSortField = "NAME"
+	ResourceSortFieldPublished ResourceSortField = "PUBLISHED"
+)
+
+var AllResourceSortField = []ResourceSortField{
+	ResourceSortFieldID,
+	ResourceSortFieldName,
+	ResourceSortFieldPublished,
+}
+
+func (e ResourceSortField) IsValid() bool {
+	switch e {
+	case ResourceSortFieldID, ResourceSortFieldName, ResourceSortFieldPublished:
+		return true
+	}
+	return false
+}
+
+func (e ResourceSortField) String() string {
+	return string(e)
+}
+
+func (e *ResourceSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ResourceSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ResourceSortField", str)
+	}
+	return nil
+}
+
+func (e ResourceSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ResourceSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ResourceSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Sort order.
+type SortDirection string
+
+const (
+	SortDirectionAsc  SortDirection = "ASC"
+	SortDirectionDesc SortDirection = "DESC"
+)
+
+var AllSortDirection = []SortDirection{
+	SortDirectionAsc,
+	SortDirectionDesc,
+}
+
+func (e SortDirection) IsValid() bool {
+	switch e {
+	case SortDirectionAsc, SortDirectionDesc:
+		return true
+	}
+	return false
+}
+
+func (e SortDirection) String() string {
+	return string(e)
+}
+
+func (e *SortDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SortDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SortDirection", str)
+	}
+	return nil
+}
+
+func (e SortDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SortDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SortDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The width of a timeline bucket.
+type TimeInterval string
+
+const (
+	// Periods such as "2009".
+	TimeIntervalYear TimeInterval = "YEAR"
+	// Periods such as "2009-03"; dates known only to the year are left out.
+	TimeIntervalMonth TimeInterval = "MONTH"
+)
+
+var AllTimeInterval = []TimeInterval{
+	TimeIntervalYear,
+	TimeIntervalMonth,
+}
+
+func (e TimeInterval) IsValid() bool {
+	switch e {
+	case TimeIntervalYear, TimeIntervalMonth:
+		return true
+	}
+	return false
+}
+
+func (e TimeInterval) String() string {
+	return string(e)
+}
+
+func (e *TimeInterval) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TimeInterval(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TimeInterval", str)
+	}
+	return nil
+}
+
+func (e TimeInterval) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TimeInterval) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TimeInterval) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What topics can be sorted by.
+type TopicSortField string
+
+const (
+	TopicSortFieldID   TopicSortField = "ID"
+	TopicSortFieldName TopicSortField = "NAME"
+)
+
+var AllTopicSortField = []TopicSortField{
+	TopicSortFieldID,
+	TopicSortFieldName,
+}
+
+func (e TopicSortField) IsValid() bool {
+	switch e {
+	case TopicSortFieldID, TopicSortFieldName:
+		return true
+	}
+	return false
+}
+
+func (e TopicSortField) String() string {
+	return string(e)
+}
+
+func (e *TopicSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TopicSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TopicSortField", str)
+	}
+	return nil
+}
+
+func (e TopicSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TopicSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TopicSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A step of a treaty's life in a state.
+type TreatyAction string
+
+const (
+	// Signature.
+	TreatyActionSignature TreatyAction = "SIGNATURE"
+	// Deposit of the instrument of ratification, accession, acceptance or approval.
+	TreatyActionRatification TreatyAction = "RATIFICATION"
+	// Entry into force for the state.
+	TreatyActionEntryIntoForce TreatyAction = "ENTRY_INTO_FORCE"
+)
+
+var AllTreatyAction = []TreatyAction{
+	TreatyActionSignature,
+	TreatyActionRatification,
+	TreatyActionEntryIntoForce,
+}
+
+func (e TreatyAction) IsValid() bool {
+	switch e {
+	case TreatyActionSignature, TreatyActionRatification, TreatyActionEntryIntoForce:
+		return true
+	}
+	return false
+}
+
+func (e TreatyAction) String() string {
+	return string(e)
+}
+
+func (e *TreatyAction) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TreatyAction(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TreatyAction", str)
+	}
+	return nil
+}
+
+func (e TreatyAction) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TreatyAction) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TreatyAction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a state stands with a treaty on a given day (today unless `asOf` says
+// otherwise). RATIFIED covers accession, acceptance and approval.
 type TreatyStatus string
 
 const (
-	// No signature or ratification is recorded.
+	// No signature or ratification is recorded by that day.
 	TreatyStatusNotSigned TreatyStatus = "NOT_SIGNED"
 	// Signed, not (yet) ratified.
 	TreatyStatusSigned TreatyStatus = "SIGNED"

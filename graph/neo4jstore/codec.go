@@ -29,13 +29,52 @@ const (
 	keyJSON       = "jsonKeys"
 	keyOrigin     = "managedBy"
 	keyKey        = "relKey"
+	keyFrom       = "validFrom"
+	keyUntil      = "validUntil"
 	originSeed    = "seed"
 )
+
+// The free properties that say since when, and until when, a node or a
+// relationship is a fact, in order of preference. The loader copies the first
+// one present into validFrom and validUntil, so as-of queries need one
+// comparison each.
+var (
+	nodeFromKeys  = []string{"startDate", "opened", "adopted", "launched", "published", "date", "established"}
+	nodeUntilKeys = []string{"endDate", "operationalUntil"}
+	relFromKeys   = []string{"date", "since"}
+	relUntilKeys  = []string{"until"}
+)
+
+func setValidity(props map[string]any, free map[string]any, fromKeys, untilKeys []string) {
+	first := func(keys []string) string {
+		for _, k := range keys {
+			if s, ok := free[k].(string); ok {
+				if d, err := model.ParseDate(s); err == nil {
+					return string(d)
+				}
+			}
+		}
+		return ""
+	}
+	if v := first(fromKeys); v != "" {
+		props[keyFrom] = v
+	}
+	if v := first(untilKeys); v != "" {
+		props[keyUntil] = v
+	}
+}
+
+// asOfCondition returns a Cypher condition on the variable v that holds when
+// v is already, and still, a fact on the date in parameter $asOf; with a null
+// $asOf it always holds. A fact with no date counts as always true.
+func asOfCondition(v string) string {
+	return "($asOf IS NULL OR (coalesce(" + v + ".validFrom, '') <= $asOf AND coalesce(" + v + ".validUntil, '9999') >= $asOf))"
+}
 
 var reserved = map[string]bool{
 	keyID: true, keyName: true, keyNameFr: true, keyShortName: true, keyAcronym: true, keyAliases: true,
 	keyAliasText: true, keySourceURLs: true, keySourceTtl: true, keySourceDate: true, keyJSON: true,
-	keyOrigin: true, keyKey: true,
+	keyOrigin: true, keyKey: true, keyFrom: true, keyUntil: true, keyNames: true,
 }
 
 // IsReservedProperty reports whether name is a storage property that an
@@ -166,6 +205,12 @@ func entityProps(e model.Entity) (map[string]any, error) {
 	}
 	props[keyAliases] = aliases
 	props[keyAliasText] = strings.Join(aliases, " | ")
+	setValidity(props, e.Properties, nodeFromKeys, nodeUntilKeys)
+	names := append([]string{e.Name, deref(e.NameFr), deref(e.ShortName), deref(e.Acronym)}, aliases...)
+	if n, ok := e.Properties["number"].(string); ok {
+		names = append(names, n)
+	}
+	props[keyNames] = nameKeys(names...)
 	encodeSources(props, e.Sources)
 	return props, nil
 }
@@ -225,4 +270,11 @@ func stringsOf(v any) []string {
 		return out
 	}
 	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -13,15 +13,18 @@ import (
 
 // schemaStatements create what the graph relies on before any data lands:
 // unique ids (which also index every lookup by id) and the full-text index
-// over names, acronyms and aliases in both languages.
+// Search reads (entityNamesStatement).
 var schemaStatements = []string{
 	`CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE`,
-	`CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.nameFr, n.shortName, n.acronym, n.aliasText]`,
+	entityNamesStatement(),
 }
 
 // EnsureSchema creates the constraints and indexes the graph needs. It is
 // idempotent.
 func (s *Store) EnsureSchema(ctx context.Context) error {
+	if err := s.dropStaleFulltextIndex(ctx); err != nil {
+		return err
+	}
 	for _, stmt := range schemaStatements {
 		_, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
 			neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithWritersRouting())
@@ -29,7 +32,7 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 			return classify("create schema", err)
 		}
 	}
-	return nil
+	return s.awaitFulltextIndex(ctx)
 }
 
 // ReplaceSeed makes the seed-managed part of the graph equal to the given
@@ -67,6 +70,7 @@ func (s *Store) ReplaceSeed(ctx context.Context, entities []model.Entity, relati
 		if err := encodeFree(props, r.Properties); err != nil {
 			return fmt.Errorf("replace seed: relationship %s: %w", key, err)
 		}
+		setValidity(props, r.Properties, relFromKeys, relUntilKeys)
 		encodeSources(props, r.Sources)
 		byType[r.Type] = append(byType[r.Type], map[string]any{"from": r.From, "to": r.To, "key": key, "props": props})
 		keys = append(keys, key)

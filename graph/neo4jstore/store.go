@@ -96,6 +96,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // read runs one parameterised statement in a read transaction routed to
 // readers, so the same code serves a cluster.
 func (s *Store) read(ctx context.Context, op, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
+	countRoundTrip(ctx)
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(s.db),
 		neo4j.ExecuteQueryWithReadersRouting(),
@@ -108,6 +109,7 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 
 // write runs work in one managed write transaction: all of it or none.
 func (s *Store) write(ctx context.Context, op string, work func(tx neo4j.ManagedTransaction) error) error {
+	countRoundTrip(ctx)
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer session.Close(ctx)
 	_, err := session.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
