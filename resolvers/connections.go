@@ -220,6 +220,7 @@ func (r *Resolver) listInstrument(ctx context.Context, where *model.InstrumentWh
 		cursors = append(cursors, c)
 		conn.Edges = append(conn.Edges, model.InstrumentEdge{Node: &n, Cursor: c})
 	}
+	r.loaders(ctx).Expect(ctx, len(conn.Edges))
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
 }
@@ -245,6 +246,7 @@ func (r *Resolver) listBody(ctx context.Context, where *model.BodyWhere, sort []
 		cursors = append(cursors, c)
 		conn.Edges = append(conn.Edges, model.BodyEdge{Node: &n, Cursor: c})
 	}
+	r.loaders(ctx).Expect(ctx, len(conn.Edges))
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
 }
@@ -270,6 +272,7 @@ func (r *Resolver) listProject(ctx context.Context, where *model.ProjectWhere, s
 		cursors = append(cursors, c)
 		conn.Edges = append(conn.Edges, model.ProjectEdge{Node: &n, Cursor: c})
 	}
+	r.loaders(ctx).Expect(ctx, len(conn.Edges))
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
 }
@@ -295,6 +298,7 @@ func (r *Resolver) listCountry(ctx context.Context, where *model.CountryWhere, s
 		cursors = append(cursors, c)
 		conn.Edges = append(conn.Edges, model.CountryEdge{Node: &n, Cursor: c})
 	}
+	r.loaders(ctx).Expect(ctx, len(conn.Edges))
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
 }
@@ -320,6 +324,7 @@ func (r *Resolver) listResource(ctx context.Context, where *model.ResourceWhere,
 		cursors = append(cursors, c)
 		conn.Edges = append(conn.Edges, model.ResourceEdge{Node: &n, Cursor: c})
 	}
+	r.loaders(ctx).Expect(ctx, len(conn.Edges))
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
 }
@@ -345,6 +350,7 @@ func (r *Resolver) listEvent(ctx context.Context, where *model.EventWhere, sort 
 		cursors = append(cursors, c)
 		conn.Edges = append(conn.Edges, model.EventEdge{Node: &n, Cursor: c})
 	}
+	r.loaders(ctx).Expect(ctx, len(conn.Edges))
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
 }
@@ -370,6 +376,7 @@ func (r *Resolver) listMonitoringRound(ctx context.Context, where *model.Monitor
 		cursors = append(cursors, c)
 		conn.Edges = append(conn.Edges, model.MonitoringRoundEdge{Node: &n, Cursor: c})
 	}
+	r.loaders(ctx).Expect(ctx, len(conn.Edges))
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
 }
@@ -395,6 +402,7 @@ func (r *Resolver) listTopic(ctx context.Context, where *model.TopicWhere, sort 
 		cursors = append(cursors, c)
 		conn.Edges = append(conn.Edges, model.TopicEdge{Node: &n, Cursor: c})
 	}
+	r.loaders(ctx).Expect(ctx, len(conn.Edges))
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
 }

@@ -51,6 +51,7 @@ func (r *Resolver) search(ctx context.Context, query string, types []model.Entit
 		cursors = append(cursors, cur)
 		conn.Edges = append(conn.Edges, model.SearchEdge{Node: model.Typed(h.Entity), Cursor: cur, Score: h.Score})
 	}
+	r.loaders(ctx).Expect(ctx, len(conn.Edges))
 	conn.PageInfo = pageInfo(cursors, hasNext, after != nil)
 	return conn, nil
 }

@@ -46,6 +46,7 @@ func (r *Resolver) entity(ctx context.Context, id, label string) (model.Entity, 
 		}
 		return model.Entity{}, model.Errorf(model.CodeNotFound, "no %s with id %q", kind, id)
 	}
+	r.loaders(ctx).Expect(ctx, 1)
 	return e, nil
 }
 

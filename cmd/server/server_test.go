@@ -542,3 +542,11 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Errorf("query with the database away: %+v, want one UNAVAILABLE error", gres.Errors)
 	}
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func newServer(t *testing.T, h http.Handler) *httptest.Server {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}

@@ -1,7 +1,7 @@
 // Package loaders batches the nested reads of one GraphQL request: every
-// parent asking for the same connection with the same arguments within a few
-// milliseconds shares one Cypher statement, so round trips do not grow with
-// the rows.
+// child of one connection asking for the same field with the same arguments
+// shares one Cypher statement, so round trips grow with the depth of a query,
+// never with its rows.
 package loaders
 
 import (
@@ -10,9 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
-	"time"
-
-	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 )
@@ -24,27 +21,17 @@ type Store interface {
 	ParticipationPages(ctx context.Context, fromInstrument bool, ids []string, where any, statuses []model.TreatyStatus, page model.PageRequest) (map[string]model.ParticipationPage, error)
 }
 
-// wait is how long a loader collects keys before it sends its batch: long
-// enough for sibling resolvers running in parallel to join, short enough not
-// to show in latency.
-const wait = 2 * time.Millisecond
-
-// Loaders holds the batch loaders of one request, one per field and set of
-// arguments.
+// Loaders holds the batchers of one request.
 type Loaders struct {
-	store   Store
-	mu      sync.Mutex
-	entity  map[string]*dataloader.Loader[string, model.EntityPage]
-	partici map[string]*dataloader.Loader[string, model.ParticipationPage]
+	store    Store
+	mu       sync.Mutex
+	batchers map[string]any
+	expect   map[string]int
 }
 
 // New returns empty loaders reading from store.
 func New(store Store) *Loaders {
-	return &Loaders{
-		store:   store,
-		entity:  map[string]*dataloader.Loader[string, model.EntityPage]{},
-		partici: map[string]*dataloader.Loader[string, model.ParticipationPage]{},
-	}
+	return &Loaders{store: store, batchers: map[string]any{}, expect: map[string]int{}}
 }
 
 type ctxKey struct{}
@@ -64,6 +51,19 @@ func For(ctx context.Context) *Loaders {
 	return l
 }
 
+// Expect announces that the connection field of ctx returned n distinct
+// nodes, so each of their fields can be read in one batch as soon as all n
+// have asked. Connections resolved without a loader (root lists) call it.
+func (l *Loaders) Expect(ctx context.Context, n int) {
+	l.expectPath(connectionPath(ctx), n)
+}
+
+func (l *Loaders) expectPath(path string, n int) {
+	l.mu.Lock()
+	l.expect[path] = n
+	l.mu.Unlock()
+}
+
 // signature identifies a set of arguments, so parents asking with the same
 // arguments share a batch.
 func signature(parts ...any) string {
@@ -74,58 +74,73 @@ func signature(parts ...any) string {
 	return string(b)
 }
 
-func loaderFor[V any](l *Loaders, m map[string]*dataloader.Loader[string, V], key string, read func(ctx context.Context, ids []string) (map[string]V, error)) *dataloader.Loader[string, V] {
+// batcherFor returns the batcher of one field and set of arguments under the
+// caller's list. When its read succeeds it announces how many distinct nodes
+// the connection returned, for the next level.
+func batcherFor[V any](ctx context.Context, l *Loaders, sig string, read func(ctx context.Context, ids []string) (map[string]V, error), count func(V) []string) *batcher[V] {
+	lp := listPath(ctx)
+	key := sig + "@" + lp
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ld, ok := m[key]
-	if !ok {
-		ld = newLoader(read)
-		m[key] = ld
+	if b, ok := l.batchers[key].(*batcher[V]); ok {
+		return b
 	}
-	return ld
+	conn := connectionPath(ctx)
+	b := newBatcher(l.expect[lp], func(ctx context.Context, ids []string) (map[string]V, error) {
+		res, err := read(ctx, ids)
+		if err == nil {
+			seen := map[string]bool{}
+			for _, v := range res {
+				for _, id := range count(v) {
+					seen[id] = true
+				}
+			}
+			l.expectPath(conn, len(seen))
+		}
+		return res, err
+	})
+	l.batchers[key] = b
+	return b
+}
+
+func entityIDs(p model.EntityPage) []string {
+	out := make([]string, len(p.Items))
+	for i, it := range p.Items {
+		out[i] = it.Entity.ID
+	}
+	return out
 }
 
 // Related returns a page of the nodes one hop from id.
 func (l *Loaders) Related(ctx context.Context, hop model.Hop, id string, where any, page model.PageRequest) (model.EntityPage, error) {
-	key := signature("related", hop, where, page)
-	ld := loaderFor(l, l.entity, key, func(ctx context.Context, ids []string) (map[string]model.EntityPage, error) {
+	b := batcherFor(ctx, l, signature("related", hop, where, page), func(ctx context.Context, ids []string) (map[string]model.EntityPage, error) {
 		return l.store.Related(ctx, hop, ids, where, page)
-	})
-	return ld.Load(ctx, id)()
+	}, entityIDs)
+	return b.load(ctx, id)
 }
 
 // Relations returns a page of the relationships of id.
 func (l *Loaders) Relations(ctx context.Context, id string, types []string, dir model.Direction, page model.PageRequest) (model.EntityPage, error) {
-	key := signature("relations", types, dir, page)
-	ld := loaderFor(l, l.entity, key, func(ctx context.Context, ids []string) (map[string]model.EntityPage, error) {
+	b := batcherFor(ctx, l, signature("relations", types, dir, page), func(ctx context.Context, ids []string) (map[string]model.EntityPage, error) {
 		return l.store.RelationPages(ctx, ids, types, dir, page)
-	})
-	return ld.Load(ctx, id)()
+	}, entityIDs)
+	return b.load(ctx, id)
 }
 
 // Participations returns a page of the state-treaty pairs of id.
 func (l *Loaders) Participations(ctx context.Context, fromInstrument bool, id string, where any, statuses []model.TreatyStatus, page model.PageRequest) (model.ParticipationPage, error) {
-	key := signature("participations", fromInstrument, where, statuses, page)
-	ld := loaderFor(l, l.partici, key, func(ctx context.Context, ids []string) (map[string]model.ParticipationPage, error) {
+	b := batcherFor(ctx, l, signature("participations", fromInstrument, where, statuses, page), func(ctx context.Context, ids []string) (map[string]model.ParticipationPage, error) {
 		return l.store.ParticipationPages(ctx, fromInstrument, ids, where, statuses, page)
-	})
-	return ld.Load(ctx, id)()
-}
-
-// newLoader wraps a read keyed by id in a batch loader whose results line up
-// with the requested keys; an id with nothing found gets an empty page.
-func newLoader[V any](read func(ctx context.Context, ids []string) (map[string]V, error)) *dataloader.Loader[string, V] {
-	batch := func(ctx context.Context, ids []string) []*dataloader.Result[V] {
-		found, err := read(ctx, ids)
-		out := make([]*dataloader.Result[V], len(ids))
-		for i, id := range ids {
-			if err != nil {
-				out[i] = &dataloader.Result[V]{Error: err}
-				continue
+	}, func(p model.ParticipationPage) []string {
+		out := make([]string, len(p.Items))
+		for i, it := range p.Items {
+			if fromInstrument {
+				out[i] = it.Participation.Country.ID
+			} else {
+				out[i] = it.Participation.Instrument.ID
 			}
-			out[i] = &dataloader.Result[V]{Data: found[id]}
 		}
 		return out
-	}
-	return dataloader.NewBatchedLoader(batch, dataloader.WithWait[string, V](wait))
+	})
+	return b.load(ctx, id)
 }
