@@ -3145,13 +3145,21 @@ type Source {
 
 "The kind of an entity, one per node label in the graph."
 enum EntityType {
+  "Conventions, protocols, recommendations, strategies and other texts."
   INSTRUMENT
+  "Committees, offices, organisations, alliances."
   BODY
+  "Co-operation projects."
   PROJECT
+  "States."
   COUNTRY
+  "Handbooks, guides, reports, courses, tools, videos."
   RESOURCE
+  "Conferences, awareness days, plenaries, trainings."
   EVENT
+  "Monitoring rounds of the Lanzarote Committee."
   MONITORING_ROUND
+  "Subjects such as grooming or sextortion."
   TOPIC
 }
 
@@ -3161,40 +3169,75 @@ node: ` + "`" + `Country SIGNED Instrument` + "`" + `, ` + "`" + `Body MONITORS 
 Country` + "`" + `. docs/model.md describes each.
 """
 enum RelationType {
+  "Resource, Instrument, Event, Project, MonitoringRound to Topic, Instrument: deals with a topic (or, for resources, with an instrument)."
   ADDRESSES
+  "Instrument, Resource, Event to Event: instrument/resource/decision was adopted at an event (meeting, session)."
   ADOPTED_AT
+  "Instrument, Resource, Project to Body, Event: instrument/resource is adopted (or approved) by a body or an event."
   ADOPTED_BY
+  "Body to Body: body advises."
   ADVISES
+  "Instrument, Resource to Resource, Instrument: is based on / derived from / a version of."
   BASED_ON
+  "Resource, Body, Instrument to Resource, Body, Instrument: complements."
   COMPLEMENTS
+  "Resource to Country: resource covers a country."
   COVERS
+  "Project, Body to Body: co-operates with."
   CO_OPERATES_WITH
+  "Instrument to Instrument: legal act derogates from another."
   DEROGATES_FROM
+  "Instrument to Event: draft was discussed at a meeting."
   DISCUSSED_AT
+  "Body, Event, Resource to Body, Instrument, Project: was set up / designated / initiated by."
   ESTABLISHED_BY
+  "MonitoringRound to Country: monitoring round evaluated a country."
   EVALUATED
+  "Project to Body, Country: project is funded by a funder (body or state)."
   FUNDED_BY
+  "Event to Country: event took place in a country."
   HELD_IN
+  "Project to Body: project is implemented by an office or body."
   IMPLEMENTED_BY
+  "Instrument to Instrument: opinion interprets an instrument."
   INTERPRETS
+  "Instrument, Project to Country: was launched / opened for signature in a country."
   LAUNCHED_IN
+  "Body to Country: body is located in a country."
   LOCATED_IN
+  "Body, Country to Body: is a member of."
   MEMBER_OF
+  "Body to Instrument: committee monitors / oversees the implementation of an instrument."
   MONITORS
+  "Event, MonitoringRound to Body, Project: event (or monitoring round) is organised / conducted by."
   ORGANISED_BY
+  "Body, Project to Event, Project: took part in (an event or a project)."
   PARTICIPATED_IN
+  "Country to Instrument: state is party to a treaty (also in treaty_parties.csv)."
   PARTY_TO
+  "Body, Resource, Event, Instrument to Body, Event, MonitoringRound, Project: is a sub-body, component, edition or output of."
   PART_OF
+  "Instrument, Resource to Body: instrument/resource is drafted, prepared, proposed, planned or commissioned by."
   PREPARED_BY
+  "Resource, Instrument to Event: was presented, launched, opened for signature or made available at an event."
   PRESENTED_AT
+  "Resource, Instrument to Body, Project: resource/instrument is published or provided by."
   PUBLISHED_BY
+  "Country to Instrument: the state ratified, acceded to, accepted or approved the treaty (` + "`" + `date` + "`" + `, ` + "`" + `action` + "`" + `, ` + "`" + `entryIntoForce` + "`" + `)."
   RATIFIED
+  "Body to Body: body reports to."
   REPORTS_TO
+  "Country to Instrument: the state signed the treaty (property ` + "`" + `date` + "`" + `)."
   SIGNED
+  "Country to Instrument: the sources disagree on, or are silent about, the state's status."
   STATUS_UNKNOWN
+  "Project, Instrument, Body, Resource, MonitoringRound, Event to Project, Instrument, Body, Resource, MonitoringRound, Event: comes after / continues / (is meant to) replace the target."
   SUCCEEDS
+  "Instrument to Instrument: protocol supplements the convention."
   SUPPLEMENTS
+  "Project, Body, Event, Resource to Instrument, Body, Event, Project: supports (the implementation of) an instrument, a body, a project or an event."
   SUPPORTS
+  "Project to Country: project targets (is carried out in / for) a country."
   TARGETS
 }
 
@@ -3245,15 +3288,21 @@ enum TimeInterval {
 
 "A state's place in the Council of Europe."
 enum CoeStatus {
+  "A member state."
   MEMBER
+  "An observer state."
   OBSERVER
+  "A state that has left (the Russian Federation, 2022)."
   FORMER_MEMBER
+  "Neither member nor observer."
   NON_MEMBER
 }
 
 "Sort order."
 enum SortDirection {
+  "Smallest, earliest or A first; unknown values first."
   ASC
+  "Largest, latest or Z first; unknown values last."
   DESC
 }
 
@@ -3283,18 +3332,27 @@ short name, acronym, aliases, treaty number), ignoring case and accents.
 Elsewhere, case is ignored.
 """
 input StringFilter {
+  "Equal to this value."
   eq: String
+  "Equal to one of these values."
   in: [String!]
+  "Contains this text."
   contains: String
+  "Starts with this text."
   startsWith: String
 }
 
 "Matches a date. Comparisons use calendar order; a missing date matches only ` + "`" + `isNull: true` + "`" + `."
 input DateFilter {
+  "Equal to this value."
   eq: Date
+  "Before (less than) this value."
   lt: Date
+  "On or before (at most) this value."
   lte: Date
+  "After (more than) this value."
   gt: Date
+  "On or after (at least) this value."
   gte: Date
   "True: only where the date is unknown. False: only where it is known."
   isNull: Boolean
@@ -3302,18 +3360,25 @@ input DateFilter {
 
 "Matches a Council of Europe status."
 input CoeStatusFilter {
+  "Equal to this value."
   eq: CoeStatus
+  "Equal to one of these values."
   in: [CoeStatus!]
 }
 
 "Matches any node, whatever its kind."
 input NodeWhere {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: IDFilter
+  "Name in English."
   name: StringFilter
   "Only nodes of these kinds."
   type: [EntityType!]
+  "All of these filters hold."
   AND: [NodeWhere!]
+  "At least one of these filters holds."
   OR: [NodeWhere!]
+  "This filter does not hold."
   NOT: NodeWhere
 }
 
@@ -3327,8 +3392,11 @@ input PropertyFilter {
   contains: String
   "Compared as text: dates compare in calendar order."
   lt: String
+  "On or before (at most) this value."
   lte: String
+  "After (more than) this value."
   gt: String
+  "On or after (at least) this value."
   gte: String
 }
 
@@ -3346,11 +3414,17 @@ Matches by related nodes: through relationships of one type (and direction),
 relationship matching it must exist.
 """
 input RelationFilter {
+  "The relationship type."
   type: RelationType!
+  "Which way the relationship points, seen from the node asked from."
   direction: Direction = BOTH
+  "Conditions on the relationship itself."
   edge: EdgeWhere
+  "At least one related match satisfies this."
   some: NodeWhere
+  "No related match satisfies this."
   none: NodeWhere
+  "Every related match satisfies this."
   all: NodeWhere
 }
 
@@ -3363,9 +3437,13 @@ input ParticipationWhere {
   instrument: InstrumentWhere
   "The state (used from a treaty)."
   country: CountryWhere
+  "Where the state stands with the treaty."
   status: [TreatyStatus!]
+  "Date of signature."
   signed: DateFilter
+  "Date the instrument of ratification, accession, acceptance or approval was deposited."
   ratified: DateFilter
+  "Date the treaty entered into force (for the state, on participation edges)."
   entryIntoForce: DateFilter
   "How the state became a party: ratification, accession, acceptance, approval."
   action: [String!]
@@ -3373,34 +3451,49 @@ input ParticipationWhere {
 
 "Matches by treaty participations: ` + "`" + `some` + "`" + ` matches, ` + "`" + `none` + "`" + ` does, or ` + "`" + `all` + "`" + ` do."
 input ParticipationListFilter {
+  "At least one related match satisfies this."
   some: ParticipationWhere
+  "No related match satisfies this."
   none: ParticipationWhere
+  "Every related match satisfies this."
   all: ParticipationWhere
 }
 
 "Filters instruments. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
 input InstrumentWhere {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: IDFilter
   "Any of the names, ignoring case and accents."
   name: StringFilter
+  "Treaty number, such as \"CETS 201\"."
   number: StringFilter
+  "Date the treaty was opened for signature."
   opened: DateFilter
+  "Date the treaty entered into force (for the state, on participation edges)."
   entryIntoForce: DateFilter
   "By the states that signed or ratified the treaty."
   participants: ParticipationListFilter
   "By related nodes; every filter in the list must hold."
   relations: [RelationFilter!]
+  "All of these filters hold."
   AND: [InstrumentWhere!]
+  "At least one of these filters holds."
   OR: [InstrumentWhere!]
+  "This filter does not hold."
   NOT: InstrumentWhere
 }
 
 "What instruments can be sorted by." 
 enum InstrumentSortField {
+  "By id."
   ID
+  "By English name."
   NAME
+  "By treaty number."
   NUMBER
+  "By the date opened for signature."
   OPENED
+  "By the date of entry into force."
   ENTRY_INTO_FORCE
   "Number of states party today (or as of ` + "`" + `asOf` + "`" + `)."
   PARTIES
@@ -3408,25 +3501,33 @@ enum InstrumentSortField {
 
 "One sort key; several keys sort by the first, then the next."
 input InstrumentSort {
+  "What to sort by."
   field: InstrumentSortField!
+  "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
 }
 
 "Filters bodies. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
 input BodyWhere {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: IDFilter
   "Any of the names, ignoring case and accents."
   name: StringFilter
   "By related nodes; every filter in the list must hold."
   relations: [RelationFilter!]
+  "All of these filters hold."
   AND: [BodyWhere!]
+  "At least one of these filters holds."
   OR: [BodyWhere!]
+  "This filter does not hold."
   NOT: BodyWhere
 }
 
 "What bodies can be sorted by." 
 enum BodySortField {
+  "By id."
   ID
+  "By English name."
   NAME
   "Number of relationships of the body."
   RELATIONS
@@ -3434,29 +3535,41 @@ enum BodySortField {
 
 "One sort key; several keys sort by the first, then the next."
 input BodySort {
+  "What to sort by."
   field: BodySortField!
+  "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
 }
 
 "Filters projects. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
 input ProjectWhere {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: IDFilter
   "Any of the names, ignoring case and accents."
   name: StringFilter
+  "First day, where known."
   startDate: DateFilter
+  "Last day, where known."
   endDate: DateFilter
   "By related nodes; every filter in the list must hold."
   relations: [RelationFilter!]
+  "All of these filters hold."
   AND: [ProjectWhere!]
+  "At least one of these filters holds."
   OR: [ProjectWhere!]
+  "This filter does not hold."
   NOT: ProjectWhere
 }
 
 "What projects can be sorted by." 
 enum ProjectSortField {
+  "By id."
   ID
+  "By English name."
   NAME
+  "By start date."
   START_DATE
+  "By end date."
   END_DATE
   "Number of countries the project targets."
   TARGETS
@@ -3464,35 +3577,51 @@ enum ProjectSortField {
 
 "One sort key; several keys sort by the first, then the next."
 input ProjectSort {
+  "What to sort by."
   field: ProjectSortField!
+  "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
 }
 
 "Filters countries. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
 input CountryWhere {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: IDFilter
   "Any of the names, ignoring case and accents."
   name: StringFilter
+  "ISO 3166-1 alpha-2 code."
   iso2: StringFilter
+  "ISO 3166-1 alpha-3 code."
   iso3: StringFilter
+  "Place in the Council of Europe."
   coeStatus: CoeStatusFilter
+  "Date the state joined the Council of Europe (for observers: observer status)."
   coeAccession: DateFilter
+  "Date the state left the Council of Europe."
   coeLeft: DateFilter
   "By the treaties the state signed or ratified."
   treaties: ParticipationListFilter
   "By related nodes; every filter in the list must hold."
   relations: [RelationFilter!]
+  "All of these filters hold."
   AND: [CountryWhere!]
+  "At least one of these filters holds."
   OR: [CountryWhere!]
+  "This filter does not hold."
   NOT: CountryWhere
 }
 
 "What countries can be sorted by." 
 enum CountrySortField {
+  "By id."
   ID
+  "By English name."
   NAME
+  "By ISO 3166-1 alpha-2 code."
   ISO2
+  "By Council of Europe status."
   COE_STATUS
+  "By the date the state joined the Council of Europe."
   COE_ACCESSION
   "Number of instruments the state has ratified (or acceded to) by today, or by ` + "`" + `asOf` + "`" + `."
   TREATIES_RATIFIED
@@ -3502,114 +3631,155 @@ enum CountrySortField {
 
 "One sort key; several keys sort by the first, then the next."
 input CountrySort {
+  "What to sort by."
   field: CountrySortField!
+  "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
 }
 
 "Filters resources. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
 input ResourceWhere {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: IDFilter
   "Any of the names, ignoring case and accents."
   name: StringFilter
+  "Date or year of publication."
   published: DateFilter
   "By related nodes; every filter in the list must hold."
   relations: [RelationFilter!]
+  "All of these filters hold."
   AND: [ResourceWhere!]
+  "At least one of these filters holds."
   OR: [ResourceWhere!]
+  "This filter does not hold."
   NOT: ResourceWhere
 }
 
 "What resources can be sorted by." 
 enum ResourceSortField {
+  "By id."
   ID
+  "By English name."
   NAME
+  "By publication date."
   PUBLISHED
 }
 
 "One sort key; several keys sort by the first, then the next."
 input ResourceSort {
+  "What to sort by."
   field: ResourceSortField!
+  "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
 }
 
 "Filters events. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
 input EventWhere {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: IDFilter
   "Any of the names, ignoring case and accents."
   name: StringFilter
+  "First day, where known."
   startDate: DateFilter
+  "Last day, where known."
   endDate: DateFilter
   "By related nodes; every filter in the list must hold."
   relations: [RelationFilter!]
+  "All of these filters hold."
   AND: [EventWhere!]
+  "At least one of these filters holds."
   OR: [EventWhere!]
+  "This filter does not hold."
   NOT: EventWhere
 }
 
 "What events can be sorted by." 
 enum EventSortField {
+  "By id."
   ID
+  "By English name."
   NAME
+  "By start date."
   START_DATE
 }
 
 "One sort key; several keys sort by the first, then the next."
 input EventSort {
+  "What to sort by."
   field: EventSortField!
+  "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
 }
 
 "Filters monitoringRounds. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
 input MonitoringRoundWhere {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: IDFilter
   "Any of the names, ignoring case and accents."
   name: StringFilter
   "By related nodes; every filter in the list must hold."
   relations: [RelationFilter!]
+  "All of these filters hold."
   AND: [MonitoringRoundWhere!]
+  "At least one of these filters holds."
   OR: [MonitoringRoundWhere!]
+  "This filter does not hold."
   NOT: MonitoringRoundWhere
 }
 
 "What monitoringRounds can be sorted by." 
 enum MonitoringRoundSortField {
+  "By id."
   ID
+  "By English name."
   NAME
 }
 
 "One sort key; several keys sort by the first, then the next."
 input MonitoringRoundSort {
+  "What to sort by."
   field: MonitoringRoundSortField!
+  "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
 }
 
 "Filters topics. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
 input TopicWhere {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: IDFilter
   "Any of the names, ignoring case and accents."
   name: StringFilter
   "By related nodes; every filter in the list must hold."
   relations: [RelationFilter!]
+  "All of these filters hold."
   AND: [TopicWhere!]
+  "At least one of these filters holds."
   OR: [TopicWhere!]
+  "This filter does not hold."
   NOT: TopicWhere
 }
 
 "What topics can be sorted by." 
 enum TopicSortField {
+  "By id."
   ID
+  "By English name."
   NAME
 }
 
 "One sort key; several keys sort by the first, then the next."
 input TopicSort {
+  "What to sort by."
   field: TopicSortField!
+  "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
 }
 
 "Related instruments reached through one kind of relationship, a page at a time."
 type InstrumentRelationConnection {
+  "The results on this page."
   edges: [InstrumentRelationEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3617,7 +3787,9 @@ type InstrumentRelationConnection {
 
 "A related node with the relationship that leads to it."
 type InstrumentRelationEdge {
+  "The result."
   node: Instrument!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
   "The relationship type."
   type: RelationType!
@@ -3629,7 +3801,9 @@ type InstrumentRelationEdge {
 
 "A page of instruments."
 type InstrumentConnection {
+  "The results on this page."
   edges: [InstrumentEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3637,13 +3811,17 @@ type InstrumentConnection {
 
 "One result with its cursor."
 type InstrumentEdge {
+  "The result."
   node: Instrument!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
 }
 
 "Related bodies reached through one kind of relationship, a page at a time."
 type BodyRelationConnection {
+  "The results on this page."
   edges: [BodyRelationEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3651,7 +3829,9 @@ type BodyRelationConnection {
 
 "A related node with the relationship that leads to it."
 type BodyRelationEdge {
+  "The result."
   node: Body!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
   "The relationship type."
   type: RelationType!
@@ -3663,7 +3843,9 @@ type BodyRelationEdge {
 
 "A page of bodies."
 type BodyConnection {
+  "The results on this page."
   edges: [BodyEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3671,13 +3853,17 @@ type BodyConnection {
 
 "One result with its cursor."
 type BodyEdge {
+  "The result."
   node: Body!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
 }
 
 "Related projects reached through one kind of relationship, a page at a time."
 type ProjectRelationConnection {
+  "The results on this page."
   edges: [ProjectRelationEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3685,7 +3871,9 @@ type ProjectRelationConnection {
 
 "A related node with the relationship that leads to it."
 type ProjectRelationEdge {
+  "The result."
   node: Project!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
   "The relationship type."
   type: RelationType!
@@ -3697,7 +3885,9 @@ type ProjectRelationEdge {
 
 "A page of projects."
 type ProjectConnection {
+  "The results on this page."
   edges: [ProjectEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3705,13 +3895,17 @@ type ProjectConnection {
 
 "One result with its cursor."
 type ProjectEdge {
+  "The result."
   node: Project!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
 }
 
 "Related countries reached through one kind of relationship, a page at a time."
 type CountryRelationConnection {
+  "The results on this page."
   edges: [CountryRelationEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3719,7 +3913,9 @@ type CountryRelationConnection {
 
 "A related node with the relationship that leads to it."
 type CountryRelationEdge {
+  "The result."
   node: Country!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
   "The relationship type."
   type: RelationType!
@@ -3731,7 +3927,9 @@ type CountryRelationEdge {
 
 "A page of countries."
 type CountryConnection {
+  "The results on this page."
   edges: [CountryEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3739,13 +3937,17 @@ type CountryConnection {
 
 "One result with its cursor."
 type CountryEdge {
+  "The result."
   node: Country!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
 }
 
 "Related resources reached through one kind of relationship, a page at a time."
 type ResourceRelationConnection {
+  "The results on this page."
   edges: [ResourceRelationEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3753,7 +3955,9 @@ type ResourceRelationConnection {
 
 "A related node with the relationship that leads to it."
 type ResourceRelationEdge {
+  "The result."
   node: Resource!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
   "The relationship type."
   type: RelationType!
@@ -3765,7 +3969,9 @@ type ResourceRelationEdge {
 
 "A page of resources."
 type ResourceConnection {
+  "The results on this page."
   edges: [ResourceEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3773,13 +3979,17 @@ type ResourceConnection {
 
 "One result with its cursor."
 type ResourceEdge {
+  "The result."
   node: Resource!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
 }
 
 "Related events reached through one kind of relationship, a page at a time."
 type EventRelationConnection {
+  "The results on this page."
   edges: [EventRelationEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3787,7 +3997,9 @@ type EventRelationConnection {
 
 "A related node with the relationship that leads to it."
 type EventRelationEdge {
+  "The result."
   node: Event!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
   "The relationship type."
   type: RelationType!
@@ -3799,7 +4011,9 @@ type EventRelationEdge {
 
 "A page of events."
 type EventConnection {
+  "The results on this page."
   edges: [EventEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3807,13 +4021,17 @@ type EventConnection {
 
 "One result with its cursor."
 type EventEdge {
+  "The result."
   node: Event!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
 }
 
 "Related monitoringRounds reached through one kind of relationship, a page at a time."
 type MonitoringRoundRelationConnection {
+  "The results on this page."
   edges: [MonitoringRoundRelationEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3821,7 +4039,9 @@ type MonitoringRoundRelationConnection {
 
 "A related node with the relationship that leads to it."
 type MonitoringRoundRelationEdge {
+  "The result."
   node: MonitoringRound!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
   "The relationship type."
   type: RelationType!
@@ -3833,7 +4053,9 @@ type MonitoringRoundRelationEdge {
 
 "A page of monitoringRounds."
 type MonitoringRoundConnection {
+  "The results on this page."
   edges: [MonitoringRoundEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3841,13 +4063,17 @@ type MonitoringRoundConnection {
 
 "One result with its cursor."
 type MonitoringRoundEdge {
+  "The result."
   node: MonitoringRound!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
 }
 
 "Related topics reached through one kind of relationship, a page at a time."
 type TopicRelationConnection {
+  "The results on this page."
   edges: [TopicRelationEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3855,7 +4081,9 @@ type TopicRelationConnection {
 
 "A related node with the relationship that leads to it."
 type TopicRelationEdge {
+  "The result."
   node: Topic!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
   "The relationship type."
   type: RelationType!
@@ -3867,7 +4095,9 @@ type TopicRelationEdge {
 
 "A page of topics."
 type TopicConnection {
+  "The results on this page."
   edges: [TopicEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3875,13 +4105,17 @@ type TopicConnection {
 
 "One result with its cursor."
 type TopicEdge {
+  "The result."
   node: Topic!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
 }
 
 "Related nodes reached through one kind of relationship, a page at a time."
 type NodeRelationConnection {
+  "The results on this page."
   edges: [NodeRelationEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3889,7 +4123,9 @@ type NodeRelationConnection {
 
 "A related node with the relationship that leads to it."
 type NodeRelationEdge {
+  "The result."
   node: Node!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
   "The relationship type."
   type: RelationType!
@@ -3901,7 +4137,9 @@ type NodeRelationEdge {
 
 "A page of nodes."
 type NodeConnection {
+  "The results on this page."
   edges: [NodeEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
   "How many there are across all pages."
   totalCount: Int!
@@ -3909,7 +4147,9 @@ type NodeConnection {
 
 "One result with its cursor."
 type NodeEdge {
+  "The result."
   node: Node!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
 }
 
@@ -3920,6 +4160,7 @@ node is the state. Absent dates are unknown to the sources, never guessed.
 type PartyEdge {
   "The state."
   node: Country!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
   "The treaty."
   instrument: Instrument!
@@ -3939,8 +4180,11 @@ type PartyEdge {
 
 "The states that signed or ratified a treaty, a page at a time, ordered by name."
 type PartyConnection {
+  "The results on this page."
   edges: [PartyEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
+  "How many results there are across all pages."
   totalCount: Int!
 }
 
@@ -3948,22 +4192,31 @@ type PartyConnection {
 type TreatyEdge {
   "The treaty."
   node: Instrument!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
   "The state."
   country: Country!
   "Where the state stands on ` + "`" + `asOf` + "`" + ` (or today)."
   status: TreatyStatus!
+  "Date of signature."
   signed: Date
+  "Date the instrument of ratification, accession, acceptance or approval was deposited."
   ratified: Date
+  "How the state became a party: ratification, accession, acceptance or approval."
   action: String
+  "Date the treaty entered into force (for the state, on participation edges)."
   entryIntoForce: Date
+  "Where the facts come from, with the date each source was read."
   sources: [Source!]!
 }
 
 "The treaties a state signed or ratified, a page at a time, ordered by name."
 type TreatyConnection {
+  "The results on this page."
   edges: [TreatyEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
+  "How many results there are across all pages."
   totalCount: Int!
 }
 
@@ -3971,29 +4224,39 @@ type TreatyConnection {
 type RelationEdge {
   "The node at the other end."
   node: Node!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
+  "The relationship type."
   type: RelationType!
   "OUTGOING when the relationship starts at the node it was asked from."
   direction: Direction!
+  "Every other property the sources give, by name."
   properties: JSON
+  "Where the facts come from, with the date each source was read."
   sources: [Source!]!
 }
 
 "Relationships of a node, a page at a time, ordered by type and the other node's name."
 type RelationConnection {
+  "The results on this page."
   edges: [RelationEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
+  "How many results there are across all pages."
   totalCount: Int!
 }
 
 "A relationship, in its own direction."
 type Edge {
+  "The relationship type."
   type: RelationType!
   "Id of the start node."
   from: ID!
   "Id of the end node."
   to: ID!
+  "Every other property the sources give, by name."
   properties: JSON
+  "Where the facts come from, with the date each source was read."
   sources: [Source!]!
 }
 
@@ -4001,13 +4264,17 @@ type Edge {
 type Path {
   "Number of relationships."
   length: Int!
+  "The nodes, deduplicated."
   nodes: [Node!]!
+  "The results on this page."
   edges: [Edge!]!
 }
 
 "A set of nodes and the relationships between them, deduplicated, ready for a graph drawing library."
 type Subgraph {
+  "The nodes, deduplicated."
   nodes: [Node!]!
+  "The results on this page."
   edges: [Edge!]!
   "True when the limit left nodes out."
   truncated: Boolean!
@@ -4015,6 +4282,7 @@ type Subgraph {
 
 "One state's row of a coverage matrix."
 type CoverageRow {
+  "The state."
   country: Country!
   "One cell per requested instrument, in the order requested."
   cells: [CoverageCell!]!
@@ -4022,10 +4290,15 @@ type CoverageRow {
 
 "A state's status with one treaty on the matrix's date."
 type CoverageCell {
+  "The treaty."
   instrument: Instrument!
+  "Where the state stands with the treaty."
   status: TreatyStatus!
+  "Date of signature."
   signed: Date
+  "Date the instrument of ratification, accession, acceptance or approval was deposited."
   ratified: Date
+  "Date the treaty entered into force (for the state, on participation edges)."
   entryIntoForce: Date
 }
 
@@ -4033,18 +4306,23 @@ type CoverageCell {
 type TimeBucket {
   "\"2009\" (YEAR) or \"2009-03\" (MONTH)."
   period: String!
+  "How many."
   count: Int!
 }
 
 "How many nodes carry a label, or relationships a type."
 type LabelCount {
+  "The node label or relationship type."
   label: String!
+  "How many."
   count: Int!
 }
 
 "The size of the graph and the freshness of its sources."
 type GraphStats {
+  "The nodes, deduplicated."
   nodes: [LabelCount!]!
+  "Relationship counts per type."
   relationships: [LabelCount!]!
   "The latest date any source was read."
   newestSource: Date
@@ -4052,7 +4330,9 @@ type GraphStats {
 
 "A full-text search result with its rank."
 type SearchEdge {
+  "The result."
   node: Node!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
   cursor: String!
   "Relevance: higher is better; exact name, acronym and number matches rank first."
   score: Float!
@@ -4060,24 +4340,31 @@ type SearchEdge {
 
 "Search results, best first, a page at a time."
 type SearchConnection {
+  "The results on this page."
   edges: [SearchEdge!]!
+  "Where this page stands, and the cursor for the next one."
   pageInfo: PageInfo!
+  "How many results there are across all pages."
   totalCount: Int!
 }
 
 "A convention, protocol, recommendation, strategy, declaration, opinion, or an EU instrument the committees discuss."
 type Instrument implements Node {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: ID!
+  "Name in English."
   name: String!
   "Name in French, where a source gives it."
   nameFr: String
   "Short name, such as \"Lanzarote Convention\"."
   shortName: String
+  "Acronym, such as \"T-CY\" or \"GLACY+\"."
   acronym: String
   "Other names readers search with."
   aliases: [String!]!
   "Every other property the sources give, by name."
   properties: JSON
+  "Where the facts come from, with the date each source was read."
   sources: [Source!]!
   "Treaty number, such as \"CETS 201\" or \"ETS 185\", for treaties."
   number: String
@@ -4088,102 +4375,114 @@ type Instrument implements Node {
   "Date the treaty entered into force."
   entryIntoForce: Date
   "States party to this treaty (ratified, acceded, accepted or approved) on ` + "`" + `asOf` + "`" + ` or today, ordered by name."
-  parties(first: Int = 50, after: String, asOf: Date, where: CountryWhere): PartyConnection!
+  parties("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): PartyConnection!
   "States that signed or ratified this treaty, optionally only those with one of the given statuses on ` + "`" + `asOf` + "`" + ` or today."
-  participants(status: [TreatyStatus!], first: Int = 50, after: String, asOf: Date, where: CountryWhere): PartyConnection!
+  participants("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): PartyConnection!
   "Bodies that monitor this instrument (MONITORS)."
-  monitoredBy(first: Int = 50, after: String, asOf: Date, where: BodyWhere): BodyRelationConnection!
+  monitoredBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere): BodyRelationConnection!
   "Instruments this one supplements: a protocol supplements its convention (SUPPLEMENTS)."
-  supplements(first: Int = 50, after: String, asOf: Date, where: InstrumentWhere): InstrumentRelationConnection!
+  supplements("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere): InstrumentRelationConnection!
   "Instruments that supplement this one (SUPPLEMENTS)."
-  supplementedBy(first: Int = 50, after: String, asOf: Date, where: InstrumentWhere): InstrumentRelationConnection!
+  supplementedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere): InstrumentRelationConnection!
   "Projects that support this instrument (SUPPORTS)."
-  supportedBy(first: Int = 50, after: String, asOf: Date, where: ProjectWhere): ProjectRelationConnection!
+  supportedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere): ProjectRelationConnection!
   "Topics the instrument addresses (ADDRESSES)."
-  topics(first: Int = 50, after: String, asOf: Date, where: TopicWhere): TopicRelationConnection!
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere): TopicRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
 }
 
 "A committee, office, department, organisation or alliance."
 type Body implements Node {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: ID!
+  "Name in English."
   name: String!
   "Name in French, where a source gives it."
   nameFr: String
   "Short name, such as \"Lanzarote Convention\"."
   shortName: String
+  "Acronym, such as \"T-CY\" or \"GLACY+\"."
   acronym: String
   "Other names readers search with."
   aliases: [String!]!
   "Every other property the sources give, by name."
   properties: JSON
+  "Where the facts come from, with the date each source was read."
   sources: [Source!]!
   "Instruments this body monitors (MONITORS)."
-  monitors(first: Int = 50, after: String, asOf: Date, where: InstrumentWhere): InstrumentRelationConnection!
+  monitors("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere): InstrumentRelationConnection!
   "Bodies this one is part of (PART_OF)."
-  partOf(first: Int = 50, after: String, asOf: Date, where: BodyWhere): BodyRelationConnection!
+  partOf("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere): BodyRelationConnection!
   "Bodies that are part of this one (PART_OF)."
-  parts(first: Int = 50, after: String, asOf: Date, where: BodyWhere): BodyRelationConnection!
+  parts("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere): BodyRelationConnection!
   "Organisations or alliances this body is a member of (MEMBER_OF)."
-  memberOf(first: Int = 50, after: String, asOf: Date, where: BodyWhere): BodyRelationConnection!
+  memberOf("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere): BodyRelationConnection!
   "Projects this body implements (IMPLEMENTED_BY)."
-  implements(first: Int = 50, after: String, asOf: Date, where: ProjectWhere): ProjectRelationConnection!
+  implements("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere): ProjectRelationConnection!
   "Projects this body funds (FUNDED_BY)."
-  funds(first: Int = 50, after: String, asOf: Date, where: ProjectWhere): ProjectRelationConnection!
+  funds("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere): ProjectRelationConnection!
   "Resources this body published (PUBLISHED_BY)."
-  publications(first: Int = 50, after: String, asOf: Date, where: ResourceWhere): ResourceRelationConnection!
+  publications("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ResourceWhere): ResourceRelationConnection!
   "Events and monitoring rounds this body organises (ORGANISED_BY)."
-  organises(first: Int = 50, after: String, asOf: Date, where: NodeWhere): NodeRelationConnection!
+  organises("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere): NodeRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
 }
 
 "A co-operation project."
 type Project implements Node {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: ID!
+  "Name in English."
   name: String!
   "Name in French, where a source gives it."
   nameFr: String
   "Short name, such as \"Lanzarote Convention\"."
   shortName: String
+  "Acronym, such as \"T-CY\" or \"GLACY+\"."
   acronym: String
   "Other names readers search with."
   aliases: [String!]!
   "Every other property the sources give, by name."
   properties: JSON
+  "Where the facts come from, with the date each source was read."
   sources: [Source!]!
   "Date the project started, where known."
   startDate: Date
   "Date the project ended or ends, where known."
   endDate: Date
   "Countries the project targets (TARGETS)."
-  targets(first: Int = 50, after: String, asOf: Date, where: CountryWhere): CountryRelationConnection!
+  targets("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): CountryRelationConnection!
   "Who funds the project: bodies, organisations or states (FUNDED_BY)."
-  funders(first: Int = 50, after: String, asOf: Date, where: NodeWhere): NodeRelationConnection!
+  funders("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere): NodeRelationConnection!
   "The office or body that implements the project (IMPLEMENTED_BY)."
-  implementedBy(first: Int = 50, after: String, asOf: Date, where: BodyWhere): BodyRelationConnection!
+  implementedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere): BodyRelationConnection!
   "Instruments the project supports (SUPPORTS)."
-  supports(first: Int = 50, after: String, asOf: Date, where: InstrumentWhere): InstrumentRelationConnection!
+  supports("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere): InstrumentRelationConnection!
   "Topics the project addresses (ADDRESSES)."
-  topics(first: Int = 50, after: String, asOf: Date, where: TopicWhere): TopicRelationConnection!
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere): TopicRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
 }
 
 "A state."
 type Country implements Node {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: ID!
+  "Name in English."
   name: String!
   "Name in French, where a source gives it."
   nameFr: String
   "Short name, such as \"Lanzarote Convention\"."
   shortName: String
+  "Acronym, such as \"T-CY\" or \"GLACY+\"."
   acronym: String
   "Other names readers search with."
   aliases: [String!]!
   "Every other property the sources give, by name."
   properties: JSON
+  "Where the facts come from, with the date each source was read."
   sources: [Source!]!
   "ISO 3166-1 alpha-2 code."
   iso2: String!
@@ -4196,115 +4495,131 @@ type Country implements Node {
   "Date the state left the Council of Europe."
   coeLeft: Date
   "The treaties this state signed or ratified, optionally only those with one of the given statuses on ` + "`" + `asOf` + "`" + ` or today."
-  treaties(status: [TreatyStatus!], first: Int = 50, after: String, asOf: Date, where: InstrumentWhere): TreatyConnection!
+  treaties("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere): TreatyConnection!
   "Projects that target this state (TARGETS)."
-  projects(first: Int = 50, after: String, asOf: Date, where: ProjectWhere): ProjectRelationConnection!
+  projects("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere): ProjectRelationConnection!
   "Monitoring rounds that evaluated this state (EVALUATED)."
-  evaluatedIn(first: Int = 50, after: String, asOf: Date, where: MonitoringRoundWhere): MonitoringRoundRelationConnection!
+  evaluatedIn("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: MonitoringRoundWhere): MonitoringRoundRelationConnection!
   "Events held in this state (HELD_IN)."
-  events(first: Int = 50, after: String, asOf: Date, where: EventWhere): EventRelationConnection!
+  events("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: EventWhere): EventRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
 }
 
 "A handbook, guide, leaflet, report, factsheet, course, tool or video."
 type Resource implements Node {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: ID!
+  "Name in English."
   name: String!
   "Name in French, where a source gives it."
   nameFr: String
   "Short name, such as \"Lanzarote Convention\"."
   shortName: String
+  "Acronym, such as \"T-CY\" or \"GLACY+\"."
   acronym: String
   "Other names readers search with."
   aliases: [String!]!
   "Every other property the sources give, by name."
   properties: JSON
+  "Where the facts come from, with the date each source was read."
   sources: [Source!]!
   "Date (or year) of publication, where known."
   published: Date
   "Who published the resource (PUBLISHED_BY)."
-  publishers(first: Int = 50, after: String, asOf: Date, where: NodeWhere): NodeRelationConnection!
+  publishers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere): NodeRelationConnection!
   "Topics the resource addresses (ADDRESSES)."
-  topics(first: Int = 50, after: String, asOf: Date, where: TopicWhere): TopicRelationConnection!
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere): TopicRelationConnection!
   "Countries the resource covers (COVERS)."
-  covers(first: Int = 50, after: String, asOf: Date, where: CountryWhere): CountryRelationConnection!
+  covers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): CountryRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
 }
 
 "A conference, awareness day, plenary, meeting or training."
 type Event implements Node {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: ID!
+  "Name in English."
   name: String!
   "Name in French, where a source gives it."
   nameFr: String
   "Short name, such as \"Lanzarote Convention\"."
   shortName: String
+  "Acronym, such as \"T-CY\" or \"GLACY+\"."
   acronym: String
   "Other names readers search with."
   aliases: [String!]!
   "Every other property the sources give, by name."
   properties: JSON
+  "Where the facts come from, with the date each source was read."
   sources: [Source!]!
   "First day of the event, where known."
   startDate: Date
   "Last day of the event, where known."
   endDate: Date
   "Who organised the event (ORGANISED_BY)."
-  organisers(first: Int = 50, after: String, asOf: Date, where: NodeWhere): NodeRelationConnection!
+  organisers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere): NodeRelationConnection!
   "Where the event took place (HELD_IN)."
-  heldIn(first: Int = 50, after: String, asOf: Date, where: CountryWhere): CountryRelationConnection!
+  heldIn("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): CountryRelationConnection!
   "Bodies that took part (PARTICIPATED_IN)."
-  participants(first: Int = 50, after: String, asOf: Date, where: BodyWhere): BodyRelationConnection!
+  participants("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere): BodyRelationConnection!
   "Topics the event addressed (ADDRESSES)."
-  topics(first: Int = 50, after: String, asOf: Date, where: TopicWhere): TopicRelationConnection!
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere): TopicRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
 }
 
 "A monitoring round of the Lanzarote Committee."
 type MonitoringRound implements Node {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: ID!
+  "Name in English."
   name: String!
   "Name in French, where a source gives it."
   nameFr: String
   "Short name, such as \"Lanzarote Convention\"."
   shortName: String
+  "Acronym, such as \"T-CY\" or \"GLACY+\"."
   acronym: String
   "Other names readers search with."
   aliases: [String!]!
   "Every other property the sources give, by name."
   properties: JSON
+  "Where the facts come from, with the date each source was read."
   sources: [Source!]!
   "States the round evaluated (EVALUATED)."
-  evaluated(first: Int = 50, after: String, asOf: Date, where: CountryWhere): CountryRelationConnection!
+  evaluated("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): CountryRelationConnection!
   "The committee that conducts the round (ORGANISED_BY)."
-  organisers(first: Int = 50, after: String, asOf: Date, where: BodyWhere): BodyRelationConnection!
+  organisers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere): BodyRelationConnection!
   "Topics the round addresses (ADDRESSES)."
-  topics(first: Int = 50, after: String, asOf: Date, where: TopicWhere): TopicRelationConnection!
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere): TopicRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
 }
 
 "A subject the field works on: grooming, sextortion, digital citizenship..."
 type Topic implements Node {
+  "Stable, readable identifier, such as \"cets-201\" or \"country-mu\"."
   id: ID!
+  "Name in English."
   name: String!
   "Name in French, where a source gives it."
   nameFr: String
   "Short name, such as \"Lanzarote Convention\"."
   shortName: String
+  "Acronym, such as \"T-CY\" or \"GLACY+\"."
   acronym: String
   "Other names readers search with."
   aliases: [String!]!
   "Every other property the sources give, by name."
   properties: JSON
+  "Where the facts come from, with the date each source was read."
   sources: [Source!]!
   "Everything that addresses this topic (ADDRESSES)."
-  addressedBy(first: Int = 50, after: String, asOf: Date, where: NodeWhere): NodeRelationConnection!
+  addressedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere): NodeRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations(types: [RelationType!], direction: Direction = BOTH, first: Int = 50, after: String, asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
 }
 
 """
@@ -4316,59 +4631,59 @@ ratification, a project not yet started or already ended) are hidden.
 """
 type Query {
   "The node with this id. Unknown ids give a NOT_FOUND error."
-  node(id: ID!): Node
+  node("The node's id." id: ID!): Node
   """
   Full-text search over names, French names, acronyms and aliases, best match
   first; exact acronyms and treaty numbers ("GLACY+", "T-CY", "CETS 224") come
   first. Restrict to some kinds with ` + "`" + `types` + "`" + `.
   """
-  search(query: String!, types: [EntityType!], first: Int = 20, after: String): SearchConnection!
+  search("The words to search for." query: String!, "Only relationships of these types (all when empty)." types: [EntityType!], "How many results to return (at most 500)." first: Int = 20, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String): SearchConnection!
   "Instruments, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
-  instruments(where: InstrumentWhere, sort: [InstrumentSort!], first: Int = 50, after: String, asOf: Date): InstrumentConnection!
+  instruments("Only results matching this filter." where: InstrumentWhere, "Sort keys, applied in order; the id breaks ties." sort: [InstrumentSort!], "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): InstrumentConnection!
   "Bodies, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
-  bodies(where: BodyWhere, sort: [BodySort!], first: Int = 50, after: String, asOf: Date): BodyConnection!
+  bodies("Only results matching this filter." where: BodyWhere, "Sort keys, applied in order; the id breaks ties." sort: [BodySort!], "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): BodyConnection!
   "Projects, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
-  projects(where: ProjectWhere, sort: [ProjectSort!], first: Int = 50, after: String, asOf: Date): ProjectConnection!
+  projects("Only results matching this filter." where: ProjectWhere, "Sort keys, applied in order; the id breaks ties." sort: [ProjectSort!], "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): ProjectConnection!
   "Countries, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
-  countries(where: CountryWhere, sort: [CountrySort!], first: Int = 50, after: String, asOf: Date): CountryConnection!
+  countries("Only results matching this filter." where: CountryWhere, "Sort keys, applied in order; the id breaks ties." sort: [CountrySort!], "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): CountryConnection!
   "Resources, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
-  resources(where: ResourceWhere, sort: [ResourceSort!], first: Int = 50, after: String, asOf: Date): ResourceConnection!
+  resources("Only results matching this filter." where: ResourceWhere, "Sort keys, applied in order; the id breaks ties." sort: [ResourceSort!], "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): ResourceConnection!
   "Events, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
-  events(where: EventWhere, sort: [EventSort!], first: Int = 50, after: String, asOf: Date): EventConnection!
+  events("Only results matching this filter." where: EventWhere, "Sort keys, applied in order; the id breaks ties." sort: [EventSort!], "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): EventConnection!
   "Monitoring rounds, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
-  monitoringRounds(where: MonitoringRoundWhere, sort: [MonitoringRoundSort!], first: Int = 50, after: String, asOf: Date): MonitoringRoundConnection!
+  monitoringRounds("Only results matching this filter." where: MonitoringRoundWhere, "Sort keys, applied in order; the id breaks ties." sort: [MonitoringRoundSort!], "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): MonitoringRoundConnection!
   "Topics, filtered, sorted (by id when ` + "`" + `sort` + "`" + ` is empty) and paged."
-  topics(where: TopicWhere, sort: [TopicSort!], first: Int = 50, after: String, asOf: Date): TopicConnection!
+  topics("Only results matching this filter." where: TopicWhere, "Sort keys, applied in order; the id breaks ties." sort: [TopicSort!], "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): TopicConnection!
   "The instrument with this id. Unknown ids give a NOT_FOUND error."
-  instrument(id: ID!): Instrument
+  instrument("The node's id." id: ID!): Instrument
   "The body with this id. Unknown ids give a NOT_FOUND error."
-  body(id: ID!): Body
+  body("The node's id." id: ID!): Body
   "The project with this id. Unknown ids give a NOT_FOUND error."
-  project(id: ID!): Project
+  project("The node's id." id: ID!): Project
   "The country with this id (\"country-mu\") or ISO 3166-1 alpha-2 code (\"MU\"). Unknown ones give a NOT_FOUND error."
-  country(id: ID!): Country
+  country("The node's id." id: ID!): Country
   """
   The shortest chain of relationships between two nodes, in either direction,
   of at most ` + "`" + `maxHops` + "`" + ` (default 4, at most 6) relationships of the given types
   (all when empty), as the graph stood on ` + "`" + `asOf` + "`" + `. Null when there is none.
   """
-  shortestPath(from: ID!, to: ID!, maxHops: Int = 4, relationTypes: [RelationType!], asOf: Date): Path
+  shortestPath("Id of the start node." from: ID!, "Id of the end node." to: ID!, "At most this many relationships (1 to 6)." maxHops: Int = 4, "Follow only relationships of these types (all when empty)." relationTypes: [RelationType!], "Show the graph as it stood on this date: later facts are hidden." asOf: Date): Path
   "Every shortest path between two nodes (at most ` + "`" + `first` + "`" + `, default 10, at most 100); see shortestPath."
-  allShortestPaths(from: ID!, to: ID!, maxHops: Int = 4, relationTypes: [RelationType!], asOf: Date, first: Int = 10): [Path!]!
+  allShortestPaths("Id of the start node." from: ID!, "Id of the end node." to: ID!, "At most this many relationships (1 to 6)." maxHops: Int = 4, "Follow only relationships of these types (all when empty)." relationTypes: [RelationType!], "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "How many results to return (at most 500)." first: Int = 10): [Path!]!
   """
   The nodes within ` + "`" + `depth` + "`" + ` (default 1, at most 3) relationships of a node, and
   the relationships between them, at most ` + "`" + `limit` + "`" + ` nodes (default 100, at most
   500); ` + "`" + `truncated` + "`" + ` says when the limit cut it.
   """
-  neighbourhood(id: ID!, depth: Int = 1, relationTypes: [RelationType!], asOf: Date, limit: Int = 100): Subgraph!
+  neighbourhood("The node's id." id: ID!, "How many relationships away (1 to 3)." depth: Int = 1, "Follow only relationships of these types (all when empty)." relationTypes: [RelationType!], "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "At most this many nodes (1 to 500)." limit: Int = 100): Subgraph!
   """
   A matrix of states by treaties: one row per state matching ` + "`" + `countries` + "`" + ` (all
   Council of Europe member states when null), one cell per instrument, with the
   status on ` + "`" + `asOf` + "`" + ` (or today). At most 20 instruments.
   """
-  coverage(instruments: [ID!]!, countries: CountryWhere, asOf: Date): [CoverageRow!]!
+  coverage("The treaties, one column each, in this order (at most 20)." instruments: [ID!]!, "The states, one row each; Council of Europe member states on the date when null." countries: CountryWhere, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): [CoverageRow!]!
   "How many signatures, ratifications or entries into force a treaty had per year or month."
-  timeline(instrument: ID!, action: TreatyAction!, interval: TimeInterval = YEAR): [TimeBucket!]!
+  timeline("The treaty's id." instrument: ID!, "Which step to count." action: TreatyAction!, "Bucket width." interval: TimeInterval = YEAR): [TimeBucket!]!
   "Counts of nodes and relationships, and the date of the newest source."
   stats: GraphStats!
 }

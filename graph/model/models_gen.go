@@ -23,29 +23,37 @@ type Node interface {
 
 // A page of bodies.
 type BodyConnection struct {
-	Edges    []BodyEdge `json:"edges"`
-	PageInfo *PageInfo  `json:"pageInfo"`
+	// The results on this page.
+	Edges []BodyEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // One result with its cursor.
 type BodyEdge struct {
-	Node   *Body  `json:"node"`
+	// The result.
+	Node *Body `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
 	Cursor string `json:"cursor"`
 }
 
 // Related bodies reached through one kind of relationship, a page at a time.
 type BodyRelationConnection struct {
-	Edges    []BodyRelationEdge `json:"edges"`
-	PageInfo *PageInfo          `json:"pageInfo"`
+	// The results on this page.
+	Edges []BodyRelationEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // A related node with the relationship that leads to it.
 type BodyRelationEdge struct {
-	Node   *Body  `json:"node"`
+	// The result.
+	Node *Body `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
 	Cursor string `json:"cursor"`
 	// The relationship type.
 	Type RelationType `json:"type"`
@@ -57,54 +65,70 @@ type BodyRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type BodySort struct {
-	Field     BodySortField  `json:"field"`
+	// What to sort by.
+	Field BodySortField `json:"field"`
+	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Filters bodies. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
 type BodyWhere struct {
+	// Stable, readable identifier, such as "cets-201" or "country-mu".
 	ID *IDFilter `json:"id,omitempty"`
 	// Any of the names, ignoring case and accents.
 	Name *StringFilter `json:"name,omitempty"`
 	// By related nodes; every filter in the list must hold.
 	Relations []RelationFilter `json:"relations,omitempty"`
-	And       []BodyWhere      `json:"AND,omitempty"`
-	Or        []BodyWhere      `json:"OR,omitempty"`
-	Not       *BodyWhere       `json:"NOT,omitempty"`
+	// All of these filters hold.
+	And []BodyWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []BodyWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *BodyWhere `json:"NOT,omitempty"`
 }
 
 // Matches a Council of Europe status.
 type CoeStatusFilter struct {
-	Eq *CoeStatus  `json:"eq,omitempty"`
+	// Equal to this value.
+	Eq *CoeStatus `json:"eq,omitempty"`
+	// Equal to one of these values.
 	In []CoeStatus `json:"in,omitempty"`
 }
 
 // A page of countries.
 type CountryConnection struct {
-	Edges    []CountryEdge `json:"edges"`
-	PageInfo *PageInfo     `json:"pageInfo"`
+	// The results on this page.
+	Edges []CountryEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // One result with its cursor.
 type CountryEdge struct {
-	Node   *Country `json:"node"`
-	Cursor string   `json:"cursor"`
+	// The result.
+	Node *Country `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
+	Cursor string `json:"cursor"`
 }
 
 // Related countries reached through one kind of relationship, a page at a time.
 type CountryRelationConnection struct {
-	Edges    []CountryRelationEdge `json:"edges"`
-	PageInfo *PageInfo             `json:"pageInfo"`
+	// The results on this page.
+	Edges []CountryRelationEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // A related node with the relationship that leads to it.
 type CountryRelationEdge struct {
-	Node   *Country `json:"node"`
-	Cursor string   `json:"cursor"`
+	// The result.
+	Node *Country `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
+	Cursor string `json:"cursor"`
 	// The relationship type.
 	Type RelationType `json:"type"`
 	// The relationship's own properties (dates, role, notes).
@@ -115,40 +139,57 @@ type CountryRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type CountrySort struct {
-	Field     CountrySortField `json:"field"`
-	Direction *SortDirection   `json:"direction,omitempty"`
+	// What to sort by.
+	Field CountrySortField `json:"field"`
+	// Which way the relationship points, seen from the node asked from.
+	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Filters countries. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
 type CountryWhere struct {
+	// Stable, readable identifier, such as "cets-201" or "country-mu".
 	ID *IDFilter `json:"id,omitempty"`
 	// Any of the names, ignoring case and accents.
-	Name         *StringFilter    `json:"name,omitempty"`
-	Iso2         *StringFilter    `json:"iso2,omitempty"`
-	Iso3         *StringFilter    `json:"iso3,omitempty"`
-	CoeStatus    *CoeStatusFilter `json:"coeStatus,omitempty"`
-	CoeAccession *DateFilter      `json:"coeAccession,omitempty"`
-	CoeLeft      *DateFilter      `json:"coeLeft,omitempty"`
+	Name *StringFilter `json:"name,omitempty"`
+	// ISO 3166-1 alpha-2 code.
+	Iso2 *StringFilter `json:"iso2,omitempty"`
+	// ISO 3166-1 alpha-3 code.
+	Iso3 *StringFilter `json:"iso3,omitempty"`
+	// Place in the Council of Europe.
+	CoeStatus *CoeStatusFilter `json:"coeStatus,omitempty"`
+	// Date the state joined the Council of Europe (for observers: observer status).
+	CoeAccession *DateFilter `json:"coeAccession,omitempty"`
+	// Date the state left the Council of Europe.
+	CoeLeft *DateFilter `json:"coeLeft,omitempty"`
 	// By the treaties the state signed or ratified.
 	Treaties *ParticipationListFilter `json:"treaties,omitempty"`
 	// By related nodes; every filter in the list must hold.
 	Relations []RelationFilter `json:"relations,omitempty"`
-	And       []CountryWhere   `json:"AND,omitempty"`
-	Or        []CountryWhere   `json:"OR,omitempty"`
-	Not       *CountryWhere    `json:"NOT,omitempty"`
+	// All of these filters hold.
+	And []CountryWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []CountryWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *CountryWhere `json:"NOT,omitempty"`
 }
 
 // A state's status with one treaty on the matrix's date.
 type CoverageCell struct {
-	Instrument     *Instrument  `json:"instrument"`
-	Status         TreatyStatus `json:"status"`
-	Signed         *Date        `json:"signed,omitempty"`
-	Ratified       *Date        `json:"ratified,omitempty"`
-	EntryIntoForce *Date        `json:"entryIntoForce,omitempty"`
+	// The treaty.
+	Instrument *Instrument `json:"instrument"`
+	// Where the state stands with the treaty.
+	Status TreatyStatus `json:"status"`
+	// Date of signature.
+	Signed *Date `json:"signed,omitempty"`
+	// Date the instrument of ratification, accession, acceptance or approval was deposited.
+	Ratified *Date `json:"ratified,omitempty"`
+	// Date the treaty entered into force (for the state, on participation edges).
+	EntryIntoForce *Date `json:"entryIntoForce,omitempty"`
 }
 
 // One state's row of a coverage matrix.
 type CoverageRow struct {
+	// The state.
 	Country *Country `json:"country"`
 	// One cell per requested instrument, in the order requested.
 	Cells []CoverageCell `json:"cells"`
@@ -156,10 +197,15 @@ type CoverageRow struct {
 
 // Matches a date. Comparisons use calendar order; a missing date matches only `isNull: true`.
 type DateFilter struct {
-	Eq  *Date `json:"eq,omitempty"`
-	Lt  *Date `json:"lt,omitempty"`
+	// Equal to this value.
+	Eq *Date `json:"eq,omitempty"`
+	// Before (less than) this value.
+	Lt *Date `json:"lt,omitempty"`
+	// On or before (at most) this value.
 	Lte *Date `json:"lte,omitempty"`
-	Gt  *Date `json:"gt,omitempty"`
+	// After (more than) this value.
+	Gt *Date `json:"gt,omitempty"`
+	// On or after (at least) this value.
 	Gte *Date `json:"gte,omitempty"`
 	// True: only where the date is unknown. False: only where it is known.
 	IsNull *bool `json:"isNull,omitempty"`
@@ -175,29 +221,37 @@ type EdgeWhere struct {
 
 // A page of events.
 type EventConnection struct {
-	Edges    []EventEdge `json:"edges"`
-	PageInfo *PageInfo   `json:"pageInfo"`
+	// The results on this page.
+	Edges []EventEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // One result with its cursor.
 type EventEdge struct {
-	Node   *Event `json:"node"`
+	// The result.
+	Node *Event `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
 	Cursor string `json:"cursor"`
 }
 
 // Related events reached through one kind of relationship, a page at a time.
 type EventRelationConnection struct {
-	Edges    []EventRelationEdge `json:"edges"`
-	PageInfo *PageInfo           `json:"pageInfo"`
+	// The results on this page.
+	Edges []EventRelationEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // A related node with the relationship that leads to it.
 type EventRelationEdge struct {
-	Node   *Event `json:"node"`
+	// The result.
+	Node *Event `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
 	Cursor string `json:"cursor"`
 	// The relationship type.
 	Type RelationType `json:"type"`
@@ -209,22 +263,30 @@ type EventRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type EventSort struct {
-	Field     EventSortField `json:"field"`
+	// What to sort by.
+	Field EventSortField `json:"field"`
+	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Filters events. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
 type EventWhere struct {
+	// Stable, readable identifier, such as "cets-201" or "country-mu".
 	ID *IDFilter `json:"id,omitempty"`
 	// Any of the names, ignoring case and accents.
-	Name      *StringFilter `json:"name,omitempty"`
-	StartDate *DateFilter   `json:"startDate,omitempty"`
-	EndDate   *DateFilter   `json:"endDate,omitempty"`
+	Name *StringFilter `json:"name,omitempty"`
+	// First day, where known.
+	StartDate *DateFilter `json:"startDate,omitempty"`
+	// Last day, where known.
+	EndDate *DateFilter `json:"endDate,omitempty"`
 	// By related nodes; every filter in the list must hold.
 	Relations []RelationFilter `json:"relations,omitempty"`
-	And       []EventWhere     `json:"AND,omitempty"`
-	Or        []EventWhere     `json:"OR,omitempty"`
-	Not       *EventWhere      `json:"NOT,omitempty"`
+	// All of these filters hold.
+	And []EventWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []EventWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *EventWhere `json:"NOT,omitempty"`
 }
 
 // Matches an id.
@@ -237,30 +299,38 @@ type IDFilter struct {
 
 // A page of instruments.
 type InstrumentConnection struct {
-	Edges    []InstrumentEdge `json:"edges"`
-	PageInfo *PageInfo        `json:"pageInfo"`
+	// The results on this page.
+	Edges []InstrumentEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // One result with its cursor.
 type InstrumentEdge struct {
-	Node   *Instrument `json:"node"`
-	Cursor string      `json:"cursor"`
+	// The result.
+	Node *Instrument `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
+	Cursor string `json:"cursor"`
 }
 
 // Related instruments reached through one kind of relationship, a page at a time.
 type InstrumentRelationConnection struct {
-	Edges    []InstrumentRelationEdge `json:"edges"`
-	PageInfo *PageInfo                `json:"pageInfo"`
+	// The results on this page.
+	Edges []InstrumentRelationEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // A related node with the relationship that leads to it.
 type InstrumentRelationEdge struct {
-	Node   *Instrument `json:"node"`
-	Cursor string      `json:"cursor"`
+	// The result.
+	Node *Instrument `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
+	Cursor string `json:"cursor"`
 	// The relationship type.
 	Type RelationType `json:"type"`
 	// The relationship's own properties (dates, role, notes).
@@ -271,53 +341,70 @@ type InstrumentRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type InstrumentSort struct {
-	Field     InstrumentSortField `json:"field"`
-	Direction *SortDirection      `json:"direction,omitempty"`
+	// What to sort by.
+	Field InstrumentSortField `json:"field"`
+	// Which way the relationship points, seen from the node asked from.
+	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Filters instruments. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
 type InstrumentWhere struct {
+	// Stable, readable identifier, such as "cets-201" or "country-mu".
 	ID *IDFilter `json:"id,omitempty"`
 	// Any of the names, ignoring case and accents.
-	Name           *StringFilter `json:"name,omitempty"`
-	Number         *StringFilter `json:"number,omitempty"`
-	Opened         *DateFilter   `json:"opened,omitempty"`
-	EntryIntoForce *DateFilter   `json:"entryIntoForce,omitempty"`
+	Name *StringFilter `json:"name,omitempty"`
+	// Treaty number, such as "CETS 201".
+	Number *StringFilter `json:"number,omitempty"`
+	// Date the treaty was opened for signature.
+	Opened *DateFilter `json:"opened,omitempty"`
+	// Date the treaty entered into force (for the state, on participation edges).
+	EntryIntoForce *DateFilter `json:"entryIntoForce,omitempty"`
 	// By the states that signed or ratified the treaty.
 	Participants *ParticipationListFilter `json:"participants,omitempty"`
 	// By related nodes; every filter in the list must hold.
-	Relations []RelationFilter  `json:"relations,omitempty"`
-	And       []InstrumentWhere `json:"AND,omitempty"`
-	Or        []InstrumentWhere `json:"OR,omitempty"`
-	Not       *InstrumentWhere  `json:"NOT,omitempty"`
+	Relations []RelationFilter `json:"relations,omitempty"`
+	// All of these filters hold.
+	And []InstrumentWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []InstrumentWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *InstrumentWhere `json:"NOT,omitempty"`
 }
 
 // A page of monitoringRounds.
 type MonitoringRoundConnection struct {
-	Edges    []MonitoringRoundEdge `json:"edges"`
-	PageInfo *PageInfo             `json:"pageInfo"`
+	// The results on this page.
+	Edges []MonitoringRoundEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // One result with its cursor.
 type MonitoringRoundEdge struct {
-	Node   *MonitoringRound `json:"node"`
-	Cursor string           `json:"cursor"`
+	// The result.
+	Node *MonitoringRound `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
+	Cursor string `json:"cursor"`
 }
 
 // Related monitoringRounds reached through one kind of relationship, a page at a time.
 type MonitoringRoundRelationConnection struct {
-	Edges    []MonitoringRoundRelationEdge `json:"edges"`
-	PageInfo *PageInfo                     `json:"pageInfo"`
+	// The results on this page.
+	Edges []MonitoringRoundRelationEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // A related node with the relationship that leads to it.
 type MonitoringRoundRelationEdge struct {
-	Node   *MonitoringRound `json:"node"`
-	Cursor string           `json:"cursor"`
+	// The result.
+	Node *MonitoringRound `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
+	Cursor string `json:"cursor"`
 	// The relationship type.
 	Type RelationType `json:"type"`
 	// The relationship's own properties (dates, role, notes).
@@ -328,47 +415,61 @@ type MonitoringRoundRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type MonitoringRoundSort struct {
-	Field     MonitoringRoundSortField `json:"field"`
-	Direction *SortDirection           `json:"direction,omitempty"`
+	// What to sort by.
+	Field MonitoringRoundSortField `json:"field"`
+	// Which way the relationship points, seen from the node asked from.
+	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Filters monitoringRounds. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
 type MonitoringRoundWhere struct {
+	// Stable, readable identifier, such as "cets-201" or "country-mu".
 	ID *IDFilter `json:"id,omitempty"`
 	// Any of the names, ignoring case and accents.
 	Name *StringFilter `json:"name,omitempty"`
 	// By related nodes; every filter in the list must hold.
-	Relations []RelationFilter       `json:"relations,omitempty"`
-	And       []MonitoringRoundWhere `json:"AND,omitempty"`
-	Or        []MonitoringRoundWhere `json:"OR,omitempty"`
-	Not       *MonitoringRoundWhere  `json:"NOT,omitempty"`
+	Relations []RelationFilter `json:"relations,omitempty"`
+	// All of these filters hold.
+	And []MonitoringRoundWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []MonitoringRoundWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *MonitoringRoundWhere `json:"NOT,omitempty"`
 }
 
 // A page of nodes.
 type NodeConnection struct {
-	Edges    []NodeEdge `json:"edges"`
-	PageInfo *PageInfo  `json:"pageInfo"`
+	// The results on this page.
+	Edges []NodeEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // One result with its cursor.
 type NodeEdge struct {
-	Node   Node   `json:"node"`
+	// The result.
+	Node Node `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
 	Cursor string `json:"cursor"`
 }
 
 // Related nodes reached through one kind of relationship, a page at a time.
 type NodeRelationConnection struct {
-	Edges    []NodeRelationEdge `json:"edges"`
-	PageInfo *PageInfo          `json:"pageInfo"`
+	// The results on this page.
+	Edges []NodeRelationEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // A related node with the relationship that leads to it.
 type NodeRelationEdge struct {
-	Node   Node   `json:"node"`
+	// The result.
+	Node Node `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
 	Cursor string `json:"cursor"`
 	// The relationship type.
 	Type RelationType `json:"type"`
@@ -380,13 +481,18 @@ type NodeRelationEdge struct {
 
 // Matches any node, whatever its kind.
 type NodeWhere struct {
-	ID   *IDFilter     `json:"id,omitempty"`
+	// Stable, readable identifier, such as "cets-201" or "country-mu".
+	ID *IDFilter `json:"id,omitempty"`
+	// Name in English.
 	Name *StringFilter `json:"name,omitempty"`
 	// Only nodes of these kinds.
 	Type []EntityType `json:"type,omitempty"`
-	And  []NodeWhere  `json:"AND,omitempty"`
-	Or   []NodeWhere  `json:"OR,omitempty"`
-	Not  *NodeWhere   `json:"NOT,omitempty"`
+	// All of these filters hold.
+	And []NodeWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []NodeWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *NodeWhere `json:"NOT,omitempty"`
 }
 
 // Where a page of a connection stands (Relay cursor connections).
@@ -403,9 +509,12 @@ type PageInfo struct {
 
 // Matches by treaty participations: `some` matches, `none` does, or `all` do.
 type ParticipationListFilter struct {
+	// At least one related match satisfies this.
 	Some *ParticipationWhere `json:"some,omitempty"`
+	// No related match satisfies this.
 	None *ParticipationWhere `json:"none,omitempty"`
-	All  *ParticipationWhere `json:"all,omitempty"`
+	// Every related match satisfies this.
+	All *ParticipationWhere `json:"all,omitempty"`
 }
 
 // Matches a state's participation in a treaty, seen from either end. Statuses
@@ -414,28 +523,36 @@ type ParticipationWhere struct {
 	// The treaty (used from a country).
 	Instrument *InstrumentWhere `json:"instrument,omitempty"`
 	// The state (used from a treaty).
-	Country        *CountryWhere  `json:"country,omitempty"`
-	Status         []TreatyStatus `json:"status,omitempty"`
-	Signed         *DateFilter    `json:"signed,omitempty"`
-	Ratified       *DateFilter    `json:"ratified,omitempty"`
-	EntryIntoForce *DateFilter    `json:"entryIntoForce,omitempty"`
+	Country *CountryWhere `json:"country,omitempty"`
+	// Where the state stands with the treaty.
+	Status []TreatyStatus `json:"status,omitempty"`
+	// Date of signature.
+	Signed *DateFilter `json:"signed,omitempty"`
+	// Date the instrument of ratification, accession, acceptance or approval was deposited.
+	Ratified *DateFilter `json:"ratified,omitempty"`
+	// Date the treaty entered into force (for the state, on participation edges).
+	EntryIntoForce *DateFilter `json:"entryIntoForce,omitempty"`
 	// How the state became a party: ratification, accession, acceptance, approval.
 	Action []string `json:"action,omitempty"`
 }
 
 // The states that signed or ratified a treaty, a page at a time, ordered by name.
 type PartyConnection struct {
-	Edges      []PartyEdge `json:"edges"`
-	PageInfo   *PageInfo   `json:"pageInfo"`
-	TotalCount int         `json:"totalCount"`
+	// The results on this page.
+	Edges []PartyEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many results there are across all pages.
+	TotalCount int `json:"totalCount"`
 }
 
 // A state's signature and ratification of a treaty, seen from the treaty: the
 // node is the state. Absent dates are unknown to the sources, never guessed.
 type PartyEdge struct {
 	// The state.
-	Node   *Country `json:"node"`
-	Cursor string   `json:"cursor"`
+	Node *Country `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
+	Cursor string `json:"cursor"`
 	// The treaty.
 	Instrument *Instrument `json:"instrument"`
 	// Where the state stands on `asOf` (or today).
@@ -454,30 +571,38 @@ type PartyEdge struct {
 
 // A page of projects.
 type ProjectConnection struct {
-	Edges    []ProjectEdge `json:"edges"`
-	PageInfo *PageInfo     `json:"pageInfo"`
+	// The results on this page.
+	Edges []ProjectEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // One result with its cursor.
 type ProjectEdge struct {
-	Node   *Project `json:"node"`
-	Cursor string   `json:"cursor"`
+	// The result.
+	Node *Project `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
+	Cursor string `json:"cursor"`
 }
 
 // Related projects reached through one kind of relationship, a page at a time.
 type ProjectRelationConnection struct {
-	Edges    []ProjectRelationEdge `json:"edges"`
-	PageInfo *PageInfo             `json:"pageInfo"`
+	// The results on this page.
+	Edges []ProjectRelationEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // A related node with the relationship that leads to it.
 type ProjectRelationEdge struct {
-	Node   *Project `json:"node"`
-	Cursor string   `json:"cursor"`
+	// The result.
+	Node *Project `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
+	Cursor string `json:"cursor"`
 	// The relationship type.
 	Type RelationType `json:"type"`
 	// The relationship's own properties (dates, role, notes).
@@ -488,22 +613,30 @@ type ProjectRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type ProjectSort struct {
-	Field     ProjectSortField `json:"field"`
-	Direction *SortDirection   `json:"direction,omitempty"`
+	// What to sort by.
+	Field ProjectSortField `json:"field"`
+	// Which way the relationship points, seen from the node asked from.
+	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Filters projects. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
 type ProjectWhere struct {
+	// Stable, readable identifier, such as "cets-201" or "country-mu".
 	ID *IDFilter `json:"id,omitempty"`
 	// Any of the names, ignoring case and accents.
-	Name      *StringFilter `json:"name,omitempty"`
-	StartDate *DateFilter   `json:"startDate,omitempty"`
-	EndDate   *DateFilter   `json:"endDate,omitempty"`
+	Name *StringFilter `json:"name,omitempty"`
+	// First day, where known.
+	StartDate *DateFilter `json:"startDate,omitempty"`
+	// Last day, where known.
+	EndDate *DateFilter `json:"endDate,omitempty"`
 	// By related nodes; every filter in the list must hold.
 	Relations []RelationFilter `json:"relations,omitempty"`
-	And       []ProjectWhere   `json:"AND,omitempty"`
-	Or        []ProjectWhere   `json:"OR,omitempty"`
-	Not       *ProjectWhere    `json:"NOT,omitempty"`
+	// All of these filters hold.
+	And []ProjectWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []ProjectWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *ProjectWhere `json:"NOT,omitempty"`
 }
 
 // Matches a property of a relationship.
@@ -515,9 +648,12 @@ type PropertyFilter struct {
 	// Contains this text (case ignored).
 	Contains *string `json:"contains,omitempty"`
 	// Compared as text: dates compare in calendar order.
-	Lt  *string `json:"lt,omitempty"`
+	Lt *string `json:"lt,omitempty"`
+	// On or before (at most) this value.
 	Lte *string `json:"lte,omitempty"`
-	Gt  *string `json:"gt,omitempty"`
+	// After (more than) this value.
+	Gt *string `json:"gt,omitempty"`
+	// On or after (at least) this value.
 	Gte *string `json:"gte,omitempty"`
 }
 
@@ -531,61 +667,82 @@ type Query struct {
 
 // Relationships of a node, a page at a time, ordered by type and the other node's name.
 type RelationConnection struct {
-	Edges      []RelationEdge `json:"edges"`
-	PageInfo   *PageInfo      `json:"pageInfo"`
-	TotalCount int            `json:"totalCount"`
+	// The results on this page.
+	Edges []RelationEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many results there are across all pages.
+	TotalCount int `json:"totalCount"`
 }
 
 // Any relationship of a node, seen from it.
 type RelationEdge struct {
 	// The node at the other end.
-	Node   Node         `json:"node"`
-	Cursor string       `json:"cursor"`
-	Type   RelationType `json:"type"`
+	Node Node `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
+	Cursor string `json:"cursor"`
+	// The relationship type.
+	Type RelationType `json:"type"`
 	// OUTGOING when the relationship starts at the node it was asked from.
-	Direction  Direction      `json:"direction"`
+	Direction Direction `json:"direction"`
+	// Every other property the sources give, by name.
 	Properties map[string]any `json:"properties,omitempty"`
-	Sources    []Source       `json:"sources"`
+	// Where the facts come from, with the date each source was read.
+	Sources []Source `json:"sources"`
 }
 
 // Matches by related nodes: through relationships of one type (and direction),
 // `some` related node matches, `none` does, or `all` do. With only `edge`, a
 // relationship matching it must exist.
 type RelationFilter struct {
-	Type      RelationType `json:"type"`
-	Direction *Direction   `json:"direction,omitempty"`
-	Edge      *EdgeWhere   `json:"edge,omitempty"`
-	Some      *NodeWhere   `json:"some,omitempty"`
-	None      *NodeWhere   `json:"none,omitempty"`
-	All       *NodeWhere   `json:"all,omitempty"`
+	// The relationship type.
+	Type RelationType `json:"type"`
+	// Which way the relationship points, seen from the node asked from.
+	Direction *Direction `json:"direction,omitempty"`
+	// Conditions on the relationship itself.
+	Edge *EdgeWhere `json:"edge,omitempty"`
+	// At least one related match satisfies this.
+	Some *NodeWhere `json:"some,omitempty"`
+	// No related match satisfies this.
+	None *NodeWhere `json:"none,omitempty"`
+	// Every related match satisfies this.
+	All *NodeWhere `json:"all,omitempty"`
 }
 
 // A page of resources.
 type ResourceConnection struct {
-	Edges    []ResourceEdge `json:"edges"`
-	PageInfo *PageInfo      `json:"pageInfo"`
+	// The results on this page.
+	Edges []ResourceEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // One result with its cursor.
 type ResourceEdge struct {
-	Node   *Resource `json:"node"`
-	Cursor string    `json:"cursor"`
+	// The result.
+	Node *Resource `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
+	Cursor string `json:"cursor"`
 }
 
 // Related resources reached through one kind of relationship, a page at a time.
 type ResourceRelationConnection struct {
-	Edges    []ResourceRelationEdge `json:"edges"`
-	PageInfo *PageInfo              `json:"pageInfo"`
+	// The results on this page.
+	Edges []ResourceRelationEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // A related node with the relationship that leads to it.
 type ResourceRelationEdge struct {
-	Node   *Resource `json:"node"`
-	Cursor string    `json:"cursor"`
+	// The result.
+	Node *Resource `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
+	Cursor string `json:"cursor"`
 	// The relationship type.
 	Type RelationType `json:"type"`
 	// The relationship's own properties (dates, role, notes).
@@ -596,33 +753,45 @@ type ResourceRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type ResourceSort struct {
-	Field     ResourceSortField `json:"field"`
-	Direction *SortDirection    `json:"direction,omitempty"`
+	// What to sort by.
+	Field ResourceSortField `json:"field"`
+	// Which way the relationship points, seen from the node asked from.
+	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Filters resources. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
 type ResourceWhere struct {
+	// Stable, readable identifier, such as "cets-201" or "country-mu".
 	ID *IDFilter `json:"id,omitempty"`
 	// Any of the names, ignoring case and accents.
-	Name      *StringFilter `json:"name,omitempty"`
-	Published *DateFilter   `json:"published,omitempty"`
+	Name *StringFilter `json:"name,omitempty"`
+	// Date or year of publication.
+	Published *DateFilter `json:"published,omitempty"`
 	// By related nodes; every filter in the list must hold.
 	Relations []RelationFilter `json:"relations,omitempty"`
-	And       []ResourceWhere  `json:"AND,omitempty"`
-	Or        []ResourceWhere  `json:"OR,omitempty"`
-	Not       *ResourceWhere   `json:"NOT,omitempty"`
+	// All of these filters hold.
+	And []ResourceWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []ResourceWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *ResourceWhere `json:"NOT,omitempty"`
 }
 
 // Search results, best first, a page at a time.
 type SearchConnection struct {
-	Edges      []SearchEdge `json:"edges"`
-	PageInfo   *PageInfo    `json:"pageInfo"`
-	TotalCount int          `json:"totalCount"`
+	// The results on this page.
+	Edges []SearchEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many results there are across all pages.
+	TotalCount int `json:"totalCount"`
 }
 
 // A full-text search result with its rank.
 type SearchEdge struct {
-	Node   Node   `json:"node"`
+	// The result.
+	Node Node `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
 	Cursor string `json:"cursor"`
 	// Relevance: higher is better; exact name, acronym and number matches rank first.
 	Score float64 `json:"score"`
@@ -632,37 +801,49 @@ type SearchEdge struct {
 // short name, acronym, aliases, treaty number), ignoring case and accents.
 // Elsewhere, case is ignored.
 type StringFilter struct {
-	Eq         *string  `json:"eq,omitempty"`
-	In         []string `json:"in,omitempty"`
-	Contains   *string  `json:"contains,omitempty"`
-	StartsWith *string  `json:"startsWith,omitempty"`
+	// Equal to this value.
+	Eq *string `json:"eq,omitempty"`
+	// Equal to one of these values.
+	In []string `json:"in,omitempty"`
+	// Contains this text.
+	Contains *string `json:"contains,omitempty"`
+	// Starts with this text.
+	StartsWith *string `json:"startsWith,omitempty"`
 }
 
 // A page of topics.
 type TopicConnection struct {
-	Edges    []TopicEdge `json:"edges"`
-	PageInfo *PageInfo   `json:"pageInfo"`
+	// The results on this page.
+	Edges []TopicEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // One result with its cursor.
 type TopicEdge struct {
-	Node   *Topic `json:"node"`
+	// The result.
+	Node *Topic `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
 	Cursor string `json:"cursor"`
 }
 
 // Related topics reached through one kind of relationship, a page at a time.
 type TopicRelationConnection struct {
-	Edges    []TopicRelationEdge `json:"edges"`
-	PageInfo *PageInfo           `json:"pageInfo"`
+	// The results on this page.
+	Edges []TopicRelationEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // A related node with the relationship that leads to it.
 type TopicRelationEdge struct {
-	Node   *Topic `json:"node"`
+	// The result.
+	Node *Topic `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
 	Cursor string `json:"cursor"`
 	// The relationship type.
 	Type RelationType `json:"type"`
@@ -674,50 +855,67 @@ type TopicRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type TopicSort struct {
-	Field     TopicSortField `json:"field"`
+	// What to sort by.
+	Field TopicSortField `json:"field"`
+	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Filters topics. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
 type TopicWhere struct {
+	// Stable, readable identifier, such as "cets-201" or "country-mu".
 	ID *IDFilter `json:"id,omitempty"`
 	// Any of the names, ignoring case and accents.
 	Name *StringFilter `json:"name,omitempty"`
 	// By related nodes; every filter in the list must hold.
 	Relations []RelationFilter `json:"relations,omitempty"`
-	And       []TopicWhere     `json:"AND,omitempty"`
-	Or        []TopicWhere     `json:"OR,omitempty"`
-	Not       *TopicWhere      `json:"NOT,omitempty"`
+	// All of these filters hold.
+	And []TopicWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []TopicWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *TopicWhere `json:"NOT,omitempty"`
 }
 
 // The treaties a state signed or ratified, a page at a time, ordered by name.
 type TreatyConnection struct {
-	Edges      []TreatyEdge `json:"edges"`
-	PageInfo   *PageInfo    `json:"pageInfo"`
-	TotalCount int          `json:"totalCount"`
+	// The results on this page.
+	Edges []TreatyEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many results there are across all pages.
+	TotalCount int `json:"totalCount"`
 }
 
 // A state's signature and ratification of a treaty, seen from the state: the node is the treaty.
 type TreatyEdge struct {
 	// The treaty.
-	Node   *Instrument `json:"node"`
-	Cursor string      `json:"cursor"`
+	Node *Instrument `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
+	Cursor string `json:"cursor"`
 	// The state.
 	Country *Country `json:"country"`
 	// Where the state stands on `asOf` (or today).
-	Status         TreatyStatus `json:"status"`
-	Signed         *Date        `json:"signed,omitempty"`
-	Ratified       *Date        `json:"ratified,omitempty"`
-	Action         *string      `json:"action,omitempty"`
-	EntryIntoForce *Date        `json:"entryIntoForce,omitempty"`
-	Sources        []Source     `json:"sources"`
+	Status TreatyStatus `json:"status"`
+	// Date of signature.
+	Signed *Date `json:"signed,omitempty"`
+	// Date the instrument of ratification, accession, acceptance or approval was deposited.
+	Ratified *Date `json:"ratified,omitempty"`
+	// How the state became a party: ratification, accession, acceptance or approval.
+	Action *string `json:"action,omitempty"`
+	// Date the treaty entered into force (for the state, on participation edges).
+	EntryIntoForce *Date `json:"entryIntoForce,omitempty"`
+	// Where the facts come from, with the date each source was read.
+	Sources []Source `json:"sources"`
 }
 
 // What bodies can be sorted by.
 type BodySortField string
 
 const (
-	BodySortFieldID   BodySortField = "ID"
+	// By id.
+	BodySortFieldID BodySortField = "ID"
+	// By English name.
 	BodySortFieldName BodySortField = "NAME"
 	// Number of relationships of the body.
 	BodySortFieldRelations BodySortField = "RELATIONS"
@@ -776,10 +974,14 @@ func (e BodySortField) MarshalJSON() ([]byte, error) {
 type CoeStatus string
 
 const (
-	CoeStatusMember       CoeStatus = "MEMBER"
-	CoeStatusObserver     CoeStatus = "OBSERVER"
+	// A member state.
+	CoeStatusMember CoeStatus = "MEMBER"
+	// An observer state.
+	CoeStatusObserver CoeStatus = "OBSERVER"
+	// A state that has left (the Russian Federation, 2022).
 	CoeStatusFormerMember CoeStatus = "FORMER_MEMBER"
-	CoeStatusNonMember    CoeStatus = "NON_MEMBER"
+	// Neither member nor observer.
+	CoeStatusNonMember CoeStatus = "NON_MEMBER"
 )
 
 var AllCoeStatus = []CoeStatus{
@@ -836,10 +1038,15 @@ func (e CoeStatus) MarshalJSON() ([]byte, error) {
 type CountrySortField string
 
 const (
-	CountrySortFieldID           CountrySortField = "ID"
-	CountrySortFieldName         CountrySortField = "NAME"
-	CountrySortFieldIso2         CountrySortField = "ISO2"
-	CountrySortFieldCoeStatus    CountrySortField = "COE_STATUS"
+	// By id.
+	CountrySortFieldID CountrySortField = "ID"
+	// By English name.
+	CountrySortFieldName CountrySortField = "NAME"
+	// By ISO 3166-1 alpha-2 code.
+	CountrySortFieldIso2 CountrySortField = "ISO2"
+	// By Council of Europe status.
+	CountrySortFieldCoeStatus CountrySortField = "COE_STATUS"
+	// By the date the state joined the Council of Europe.
 	CountrySortFieldCoeAccession CountrySortField = "COE_ACCESSION"
 	// Number of instruments the state has ratified (or acceded to) by today, or by `asOf`.
 	CountrySortFieldTreatiesRatified CountrySortField = "TREATIES_RATIFIED"
@@ -965,14 +1172,22 @@ func (e Direction) MarshalJSON() ([]byte, error) {
 type EntityType string
 
 const (
-	EntityTypeInstrument      EntityType = "INSTRUMENT"
-	EntityTypeBody            EntityType = "BODY"
-	EntityTypeProject         EntityType = "PROJECT"
-	EntityTypeCountry         EntityType = "COUNTRY"
-	EntityTypeResource        EntityType = "RESOURCE"
-	EntityTypeEvent           EntityType = "EVENT"
+	// Conventions, protocols, recommendations, strategies and other texts.
+	EntityTypeInstrument EntityType = "INSTRUMENT"
+	// Committees, offices, organisations, alliances.
+	EntityTypeBody EntityType = "BODY"
+	// Co-operation projects.
+	EntityTypeProject EntityType = "PROJECT"
+	// States.
+	EntityTypeCountry EntityType = "COUNTRY"
+	// Handbooks, guides, reports, courses, tools, videos.
+	EntityTypeResource EntityType = "RESOURCE"
+	// Conferences, awareness days, plenaries, trainings.
+	EntityTypeEvent EntityType = "EVENT"
+	// Monitoring rounds of the Lanzarote Committee.
 	EntityTypeMonitoringRound EntityType = "MONITORING_ROUND"
-	EntityTypeTopic           EntityType = "TOPIC"
+	// Subjects such as grooming or sextortion.
+	EntityTypeTopic EntityType = "TOPIC"
 )
 
 var AllEntityType = []EntityType{
@@ -1033,8 +1248,11 @@ func (e EntityType) MarshalJSON() ([]byte, error) {
 type EventSortField string
 
 const (
-	EventSortFieldID        EventSortField = "ID"
-	EventSortFieldName      EventSortField = "NAME"
+	// By id.
+	EventSortFieldID EventSortField = "ID"
+	// By English name.
+	EventSortFieldName EventSortField = "NAME"
+	// By start date.
 	EventSortFieldStartDate EventSortField = "START_DATE"
 )
 
@@ -1091,10 +1309,15 @@ func (e EventSortField) MarshalJSON() ([]byte, error) {
 type InstrumentSortField string
 
 const (
-	InstrumentSortFieldID             InstrumentSortField = "ID"
-	InstrumentSortFieldName           InstrumentSortField = "NAME"
-	InstrumentSortFieldNumber         InstrumentSortField = "NUMBER"
-	InstrumentSortFieldOpened         InstrumentSortField = "OPENED"
+	// By id.
+	InstrumentSortFieldID InstrumentSortField = "ID"
+	// By English name.
+	InstrumentSortFieldName InstrumentSortField = "NAME"
+	// By treaty number.
+	InstrumentSortFieldNumber InstrumentSortField = "NUMBER"
+	// By the date opened for signature.
+	InstrumentSortFieldOpened InstrumentSortField = "OPENED"
+	// By the date of entry into force.
 	InstrumentSortFieldEntryIntoForce InstrumentSortField = "ENTRY_INTO_FORCE"
 	// Number of states party today (or as of `asOf`).
 	InstrumentSortFieldParties InstrumentSortField = "PARTIES"
@@ -1156,7 +1379,9 @@ func (e InstrumentSortField) MarshalJSON() ([]byte, error) {
 type MonitoringRoundSortField string
 
 const (
-	MonitoringRoundSortFieldID   MonitoringRoundSortField = "ID"
+	// By id.
+	MonitoringRoundSortFieldID MonitoringRoundSortField = "ID"
+	// By English name.
 	MonitoringRoundSortFieldName MonitoringRoundSortField = "NAME"
 )
 
@@ -1212,10 +1437,14 @@ func (e MonitoringRoundSortField) MarshalJSON() ([]byte, error) {
 type ProjectSortField string
 
 const (
-	ProjectSortFieldID        ProjectSortField = "ID"
-	ProjectSortFieldName      ProjectSortField = "NAME"
+	// By id.
+	ProjectSortFieldID ProjectSortField = "ID"
+	// By English name.
+	ProjectSortFieldName ProjectSortField = "NAME"
+	// By start date.
 	ProjectSortFieldStartDate ProjectSortField = "START_DATE"
-	ProjectSortFieldEndDate   ProjectSortField = "END_DATE"
+	// By end date.
+	ProjectSortFieldEndDate ProjectSortField = "END_DATE"
 	// Number of countries the project targets.
 	ProjectSortFieldTargets ProjectSortField = "TARGETS"
 )
@@ -1277,41 +1506,76 @@ func (e ProjectSortField) MarshalJSON() ([]byte, error) {
 type RelationType string
 
 const (
-	RelationTypeAddresses      RelationType = "ADDRESSES"
-	RelationTypeAdoptedAt      RelationType = "ADOPTED_AT"
-	RelationTypeAdoptedBy      RelationType = "ADOPTED_BY"
-	RelationTypeAdvises        RelationType = "ADVISES"
-	RelationTypeBasedOn        RelationType = "BASED_ON"
-	RelationTypeComplements    RelationType = "COMPLEMENTS"
-	RelationTypeCovers         RelationType = "COVERS"
+	// Resource, Instrument, Event, Project, MonitoringRound to Topic, Instrument: deals with a topic (or, for resources, with an instrument).
+	RelationTypeAddresses RelationType = "ADDRESSES"
+	// Instrument, Resource, Event to Event: instrument/resource/decision was adopted at an event (meeting, session).
+	RelationTypeAdoptedAt RelationType = "ADOPTED_AT"
+	// Instrument, Resource, Project to Body, Event: instrument/resource is adopted (or approved) by a body or an event.
+	RelationTypeAdoptedBy RelationType = "ADOPTED_BY"
+	// Body to Body: body advises.
+	RelationTypeAdvises RelationType = "ADVISES"
+	// Instrument, Resource to Resource, Instrument: is based on / derived from / a version of.
+	RelationTypeBasedOn RelationType = "BASED_ON"
+	// Resource, Body, Instrument to Resource, Body, Instrument: complements.
+	RelationTypeComplements RelationType = "COMPLEMENTS"
+	// Resource to Country: resource covers a country.
+	RelationTypeCovers RelationType = "COVERS"
+	// Project, Body to Body: co-operates with.
 	RelationTypeCoOperatesWith RelationType = "CO_OPERATES_WITH"
-	RelationTypeDerogatesFrom  RelationType = "DEROGATES_FROM"
-	RelationTypeDiscussedAt    RelationType = "DISCUSSED_AT"
-	RelationTypeEstablishedBy  RelationType = "ESTABLISHED_BY"
-	RelationTypeEvaluated      RelationType = "EVALUATED"
-	RelationTypeFundedBy       RelationType = "FUNDED_BY"
-	RelationTypeHeldIn         RelationType = "HELD_IN"
-	RelationTypeImplementedBy  RelationType = "IMPLEMENTED_BY"
-	RelationTypeInterprets     RelationType = "INTERPRETS"
-	RelationTypeLaunchedIn     RelationType = "LAUNCHED_IN"
-	RelationTypeLocatedIn      RelationType = "LOCATED_IN"
-	RelationTypeMemberOf       RelationType = "MEMBER_OF"
-	RelationTypeMonitors       RelationType = "MONITORS"
-	RelationTypeOrganisedBy    RelationType = "ORGANISED_BY"
+	// Instrument to Instrument: legal act derogates from another.
+	RelationTypeDerogatesFrom RelationType = "DEROGATES_FROM"
+	// Instrument to Event: draft was discussed at a meeting.
+	RelationTypeDiscussedAt RelationType = "DISCUSSED_AT"
+	// Body, Event, Resource to Body, Instrument, Project: was set up / designated / initiated by.
+	RelationTypeEstablishedBy RelationType = "ESTABLISHED_BY"
+	// MonitoringRound to Country: monitoring round evaluated a country.
+	RelationTypeEvaluated RelationType = "EVALUATED"
+	// Project to Body, Country: project is funded by a funder (body or state).
+	RelationTypeFundedBy RelationType = "FUNDED_BY"
+	// Event to Country: event took place in a country.
+	RelationTypeHeldIn RelationType = "HELD_IN"
+	// Project to Body: project is implemented by an office or body.
+	RelationTypeImplementedBy RelationType = "IMPLEMENTED_BY"
+	// Instrument to Instrument: opinion interprets an instrument.
+	RelationTypeInterprets RelationType = "INTERPRETS"
+	// Instrument, Project to Country: was launched / opened for signature in a country.
+	RelationTypeLaunchedIn RelationType = "LAUNCHED_IN"
+	// Body to Country: body is located in a country.
+	RelationTypeLocatedIn RelationType = "LOCATED_IN"
+	// Body, Country to Body: is a member of.
+	RelationTypeMemberOf RelationType = "MEMBER_OF"
+	// Body to Instrument: committee monitors / oversees the implementation of an instrument.
+	RelationTypeMonitors RelationType = "MONITORS"
+	// Event, MonitoringRound to Body, Project: event (or monitoring round) is organised / conducted by.
+	RelationTypeOrganisedBy RelationType = "ORGANISED_BY"
+	// Body, Project to Event, Project: took part in (an event or a project).
 	RelationTypeParticipatedIn RelationType = "PARTICIPATED_IN"
-	RelationTypePartyTo        RelationType = "PARTY_TO"
-	RelationTypePartOf         RelationType = "PART_OF"
-	RelationTypePreparedBy     RelationType = "PREPARED_BY"
-	RelationTypePresentedAt    RelationType = "PRESENTED_AT"
-	RelationTypePublishedBy    RelationType = "PUBLISHED_BY"
-	RelationTypeRatified       RelationType = "RATIFIED"
-	RelationTypeReportsTo      RelationType = "REPORTS_TO"
-	RelationTypeSigned         RelationType = "SIGNED"
-	RelationTypeStatusUnknown  RelationType = "STATUS_UNKNOWN"
-	RelationTypeSucceeds       RelationType = "SUCCEEDS"
-	RelationTypeSupplements    RelationType = "SUPPLEMENTS"
-	RelationTypeSupports       RelationType = "SUPPORTS"
-	RelationTypeTargets        RelationType = "TARGETS"
+	// Country to Instrument: state is party to a treaty (also in treaty_parties.csv).
+	RelationTypePartyTo RelationType = "PARTY_TO"
+	// Body, Resource, Event, Instrument to Body, Event, MonitoringRound, Project: is a sub-body, component, edition or output of.
+	RelationTypePartOf RelationType = "PART_OF"
+	// Instrument, Resource to Body: instrument/resource is drafted, prepared, proposed, planned or commissioned by.
+	RelationTypePreparedBy RelationType = "PREPARED_BY"
+	// Resource, Instrument to Event: was presented, launched, opened for signature or made available at an event.
+	RelationTypePresentedAt RelationType = "PRESENTED_AT"
+	// Resource, Instrument to Body, Project: resource/instrument is published or provided by.
+	RelationTypePublishedBy RelationType = "PUBLISHED_BY"
+	// Country to Instrument: the state ratified, acceded to, accepted or approved the treaty (`date`, `action`, `entryIntoForce`).
+	RelationTypeRatified RelationType = "RATIFIED"
+	// Body to Body: body reports to.
+	RelationTypeReportsTo RelationType = "REPORTS_TO"
+	// Country to Instrument: the state signed the treaty (property `date`).
+	RelationTypeSigned RelationType = "SIGNED"
+	// Country to Instrument: the sources disagree on, or are silent about, the state's status.
+	RelationTypeStatusUnknown RelationType = "STATUS_UNKNOWN"
+	// Project, Instrument, Body, Resource, MonitoringRound, Event to Project, Instrument, Body, Resource, MonitoringRound, Event: comes after / continues / (is meant to) replace the target.
+	RelationTypeSucceeds RelationType = "SUCCEEDS"
+	// Instrument to Instrument: protocol supplements the convention.
+	RelationTypeSupplements RelationType = "SUPPLEMENTS"
+	// Project, Body, Event, Resource to Instrument, Body, Event, Project: supports (the implementation of) an instrument, a body, a project or an event.
+	RelationTypeSupports RelationType = "SUPPORTS"
+	// Project to Country: project targets (is carried out in / for) a country.
+	RelationTypeTargets RelationType = "TARGETS"
 )
 
 var AllRelationType = []RelationType{
@@ -1399,8 +1663,11 @@ func (e RelationType) MarshalJSON() ([]byte, error) {
 type ResourceSortField string
 
 const (
-	ResourceSortFieldID        ResourceSortField = "ID"
-	ResourceSortFieldName      ResourceSortField = "NAME"
+	// By id.
+	ResourceSortFieldID ResourceSortField = "ID"
+	// By English name.
+	ResourceSortFieldName ResourceSortField = "NAME"
+	// By publication date.
 	ResourceSortFieldPublished ResourceSortField = "PUBLISHED"
 )
 
@@ -1457,7 +1724,9 @@ func (e ResourceSortField) MarshalJSON() ([]byte, error) {
 type SortDirection string
 
 const (
-	SortDirectionAsc  SortDirection = "ASC"
+	// Smallest, earliest or A first; unknown values first.
+	SortDirectionAsc SortDirection = "ASC"
+	// Largest, latest or Z first; unknown values last.
 	SortDirectionDesc SortDirection = "DESC"
 )
 
@@ -1571,7 +1840,9 @@ func (e TimeInterval) MarshalJSON() ([]byte, error) {
 type TopicSortField string
 
 const (
-	TopicSortFieldID   TopicSortField = "ID"
+	// By id.
+	TopicSortFieldID TopicSortField = "ID"
+	// By English name.
 	TopicSortFieldName TopicSortField = "NAME"
 )
 
