@@ -7,7 +7,7 @@ SHELL := /bin/bash
 NEO4J := bash cmd/neo4j-embedded/neo4j.sh
 GO ?= go
 
-.PHONY: help run test neo4j-build neo4j-start neo4j-stop neo4j-status seed seed-check generate build vet fmt
+.PHONY: bench help run test neo4j-build neo4j-start neo4j-stop neo4j-status seed seed-check generate build vet fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,3 +46,6 @@ build: ## Build the server and seed binaries into bin/
 vet: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
+
+bench: neo4j-build ## Run the benchmark of bench/README.md (about 15 minutes) and write bench/results/
+	bash bench/run.sh

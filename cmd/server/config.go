@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -22,6 +24,10 @@ type config struct {
 	LogLevel        slog.Level
 	QueryTimeout    time.Duration
 	ShutdownTimeout time.Duration
+	// MaxPoolSize caps the driver's connections to Neo4j.
+	MaxPoolSize int
+	// PprofAddr, when set, serves Go's profiler there (loopback only).
+	PprofAddr string
 }
 
 // Development defaults: the embedded Neo4j that `make run` starts.
@@ -58,6 +64,8 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&level, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (LOG_LEVEL)")
 	fs.StringVar(&timeout, "query-timeout", env("QUERY_TIMEOUT", "10s"), "deadline for each database transaction (QUERY_TIMEOUT)")
 	fs.StringVar(&shutdown, "shutdown-timeout", env("SHUTDOWN_TIMEOUT", "15s"), "how long in-flight requests may take to finish on shutdown (SHUTDOWN_TIMEOUT)")
+	pool := fs.String("neo4j-max-pool-size", env("NEO4J_MAX_POOL_SIZE", "64"), "most connections the driver opens to Neo4j (NEO4J_MAX_POOL_SIZE)")
+	fs.StringVar(&cfg.PprofAddr, "pprof", env("PPROF_ADDR", ""), "serve Go's profiler on this loopback address, such as 127.0.0.1:6060 (PPROF_ADDR); off when empty")
 	if err := fs.Parse(args); err != nil {
 		return config{}, fmt.Errorf("config: %w (flags: %s)", err, flagNames(fs))
 	}
@@ -96,6 +104,17 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		strings.HasPrefix(cfg.Neo4jURI, "bolt+ssc://"), strings.HasPrefix(cfg.Neo4jURI, "neo4j+ssc://"):
 	default:
 		return config{}, fmt.Errorf("config: NEO4J_URI %q: want bolt://, neo4j://, bolt+s:// or neo4j+s://", cfg.Neo4jURI)
+	}
+	if n, err := strconv.Atoi(*pool); err != nil || n < 1 || n > 10000 {
+		return config{}, fmt.Errorf("config: NEO4J_MAX_POOL_SIZE %q: want a whole number from 1 to 10000", *pool)
+	} else {
+		cfg.MaxPoolSize = n
+	}
+	if cfg.PprofAddr != "" {
+		host, _, err := net.SplitHostPort(cfg.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return config{}, fmt.Errorf("config: PPROF_ADDR %q: want a loopback address such as 127.0.0.1:6060", cfg.PprofAddr)
+		}
 	}
 	return cfg, nil
 }

@@ -4,11 +4,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -38,7 +40,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	store, err := neo4jstore.Open(neo4jstore.Config{
 		URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
-		QueryTimeout: cfg.QueryTimeout,
+		QueryTimeout: cfg.QueryTimeout, MaxPoolSize: cfg.MaxPoolSize,
 	})
 	if err != nil {
 		return err
@@ -54,6 +56,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	connectCtx, stopConnect := context.WithCancel(ctx)
 	defer stopConnect()
 	go waitForDatabase(connectCtx, store, logger)
+
+	if cfg.PprofAddr != "" {
+		go servePprof(ctx, cfg.PprofAddr, logger)
+	}
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -114,5 +120,24 @@ func waitForDatabase(ctx context.Context, store *neo4jstore.Store, logger *slog.
 		if pause < 10*time.Second {
 			pause *= 2
 		}
+	}
+}
+
+// servePprof serves the profiler on its own loopback listener, apart from
+// the public routes, until ctx ends.
+func servePprof(ctx context.Context, addr string, logger *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	logger.Info("profiler", "addr", "http://"+addr+"/debug/pprof/")
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Error("profiler", "err", err)
 	}
 }

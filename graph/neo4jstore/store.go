@@ -97,6 +97,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // readers, so the same code serves a cluster.
 func (s *Store) read(ctx context.Context, op, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
 	countRoundTrip(ctx)
+	logStatement(ctx, cypher, params)
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(s.db),
 		neo4j.ExecuteQueryWithReadersRouting(),
