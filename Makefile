@@ -13,7 +13,7 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 run: neo4j-start seed ## Start Neo4j, load the seed graph, serve GraphQL and GraphiQL on http://127.0.0.1:8080/
-	$(GO) run ./cmd/server
+	MODE=$${MODE:-development} $(GO) run ./cmd/server
 
 test: neo4j-build ## Run every test against a throwaway Neo4j (own data directory and port)
 	bash scripts/test-with-neo4j.sh

@@ -51,7 +51,7 @@ go build -o bin/harness ./bench/harness
 bash cmd/neo4j-embedded/neo4j.sh start
 bin/seed >/dev/null
 
-LISTEN_ADDR="127.0.0.1:${svc_port}" PPROF_ADDR="127.0.0.1:${pprof_port}" LOG_LEVEL=warn bin/server >bench/results/runs/service.log 2>&1 &
+LISTEN_ADDR="127.0.0.1:${svc_port}" PPROF_ADDR="127.0.0.1:${pprof_port}" LOG_LEVEL=warn RATE_LIMIT_COST_PER_MINUTE=0 bin/server >bench/results/runs/service.log 2>&1 &
 svc_pid=$!; pids+=("$svc_pid")
 (cd bench/neo4j-graphql && PORT="$n4j_port" NODE_ENV=production exec node server.mjs) >bench/results/runs/neo4j-graphql.log 2>&1 &
 n4j_pid=$!; pids+=("$n4j_pid")

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/coe-child-online/knowledge-graph/resolvers"
 )
 
 // config is the service's configuration: environment variables, each
@@ -24,6 +26,10 @@ type config struct {
 	LogLevel        slog.Level
 	QueryTimeout    time.Duration
 	ShutdownTimeout time.Duration
+	// Development turns on introspection, field suggestions and GraphiQL,
+	// and lets GET requests through without a preflight header.
+	Development bool
+	Security    security
 	// MaxPoolSize caps the driver's connections to Neo4j.
 	MaxPoolSize int
 	// PprofAddr, when set, serves Go's profiler there (loopback only).
@@ -64,6 +70,17 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&level, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (LOG_LEVEL)")
 	fs.StringVar(&timeout, "query-timeout", env("QUERY_TIMEOUT", "10s"), "deadline for each database transaction (QUERY_TIMEOUT)")
 	fs.StringVar(&shutdown, "shutdown-timeout", env("SHUTDOWN_TIMEOUT", "15s"), "how long in-flight requests may take to finish on shutdown (SHUTDOWN_TIMEOUT)")
+	mode := fs.String("mode", env("MODE", "production"), "production or development (MODE)")
+	fs.Int64Var(&cfg.Security.MaxBodyBytes, "max-body-bytes", envInt(env, "MAX_BODY_BYTES", 1<<20), "largest request body accepted (MAX_BODY_BYTES)")
+	fs.IntVar(&cfg.Security.MaxTokens, "max-tokens", int(envInt(env, "MAX_TOKENS", 5000)), "most tokens a query may have (MAX_TOKENS)")
+	fs.IntVar(&cfg.Security.Limits.MaxDepth, "max-depth", int(envInt(env, "MAX_DEPTH", 15)), "deepest field nesting (MAX_DEPTH)")
+	fs.IntVar(&cfg.Security.Limits.MaxCost, "max-cost", int(envInt(env, "MAX_COST", 2000000)), "highest query cost (MAX_COST)")
+	fs.IntVar(&cfg.Security.Limits.MaxAliases, "max-aliases", int(envInt(env, "MAX_ALIASES", 30)), "most aliases in a query (MAX_ALIASES)")
+	fs.IntVar(&cfg.Security.Limits.MaxRootFields, "max-root-fields", int(envInt(env, "MAX_ROOT_FIELDS", 10)), "most root fields in a query (MAX_ROOT_FIELDS)")
+	fs.IntVar(&cfg.Security.Limits.MaxFields, "max-fields", int(envInt(env, "MAX_FIELDS", 500)), "most field selections in a query, duplicates included (MAX_FIELDS)")
+	fs.IntVar(&cfg.Security.CostPerMinute, "rate-limit", int(envInt(env, "RATE_LIMIT_COST_PER_MINUTE", 10000000)), "cost points each client may spend per minute, 0 for no limit (RATE_LIMIT_COST_PER_MINUTE)")
+	fs.StringVar(&cfg.Security.TrustedDocuments, "trusted-documents", env("TRUSTED_DOCUMENTS", ""), "JSON file of the only operations allowed, by SHA-256 hash (TRUSTED_DOCUMENTS); off when empty")
+	requestTimeout := fs.String("request-timeout", env("REQUEST_TIMEOUT", "15s"), "deadline for a whole request (REQUEST_TIMEOUT)")
 	pool := fs.String("neo4j-max-pool-size", env("NEO4J_MAX_POOL_SIZE", "64"), "most connections the driver opens to Neo4j (NEO4J_MAX_POOL_SIZE)")
 	fs.StringVar(&cfg.PprofAddr, "pprof", env("PPROF_ADDR", ""), "serve Go's profiler on this loopback address, such as 127.0.0.1:6060 (PPROF_ADDR); off when empty")
 	if err := fs.Parse(args); err != nil {
@@ -105,6 +122,19 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	default:
 		return config{}, fmt.Errorf("config: NEO4J_URI %q: want bolt://, neo4j://, bolt+s:// or neo4j+s://", cfg.Neo4jURI)
 	}
+	switch *mode {
+	case "production":
+	case "development":
+		cfg.Development = true
+	default:
+		return config{}, fmt.Errorf("config: MODE %q: want production or development", *mode)
+	}
+	if cfg.Security.RequestTimeout, err = positiveDuration("REQUEST_TIMEOUT", *requestTimeout); err != nil {
+		return config{}, err
+	}
+	if cfg.Security.MaxBodyBytes < 1024 || cfg.Security.MaxTokens < 100 || cfg.Security.CostPerMinute < 0 {
+		return config{}, fmt.Errorf("config: MAX_BODY_BYTES must be at least 1024, MAX_TOKENS at least 100, RATE_LIMIT_COST_PER_MINUTE not negative")
+	}
 	if n, err := strconv.Atoi(*pool); err != nil || n < 1 || n > 10000 {
 		return config{}, fmt.Errorf("config: NEO4J_MAX_POOL_SIZE %q: want a whole number from 1 to 10000", *pool)
 	} else {
@@ -135,4 +165,24 @@ func flagNames(fs *flag.FlagSet) string {
 
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// security holds the limits that keep hostile requests cheap.
+type security struct {
+	MaxBodyBytes     int64
+	MaxTokens        int
+	Limits           resolvers.Limits
+	CostPerMinute    int
+	TrustedDocuments string
+	RequestTimeout   time.Duration
+}
+
+// envInt reads a whole number from the environment, or def when unset or
+// not a number (loadConfig then checks the ranges).
+func envInt(env func(string, string) string, key string, def int64) int64 {
+	n, err := strconv.ParseInt(env(key, ""), 10, 64)
+	if err != nil {
+		return def
+	}
+	return n
 }

@@ -204,7 +204,7 @@ func TestRoundTripsDoNotGrowWithRows(t *testing.T) {
 	srv := newServer(t, h)
 	query := func(first int) (int, int) {
 		res, trips := postDebug(t, srv.URL, fmt.Sprintf(`{ instrument(id: "syn-instrument-0") {
-  parties(first: %d) { edges { node { id projects(first: 500) { edges { node { id funders { edges { node { id } } } } } } } } } } }`, first))
+  parties(first: %d) { edges { node { id projects(first: 20) { edges { node { id funders(first: 10) { edges { node { id } } } } } } } } } } }`, first))
 		if len(res.Errors) > 0 {
 			t.Fatalf("errors: %+v", res.Errors)
 		}

@@ -1,22 +1,30 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
+	"mime"
+	"net"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/coe-child-online/knowledge-graph/graph"
@@ -27,32 +35,80 @@ import (
 	"github.com/coe-child-online/knowledge-graph/web"
 )
 
-// newHandler wires the routes: GraphQL, GraphiQL, health and readiness,
-// behind request logging and CORS.
+// newHandler wires the routes: GraphQL, GraphiQL (in development), health
+// and readiness, behind request limits, logging and CORS.
 func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now func() time.Time) (http.Handler, error) {
 	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolvers.New(store, now)}))
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})
-	gql.Use(extension.Introspection{})
-	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		if info := requestInfoFrom(ctx); info != nil {
-			info.setOperation(graphql.GetOperationContext(ctx).OperationName)
+	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	gql.SetParserTokenLimit(cfg.Security.MaxTokens)
+	if cfg.Development {
+		gql.Use(extension.Introspection{})
+	} else {
+		// Suggestions ("did you mean ...") would reveal the schema that
+		// turning introspection off hides.
+		gql.SetDisableSuggestion(true)
+	}
+	apqCache := lru.New[string](1000)
+	var trusted trustedDocuments
+	if cfg.Security.TrustedDocuments != "" {
+		var err error
+		if trusted, err = loadTrustedDocuments(cfg.Security.TrustedDocuments); err != nil {
+			return nil, err
 		}
-		if err := resolvers.CheckArguments(ctx); err != nil {
+		for h, q := range trusted {
+			apqCache.Add(context.Background(), h, q)
+		}
+	}
+	gql.Use(extension.AutomaticPersistedQuery{Cache: apqCache})
+	limiter := newRateLimiter(cfg.Security.CostPerMinute, now)
+
+	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		oc := graphql.GetOperationContext(ctx)
+		info := requestInfoFrom(ctx)
+		if info != nil {
+			info.setOperation(oc.OperationName)
+		}
+		refuse := func(err error) graphql.ResponseHandler {
 			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{presentError(ctx, err, logger)}})
+		}
+		if trusted != nil {
+			if _, ok := trusted[hashQuery(oc.RawQuery)]; !ok {
+				return refuse(model.Errorf(model.CodeForbidden, "only registered operations run here; this one is not registered"))
+			}
+		}
+		shape, err := resolvers.Inspect(ctx, cfg.Security.Limits)
+		if info != nil {
+			info.setCost(shape.Cost)
+		}
+		if err != nil {
+			return refuse(err)
+		}
+		if cfg.Security.CostPerMinute > 0 && info != nil {
+			ok, remaining, retry := limiter.take(info.client, shape.Cost)
+			info.setBudget(cfg.Security.CostPerMinute, remaining, retry)
+			if !ok {
+				return refuse(model.Errorf(model.CodeRateLimited, "this client has spent its budget of %d cost points per minute; retry in %s", cfg.Security.CostPerMinute, retry))
+			}
 		}
 		return next(ctx)
 	})
-	// A client that sends X-Debug-Round-Trips sees how many statements its
-	// request cost the database, in extensions.roundTrips.
+	// Every answer carries its cost in extensions.cost; a client that sends
+	// X-Debug-Round-Trips also sees the statements it cost the database.
 	gql.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		resp := next(ctx)
-		if info := requestInfoFrom(ctx); resp != nil && info != nil && info.debugRoundTrips {
+		info := requestInfoFrom(ctx)
+		if resp == nil || info == nil {
+			return resp
+		}
+		if resp.Extensions == nil {
+			resp.Extensions = map[string]any{}
+		}
+		resp.Extensions["cost"] = info.cost()
+		if info.debugRoundTrips {
 			if rt := neo4jstore.RoundTripsFrom(ctx); rt != nil {
-				if resp.Extensions == nil {
-					resp.Extensions = map[string]any{}
-				}
 				resp.Extensions["roundTrips"] = rt.Count()
 			}
 		}
@@ -67,12 +123,14 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", loaders.Middleware(store, gql))
-	graphiql, err := web.GraphiQL("Child online protection knowledge graph", "/graphql")
-	if err != nil {
-		return nil, err
+	mux.Handle("/graphql", guardRequests(cfg, loaders.Middleware(store, gql)))
+	if cfg.Development {
+		graphiql, err := web.GraphiQL("Child online protection knowledge graph", "/graphql")
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle("GET /{$}", graphiql)
 	}
-	mux.Handle("GET /{$}", graphiql)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -90,8 +148,8 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 	c := cors.New(cors.Options{
 		AllowedOrigins:   cfg.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Request-Id", "X-Debug-Round-Trips"},
-		ExposedHeaders:   []string{"X-Request-Id"},
+		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Api-Key", "X-Request-Id", "X-Debug-Round-Trips", "GraphQL-Require-Preflight"},
+		ExposedHeaders:   []string{"X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After"},
 		AllowCredentials: cfg.CORSCredentials,
 		MaxAge:           600,
 	})
@@ -113,6 +171,9 @@ func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror
 			logger.Error("request failed", "request_id", id, "code", merr.Code, "err", err)
 		}
 		setCode(gqlErr, merr.Code, id)
+	case gqlErr.Message == "introspection disabled":
+		gqlErr.Message = "introspection is turned off in production mode"
+		setCode(gqlErr, model.CodeForbidden, id)
 	case gqlErr.Extensions != nil && gqlErr.Extensions["code"] != nil:
 		// Parse and validation errors carry their own code already.
 		setCode(gqlErr, model.Code(gqlErr.Extensions["code"].(string)), id)
@@ -148,9 +209,33 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // operation that the handler found inside.
 type requestInfo struct {
 	id              string
+	client          string
 	debugRoundTrips bool
 	mu              sync.Mutex
 	operation       string
+	costPoints      int
+	budget          int
+	remaining       int
+	retryAfter      time.Duration
+	limited         bool
+}
+
+func (i *requestInfo) setCost(c int) {
+	i.mu.Lock()
+	i.costPoints = c
+	i.mu.Unlock()
+}
+
+func (i *requestInfo) cost() int {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.costPoints
+}
+
+func (i *requestInfo) setBudget(budget, remaining int, retry time.Duration) {
+	i.mu.Lock()
+	i.budget, i.remaining, i.retryAfter, i.limited = budget, remaining, retry, retry > 0
+	i.mu.Unlock()
 }
 
 func (i *requestInfo) setOperation(name string) {
@@ -173,14 +258,54 @@ func requestID(ctx context.Context) string {
 	return ""
 }
 
+// statusRecorder remembers the status for the log, and turns an answer the
+// rate limiter refused into a 429 with Retry-After, adding the budget headers
+// to every answer.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	info    *requestInfo
+	status  int
+	started bool
 }
 
-func (s *statusRecorder) WriteHeader(code int) {
+func (s *statusRecorder) start(code int) {
+	if s.started {
+		return
+	}
+	s.started = true
+	s.info.mu.Lock()
+	budget, remaining, retry, limited := s.info.budget, s.info.remaining, s.info.retryAfter, s.info.limited
+	s.info.mu.Unlock()
+	if budget > 0 {
+		s.Header().Set("X-RateLimit-Limit", strconv.Itoa(budget))
+		s.Header().Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+	}
+	if limited {
+		s.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())))
+		code = http.StatusTooManyRequests
+	}
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) WriteHeader(code int) { s.start(code) }
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	s.start(http.StatusOK)
+	return s.ResponseWriter.Write(b)
+}
+
+// clientKey names the client a rate-limit budget belongs to: its API key when
+// it sends one, else its address.
+func clientKey(r *http.Request) string {
+	if k := r.Header.Get("X-Api-Key"); k != "" {
+		return "key:" + hashQuery(k)
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "ip:" + host
 }
 
 // logRequests gives each request an id (echoed in X-Request-Id and in error
@@ -190,15 +315,81 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 		start := time.Now()
 		var b [8]byte
 		_, _ = rand.Read(b[:])
-		info := &requestInfo{id: hex.EncodeToString(b[:]), debugRoundTrips: r.Header.Get("X-Debug-Round-Trips") != ""}
+		info := &requestInfo{id: hex.EncodeToString(b[:]), client: clientKey(r), debugRoundTrips: r.Header.Get("X-Debug-Round-Trips") != ""}
 		w.Header().Set("X-Request-Id", info.id)
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		rec := &statusRecorder{ResponseWriter: w, info: info, status: http.StatusOK}
 		ctx, rt := neo4jstore.WithRoundTrips(context.WithValue(r.Context(), requestInfoKey{}, info))
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		info.mu.Lock()
-		op := info.operation
+		op, cost := info.operation, info.costPoints
 		info.mu.Unlock()
 		logger.Info("request", "request_id", info.id, "method", r.Method, "path", r.URL.Path,
-			"operation", op, "status", rec.status, "round_trips", rt.Count(), "duration_ms", float64(time.Since(start).Microseconds())/1000)
+			"operation", op, "status", rec.status, "cost", cost, "round_trips", rt.Count(), "duration_ms", float64(time.Since(start).Microseconds())/1000)
+	})
+}
+
+// writeError answers with a GraphQL error document outside execution, for
+// requests refused before GraphQL reads them.
+func writeError(w http.ResponseWriter, r *http.Request, status int, code model.Code, msg string) {
+	ext := map[string]any{"code": string(code)}
+	if id := requestID(r.Context()); id != "" {
+		ext["requestId"] = id
+	}
+	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": ext}}})
+}
+
+// guardRequests refuses, before GraphQL parses anything, what no client
+// needs: bodies over the cap, bodies that are not one JSON object (empty,
+// malformed, or an array batch), POSTs that are not JSON, and in production
+// GET requests without a preflight header (they could be forged across
+// sites). It also gives the request its deadline.
+func guardRequests(cfg config, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodPost:
+			if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" {
+				writeError(w, r, http.StatusUnsupportedMediaType, model.CodeBadUserInput, "send the request as application/json")
+				return
+			}
+			if r.ContentLength > cfg.Security.MaxBodyBytes {
+				writeError(w, r, http.StatusRequestEntityTooLarge, model.CodeBadUserInput, fmt.Sprintf("the body is over the limit of %d bytes", cfg.Security.MaxBodyBytes))
+				return
+			}
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, cfg.Security.MaxBodyBytes))
+			if err != nil {
+				var tooLarge *http.MaxBytesError
+				if errors.As(err, &tooLarge) {
+					writeError(w, r, http.StatusRequestEntityTooLarge, model.CodeBadUserInput, fmt.Sprintf("the body is over the limit of %d bytes", cfg.Security.MaxBodyBytes))
+					return
+				}
+				writeError(w, r, http.StatusBadRequest, model.CodeBadUserInput, "the body could not be read")
+				return
+			}
+			trimmed := bytes.TrimSpace(body)
+			switch {
+			case len(trimmed) == 0:
+				writeError(w, r, http.StatusBadRequest, model.CodeBadUserInput, "the body is empty; send {\"query\": \"...\"}")
+				return
+			case trimmed[0] == '[':
+				writeError(w, r, http.StatusBadRequest, model.CodeBadUserInput, "batched requests are not accepted; send one operation per request")
+				return
+			case trimmed[0] != '{' || !json.Valid(trimmed):
+				writeError(w, r, http.StatusBadRequest, model.CodeBadUserInput, "the body is not a JSON object")
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		case http.MethodGet:
+			if !cfg.Development && r.Header.Get("GraphQL-Require-Preflight") == "" && r.Header.Get("X-Requested-With") == "" {
+				writeError(w, r, http.StatusBadRequest, model.CodeBadUserInput, "GET requests need a GraphQL-Require-Preflight header; or use POST")
+				return
+			}
+			if int64(len(r.URL.RawQuery)) > cfg.Security.MaxBodyBytes {
+				writeError(w, r, http.StatusRequestURITooLong, model.CodeBadUserInput, "the query string is too long")
+				return
+			}
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), cfg.Security.RequestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

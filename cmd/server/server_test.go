@@ -26,7 +26,11 @@ import (
 
 // testConfig is the configuration the tests serve with.
 func testConfig() config {
-	return config{CORSOrigins: []string{"https://dashboard.example"}, QueryTimeout: 10 * time.Second, ShutdownTimeout: 5 * time.Second}
+	cfg, err := loadConfig([]string{"-mode", "development", "-cors-origins", "https://dashboard.example"}, func(string) string { return "" })
+	if err != nil {
+		panic(err)
+	}
+	return cfg
 }
 
 // newTestServer serves the real handler over HTTP on the test Neo4j, with
@@ -199,7 +203,7 @@ func TestGetRequestsAnswerToo(t *testing.T) {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	want := `{"data":{"country":{"id":"country-mu","name":"Mauritius","iso3":"MUS","coeStatus":"NON_MEMBER"}}}`
+	want := `{"data":{"country":{"id":"country-mu","name":"Mauritius","iso3":"MUS","coeStatus":"NON_MEMBER"}},"extensions":{"cost":5}}`
 	if string(b) != want {
 		t.Errorf("GET country MU:\n got %s\nwant %s", b, want)
 	}

@@ -15,6 +15,12 @@ const (
 	CodeNotFound     Code = "NOT_FOUND"
 	CodeUnavailable  Code = "UNAVAILABLE"
 	CodeInternal     Code = "INTERNAL"
+	// CodeCostLimit marks a query refused before execution for its size:
+	// depth, cost, aliases or root fields over the configured limits.
+	CodeCostLimit       Code = "COST_LIMIT_EXCEEDED"
+	CodeRateLimited     Code = "RATE_LIMITED"
+	CodeForbidden       Code = "FORBIDDEN"
+	CodeUnauthenticated Code = "UNAUTHENTICATED"
 )
 
 // Error is an error with a code and a message safe to show to clients. The

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -39,7 +40,13 @@ type Store struct {
 	db      string
 	timeout time.Duration
 	uri     string
+	// sent counts every statement since the store opened.
+	sent atomic.Int64
 }
+
+// StatementsSent returns how many statements the store has sent to Neo4j
+// since it opened.
+func (s *Store) StatementsSent() int64 { return s.sent.Load() }
 
 // Open creates the driver. It does not contact the server: Ping does, so a
 // service can start while Neo4j is still down and connect when it comes up.
@@ -97,6 +104,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // readers, so the same code serves a cluster.
 func (s *Store) read(ctx context.Context, op, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
 	countRoundTrip(ctx)
+	s.sent.Add(1)
 	logStatement(ctx, cypher, params)
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(s.db),
@@ -111,6 +119,7 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 // write runs work in one managed write transaction: all of it or none.
 func (s *Store) write(ctx context.Context, op string, work func(tx neo4j.ManagedTransaction) error) error {
 	countRoundTrip(ctx)
+	s.sent.Add(1)
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer session.Close(ctx)
 	_, err := session.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {

@@ -1,0 +1,168 @@
+package resolvers
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/coe-child-online/knowledge-graph/graph/model"
+)
+
+// Limits bound the shape of an operation; they are checked on the parsed
+// operation before anything executes, so a hostile query costs no database
+// work. A zero limit is no limit.
+type Limits struct {
+	MaxDepth      int
+	MaxCost       int
+	MaxAliases    int
+	MaxRootFields int
+	// MaxFields caps the field selections of an operation, duplicates
+	// included.
+	MaxFields int
+}
+
+// Shape is what Inspect measured of an operation.
+type Shape struct {
+	// Cost estimates the rows an operation may touch: each field costs one,
+	// and a field with `first` or `limit` multiplies its children's cost by
+	// that number (by its default when not given).
+	Cost       int
+	Depth      int
+	Aliases    int
+	RootFields int
+	Fields     int
+}
+
+// argumentCaps are the ranges of the size arguments, by field and argument
+// name ("*" for any field).
+var argumentCaps = map[string]map[string][2]int{
+	"*":                {"first": {0, maxPageSize}},
+	"allShortestPaths": {"first": {1, maxPaths}, "maxHops": {1, maxPathHops}},
+	"shortestPath":     {"maxHops": {1, maxPathHops}},
+	"neighbourhood":    {"depth": {1, maxDepth}, "limit": {1, maxSubgraph}},
+}
+
+// Inspect measures the operation in ctx and checks it against limits and the
+// ranges of its size arguments. Errors are BAD_USER_INPUT for an argument
+// out of range and COST_LIMIT_EXCEEDED for a shape over a limit.
+func Inspect(ctx context.Context, limits Limits) (Shape, error) {
+	oc := graphql.GetOperationContext(ctx)
+	if oc == nil || oc.Operation == nil {
+		return Shape{}, nil
+	}
+	w := walker{oc: oc, fragments: map[string][2]int{}}
+	var shape Shape
+	shape.RootFields = len(oc.Operation.SelectionSet)
+	cost, depth, err := w.walk(oc.Operation.SelectionSet, 1)
+	if err != nil {
+		return shape, err
+	}
+	shape.Cost, shape.Depth, shape.Aliases, shape.Fields = cost, depth, w.aliases, w.fields
+	for _, c := range []struct {
+		got, max int
+		what     string
+	}{
+		{shape.Depth, limits.MaxDepth, "depth"},
+		{shape.Cost, limits.MaxCost, "cost"},
+		{shape.Aliases, limits.MaxAliases, "aliases"},
+		{shape.RootFields, limits.MaxRootFields, "root fields"},
+		{shape.Fields, limits.MaxFields, "number of fields"},
+	} {
+		if c.max > 0 && c.got > c.max {
+			return shape, model.Errorf(model.CodeCostLimit, "the query's %s is %d, over the limit of %d; ask for less per request", c.what, c.got, c.max)
+		}
+	}
+	return shape, nil
+}
+
+type walker struct {
+	oc        *graphql.OperationContext
+	fragments map[string][2]int // name -> cost, depth from its own level
+	aliases   int
+	fields    int
+}
+
+const costCap = 1 << 40 // keeps the product of nested multipliers from overflowing
+
+func (w *walker) walk(set ast.SelectionSet, level int) (cost, depth int, err error) {
+	depth = level - 1
+	for _, sel := range set {
+		var c, d int
+		switch s := sel.(type) {
+		case *ast.Field:
+			w.fields++
+			if s.Alias != "" && s.Alias != s.Name {
+				w.aliases++
+			}
+			mult := 1
+			if s.Definition != nil {
+				args := s.ArgumentMap(w.oc.Variables)
+				if err := checkCaps(s.Name, args); err != nil {
+					return 0, 0, err
+				}
+				for _, name := range []string{"first", "limit"} {
+					if n, ok := asInt(args[name]); ok && n > 0 {
+						mult = int(n)
+					}
+				}
+			}
+			cc, cd, err := w.walk(s.SelectionSet, level+1)
+			if err != nil {
+				return 0, 0, err
+			}
+			c, d = 1+mult*cc, max(cd, level)
+		case *ast.InlineFragment:
+			cc, cd, err := w.walk(s.SelectionSet, level)
+			if err != nil {
+				return 0, 0, err
+			}
+			c, d = cc, cd
+		case *ast.FragmentSpread:
+			// Each fragment is walked once and its measure reused, so
+			// fragments spreading fragments cannot make this walk explode.
+			// One that spreads itself is refused by validation already.
+			m, ok := w.fragments[s.Name]
+			if !ok {
+				f := w.oc.Doc.Fragments.ForName(s.Name)
+				if f == nil {
+					continue
+				}
+				cc, cd, err := w.walk(f.SelectionSet, 1)
+				if err != nil {
+					return 0, 0, err
+				}
+				m = [2]int{cc, cd}
+				w.fragments[s.Name] = m
+			}
+			c, d = m[0], m[1]+level-1
+		}
+		cost = min(cost+c, costCap)
+		depth = max(depth, d)
+	}
+	return cost, depth, nil
+}
+
+func checkCaps(field string, args map[string]any) error {
+	for _, caps := range []map[string][2]int{argumentCaps["*"], argumentCaps[field]} {
+		for name, rng := range caps {
+			n, ok := asInt(args[name])
+			if ok && (n < int64(rng[0]) || n > int64(rng[1])) {
+				return model.Errorf(model.CodeBadUserInput, "%s.%s: %d is outside %d..%d", field, name, n, rng[0], rng[1])
+			}
+		}
+	}
+	return nil
+}
+
+func asInt(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	case float64:
+		return int64(n), true
+	}
+	return 0, false
+}
