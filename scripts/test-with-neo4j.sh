@@ -31,3 +31,10 @@ export NEO4J_TEST_URI="bolt://127.0.0.1:${port}" NEO4J_TEST_USER=neo4j NEO4J_TES
 # Packages run one at a time: Neo4j Community has a single user database,
 # and each package resets and loads it for its own tests.
 go test -race -count=1 -p 1 "$@" ./...
+
+# Each fuzz target runs for a bounded time on top of its committed corpus.
+fuzztime="${FUZZTIME:-8s}"
+for target in "FuzzHandler ./cmd/server" "FuzzParseDate ./graph/model" "FuzzCursor ./resolvers" "FuzzReadCountries ./seed"; do
+  set -- $target
+  go test -run='^$' -fuzz="^$1\$" -fuzztime="$fuzztime" "$2"
+done

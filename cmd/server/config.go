@@ -73,6 +73,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	mode := fs.String("mode", env("MODE", "production"), "production or development (MODE)")
 	fs.Int64Var(&cfg.Security.MaxBodyBytes, "max-body-bytes", envInt(env, "MAX_BODY_BYTES", 1<<20), "largest request body accepted (MAX_BODY_BYTES)")
 	fs.IntVar(&cfg.Security.MaxTokens, "max-tokens", int(envInt(env, "MAX_TOKENS", 5000)), "most tokens a query may have (MAX_TOKENS)")
+	fs.IntVar(&cfg.Security.MaxDirectives, "max-directives", int(envInt(env, "MAX_DIRECTIVES", 8)), "most directives in a query (MAX_DIRECTIVES)")
 	fs.IntVar(&cfg.Security.Limits.MaxDepth, "max-depth", int(envInt(env, "MAX_DEPTH", 15)), "deepest field nesting (MAX_DEPTH)")
 	fs.IntVar(&cfg.Security.Limits.MaxCost, "max-cost", int(envInt(env, "MAX_COST", 2000000)), "highest query cost (MAX_COST)")
 	fs.IntVar(&cfg.Security.Limits.MaxAliases, "max-aliases", int(envInt(env, "MAX_ALIASES", 30)), "most aliases in a query (MAX_ALIASES)")
@@ -171,6 +172,7 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 type security struct {
 	MaxBodyBytes     int64
 	MaxTokens        int
+	MaxDirectives    int
 	Limits           resolvers.Limits
 	CostPerMinute    int
 	TrustedDocuments string

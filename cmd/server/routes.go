@@ -44,6 +44,7 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 	gql.AddTransport(transport.POST{})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	gql.SetParserTokenLimit(cfg.Security.MaxTokens)
+	gql.Use(directiveLimit{max: cfg.Security.MaxDirectives})
 	if cfg.Development {
 		gql.Use(extension.Introspection{})
 	} else {
