@@ -166,7 +166,11 @@ func (r *Resolver) coverage(ctx context.Context, instruments []string, countries
 	if page.HasNext {
 		return nil, model.Errorf(model.CodeBadUserInput, "countries: more than %d states match; narrow the filter", maxCoverageRows)
 	}
-	parts, err := r.store.Participations(ctx, true, instruments)
+	countryIDs := make([]string, len(page.Items))
+	for i, it := range page.Items {
+		countryIDs[i] = it.Entity.ID
+	}
+	parts, err := r.store.Participations(ctx, true, instruments, countryIDs)
 	if err != nil {
 		return nil, err
 	}

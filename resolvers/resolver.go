@@ -16,7 +16,7 @@ type Store interface {
 	loaders.Store
 	Nodes(ctx context.Context, ids []string) (map[string]model.Entity, error)
 	ListEntities(ctx context.Context, label string, where any, sort []model.SortSpec, page model.PageRequest) (model.EntityPage, error)
-	Participations(ctx context.Context, fromInstrument bool, ids []string) (map[string][]model.TreatyParticipation, error)
+	Participations(ctx context.Context, fromInstrument bool, ids, others []string) (map[string][]model.TreatyParticipation, error)
 	ShortestPaths(ctx context.Context, from, to string, maxHops int, all bool, t model.Traversal, limit int) ([]model.Path, error)
 	Neighbourhood(ctx context.Context, id string, depth int, t model.Traversal, limit int) (model.Subgraph, error)
 	Timeline(ctx context.Context, instrument string, action string, monthly bool) ([]model.TimeBucket, error)

@@ -257,7 +257,7 @@ func runMix(ctx context.Context, args []string, stdout io.Writer) error {
 			r := measurement{Graph: cfg.graph, Query: q.Name, System: systemRaw, Concurrency: c, RoundTrips: len(stmts)}
 			replay(ctx, store, stmts, c, cfg.duration, &r)
 			results = append(results, r)
-			fmt.Fprintf(stdout, "  c=%-3d %s\n", c, line(results[len(results)-3:]))
+			fmt.Fprintf(stdout, "  c=%-3d %s\n", c, line(results))
 		}
 	}
 	b, err := json.MarshalIndent(results, "", "  ")

@@ -36,20 +36,28 @@ RETURN n`, map[string]any{"ids": ids})
 }
 
 // Participations returns the signatures and ratifications of the given
-// instruments (fromInstrument) or countries, by id, ordered by country name.
-func (s *Store) Participations(ctx context.Context, fromInstrument bool, ids []string) (map[string][]model.TreatyParticipation, error) {
+// instruments (fromInstrument) or countries, by id, ordered by country name;
+// when others is not nil, only those with the nodes at the other end named
+// there.
+func (s *Store) Participations(ctx context.Context, fromInstrument bool, ids, others []string) (map[string][]model.TreatyParticipation, error) {
 	cypher := `
 UNWIND $ids AS id
 MATCH (i:Entity {id: id})<-[r:SIGNED|RATIFIED|STATUS_UNKNOWN]-(c:Country)
+WHERE $others IS NULL OR c.id IN $others
 RETURN id, i, c, collect(r) AS rels`
 	if !fromInstrument {
 		cypher = `
 UNWIND $ids AS id
 MATCH (c:Entity {id: id})-[r:SIGNED|RATIFIED|STATUS_UNKNOWN]->(i:Instrument)
+WHERE $others IS NULL OR i.id IN $others
 RETURN id, i, c, collect(r) AS rels`
 	}
+	var othersParam any
+	if others != nil {
+		othersParam = others
+	}
 	const op = "read treaty participations"
-	res, err := s.read(ctx, op, cypher, map[string]any{"ids": ids})
+	res, err := s.read(ctx, op, cypher, map[string]any{"ids": ids, "others": othersParam})
 	if err != nil {
 		return nil, err
 	}

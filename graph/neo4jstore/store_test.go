@@ -114,7 +114,7 @@ func TestEveryTreatyRowIsInTheGraph(t *testing.T) {
 	for id := range instruments {
 		ids = append(ids, id)
 	}
-	got, err := s.Participations(context.Background(), true, ids)
+	got, err := s.Participations(context.Background(), true, ids, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
