@@ -17,8 +17,10 @@ data="$(mktemp -d "${TMPDIR:-/tmp}/kg-neo4j-test.XXXXXX")"
 password="test-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 
 export NEO4J_DATA_DIR="$data" NEO4J_PORT="$port" NEO4J_USER=neo4j NEO4J_PASSWORD="$password"
+svc_pid=""
 cleanup() {
   local rc=$?
+  if [ -n "$svc_pid" ]; then kill "$svc_pid" 2>/dev/null || true; fi
   bash cmd/neo4j-embedded/neo4j.sh stop >/dev/null 2>&1 || true
   rm -rf "$data"
   exit "$rc"
@@ -31,6 +33,20 @@ export NEO4J_TEST_URI="bolt://127.0.0.1:${port}" NEO4J_TEST_USER=neo4j NEO4J_TES
 # Packages run one at a time: Neo4j Community has a single user database,
 # and each package resets and loads it for its own tests.
 go test -race -count=1 -p 1 "$@" ./...
+
+# The graphql-http conformance audit, against the service in development
+# mode (its MUST items use introspection, which production turns off).
+(cd conformance/graphql-http && npm ci --no-audit --no-fund --loglevel=error)
+go build -o bin/server ./cmd/server
+svc_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+MODE=development NEO4J_URI="$NEO4J_TEST_URI" NEO4J_PASSWORD="$password" LISTEN_ADDR="127.0.0.1:${svc_port}" LOG_LEVEL=warn bin/server &
+svc_pid=$!
+for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:${svc_port}/healthz" 2>/dev/null && break; sleep 0.5; done
+audit_rc=0
+node conformance/graphql-http/audit.mjs "http://127.0.0.1:${svc_port}/graphql" || audit_rc=$?
+kill "$svc_pid" 2>/dev/null || true
+wait "$svc_pid" 2>/dev/null || true
+[ "$audit_rc" -eq 0 ]
 
 # Each fuzz target runs for a bounded time on top of its committed corpus.
 fuzztime="${FUZZTIME:-8s}"

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,6 +43,9 @@ type Store struct {
 	uri     string
 	// sent counts every statement since the store opened.
 	sent atomic.Int64
+	// detached tracks reads whose caller stopped waiting, so Close does not
+	// pull the driver from under them.
+	detached sync.WaitGroup
 }
 
 // StatementsSent returns how many statements the store has sent to Neo4j
@@ -83,8 +87,19 @@ func Open(cfg Config) (*Store, error) {
 // URI returns the address of the database without credentials, for logs.
 func (s *Store) URI() string { return s.uri }
 
-// Close closes the driver and its connections.
+// Close closes the driver and its connections, after the reads still
+// running on their own have ended (or the transaction timeout has passed).
 func (s *Store) Close(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		s.detached.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(s.timeout + time.Second):
+	case <-ctx.Done():
+	}
 	if err := s.driver.Close(ctx); err != nil {
 		return fmt.Errorf("close neo4j: %w", err)
 	}
@@ -131,7 +146,9 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 		err error
 	}
 	done := make(chan answer, 1)
+	s.detached.Add(1)
 	go func() {
+		defer s.detached.Done()
 		res, err := run(context.WithoutCancel(ctx))
 		done <- answer{res, err}
 	}()
