@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 )
 
@@ -120,7 +122,14 @@ func (r *Resolver) neighbourhood(ctx context.Context, id string, depth *int, typ
 	if l < 1 || l > maxSubgraph {
 		return nil, model.Errorf(model.CodeBadUserInput, "limit: %d is outside 1..%d", l, maxSubgraph)
 	}
-	g, err := r.store.Neighbourhood(ctx, id, d, traversal(types, asOf), l)
+	tr := traversal(types, asOf)
+	tr.NodesOnly = true
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == "edges" {
+			tr.NodesOnly = false
+		}
+	}
+	g, err := r.store.Neighbourhood(ctx, id, d, tr, l)
 	if err != nil {
 		return nil, err
 	}

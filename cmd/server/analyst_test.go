@@ -239,6 +239,12 @@ func TestNeighbourhoodOfGlacyPlus(t *testing.T) {
 			t.Errorf("edge %s %s %s leaves the subgraph", e.From, e.Type, e.To)
 		}
 	}
+	// Without edges selected, the relationships are not read at all.
+	_, withEdges := postDebug(t, srv.URL, `{ neighbourhood(id: "glacy-plus", depth: 2, limit: 500) { nodes { id } edges { type } } }`)
+	_, nodesOnly := postDebug(t, srv.URL, `{ neighbourhood(id: "glacy-plus", depth: 2, limit: 500) { nodes { id } } }`)
+	if nodesOnly != withEdges-1 {
+		t.Errorf("round trips: %d with edges, %d without; want one fewer without", withEdges, nodesOnly)
+	}
 }
 
 func TestCoverageOfTheThreeConventions(t *testing.T) {

@@ -55,6 +55,9 @@ type SearchHit struct {
 type Traversal struct {
 	Types []string
 	AsOf  *Date
+	// NodesOnly skips reading the relationships between the nodes of a
+	// neighbourhood, for callers that do not show them.
+	NodesOnly bool
 }
 
 // SearchAfter is the position after which a search page starts: the score

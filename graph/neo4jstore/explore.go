@@ -197,7 +197,7 @@ RETURN b`
 		}
 		frontier = next
 	}
-	if len(seen) == 1 {
+	if len(seen) == 1 || t.NodesOnly {
 		return g, nil
 	}
 
