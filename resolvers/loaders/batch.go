@@ -114,39 +114,34 @@ func (b *batcher[V]) collect(ctx context.Context, p *batch[V]) {
 	close(p.ready)
 }
 
+// pathNames returns the field names of ctx's path, list indices left out.
+func pathNames(ctx context.Context) []string {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return nil
+	}
+	var names []string
+	for _, el := range fc.Path() {
+		if n, ok := el.(ast.PathName); ok {
+			names = append(names, string(n))
+		}
+	}
+	return names
+}
+
 // listPath names the list a field's parent node belongs to: the field's
 // path without list indices and without its last ".edges.node.<field>", so
 // every child of one connection shares it. Fields outside a connection get
 // their parent's path.
 func listPath(ctx context.Context) string {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
-		return ""
-	}
-	var names []string
-	for _, el := range fc.Path() {
-		if n, ok := el.(ast.PathName); ok {
-			names = append(names, string(n))
-		}
-	}
+	names := pathNames(ctx)
 	if len(names) > 0 {
 		names = names[:len(names)-1]
 	}
-	p := strings.Join(names, ".")
-	return strings.TrimSuffix(p, ".edges.node")
+	return strings.TrimSuffix(strings.Join(names, "."), ".edges.node")
 }
 
 // connectionPath names the list a connection field returns, for Expect.
 func connectionPath(ctx context.Context) string {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
-		return ""
-	}
-	var names []string
-	for _, el := range fc.Path() {
-		if n, ok := el.(ast.PathName); ok {
-			names = append(names, string(n))
-		}
-	}
-	return strings.Join(names, ".")
+	return strings.Join(pathNames(ctx), ".")
 }
