@@ -16,12 +16,9 @@ import (
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 )
 
-// reservedProperties are storage names an entity's free properties may not use.
-var reservedProperties = map[string]bool{
-	"id": true, "name": true, "nameFr": true, "shortName": true, "acronym": true, "aliases": true,
-	"aliasText": true, "sourceUrls": true, "sourceTitles": true, "sourceRetrieved": true, "jsonKeys": true,
-	"managedBy": true, "relKey": true, "label": true, "validFrom": true, "validUntil": true, "nameKeys": true,
-}
+// reserved reports whether a free property would clash with a storage
+// property or with a field of the seed format itself.
+func reserved(name string) bool { return name == "label" || model.IsReservedProperty(name) }
 
 var (
 	idPattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9+-]*$`)
@@ -326,7 +323,7 @@ func (r *reader) readEntities() {
 		}
 		props := map[string]any{}
 		for k, v := range y.Properties {
-			if reservedProperties[k] {
+			if reserved(k) {
 				r.fail(FileEntities, line, "%s: property %q is reserved", y.ID, k)
 				continue
 			}
@@ -373,7 +370,7 @@ func (r *reader) readRelations() {
 		r.checkRelation(FileRelations, line, y.From, y.Type, y.To)
 		props := map[string]any{}
 		for k, v := range y.Properties {
-			if reservedProperties[k] {
+			if reserved(k) {
 				r.fail(FileRelations, line, "%s: property %q is reserved", what, k)
 				continue
 			}

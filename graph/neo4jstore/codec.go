@@ -71,15 +71,11 @@ func asOfCondition(v string) string {
 	return "($asOf IS NULL OR (coalesce(" + v + ".validFrom, '') <= $asOf AND coalesce(" + v + ".validUntil, '9999') >= $asOf))"
 }
 
-var reserved = map[string]bool{
-	keyID: true, keyName: true, keyNameFr: true, keyShortName: true, keyAcronym: true, keyAliases: true,
-	keyAliasText: true, keySourceURLs: true, keySourceTtl: true, keySourceDate: true, keyJSON: true,
-	keyOrigin: true, keyKey: true, keyFrom: true, keyUntil: true, keyNames: true,
-}
-
-// IsReservedProperty reports whether name is a storage property that an
-// entity's or relationship's free properties may not use.
-func IsReservedProperty(name string) bool { return reserved[name] }
+// storageKeys are the properties the store writes for its own use; each
+// must be reserved in model, so free properties from the seed cannot clash
+// with them (codec_test.go checks it).
+var storageKeys = []string{keyID, keyName, keyNameFr, keyShortName, keyAcronym, keyAliases, keyAliasText,
+	keySourceURLs, keySourceTtl, keySourceDate, keyJSON, keyOrigin, keyKey, keyFrom, keyUntil, keyNames}
 
 func encodeSources(props map[string]any, sources []model.Source) {
 	urls := make([]string, len(sources))
@@ -172,7 +168,7 @@ func decodeFree(props map[string]any) map[string]any {
 	}
 	out := map[string]any{}
 	for k, v := range props {
-		if reserved[k] {
+		if model.IsReservedProperty(k) {
 			continue
 		}
 		if s, ok := v.(string); ok && jsonKeys[k] {
