@@ -198,23 +198,31 @@ func (r *Resolver) participationPage(ctx context.Context, fromInstrument bool, i
 	return page, req, c, err
 }
 
+// participationEdges turns a page of state-treaty pairs into the edges of
+// either side's connection, with statuses and dates as of the page's day.
+func participationEdges[E any](page model.ParticipationPage, day model.Date, c cursor,
+	edge func(p model.TreatyParticipation, cursor string, status model.TreatyStatus, signed, ratified, entryIntoForce *model.Date) E) ([]E, []string) {
+	edges := make([]E, 0, len(page.Items))
+	cursors := make([]string, 0, len(page.Items))
+	for _, it := range page.Items {
+		p := it.Participation
+		cur := c.encode(it.Keys)
+		cursors = append(cursors, cur)
+		edges = append(edges, edge(p, cur, p.StatusOn(day), shown(p.Signed, day), shown(p.Ratified, day), shown(p.EntryIntoForce, day)))
+	}
+	return edges, cursors
+}
+
 func (r *Resolver) parties(ctx context.Context, id string, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error) {
 	page, req, c, err := r.participationPage(ctx, true, id, "parties", status, first, after, asOf, where)
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.PartyConnection{Edges: []model.PartyEdge{}, TotalCount: page.Total}
-	var cursors []string
-	for _, it := range page.Items {
-		p := it.Participation
-		cur := c.encode(it.Keys)
-		cursors = append(cursors, cur)
-		conn.Edges = append(conn.Edges, model.PartyEdge{Node: &p.Country, Cursor: cur, Instrument: &p.Instrument, Status: p.StatusOn(req.Day),
-			Signed: shown(p.Signed, req.Day), Ratified: shown(p.Ratified, req.Day), Action: p.Action,
-			EntryIntoForce: shown(p.EntryIntoForce, req.Day), Sources: p.Sources})
-	}
-	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
-	return conn, nil
+	edges, cursors := participationEdges(page, req.Day, c, func(p model.TreatyParticipation, cur string, st model.TreatyStatus, signed, ratified, eif *model.Date) model.PartyEdge {
+		return model.PartyEdge{Node: &p.Country, Cursor: cur, Instrument: &p.Instrument, Status: st,
+			Signed: signed, Ratified: ratified, Action: p.Action, EntryIntoForce: eif, Sources: p.Sources}
+	})
+	return &model.PartyConnection{Edges: edges, TotalCount: page.Total, PageInfo: pageInfo(cursors, page.HasNext, after != nil)}, nil
 }
 
 func (r *Resolver) treaties(ctx context.Context, id string, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.TreatyConnection, error) {
@@ -222,16 +230,9 @@ func (r *Resolver) treaties(ctx context.Context, id string, status []model.Treat
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.TreatyConnection{Edges: []model.TreatyEdge{}, TotalCount: page.Total}
-	var cursors []string
-	for _, it := range page.Items {
-		p := it.Participation
-		cur := c.encode(it.Keys)
-		cursors = append(cursors, cur)
-		conn.Edges = append(conn.Edges, model.TreatyEdge{Node: &p.Instrument, Cursor: cur, Country: &p.Country, Status: p.StatusOn(req.Day),
-			Signed: shown(p.Signed, req.Day), Ratified: shown(p.Ratified, req.Day), Action: p.Action,
-			EntryIntoForce: shown(p.EntryIntoForce, req.Day), Sources: p.Sources})
-	}
-	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
-	return conn, nil
+	edges, cursors := participationEdges(page, req.Day, c, func(p model.TreatyParticipation, cur string, st model.TreatyStatus, signed, ratified, eif *model.Date) model.TreatyEdge {
+		return model.TreatyEdge{Node: &p.Instrument, Cursor: cur, Country: &p.Country, Status: st,
+			Signed: signed, Ratified: ratified, Action: p.Action, EntryIntoForce: eif, Sources: p.Sources}
+	})
+	return &model.TreatyConnection{Edges: edges, TotalCount: page.Total, PageInfo: pageInfo(cursors, page.HasNext, after != nil)}, nil
 }

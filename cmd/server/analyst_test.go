@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/coe-child-online/knowledge-graph/seed"
+	"github.com/coe-child-online/knowledge-graph/seed/seedcsv"
 	"github.com/coe-child-online/knowledge-graph/web"
 )
 
@@ -34,7 +35,7 @@ func statusOn(r map[string]string, day string) string {
 // membersOn returns the ids of the Council of Europe member states on day.
 func membersOn(t *testing.T, day string) map[string]string {
 	out := map[string]string{}
-	for _, c := range readCSV(t, "countries.csv") {
+	for _, c := range seedcsv.Rows(t, "countries.csv") {
 		if (c["coe_status"] == "member" || c["coe_status"] == "former_member") && c["coe_accession"] != "" &&
 			c["coe_accession"] <= day && (c["coe_left"] == "" || c["coe_left"] > day) {
 			out[c["id"]] = c["name"]
@@ -47,7 +48,7 @@ func TestMemberStatesPartyToBudapestButNotCETS224(t *testing.T) {
 	srv, _ := newTestServer(t)
 	today := time.Now().Format("2006-01-02")
 	party := map[string]map[string]bool{}
-	for _, r := range readCSV(t, "treaty_parties.csv") {
+	for _, r := range seedcsv.Rows(t, "treaty_parties.csv") {
 		if st := statusOn(r, today); st == "RATIFIED" || st == "IN_FORCE" {
 			if party[r["instrument"]] == nil {
 				party[r["instrument"]] = map[string]bool{}
@@ -56,7 +57,7 @@ func TestMemberStatesPartyToBudapestButNotCETS224(t *testing.T) {
 		}
 	}
 	var want []string
-	for _, c := range readCSV(t, "countries.csv") {
+	for _, c := range seedcsv.Rows(t, "countries.csv") {
 		if c["coe_status"] == "member" && party["ets-185"][c["id"]] && !party["cets-224"][c["id"]] {
 			want = append(want, c["id"])
 		}
@@ -249,7 +250,7 @@ func TestNeighbourhoodOfGlacyPlus(t *testing.T) {
 
 func TestCoverageOfTheThreeConventions(t *testing.T) {
 	srv, _ := newTestServer(t)
-	rows := readCSV(t, "treaty_parties.csv")
+	rows := seedcsv.Rows(t, "treaty_parties.csv")
 	instruments := []string{"cets-201", "ets-185", "cets-224"}
 	for _, day := range []string{"2020-01-01", time.Now().Format("2006-01-02")} {
 		t.Run(day, func(t *testing.T) {
@@ -301,7 +302,7 @@ func TestCoverageOfTheThreeConventions(t *testing.T) {
 func TestRatificationsOfBudapestPerYear(t *testing.T) {
 	srv, _ := newTestServer(t)
 	counts := map[string]int{}
-	for _, r := range readCSV(t, "treaty_parties.csv") {
+	for _, r := range seedcsv.Rows(t, "treaty_parties.csv") {
 		if r["instrument"] == "ets-185" && r["status"] == "party" && len(r["ratified"]) >= 4 {
 			counts[r["ratified"][:4]]++
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore/neo4jtest"
 	"github.com/coe-child-online/knowledge-graph/seed"
+	"github.com/coe-child-online/knowledge-graph/seed/seedcsv"
 )
 
 type idPage struct {
@@ -39,7 +40,7 @@ func sorted(ids []string) []string {
 
 func TestFilters(t *testing.T) {
 	srv, data := newTestServer(t)
-	countries := readCSV(t, "countries.csv")
+	countries := seedcsv.Rows(t, "countries.csv")
 	var members, all []string
 	for _, c := range countries {
 		all = append(all, c["id"])
@@ -97,7 +98,7 @@ func TestFilters(t *testing.T) {
 func TestRatifiedAfterADateFiltersOnTheEdge(t *testing.T) {
 	srv, _ := newTestServer(t)
 	var want []string
-	for _, r := range readCSV(t, "treaty_parties.csv") {
+	for _, r := range seedcsv.Rows(t, "treaty_parties.csv") {
 		if r["instrument"] == "cets-201" && r["status"] == "party" && r["ratified"] > "2015-01-01" {
 			want = append(want, r["country"])
 		}
@@ -116,14 +117,14 @@ func TestSortByRelatedCount(t *testing.T) {
 	srv, _ := newTestServer(t)
 	today := time.Now().Format("2006-01-02")
 	count := map[string]int{}
-	for _, r := range readCSV(t, "treaty_parties.csv") {
+	for _, r := range seedcsv.Rows(t, "treaty_parties.csv") {
 		if r["status"] == "party" && (r["ratified"] == "" || r["ratified"] <= today) {
 			count[r["country"]]++
 		}
 	}
 	names := map[string]string{}
 	var want []string
-	for _, c := range readCSV(t, "countries.csv") {
+	for _, c := range seedcsv.Rows(t, "countries.csv") {
 		names[c["id"]] = c["name"]
 		want = append(want, c["id"])
 	}

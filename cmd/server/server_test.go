@@ -3,14 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -21,6 +19,7 @@ import (
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore/neo4jtest"
 	"github.com/coe-child-online/knowledge-graph/seed"
+	"github.com/coe-child-online/knowledge-graph/seed/seedcsv"
 	"github.com/coe-child-online/knowledge-graph/web"
 )
 
@@ -82,29 +81,6 @@ func post(t *testing.T, url, query string, vars map[string]any, data any) gqlRes
 	return out
 }
 
-// readCSV reads a seed CSV file straight from disk, apart from the loader.
-func readCSV(t *testing.T, name string) []map[string]string {
-	t.Helper()
-	f, err := os.Open("../../seed/data/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, rec := range recs[1:] {
-		row := map[string]string{}
-		for i, name := range recs[0] {
-			row[name] = rec[i]
-		}
-		out = append(out, row)
-	}
-	return out
-}
-
 type party struct {
 	Node struct {
 		Name string `json:"name"`
@@ -158,12 +134,12 @@ func TestExampleQueryReturnsTheLanzaroteParties(t *testing.T) {
 	post(t, srv.URL, exampleQuery(t), nil, &got)
 
 	names := map[string]string{}
-	for _, c := range readCSV(t, "countries.csv") {
+	for _, c := range seedcsv.Rows(t, "countries.csv") {
 		names[c["id"]] = c["name"]
 	}
 	today := time.Now().Format("2006-01-02")
 	var want []party
-	for _, r := range readCSV(t, "treaty_parties.csv") {
+	for _, r := range seedcsv.Rows(t, "treaty_parties.csv") {
 		if r["instrument"] != "cets-201" || r["status"] != "party" {
 			continue
 		}
@@ -289,7 +265,7 @@ func TestProjectAndCountryRelationships(t *testing.T) {
 	}
 	treaties := idsOf(got.Country.Treaties)
 	var wantTreaties []string
-	for _, r := range readCSV(t, "treaty_parties.csv") {
+	for _, r := range seedcsv.Rows(t, "treaty_parties.csv") {
 		if r["country"] == "country-mu" {
 			wantTreaties = append(wantTreaties, r["instrument"])
 		}
@@ -302,7 +278,7 @@ func TestProjectAndCountryRelationships(t *testing.T) {
 
 func TestPaginationVisitsEveryCountryOnce(t *testing.T) {
 	srv, _ := newTestServer(t)
-	want := len(readCSV(t, "countries.csv"))
+	want := len(seedcsv.Rows(t, "countries.csv"))
 	seen := map[string]int{}
 	var after any
 	for page := 0; page <= want; page++ {

@@ -2,9 +2,7 @@ package neo4jstore_test
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -16,6 +14,7 @@ import (
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore/neo4jtest"
 	"github.com/coe-child-online/knowledge-graph/seed"
+	"github.com/coe-child-online/knowledge-graph/seed/seedcsv"
 )
 
 // seedGraph is the seed data as an undirected multigraph, walked in Go to
@@ -443,34 +442,11 @@ func TestNeighbourhoodMatchesTheSeed(t *testing.T) {
 	}
 }
 
-// treatyCSV reads seed/data/treaty_parties.csv straight from the file.
-func treatyCSV(t *testing.T) []map[string]string {
-	t.Helper()
-	f, err := os.Open("../../seed/data/treaty_parties.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, rec := range recs[1:] {
-		row := map[string]string{}
-		for i, name := range recs[0] {
-			row[name] = rec[i]
-		}
-		out = append(out, row)
-	}
-	return out
-}
-
 func TestTimelineCountsTheTreatyFile(t *testing.T) {
 	s := neo4jtest.Open(t)
 	neo4jtest.LoadSeed(t, s)
 	ctx := context.Background()
-	rows := treatyCSV(t)
+	rows := seedcsv.Rows(t, "treaty_parties.csv")
 
 	// Which column dates each action, and which rows have that action.
 	actions := map[string]func(row map[string]string) string{

@@ -2,10 +2,8 @@ package neo4jstore_test
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"os"
 	"sort"
 	"testing"
 
@@ -15,6 +13,7 @@ import (
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore/neo4jtest"
 	"github.com/coe-child-online/knowledge-graph/seed"
+	"github.com/coe-child-online/knowledge-graph/seed/seedcsv"
 )
 
 // snapshot renders the whole graph as sorted lines, one per node and per
@@ -71,30 +70,6 @@ RETURN sum(c) AS unsourced`, nil)
 	}
 }
 
-// treatyRows reads seed/data/treaty_parties.csv straight from the file, apart
-// from the loader, so the check does not share the code it checks.
-func treatyRows(t *testing.T) []map[string]string {
-	t.Helper()
-	f, err := os.Open("../../seed/data/treaty_parties.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, rec := range recs[1:] {
-		row := map[string]string{}
-		for i, name := range recs[0] {
-			row[name] = rec[i]
-		}
-		out = append(out, row)
-	}
-	return out
-}
-
 func deref[T ~string](p *T) string {
 	if p == nil {
 		return ""
@@ -105,7 +80,7 @@ func deref[T ~string](p *T) string {
 func TestEveryTreatyRowIsInTheGraph(t *testing.T) {
 	s := neo4jtest.Open(t)
 	neo4jtest.LoadSeed(t, s)
-	rows := treatyRows(t)
+	rows := seedcsv.Rows(t, "treaty_parties.csv")
 	instruments := map[string]bool{}
 	for _, r := range rows {
 		instruments[r["instrument"]] = true
