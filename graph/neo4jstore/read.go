@@ -113,30 +113,20 @@ func eqStr(a, b *string) bool {
 }
 
 // Counts returns how many nodes carry each entity label and how many
-// relationships each type has.
+// relationships each type has: Stats, as maps.
 func (s *Store) Counts(ctx context.Context) (labels, relTypes map[string]int, err error) {
-	const op = "count graph"
-	res, err := s.read(ctx, op, `
-CALL () { MATCH (n:Entity) UNWIND labels(n) AS name RETURN 'label' AS kind, name, count(*) AS c
-  UNION ALL
-  MATCH ()-[r]->() RETURN 'rel' AS kind, type(r) AS name, count(*) AS c }
-RETURN kind, name, c`, nil)
+	st, err := s.Stats(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	labels, relTypes = map[string]int{}, map[string]int{}
-	for _, rec := range res.Records {
-		kind, _, err1 := neo4j.GetRecordValue[string](rec, "kind")
-		name, _, err2 := neo4j.GetRecordValue[string](rec, "name")
-		c, _, err3 := neo4j.GetRecordValue[int64](rec, "c")
-		if err1 != nil || err2 != nil || err3 != nil {
-			return nil, nil, fmt.Errorf("%s: bad record %v", op, rec.Values)
+	for _, c := range st.Nodes {
+		if c.Count > 0 {
+			labels[c.Label] = c.Count
 		}
-		if kind == "label" && model.IsLabel(name) {
-			labels[name] = int(c)
-		} else if kind == "rel" {
-			relTypes[name] = int(c)
-		}
+	}
+	for _, c := range st.Relationships {
+		relTypes[c.Label] = c.Count
 	}
 	return labels, relTypes, nil
 }
