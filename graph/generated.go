@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
@@ -29,10 +30,13 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Body() BodyResolver
+	Change() ChangeResolver
 	Country() CountryResolver
+	DiffEntry() DiffEntryResolver
 	Event() EventResolver
 	Instrument() InstrumentResolver
 	MonitoringRound() MonitoringRoundResolver
+	Mutation() MutationResolver
 	Project() ProjectResolver
 	Query() QueryResolver
 	Resource() ResourceResolver
@@ -61,6 +65,7 @@ type ComplexityRoot struct {
 		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
 		ShortName    func(childComplexity int) int
 		Sources      func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	BodyConnection struct {
@@ -82,10 +87,40 @@ type ComplexityRoot struct {
 
 	BodyRelationEdge struct {
 		Cursor     func(childComplexity int) int
+		Key        func(childComplexity int) int
 		Node       func(childComplexity int) int
 		Properties func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		Type       func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	Change struct {
+		Action       func(childComplexity int) int
+		Actor        func(childComplexity int) int
+		After        func(childComplexity int) int
+		At           func(childComplexity int) int
+		Batch        func(childComplexity int) int
+		Before       func(childComplexity int) int
+		EntityID     func(childComplexity int) int
+		From         func(childComplexity int) int
+		ID           func(childComplexity int) int
+		RelationKey  func(childComplexity int) int
+		RelationType func(childComplexity int) int
+		Role         func(childComplexity int) int
+		Sources      func(childComplexity int) int
+		To           func(childComplexity int) int
+	}
+
+	ChangeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Country struct {
@@ -107,6 +142,7 @@ type ComplexityRoot struct {
 		ShortName    func(childComplexity int) int
 		Sources      func(childComplexity int) int
 		Treaties     func(childComplexity int, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) int
+		Version      func(childComplexity int) int
 	}
 
 	CountryConnection struct {
@@ -128,10 +164,12 @@ type ComplexityRoot struct {
 
 	CountryRelationEdge struct {
 		Cursor     func(childComplexity int) int
+		Key        func(childComplexity int) int
 		Node       func(childComplexity int) int
 		Properties func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		Type       func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	CoverageCell struct {
@@ -147,12 +185,27 @@ type ComplexityRoot struct {
 		Country func(childComplexity int) int
 	}
 
+	DiffEntry struct {
+		After  func(childComplexity int) int
+		Before func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Op     func(childComplexity int) int
+	}
+
 	Edge struct {
 		From       func(childComplexity int) int
+		Key        func(childComplexity int) int
 		Properties func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		To         func(childComplexity int) int
 		Type       func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	EntityChange struct {
+		Change func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Event struct {
@@ -171,6 +224,7 @@ type ComplexityRoot struct {
 		Sources      func(childComplexity int) int
 		StartDate    func(childComplexity int) int
 		Topics       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere) int
+		Version      func(childComplexity int) int
 	}
 
 	EventConnection struct {
@@ -192,16 +246,27 @@ type ComplexityRoot struct {
 
 	EventRelationEdge struct {
 		Cursor     func(childComplexity int) int
+		Key        func(childComplexity int) int
 		Node       func(childComplexity int) int
 		Properties func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		Type       func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	GraphStats struct {
 		NewestSource  func(childComplexity int) int
 		Nodes         func(childComplexity int) int
 		Relationships func(childComplexity int) int
+	}
+
+	ImportResult struct {
+		Added   func(childComplexity int) int
+		Applied func(childComplexity int) int
+		Changed func(childComplexity int) int
+		Entries func(childComplexity int) int
+		Kept    func(childComplexity int) int
+		Removed func(childComplexity int) int
 	}
 
 	Instrument struct {
@@ -225,6 +290,7 @@ type ComplexityRoot struct {
 		Supplements    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) int
 		SupportedBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) int
 		Topics         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere) int
+		Version        func(childComplexity int) int
 	}
 
 	InstrumentConnection struct {
@@ -246,15 +312,22 @@ type ComplexityRoot struct {
 
 	InstrumentRelationEdge struct {
 		Cursor     func(childComplexity int) int
+		Key        func(childComplexity int) int
 		Node       func(childComplexity int) int
 		Properties func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		Type       func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	LabelCount struct {
 		Count func(childComplexity int) int
 		Label func(childComplexity int) int
+	}
+
+	LinkChange struct {
+		Change func(childComplexity int) int
+		Edge   func(childComplexity int) int
 	}
 
 	MonitoringRound struct {
@@ -270,6 +343,7 @@ type ComplexityRoot struct {
 		ShortName  func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		Topics     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere) int
+		Version    func(childComplexity int) int
 	}
 
 	MonitoringRoundConnection struct {
@@ -291,10 +365,24 @@ type ComplexityRoot struct {
 
 	MonitoringRoundRelationEdge struct {
 		Cursor     func(childComplexity int) int
+		Key        func(childComplexity int) int
 		Node       func(childComplexity int) int
 		Properties func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		Type       func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	Mutation struct {
+		CreateEntity      func(childComplexity int, input model.CreateEntityInput) int
+		DeleteEntity      func(childComplexity int, input model.DeleteEntityInput) int
+		ImportGraph       func(childComplexity int, json string, apply *bool) int
+		ImportSeed        func(childComplexity int, files []model.ImportFileInput, apply *bool) int
+		ImportTreatyChart func(childComplexity int, treaty string, csv string, source *model.SourceInput, apply *bool) int
+		Link              func(childComplexity int, input model.LinkInput) int
+		Unlink            func(childComplexity int, input model.UnlinkInput) int
+		UpdateEntity      func(childComplexity int, input model.UpdateEntityInput) int
+		UpdateLink        func(childComplexity int, input model.UpdateLinkInput) int
 	}
 
 	NodeConnection struct {
@@ -316,10 +404,12 @@ type ComplexityRoot struct {
 
 	NodeRelationEdge struct {
 		Cursor     func(childComplexity int) int
+		Key        func(childComplexity int) int
 		Node       func(childComplexity int) int
 		Properties func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		Type       func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -370,6 +460,7 @@ type ComplexityRoot struct {
 		Supports      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) int
 		Targets       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
 		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere) int
+		Version       func(childComplexity int) int
 	}
 
 	ProjectConnection struct {
@@ -391,16 +482,19 @@ type ComplexityRoot struct {
 
 	ProjectRelationEdge struct {
 		Cursor     func(childComplexity int) int
+		Key        func(childComplexity int) int
 		Node       func(childComplexity int) int
 		Properties func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		Type       func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	Query struct {
 		AllShortestPaths func(childComplexity int, from string, to string, maxHops *int, relationTypes []model.RelationType, asOf *model.Date, first *int) int
 		Bodies           func(childComplexity int, where *model.BodyWhere, sort []model.BodySort, first *int, after *string, asOf *model.Date) int
 		Body             func(childComplexity int, id string) int
+		Changes          func(childComplexity int, since *time.Time, entity *string, first *int, after *string) int
 		Countries        func(childComplexity int, where *model.CountryWhere, sort []model.CountrySort, first *int, after *string, asOf *model.Date) int
 		Country          func(childComplexity int, id string) int
 		Coverage         func(childComplexity int, instruments []string, countries *model.CountryWhere, asOf *model.Date) int
@@ -429,10 +523,12 @@ type ComplexityRoot struct {
 	RelationEdge struct {
 		Cursor     func(childComplexity int) int
 		Direction  func(childComplexity int) int
+		Key        func(childComplexity int) int
 		Node       func(childComplexity int) int
 		Properties func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		Type       func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	Resource struct {
@@ -449,6 +545,7 @@ type ComplexityRoot struct {
 		ShortName  func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		Topics     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere) int
+		Version    func(childComplexity int) int
 	}
 
 	ResourceConnection struct {
@@ -470,10 +567,12 @@ type ComplexityRoot struct {
 
 	ResourceRelationEdge struct {
 		Cursor     func(childComplexity int) int
+		Key        func(childComplexity int) int
 		Node       func(childComplexity int) int
 		Properties func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		Type       func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	SearchConnection struct {
@@ -516,6 +615,7 @@ type ComplexityRoot struct {
 		Relations   func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
 		ShortName   func(childComplexity int) int
 		Sources     func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	TopicConnection struct {
@@ -537,10 +637,12 @@ type ComplexityRoot struct {
 
 	TopicRelationEdge struct {
 		Cursor     func(childComplexity int) int
+		Key        func(childComplexity int) int
 		Node       func(childComplexity int) int
 		Properties func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		Type       func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	TreatyConnection struct {
@@ -577,12 +679,23 @@ type BodyResolver interface {
 	Organises(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Body, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
 }
+type ChangeResolver interface {
+	Actor(ctx context.Context, obj *model.Change) (string, error)
+	Role(ctx context.Context, obj *model.Change) (string, error)
+	Action(ctx context.Context, obj *model.Change) (model.ChangeAction, error)
+
+	RelationType(ctx context.Context, obj *model.Change) (*model.RelationType, error)
+}
 type CountryResolver interface {
 	Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.TreatyConnection, error)
 	Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error)
 	EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere) (*model.MonitoringRoundRelationConnection, error)
 	Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere) (*model.EventRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Country, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
+}
+type DiffEntryResolver interface {
+	Op(ctx context.Context, obj *model.DiffEntry) (model.DiffOp, error)
+	Kind(ctx context.Context, obj *model.DiffEntry) (string, error)
 }
 type EventResolver interface {
 	Organisers(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error)
@@ -606,6 +719,17 @@ type MonitoringRoundResolver interface {
 	Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
 	Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error)
 	Relations(ctx context.Context, obj *model.MonitoringRound, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
+}
+type MutationResolver interface {
+	CreateEntity(ctx context.Context, input model.CreateEntityInput) (*model.EntityChange, error)
+	UpdateEntity(ctx context.Context, input model.UpdateEntityInput) (*model.EntityChange, error)
+	DeleteEntity(ctx context.Context, input model.DeleteEntityInput) (*model.Change, error)
+	Link(ctx context.Context, input model.LinkInput) (*model.LinkChange, error)
+	UpdateLink(ctx context.Context, input model.UpdateLinkInput) (*model.LinkChange, error)
+	Unlink(ctx context.Context, input model.UnlinkInput) (*model.Change, error)
+	ImportTreatyChart(ctx context.Context, treaty string, csv string, source *model.SourceInput, apply *bool) (*model.ImportResult, error)
+	ImportSeed(ctx context.Context, files []model.ImportFileInput, apply *bool) (*model.ImportResult, error)
+	ImportGraph(ctx context.Context, json string, apply *bool) (*model.ImportResult, error)
 }
 type ProjectResolver interface {
 	Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error)
@@ -636,6 +760,7 @@ type QueryResolver interface {
 	Coverage(ctx context.Context, instruments []string, countries *model.CountryWhere, asOf *model.Date) ([]model.CoverageRow, error)
 	Timeline(ctx context.Context, instrument string, action model.TreatyAction, interval *model.TimeInterval) ([]model.TimeBucket, error)
 	Stats(ctx context.Context) (*model.GraphStats, error)
+	Changes(ctx context.Context, since *time.Time, entity *string, first *int, after *string) (*model.ChangeConnection, error)
 }
 type ResourceResolver interface {
 	Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error)
@@ -813,6 +938,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.Sources(childComplexity), true
+	case "Body.version":
+		if e.ComplexityRoot.Body.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.Version(childComplexity), true
 
 	case "BodyConnection.edges":
 		if e.ComplexityRoot.BodyConnection.Edges == nil {
@@ -871,6 +1002,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyRelationEdge.Cursor(childComplexity), true
+	case "BodyRelationEdge.key":
+		if e.ComplexityRoot.BodyRelationEdge.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRelationEdge.Key(childComplexity), true
 	case "BodyRelationEdge.node":
 		if e.ComplexityRoot.BodyRelationEdge.Node == nil {
 			break
@@ -895,6 +1032,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyRelationEdge.Type(childComplexity), true
+	case "BodyRelationEdge.version":
+		if e.ComplexityRoot.BodyRelationEdge.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRelationEdge.Version(childComplexity), true
+
+	case "Change.action":
+		if e.ComplexityRoot.Change.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Action(childComplexity), true
+	case "Change.actor":
+		if e.ComplexityRoot.Change.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Actor(childComplexity), true
+	case "Change.after":
+		if e.ComplexityRoot.Change.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.After(childComplexity), true
+	case "Change.at":
+		if e.ComplexityRoot.Change.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.At(childComplexity), true
+	case "Change.batch":
+		if e.ComplexityRoot.Change.Batch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Batch(childComplexity), true
+	case "Change.before":
+		if e.ComplexityRoot.Change.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Before(childComplexity), true
+	case "Change.entityId":
+		if e.ComplexityRoot.Change.EntityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.EntityID(childComplexity), true
+	case "Change.from":
+		if e.ComplexityRoot.Change.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.From(childComplexity), true
+	case "Change.id":
+		if e.ComplexityRoot.Change.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.ID(childComplexity), true
+	case "Change.relationKey":
+		if e.ComplexityRoot.Change.RelationKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.RelationKey(childComplexity), true
+	case "Change.relationType":
+		if e.ComplexityRoot.Change.RelationType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.RelationType(childComplexity), true
+	case "Change.role":
+		if e.ComplexityRoot.Change.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Role(childComplexity), true
+	case "Change.sources":
+		if e.ComplexityRoot.Change.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Sources(childComplexity), true
+	case "Change.to":
+		if e.ComplexityRoot.Change.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.To(childComplexity), true
+
+	case "ChangeConnection.edges":
+		if e.ComplexityRoot.ChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.Edges(childComplexity), true
+	case "ChangeConnection.pageInfo":
+		if e.ComplexityRoot.ChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.PageInfo(childComplexity), true
+	case "ChangeConnection.totalCount":
+		if e.ComplexityRoot.ChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.TotalCount(childComplexity), true
+
+	case "ChangeEdge.cursor":
+		if e.ComplexityRoot.ChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEdge.Cursor(childComplexity), true
+	case "ChangeEdge.node":
+		if e.ComplexityRoot.ChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEdge.Node(childComplexity), true
 
 	case "Country.acronym":
 		if e.ComplexityRoot.Country.Acronym == nil {
@@ -1029,6 +1289,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Treaties(childComplexity, args["status"].([]model.TreatyStatus), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere)), true
+	case "Country.version":
+		if e.ComplexityRoot.Country.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Version(childComplexity), true
 
 	case "CountryConnection.edges":
 		if e.ComplexityRoot.CountryConnection.Edges == nil {
@@ -1087,6 +1353,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CountryRelationEdge.Cursor(childComplexity), true
+	case "CountryRelationEdge.key":
+		if e.ComplexityRoot.CountryRelationEdge.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryRelationEdge.Key(childComplexity), true
 	case "CountryRelationEdge.node":
 		if e.ComplexityRoot.CountryRelationEdge.Node == nil {
 			break
@@ -1111,6 +1383,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CountryRelationEdge.Type(childComplexity), true
+	case "CountryRelationEdge.version":
+		if e.ComplexityRoot.CountryRelationEdge.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryRelationEdge.Version(childComplexity), true
 
 	case "CoverageCell.entryIntoForce":
 		if e.ComplexityRoot.CoverageCell.EntryIntoForce == nil {
@@ -1156,12 +1434,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CoverageRow.Country(childComplexity), true
 
+	case "DiffEntry.after":
+		if e.ComplexityRoot.DiffEntry.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffEntry.After(childComplexity), true
+	case "DiffEntry.before":
+		if e.ComplexityRoot.DiffEntry.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffEntry.Before(childComplexity), true
+	case "DiffEntry.id":
+		if e.ComplexityRoot.DiffEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffEntry.ID(childComplexity), true
+	case "DiffEntry.kind":
+		if e.ComplexityRoot.DiffEntry.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffEntry.Kind(childComplexity), true
+	case "DiffEntry.op":
+		if e.ComplexityRoot.DiffEntry.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffEntry.Op(childComplexity), true
+
 	case "Edge.from":
 		if e.ComplexityRoot.Edge.From == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Edge.From(childComplexity), true
+	case "Edge.key":
+		if e.ComplexityRoot.Edge.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edge.Key(childComplexity), true
 	case "Edge.properties":
 		if e.ComplexityRoot.Edge.Properties == nil {
 			break
@@ -1186,6 +1501,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Edge.Type(childComplexity), true
+	case "Edge.version":
+		if e.ComplexityRoot.Edge.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edge.Version(childComplexity), true
+
+	case "EntityChange.change":
+		if e.ComplexityRoot.EntityChange.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityChange.Change(childComplexity), true
+	case "EntityChange.node":
+		if e.ComplexityRoot.EntityChange.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityChange.Node(childComplexity), true
 
 	case "Event.acronym":
 		if e.ComplexityRoot.Event.Acronym == nil {
@@ -1302,6 +1636,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere)), true
+	case "Event.version":
+		if e.ComplexityRoot.Event.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Version(childComplexity), true
 
 	case "EventConnection.edges":
 		if e.ComplexityRoot.EventConnection.Edges == nil {
@@ -1360,6 +1700,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventRelationEdge.Cursor(childComplexity), true
+	case "EventRelationEdge.key":
+		if e.ComplexityRoot.EventRelationEdge.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventRelationEdge.Key(childComplexity), true
 	case "EventRelationEdge.node":
 		if e.ComplexityRoot.EventRelationEdge.Node == nil {
 			break
@@ -1384,6 +1730,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventRelationEdge.Type(childComplexity), true
+	case "EventRelationEdge.version":
+		if e.ComplexityRoot.EventRelationEdge.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventRelationEdge.Version(childComplexity), true
 
 	case "GraphStats.newestSource":
 		if e.ComplexityRoot.GraphStats.NewestSource == nil {
@@ -1403,6 +1755,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphStats.Relationships(childComplexity), true
+
+	case "ImportResult.added":
+		if e.ComplexityRoot.ImportResult.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Added(childComplexity), true
+	case "ImportResult.applied":
+		if e.ComplexityRoot.ImportResult.Applied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Applied(childComplexity), true
+	case "ImportResult.changed":
+		if e.ComplexityRoot.ImportResult.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Changed(childComplexity), true
+	case "ImportResult.entries":
+		if e.ComplexityRoot.ImportResult.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Entries(childComplexity), true
+	case "ImportResult.kept":
+		if e.ComplexityRoot.ImportResult.Kept == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Kept(childComplexity), true
+	case "ImportResult.removed":
+		if e.ComplexityRoot.ImportResult.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Removed(childComplexity), true
 
 	case "Instrument.acronym":
 		if e.ComplexityRoot.Instrument.Acronym == nil {
@@ -1564,6 +1953,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Instrument.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere)), true
+	case "Instrument.version":
+		if e.ComplexityRoot.Instrument.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Instrument.Version(childComplexity), true
 
 	case "InstrumentConnection.edges":
 		if e.ComplexityRoot.InstrumentConnection.Edges == nil {
@@ -1622,6 +2017,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InstrumentRelationEdge.Cursor(childComplexity), true
+	case "InstrumentRelationEdge.key":
+		if e.ComplexityRoot.InstrumentRelationEdge.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentRelationEdge.Key(childComplexity), true
 	case "InstrumentRelationEdge.node":
 		if e.ComplexityRoot.InstrumentRelationEdge.Node == nil {
 			break
@@ -1646,6 +2047,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InstrumentRelationEdge.Type(childComplexity), true
+	case "InstrumentRelationEdge.version":
+		if e.ComplexityRoot.InstrumentRelationEdge.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentRelationEdge.Version(childComplexity), true
 
 	case "LabelCount.count":
 		if e.ComplexityRoot.LabelCount.Count == nil {
@@ -1659,6 +2066,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LabelCount.Label(childComplexity), true
+
+	case "LinkChange.change":
+		if e.ComplexityRoot.LinkChange.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkChange.Change(childComplexity), true
+	case "LinkChange.edge":
+		if e.ComplexityRoot.LinkChange.Edge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkChange.Edge(childComplexity), true
 
 	case "MonitoringRound.acronym":
 		if e.ComplexityRoot.MonitoringRound.Acronym == nil {
@@ -1752,6 +2172,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MonitoringRound.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere)), true
+	case "MonitoringRound.version":
+		if e.ComplexityRoot.MonitoringRound.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRound.Version(childComplexity), true
 
 	case "MonitoringRoundConnection.edges":
 		if e.ComplexityRoot.MonitoringRoundConnection.Edges == nil {
@@ -1810,6 +2236,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MonitoringRoundRelationEdge.Cursor(childComplexity), true
+	case "MonitoringRoundRelationEdge.key":
+		if e.ComplexityRoot.MonitoringRoundRelationEdge.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationEdge.Key(childComplexity), true
 	case "MonitoringRoundRelationEdge.node":
 		if e.ComplexityRoot.MonitoringRoundRelationEdge.Node == nil {
 			break
@@ -1834,6 +2266,112 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MonitoringRoundRelationEdge.Type(childComplexity), true
+	case "MonitoringRoundRelationEdge.version":
+		if e.ComplexityRoot.MonitoringRoundRelationEdge.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationEdge.Version(childComplexity), true
+
+	case "Mutation.createEntity":
+		if e.ComplexityRoot.Mutation.CreateEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateEntity(childComplexity, args["input"].(model.CreateEntityInput)), true
+	case "Mutation.deleteEntity":
+		if e.ComplexityRoot.Mutation.DeleteEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteEntity(childComplexity, args["input"].(model.DeleteEntityInput)), true
+	case "Mutation.importGraph":
+		if e.ComplexityRoot.Mutation.ImportGraph == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importGraph_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportGraph(childComplexity, args["json"].(string), args["apply"].(*bool)), true
+	case "Mutation.importSeed":
+		if e.ComplexityRoot.Mutation.ImportSeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importSeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportSeed(childComplexity, args["files"].([]model.ImportFileInput), args["apply"].(*bool)), true
+	case "Mutation.importTreatyChart":
+		if e.ComplexityRoot.Mutation.ImportTreatyChart == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importTreatyChart_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportTreatyChart(childComplexity, args["treaty"].(string), args["csv"].(string), args["source"].(*model.SourceInput), args["apply"].(*bool)), true
+	case "Mutation.link":
+		if e.ComplexityRoot.Mutation.Link == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_link_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Link(childComplexity, args["input"].(model.LinkInput)), true
+	case "Mutation.unlink":
+		if e.ComplexityRoot.Mutation.Unlink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unlink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Unlink(childComplexity, args["input"].(model.UnlinkInput)), true
+	case "Mutation.updateEntity":
+		if e.ComplexityRoot.Mutation.UpdateEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateEntity(childComplexity, args["input"].(model.UpdateEntityInput)), true
+	case "Mutation.updateLink":
+		if e.ComplexityRoot.Mutation.UpdateLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateLink(childComplexity, args["input"].(model.UpdateLinkInput)), true
 
 	case "NodeConnection.edges":
 		if e.ComplexityRoot.NodeConnection.Edges == nil {
@@ -1892,6 +2430,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NodeRelationEdge.Cursor(childComplexity), true
+	case "NodeRelationEdge.key":
+		if e.ComplexityRoot.NodeRelationEdge.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeRelationEdge.Key(childComplexity), true
 	case "NodeRelationEdge.node":
 		if e.ComplexityRoot.NodeRelationEdge.Node == nil {
 			break
@@ -1916,6 +2460,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NodeRelationEdge.Type(childComplexity), true
+	case "NodeRelationEdge.version":
+		if e.ComplexityRoot.NodeRelationEdge.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeRelationEdge.Version(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2161,6 +2711,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere)), true
+	case "Project.version":
+		if e.ComplexityRoot.Project.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.Version(childComplexity), true
 
 	case "ProjectConnection.edges":
 		if e.ComplexityRoot.ProjectConnection.Edges == nil {
@@ -2219,6 +2775,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProjectRelationEdge.Cursor(childComplexity), true
+	case "ProjectRelationEdge.key":
+		if e.ComplexityRoot.ProjectRelationEdge.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectRelationEdge.Key(childComplexity), true
 	case "ProjectRelationEdge.node":
 		if e.ComplexityRoot.ProjectRelationEdge.Node == nil {
 			break
@@ -2243,6 +2805,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProjectRelationEdge.Type(childComplexity), true
+	case "ProjectRelationEdge.version":
+		if e.ComplexityRoot.ProjectRelationEdge.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectRelationEdge.Version(childComplexity), true
 
 	case "Query.allShortestPaths":
 		if e.ComplexityRoot.Query.AllShortestPaths == nil {
@@ -2277,6 +2845,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Body(childComplexity, args["id"].(string)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["since"].(*time.Time), args["entity"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.countries":
 		if e.ComplexityRoot.Query.Countries == nil {
 			break
@@ -2492,6 +3071,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RelationEdge.Direction(childComplexity), true
+	case "RelationEdge.key":
+		if e.ComplexityRoot.RelationEdge.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEdge.Key(childComplexity), true
 	case "RelationEdge.node":
 		if e.ComplexityRoot.RelationEdge.Node == nil {
 			break
@@ -2516,6 +3101,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RelationEdge.Type(childComplexity), true
+	case "RelationEdge.version":
+		if e.ComplexityRoot.RelationEdge.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEdge.Version(childComplexity), true
 
 	case "Resource.acronym":
 		if e.ComplexityRoot.Resource.Acronym == nil {
@@ -2615,6 +3206,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere)), true
+	case "Resource.version":
+		if e.ComplexityRoot.Resource.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.Version(childComplexity), true
 
 	case "ResourceConnection.edges":
 		if e.ComplexityRoot.ResourceConnection.Edges == nil {
@@ -2673,6 +3270,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResourceRelationEdge.Cursor(childComplexity), true
+	case "ResourceRelationEdge.key":
+		if e.ComplexityRoot.ResourceRelationEdge.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceRelationEdge.Key(childComplexity), true
 	case "ResourceRelationEdge.node":
 		if e.ComplexityRoot.ResourceRelationEdge.Node == nil {
 			break
@@ -2697,6 +3300,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResourceRelationEdge.Type(childComplexity), true
+	case "ResourceRelationEdge.version":
+		if e.ComplexityRoot.ResourceRelationEdge.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceRelationEdge.Version(childComplexity), true
 
 	case "SearchConnection.edges":
 		if e.ComplexityRoot.SearchConnection.Edges == nil {
@@ -2857,6 +3466,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Topic.Sources(childComplexity), true
+	case "Topic.version":
+		if e.ComplexityRoot.Topic.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Topic.Version(childComplexity), true
 
 	case "TopicConnection.edges":
 		if e.ComplexityRoot.TopicConnection.Edges == nil {
@@ -2915,6 +3530,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TopicRelationEdge.Cursor(childComplexity), true
+	case "TopicRelationEdge.key":
+		if e.ComplexityRoot.TopicRelationEdge.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TopicRelationEdge.Key(childComplexity), true
 	case "TopicRelationEdge.node":
 		if e.ComplexityRoot.TopicRelationEdge.Node == nil {
 			break
@@ -2939,6 +3560,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TopicRelationEdge.Type(childComplexity), true
+	case "TopicRelationEdge.version":
+		if e.ComplexityRoot.TopicRelationEdge.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TopicRelationEdge.Version(childComplexity), true
 
 	case "TreatyConnection.edges":
 		if e.ComplexityRoot.TreatyConnection.Edges == nil {
@@ -3028,13 +3655,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CoeStatusFilter", ec.unmarshalInputCoeStatusFilter),
 			graphql.NewInputUnmarshaler("CountrySort", ec.unmarshalInputCountrySort),
 			graphql.NewInputUnmarshaler("CountryWhere", ec.unmarshalInputCountryWhere),
+			graphql.NewInputUnmarshaler("CreateEntityInput", ec.unmarshalInputCreateEntityInput),
 			graphql.NewInputUnmarshaler("DateFilter", ec.unmarshalInputDateFilter),
+			graphql.NewInputUnmarshaler("DeleteEntityInput", ec.unmarshalInputDeleteEntityInput),
 			graphql.NewInputUnmarshaler("EdgeWhere", ec.unmarshalInputEdgeWhere),
 			graphql.NewInputUnmarshaler("EventSort", ec.unmarshalInputEventSort),
 			graphql.NewInputUnmarshaler("EventWhere", ec.unmarshalInputEventWhere),
 			graphql.NewInputUnmarshaler("IDFilter", ec.unmarshalInputIDFilter),
+			graphql.NewInputUnmarshaler("ImportFileInput", ec.unmarshalInputImportFileInput),
 			graphql.NewInputUnmarshaler("InstrumentSort", ec.unmarshalInputInstrumentSort),
 			graphql.NewInputUnmarshaler("InstrumentWhere", ec.unmarshalInputInstrumentWhere),
+			graphql.NewInputUnmarshaler("LinkInput", ec.unmarshalInputLinkInput),
 			graphql.NewInputUnmarshaler("MonitoringRoundSort", ec.unmarshalInputMonitoringRoundSort),
 			graphql.NewInputUnmarshaler("MonitoringRoundWhere", ec.unmarshalInputMonitoringRoundWhere),
 			graphql.NewInputUnmarshaler("NodeWhere", ec.unmarshalInputNodeWhere),
@@ -3046,9 +3677,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RelationFilter", ec.unmarshalInputRelationFilter),
 			graphql.NewInputUnmarshaler("ResourceSort", ec.unmarshalInputResourceSort),
 			graphql.NewInputUnmarshaler("ResourceWhere", ec.unmarshalInputResourceWhere),
+			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
 			graphql.NewInputUnmarshaler("StringFilter", ec.unmarshalInputStringFilter),
 			graphql.NewInputUnmarshaler("TopicSort", ec.unmarshalInputTopicSort),
 			graphql.NewInputUnmarshaler("TopicWhere", ec.unmarshalInputTopicWhere),
+			graphql.NewInputUnmarshaler("UnlinkInput", ec.unmarshalInputUnlinkInput),
+			graphql.NewInputUnmarshaler("UpdateEntityInput", ec.unmarshalInputUpdateEntityInput),
+			graphql.NewInputUnmarshaler("UpdateLinkInput", ec.unmarshalInputUpdateLinkInput),
 		)
 	}
 	first := true
@@ -3083,6 +3718,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -3120,6 +3770,9 @@ scalar Date
 "Any JSON value: the long tail of an entity's or a relationship's properties."
 scalar JSON
 
+"A point in time in RFC 3339 form, such as \"2026-11-23T14:05:00Z\"."
+scalar Time
+
 """
 Anything in the graph: an instrument, a body, a project, a country, a
 resource, an event, a monitoring round or a topic.
@@ -3131,6 +3784,8 @@ interface Node {
   name: String!
   "Where the facts about this node come from."
   sources: [Source!]!
+  "How many times the node has changed; an update or deletion must send the version it read."
+  version: Int!
 }
 
 "The document or web page a fact was read from."
@@ -3797,6 +4452,10 @@ type InstrumentRelationEdge {
   properties: JSON
   "Where this relationship comes from."
   sources: [Source!]!
+  "The relationship's key, which updateLink and unlink take: \"from|TYPE|to|n\"."
+  key: ID!
+  "How many times the relationship has changed; an update or unlink must send the version it read."
+  version: Int!
 }
 
 "A page of instruments."
@@ -3839,6 +4498,10 @@ type BodyRelationEdge {
   properties: JSON
   "Where this relationship comes from."
   sources: [Source!]!
+  "The relationship's key, which updateLink and unlink take: \"from|TYPE|to|n\"."
+  key: ID!
+  "How many times the relationship has changed; an update or unlink must send the version it read."
+  version: Int!
 }
 
 "A page of bodies."
@@ -3881,6 +4544,10 @@ type ProjectRelationEdge {
   properties: JSON
   "Where this relationship comes from."
   sources: [Source!]!
+  "The relationship's key, which updateLink and unlink take: \"from|TYPE|to|n\"."
+  key: ID!
+  "How many times the relationship has changed; an update or unlink must send the version it read."
+  version: Int!
 }
 
 "A page of projects."
@@ -3923,6 +4590,10 @@ type CountryRelationEdge {
   properties: JSON
   "Where this relationship comes from."
   sources: [Source!]!
+  "The relationship's key, which updateLink and unlink take: \"from|TYPE|to|n\"."
+  key: ID!
+  "How many times the relationship has changed; an update or unlink must send the version it read."
+  version: Int!
 }
 
 "A page of countries."
@@ -3965,6 +4636,10 @@ type ResourceRelationEdge {
   properties: JSON
   "Where this relationship comes from."
   sources: [Source!]!
+  "The relationship's key, which updateLink and unlink take: \"from|TYPE|to|n\"."
+  key: ID!
+  "How many times the relationship has changed; an update or unlink must send the version it read."
+  version: Int!
 }
 
 "A page of resources."
@@ -4007,6 +4682,10 @@ type EventRelationEdge {
   properties: JSON
   "Where this relationship comes from."
   sources: [Source!]!
+  "The relationship's key, which updateLink and unlink take: \"from|TYPE|to|n\"."
+  key: ID!
+  "How many times the relationship has changed; an update or unlink must send the version it read."
+  version: Int!
 }
 
 "A page of events."
@@ -4049,6 +4728,10 @@ type MonitoringRoundRelationEdge {
   properties: JSON
   "Where this relationship comes from."
   sources: [Source!]!
+  "The relationship's key, which updateLink and unlink take: \"from|TYPE|to|n\"."
+  key: ID!
+  "How many times the relationship has changed; an update or unlink must send the version it read."
+  version: Int!
 }
 
 "A page of monitoringRounds."
@@ -4091,6 +4774,10 @@ type TopicRelationEdge {
   properties: JSON
   "Where this relationship comes from."
   sources: [Source!]!
+  "The relationship's key, which updateLink and unlink take: \"from|TYPE|to|n\"."
+  key: ID!
+  "How many times the relationship has changed; an update or unlink must send the version it read."
+  version: Int!
 }
 
 "A page of topics."
@@ -4133,6 +4820,10 @@ type NodeRelationEdge {
   properties: JSON
   "Where this relationship comes from."
   sources: [Source!]!
+  "The relationship's key, which updateLink and unlink take: \"from|TYPE|to|n\"."
+  key: ID!
+  "How many times the relationship has changed; an update or unlink must send the version it read."
+  version: Int!
 }
 
 "A page of nodes."
@@ -4234,6 +4925,10 @@ type RelationEdge {
   properties: JSON
   "Where the facts come from, with the date each source was read."
   sources: [Source!]!
+  "The relationship's key, which updateLink and unlink take: \"from|TYPE|to|n\"."
+  key: ID!
+  "How many times the relationship has changed; an update or unlink must send the version it read."
+  version: Int!
 }
 
 "Relationships of a node, a page at a time, ordered by type and the other node's name."
@@ -4258,6 +4953,10 @@ type Edge {
   properties: JSON
   "Where the facts come from, with the date each source was read."
   sources: [Source!]!
+  "The relationship's key, which updateLink and unlink take: \"from|TYPE|to|n\"."
+  key: ID!
+  "How many times the relationship has changed; an update or unlink must send the version it read."
+  version: Int!
 }
 
 "A path: nodes in order, and edges[i] joins nodes[i] and nodes[i+1] (in either direction)."
@@ -4366,6 +5065,8 @@ type Instrument implements Node {
   properties: JSON
   "Where the facts come from, with the date each source was read."
   sources: [Source!]!
+  "How many times the node has changed; an update or deletion must send the version it read."
+  version: Int!
   "Treaty number, such as \"CETS 201\" or \"ETS 185\", for treaties."
   number: String
   "Date the treaty was opened for signature."
@@ -4410,6 +5111,8 @@ type Body implements Node {
   properties: JSON
   "Where the facts come from, with the date each source was read."
   sources: [Source!]!
+  "How many times the node has changed; an update or deletion must send the version it read."
+  version: Int!
   "Instruments this body monitors (MONITORS)."
   monitors("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere): InstrumentRelationConnection!
   "Bodies this one is part of (PART_OF)."
@@ -4448,6 +5151,8 @@ type Project implements Node {
   properties: JSON
   "Where the facts come from, with the date each source was read."
   sources: [Source!]!
+  "How many times the node has changed; an update or deletion must send the version it read."
+  version: Int!
   "Date the project started, where known."
   startDate: Date
   "Date the project ended or ends, where known."
@@ -4484,6 +5189,8 @@ type Country implements Node {
   properties: JSON
   "Where the facts come from, with the date each source was read."
   sources: [Source!]!
+  "How many times the node has changed; an update or deletion must send the version it read."
+  version: Int!
   "ISO 3166-1 alpha-2 code."
   iso2: String!
   "ISO 3166-1 alpha-3 code."
@@ -4524,6 +5231,8 @@ type Resource implements Node {
   properties: JSON
   "Where the facts come from, with the date each source was read."
   sources: [Source!]!
+  "How many times the node has changed; an update or deletion must send the version it read."
+  version: Int!
   "Date (or year) of publication, where known."
   published: Date
   "Who published the resource (PUBLISHED_BY)."
@@ -4554,6 +5263,8 @@ type Event implements Node {
   properties: JSON
   "Where the facts come from, with the date each source was read."
   sources: [Source!]!
+  "How many times the node has changed; an update or deletion must send the version it read."
+  version: Int!
   "First day of the event, where known."
   startDate: Date
   "Last day of the event, where known."
@@ -4588,6 +5299,8 @@ type MonitoringRound implements Node {
   properties: JSON
   "Where the facts come from, with the date each source was read."
   sources: [Source!]!
+  "How many times the node has changed; an update or deletion must send the version it read."
+  version: Int!
   "States the round evaluated (EVALUATED)."
   evaluated("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): CountryRelationConnection!
   "The committee that conducts the round (ORGANISED_BY)."
@@ -4616,6 +5329,8 @@ type Topic implements Node {
   properties: JSON
   "Where the facts come from, with the date each source was read."
   sources: [Source!]!
+  "How many times the node has changed; an update or deletion must send the version it read."
+  version: Int!
   "Everything that addresses this topic (ADDRESSES)."
   addressedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere): NodeRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
@@ -4686,6 +5401,283 @@ type Query {
   timeline("The treaty's id." instrument: ID!, "Which step to count." action: TreatyAction!, "Bucket width." interval: TimeInterval = YEAR): [TimeBucket!]!
   "Counts of nodes and relationships, and the date of the newest source."
   stats: GraphStats!
+  """
+  The audit trail, oldest first: every change to the graph with who made it,
+  when, the fact before and after, and the sources given. With ` + "`" + `entity` + "`" + `, the
+  changes of that node and of the relationships at either end of it.
+  """
+  changes("Only changes made at or after this time." since: Time, "Only changes of this node or of its relationships." entity: ID, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String): ChangeConnection!
+}
+
+"""
+Changes to the graph. Every mutation needs a signed-in caller: creating,
+updating, linking and unlinking need the curator role; deleting entities and
+imports need the admin role. Each change names at least one source, and is
+recorded in the audit trail (Query.changes) in the same transaction.
+"""
+type Mutation {
+  "Add a node. Its id must be new; CONFLICT when it is taken."
+  createEntity("The node to add." input: CreateEntityInput!): EntityChange!
+  "Change a node's fields. CONFLICT when ` + "`" + `version` + "`" + ` is not the node's current version."
+  updateEntity("The node, the version read and the fields to change." input: UpdateEntityInput!): EntityChange!
+  "Remove a node and its relationships (admin). The audit trail keeps them."
+  deleteEntity("The node and the version read." input: DeleteEntityInput!): Change!
+  "Add a relationship between two nodes, such as a ratification with its date and entry into force."
+  link("The relationship to add." input: LinkInput!): LinkChange!
+  "Replace a relationship's properties. CONFLICT when ` + "`" + `version` + "`" + ` is not its current version."
+  updateLink("The relationship, the version read and its new properties." input: UpdateLinkInput!): LinkChange!
+  "Remove a relationship. The audit trail keeps it."
+  unlink("The relationship and the version read." input: UnlinkInput!): Change!
+  """
+  Make a treaty's signatures and ratifications equal to a Treaty Office chart
+  of signatures and ratifications (CSV: state, signature, ratification, entry
+  into force, notes), as admin. Without ` + "`" + `apply` + "`" + ` nothing is written and the
+  result shows what would change.
+  """
+  importTreatyChart("The treaty number (\"201\", \"CETS 201\") or id." treaty: String!, "The chart as CSV text." csv: String!, "Where the chart comes from; the Treaty Office chart of the treaty when null." source: SourceInput, "Write the changes; false only shows them." apply: Boolean = false): ImportResult!
+  """
+  Make the seed-managed part of the graph equal to a set of seed files (the
+  format of seed/data), as admin. Facts curators changed or removed are kept.
+  Without ` + "`" + `apply` + "`" + ` nothing is written.
+  """
+  importSeed("The seed files by name: entities.yaml, relations.yaml, countries.csv, treaty_parties.csv, retrieved.yaml." files: [ImportFileInput!]!, "Write the changes; false only shows them." apply: Boolean = false): ImportResult!
+  """
+  Make the whole graph equal to a JSON export (GET /export?format=json), as
+  admin. Without ` + "`" + `apply` + "`" + ` nothing is written.
+  """
+  importGraph("The export as JSON text." json: String!, "Write the changes; false only shows them." apply: Boolean = false): ImportResult!
+}
+
+"A source given with a change."
+input SourceInput {
+  "Address of the page or document (http or https)."
+  url: String
+  "Title of the document; the address is used when empty."
+  title: String
+  "The date the source was read; today when null."
+  retrieved: Date
+}
+
+"A node to add."
+input CreateEntityInput {
+  "The new node's id: lower-case letters, digits and hyphens, such as \"project-cyberkids\"."
+  id: ID!
+  "What kind of node it is."
+  type: EntityType!
+  "Name in English."
+  name: String!
+  "Name in French."
+  nameFr: String
+  "Short name."
+  shortName: String
+  "Acronym."
+  acronym: String
+  "Other names readers search with."
+  aliases: [String!]
+  "Every other property, by name: dates as \"YYYY-MM-DD\"; countries need iso2."
+  properties: JSON
+  "Where the facts come from: at least one."
+  sources: [SourceInput!]!
+}
+
+"The fields of a node to change; those left null stay as they are."
+input UpdateEntityInput {
+  "The node's id."
+  id: ID!
+  "The version read; the update is refused with CONFLICT if the node changed since."
+  version: Int!
+  "New name in English."
+  name: String
+  "New name in French."
+  nameFr: String
+  "New short name."
+  shortName: String
+  "New acronym."
+  acronym: String
+  "New list of other names."
+  aliases: [String!]
+  "Properties to set; a property set to null is removed."
+  properties: JSON
+  "Optional fields to remove: nameFr, shortName or acronym."
+  clear: [String!]
+  "Where the new facts come from: at least one."
+  sources: [SourceInput!]!
+}
+
+"A node to remove."
+input DeleteEntityInput {
+  "The node's id."
+  id: ID!
+  "The version read."
+  version: Int!
+  "Why it goes: at least one source."
+  sources: [SourceInput!]!
+}
+
+"A relationship to add."
+input LinkInput {
+  "Id of the start node (the country, for a ratification)."
+  from: ID!
+  "The relationship type; it must fit the kinds of the two nodes."
+  type: RelationType!
+  "Id of the end node (the treaty, for a ratification)."
+  to: ID!
+  "Its properties: for RATIFIED, date, action and entryIntoForce; dates as \"YYYY-MM-DD\"."
+  properties: JSON
+  "Where the fact comes from: at least one."
+  sources: [SourceInput!]!
+}
+
+"New properties for a relationship."
+input UpdateLinkInput {
+  "The relationship's key."
+  key: ID!
+  "The version read."
+  version: Int!
+  "The relationship's properties, replacing the old ones."
+  properties: JSON!
+  "Where the new facts come from: at least one."
+  sources: [SourceInput!]!
+}
+
+"A relationship to remove."
+input UnlinkInput {
+  "The relationship's key."
+  key: ID!
+  "The version read."
+  version: Int!
+  "Why it goes: at least one source."
+  sources: [SourceInput!]!
+}
+
+"One file of an import."
+input ImportFileInput {
+  "The file's name."
+  name: String!
+  "The file's text."
+  content: String!
+}
+
+"A node after a change, and the audit entry of the change."
+type EntityChange {
+  "The node as it is now."
+  node: Node!
+  "The audit entry."
+  change: Change!
+}
+
+"A relationship after a change, and the audit entry of the change."
+type LinkChange {
+  "The relationship as it is now."
+  edge: Edge!
+  "The audit entry."
+  change: Change!
+}
+
+"The kind of a change."
+enum ChangeAction {
+  "A node was added."
+  CREATE_ENTITY
+  "A node's fields changed."
+  UPDATE_ENTITY
+  "A node was removed."
+  DELETE_ENTITY
+  "A relationship was added."
+  LINK
+  "A relationship's properties changed."
+  UPDATE_LINK
+  "A relationship was removed."
+  UNLINK
+}
+
+"One entry of the audit trail."
+type Change {
+  "The entry's id; ids sort by time."
+  id: ID!
+  "When the change was made."
+  at: Time!
+  "Who made it: the API key's name, the token's subject, or \"seed loader\"."
+  actor: String!
+  "The role it was made with."
+  role: String!
+  "What was done."
+  action: ChangeAction!
+  "The node changed, for node changes."
+  entityId: ID
+  "The relationship's key, for relationship changes."
+  relationKey: ID
+  "The relationship's type, for relationship changes."
+  relationType: RelationType
+  "The relationship's start node, for relationship changes."
+  from: ID
+  "The relationship's end node, for relationship changes."
+  to: ID
+  "The fact before the change; null when it was added."
+  before: JSON
+  "The fact after the change; null when it was removed."
+  after: JSON
+  "The sources given with the change."
+  sources: [Source!]!
+  "The import the change was part of, if any."
+  batch: ID
+}
+
+"A page of the audit trail."
+type ChangeConnection {
+  "The results on this page."
+  edges: [ChangeEdge!]!
+  "Where this page stands, and the cursor for the next one."
+  pageInfo: PageInfo!
+  "How many there are across all pages."
+  totalCount: Int!
+}
+
+"One audit entry with its cursor."
+type ChangeEdge {
+  "The result."
+  node: Change!
+  "Position of this result; pass it as ` + "`" + `after` + "`" + ` to read on from here."
+  cursor: String!
+}
+
+"What an import does to one fact."
+enum DiffOp {
+  "The fact is new."
+  ADD
+  "The fact exists and changes."
+  CHANGE
+  "The fact goes."
+  REMOVE
+}
+
+"One fact an import adds, changes or removes."
+type DiffEntry {
+  "What happens to it."
+  op: DiffOp!
+  "NODE or RELATIONSHIP."
+  kind: String!
+  "The node's id or the relationship's key."
+  id: ID!
+  "The fact before; null when added."
+  before: JSON
+  "The fact after; null when removed."
+  after: JSON
+}
+
+"What an import did, or would do without ` + "`" + `apply` + "`" + `."
+type ImportResult {
+  "True when the changes were written."
+  applied: Boolean!
+  "How many facts are added."
+  added: Int!
+  "How many facts change."
+  changed: Int!
+  "How many facts go."
+  removed: Int!
+  "Each fact that differs, nodes first."
+  entries: [DiffEntry!]!
+  "Facts the import names but leaves as curators left them."
+  kept: [ID!]!
 }
 `, BuiltIn: false},
 }
@@ -4713,6 +5705,8 @@ func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.
 		return ec.fieldContext_Body_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_Body_sources(ctx, field)
+	case "version":
+		return ec.fieldContext_Body_version(ctx, field)
 	case "monitors":
 		return ec.fieldContext_Body_monitors(ctx, field)
 	case "partOf":
@@ -4781,8 +5775,68 @@ func (ec *executionContext) childFields_BodyRelationEdge(ctx context.Context, fi
 		return ec.fieldContext_BodyRelationEdge_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_BodyRelationEdge_sources(ctx, field)
+	case "key":
+		return ec.fieldContext_BodyRelationEdge_key(ctx, field)
+	case "version":
+		return ec.fieldContext_BodyRelationEdge_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyRelationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Change_id(ctx, field)
+	case "at":
+		return ec.fieldContext_Change_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_Change_actor(ctx, field)
+	case "role":
+		return ec.fieldContext_Change_role(ctx, field)
+	case "action":
+		return ec.fieldContext_Change_action(ctx, field)
+	case "entityId":
+		return ec.fieldContext_Change_entityId(ctx, field)
+	case "relationKey":
+		return ec.fieldContext_Change_relationKey(ctx, field)
+	case "relationType":
+		return ec.fieldContext_Change_relationType(ctx, field)
+	case "from":
+		return ec.fieldContext_Change_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Change_to(ctx, field)
+	case "before":
+		return ec.fieldContext_Change_before(ctx, field)
+	case "after":
+		return ec.fieldContext_Change_after(ctx, field)
+	case "sources":
+		return ec.fieldContext_Change_sources(ctx, field)
+	case "batch":
+		return ec.fieldContext_Change_batch(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ChangeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ChangeEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ChangeEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Country(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4803,6 +5857,8 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_Country_sources(ctx, field)
+	case "version":
+		return ec.fieldContext_Country_version(ctx, field)
 	case "iso2":
 		return ec.fieldContext_Country_iso2(ctx, field)
 	case "iso3":
@@ -4873,6 +5929,10 @@ func (ec *executionContext) childFields_CountryRelationEdge(ctx context.Context,
 		return ec.fieldContext_CountryRelationEdge_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_CountryRelationEdge_sources(ctx, field)
+	case "key":
+		return ec.fieldContext_CountryRelationEdge_key(ctx, field)
+	case "version":
+		return ec.fieldContext_CountryRelationEdge_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CountryRelationEdge", field.Name)
 }
@@ -4903,6 +5963,22 @@ func (ec *executionContext) childFields_CoverageRow(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type CoverageRow", field.Name)
 }
 
+func (ec *executionContext) childFields_DiffEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "op":
+		return ec.fieldContext_DiffEntry_op(ctx, field)
+	case "kind":
+		return ec.fieldContext_DiffEntry_kind(ctx, field)
+	case "id":
+		return ec.fieldContext_DiffEntry_id(ctx, field)
+	case "before":
+		return ec.fieldContext_DiffEntry_before(ctx, field)
+	case "after":
+		return ec.fieldContext_DiffEntry_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DiffEntry", field.Name)
+}
+
 func (ec *executionContext) childFields_Edge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "type":
@@ -4915,8 +5991,22 @@ func (ec *executionContext) childFields_Edge(ctx context.Context, field graphql.
 		return ec.fieldContext_Edge_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_Edge_sources(ctx, field)
+	case "key":
+		return ec.fieldContext_Edge_key(ctx, field)
+	case "version":
+		return ec.fieldContext_Edge_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Edge", field.Name)
+}
+
+func (ec *executionContext) childFields_EntityChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_EntityChange_node(ctx, field)
+	case "change":
+		return ec.fieldContext_EntityChange_change(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntityChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4937,6 +6027,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_Event_sources(ctx, field)
+	case "version":
+		return ec.fieldContext_Event_version(ctx, field)
 	case "startDate":
 		return ec.fieldContext_Event_startDate(ctx, field)
 	case "endDate":
@@ -5001,6 +6093,10 @@ func (ec *executionContext) childFields_EventRelationEdge(ctx context.Context, f
 		return ec.fieldContext_EventRelationEdge_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_EventRelationEdge_sources(ctx, field)
+	case "key":
+		return ec.fieldContext_EventRelationEdge_key(ctx, field)
+	case "version":
+		return ec.fieldContext_EventRelationEdge_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventRelationEdge", field.Name)
 }
@@ -5015,6 +6111,24 @@ func (ec *executionContext) childFields_GraphStats(ctx context.Context, field gr
 		return ec.fieldContext_GraphStats_newestSource(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GraphStats", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "applied":
+		return ec.fieldContext_ImportResult_applied(ctx, field)
+	case "added":
+		return ec.fieldContext_ImportResult_added(ctx, field)
+	case "changed":
+		return ec.fieldContext_ImportResult_changed(ctx, field)
+	case "removed":
+		return ec.fieldContext_ImportResult_removed(ctx, field)
+	case "entries":
+		return ec.fieldContext_ImportResult_entries(ctx, field)
+	case "kept":
+		return ec.fieldContext_ImportResult_kept(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Instrument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5035,6 +6149,8 @@ func (ec *executionContext) childFields_Instrument(ctx context.Context, field gr
 		return ec.fieldContext_Instrument_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_Instrument_sources(ctx, field)
+	case "version":
+		return ec.fieldContext_Instrument_version(ctx, field)
 	case "number":
 		return ec.fieldContext_Instrument_number(ctx, field)
 	case "opened":
@@ -5109,6 +6225,10 @@ func (ec *executionContext) childFields_InstrumentRelationEdge(ctx context.Conte
 		return ec.fieldContext_InstrumentRelationEdge_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_InstrumentRelationEdge_sources(ctx, field)
+	case "key":
+		return ec.fieldContext_InstrumentRelationEdge_key(ctx, field)
+	case "version":
+		return ec.fieldContext_InstrumentRelationEdge_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InstrumentRelationEdge", field.Name)
 }
@@ -5121,6 +6241,16 @@ func (ec *executionContext) childFields_LabelCount(ctx context.Context, field gr
 		return ec.fieldContext_LabelCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LabelCount", field.Name)
+}
+
+func (ec *executionContext) childFields_LinkChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edge":
+		return ec.fieldContext_LinkChange_edge(ctx, field)
+	case "change":
+		return ec.fieldContext_LinkChange_change(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LinkChange", field.Name)
 }
 
 func (ec *executionContext) childFields_MonitoringRound(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5141,6 +6271,8 @@ func (ec *executionContext) childFields_MonitoringRound(ctx context.Context, fie
 		return ec.fieldContext_MonitoringRound_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_MonitoringRound_sources(ctx, field)
+	case "version":
+		return ec.fieldContext_MonitoringRound_version(ctx, field)
 	case "evaluated":
 		return ec.fieldContext_MonitoringRound_evaluated(ctx, field)
 	case "organisers":
@@ -5199,6 +6331,10 @@ func (ec *executionContext) childFields_MonitoringRoundRelationEdge(ctx context.
 		return ec.fieldContext_MonitoringRoundRelationEdge_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_MonitoringRoundRelationEdge_sources(ctx, field)
+	case "key":
+		return ec.fieldContext_MonitoringRoundRelationEdge_key(ctx, field)
+	case "version":
+		return ec.fieldContext_MonitoringRoundRelationEdge_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MonitoringRoundRelationEdge", field.Name)
 }
@@ -5237,6 +6373,10 @@ func (ec *executionContext) childFields_NodeRelationEdge(ctx context.Context, fi
 		return ec.fieldContext_NodeRelationEdge_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_NodeRelationEdge_sources(ctx, field)
+	case "key":
+		return ec.fieldContext_NodeRelationEdge_key(ctx, field)
+	case "version":
+		return ec.fieldContext_NodeRelationEdge_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NodeRelationEdge", field.Name)
 }
@@ -5321,6 +6461,8 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 		return ec.fieldContext_Project_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_Project_sources(ctx, field)
+	case "version":
+		return ec.fieldContext_Project_version(ctx, field)
 	case "startDate":
 		return ec.fieldContext_Project_startDate(ctx, field)
 	case "endDate":
@@ -5387,6 +6529,10 @@ func (ec *executionContext) childFields_ProjectRelationEdge(ctx context.Context,
 		return ec.fieldContext_ProjectRelationEdge_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_ProjectRelationEdge_sources(ctx, field)
+	case "key":
+		return ec.fieldContext_ProjectRelationEdge_key(ctx, field)
+	case "version":
+		return ec.fieldContext_ProjectRelationEdge_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProjectRelationEdge", field.Name)
 }
@@ -5417,6 +6563,10 @@ func (ec *executionContext) childFields_RelationEdge(ctx context.Context, field 
 		return ec.fieldContext_RelationEdge_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_RelationEdge_sources(ctx, field)
+	case "key":
+		return ec.fieldContext_RelationEdge_key(ctx, field)
+	case "version":
+		return ec.fieldContext_RelationEdge_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RelationEdge", field.Name)
 }
@@ -5439,6 +6589,8 @@ func (ec *executionContext) childFields_Resource(ctx context.Context, field grap
 		return ec.fieldContext_Resource_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_Resource_sources(ctx, field)
+	case "version":
+		return ec.fieldContext_Resource_version(ctx, field)
 	case "published":
 		return ec.fieldContext_Resource_published(ctx, field)
 	case "publishers":
@@ -5499,6 +6651,10 @@ func (ec *executionContext) childFields_ResourceRelationEdge(ctx context.Context
 		return ec.fieldContext_ResourceRelationEdge_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_ResourceRelationEdge_sources(ctx, field)
+	case "key":
+		return ec.fieldContext_ResourceRelationEdge_key(ctx, field)
+	case "version":
+		return ec.fieldContext_ResourceRelationEdge_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResourceRelationEdge", field.Name)
 }
@@ -5579,6 +6735,8 @@ func (ec *executionContext) childFields_Topic(ctx context.Context, field graphql
 		return ec.fieldContext_Topic_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_Topic_sources(ctx, field)
+	case "version":
+		return ec.fieldContext_Topic_version(ctx, field)
 	case "addressedBy":
 		return ec.fieldContext_Topic_addressedBy(ctx, field)
 	case "relations":
@@ -5633,6 +6791,10 @@ func (ec *executionContext) childFields_TopicRelationEdge(ctx context.Context, f
 		return ec.fieldContext_TopicRelationEdge_properties(ctx, field)
 	case "sources":
 		return ec.fieldContext_TopicRelationEdge_sources(ctx, field)
+	case "key":
+		return ec.fieldContext_TopicRelationEdge_key(ctx, field)
+	case "version":
+		return ec.fieldContext_TopicRelationEdge_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TopicRelationEdge", field.Name)
 }
@@ -7023,6 +8185,172 @@ func (ec *executionContext) field_MonitoringRound_topics_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateEntityInput, error) {
+			return ec.unmarshalNCreateEntityInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCreateEntityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteEntityInput, error) {
+			return ec.unmarshalNDeleteEntityInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDeleteEntityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importGraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "json",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["json"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "apply",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["apply"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importSeed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "files",
+		func(ctx context.Context, v any) ([]model.ImportFileInput, error) {
+			return ec.unmarshalNImportFileInput2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐImportFileInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["files"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "apply",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["apply"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importTreatyChart_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "treaty",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["treaty"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "csv",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["csv"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*model.SourceInput, error) {
+			return ec.unmarshalOSourceInput2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "apply",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["apply"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_link_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.LinkInput, error) {
+			return ec.unmarshalNLinkInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLinkInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unlink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnlinkInput, error) {
+			return ec.unmarshalNUnlinkInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐUnlinkInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateEntityInput, error) {
+			return ec.unmarshalNUpdateEntityInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐUpdateEntityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateLinkInput, error) {
+			return ec.unmarshalNUpdateLinkInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐUpdateLinkInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Project_funders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7384,6 +8712,44 @@ func (ec *executionContext) field_Query_body_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "entity",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["entity"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -8466,6 +9832,29 @@ func (ec *executionContext) fieldContext_Body_sources(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Body_version(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Body", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Body_monitors(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9224,6 +10613,525 @@ func (ec *executionContext) fieldContext_BodyRelationEdge_sources(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _BodyRelationEdge_key(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationEdge_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationEdge_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyRelationEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BodyRelationEdge_version(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationEdge_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationEdge_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyRelationEdge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Change_actor(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Change().Actor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, true, "String")
+}
+
+func (ec *executionContext) _Change_role(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Change().Role(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, true, "String")
+}
+
+func (ec *executionContext) _Change_action(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Change().Action(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeAction) graphql.Marshaler {
+			return ec.marshalNChangeAction2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐChangeAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, true, "ChangeAction")
+}
+
+func (ec *executionContext) _Change_entityId(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_entityId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_entityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_relationKey(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_relationKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelationKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_relationKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_relationType(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_relationType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Change().RelationType(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationType) graphql.Marshaler {
+			return ec.marshalORelationType2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_relationType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, true, "RelationType")
+}
+
+func (ec *executionContext) _Change_from(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_to(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_before(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _Change_after(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _Change_sources(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_batch(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_batch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Batch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_batch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ChangeEdge) graphql.Marshaler {
+			return ec.marshalNChangeEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEdge", field, false, false, "String")
+}
+
 func (ec *executionContext) _Country_id(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9415,6 +11323,29 @@ func (ec *executionContext) fieldContext_Country_sources(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Country_version(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Country_iso2(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
@@ -10114,6 +12045,52 @@ func (ec *executionContext) fieldContext_CountryRelationEdge_sources(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _CountryRelationEdge_key(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationEdge_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationEdge_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryRelationEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CountryRelationEdge_version(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationEdge_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationEdge_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryRelationEdge", field, false, false, "Int")
+}
+
 func (ec *executionContext) _CoverageCell_instrument(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10302,6 +12279,121 @@ func (ec *executionContext) fieldContext_CoverageRow_cells(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _DiffEntry_op(ctx context.Context, field graphql.CollectedField, obj *model.DiffEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffEntry_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DiffEntry().Op(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DiffOp) graphql.Marshaler {
+			return ec.marshalNDiffOp2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDiffOp(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiffEntry_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiffEntry", field, true, true, "DiffOp")
+}
+
+func (ec *executionContext) _DiffEntry_kind(ctx context.Context, field graphql.CollectedField, obj *model.DiffEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffEntry_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DiffEntry().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiffEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiffEntry", field, true, true, "String")
+}
+
+func (ec *executionContext) _DiffEntry_id(ctx context.Context, field graphql.CollectedField, obj *model.DiffEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffEntry_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiffEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiffEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DiffEntry_before(ctx context.Context, field graphql.CollectedField, obj *model.DiffEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffEntry_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DiffEntry_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiffEntry", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _DiffEntry_after(ctx context.Context, field graphql.CollectedField, obj *model.DiffEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffEntry_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DiffEntry_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiffEntry", field, false, false, "JSON")
+}
+
 func (ec *executionContext) _Edge_type(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10421,6 +12513,116 @@ func (ec *executionContext) fieldContext_Edge_sources(_ context.Context, field g
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Edge_key(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edge_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edge_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Edge_version(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edge_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edge_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EntityChange_node(ctx context.Context, field graphql.CollectedField, obj *model.EntityChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityChange_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityChange_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EntityChange_change(ctx context.Context, field graphql.CollectedField, obj *model.EntityChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityChange_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10617,6 +12819,29 @@ func (ec *executionContext) fieldContext_Event_sources(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Event_version(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Event_startDate(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -11247,6 +13472,52 @@ func (ec *executionContext) fieldContext_EventRelationEdge_sources(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _EventRelationEdge_key(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationEdge_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationEdge_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventRelationEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EventRelationEdge_version(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationEdge_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationEdge_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventRelationEdge", field, false, false, "Int")
+}
+
 func (ec *executionContext) _GraphStats_nodes(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11332,6 +13603,153 @@ func (ec *executionContext) _GraphStats_newestSource(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_GraphStats_newestSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ImportResult_applied(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_applied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_applied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportResult_added(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_changed(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_removed(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_entries(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.DiffEntry) graphql.Marshaler {
+			return ec.marshalNDiffEntry2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDiffEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DiffEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportResult_kept(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_kept(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kept, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_kept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Instrument_id(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
@@ -11525,6 +13943,29 @@ func (ec *executionContext) fieldContext_Instrument_sources(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Instrument_version(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Instrument_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Instrument_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Instrument", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Instrument_number(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
@@ -12333,6 +14774,52 @@ func (ec *executionContext) fieldContext_InstrumentRelationEdge_sources(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _InstrumentRelationEdge_key(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationEdge_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationEdge_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstrumentRelationEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _InstrumentRelationEdge_version(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationEdge_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationEdge_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstrumentRelationEdge", field, false, false, "Int")
+}
+
 func (ec *executionContext) _LabelCount_label(ctx context.Context, field graphql.CollectedField, obj *model.LabelCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12377,6 +14864,70 @@ func (ec *executionContext) _LabelCount_count(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_LabelCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LabelCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LinkChange_edge(ctx context.Context, field graphql.CollectedField, obj *model.LinkChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkChange_edge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Edge) graphql.Marshaler {
+			return ec.marshalNEdge2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkChange_edge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LinkChange_change(ctx context.Context, field graphql.CollectedField, obj *model.LinkChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkChange_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MonitoringRound_id(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRound) (ret graphql.Marshaler) {
@@ -12570,6 +15121,29 @@ func (ec *executionContext) fieldContext_MonitoringRound_sources(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRound_version(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRound_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRound_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonitoringRound", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MonitoringRound_evaluated(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRound) (ret graphql.Marshaler) {
@@ -13110,6 +15684,448 @@ func (ec *executionContext) fieldContext_MonitoringRoundRelationEdge_sources(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _MonitoringRoundRelationEdge_key(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationEdge_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationEdge_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonitoringRoundRelationEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MonitoringRoundRelationEdge_version(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationEdge_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationEdge_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonitoringRoundRelationEdge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Mutation_createEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateEntity(ctx, fc.Args["input"].(model.CreateEntityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityChange) graphql.Marshaler {
+			return ec.marshalNEntityChange2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEntityChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateEntity(ctx, fc.Args["input"].(model.UpdateEntityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityChange) graphql.Marshaler {
+			return ec.marshalNEntityChange2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEntityChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteEntity(ctx, fc.Args["input"].(model.DeleteEntityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_link(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_link(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Link(ctx, fc.Args["input"].(model.LinkInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LinkChange) graphql.Marshaler {
+			return ec.marshalNLinkChange2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLinkChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_link(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_link_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateLink(ctx, fc.Args["input"].(model.UpdateLinkInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LinkChange) graphql.Marshaler {
+			return ec.marshalNLinkChange2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLinkChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unlink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unlink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Unlink(ctx, fc.Args["input"].(model.UnlinkInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unlink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unlink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importTreatyChart(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importTreatyChart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportTreatyChart(ctx, fc.Args["treaty"].(string), fc.Args["csv"].(string), fc.Args["source"].(*model.SourceInput), fc.Args["apply"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportResult) graphql.Marshaler {
+			return ec.marshalNImportResult2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐImportResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importTreatyChart(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importTreatyChart_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importSeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importSeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportSeed(ctx, fc.Args["files"].([]model.ImportFileInput), fc.Args["apply"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportResult) graphql.Marshaler {
+			return ec.marshalNImportResult2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐImportResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importSeed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importSeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importGraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importGraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportGraph(ctx, fc.Args["json"].(string), fc.Args["apply"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportResult) graphql.Marshaler {
+			return ec.marshalNImportResult2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐImportResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importGraph(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importGraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13470,6 +16486,52 @@ func (ec *executionContext) fieldContext_NodeRelationEdge_sources(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _NodeRelationEdge_key(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationEdge_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationEdge_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeRelationEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NodeRelationEdge_version(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationEdge_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationEdge_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeRelationEdge", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -14165,6 +17227,29 @@ func (ec *executionContext) fieldContext_Project_sources(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Project_version(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Project_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Project", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Project_startDate(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14835,6 +17920,52 @@ func (ec *executionContext) fieldContext_ProjectRelationEdge_sources(_ context.C
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ProjectRelationEdge_key(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationEdge_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationEdge_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectRelationEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ProjectRelationEdge_version(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationEdge_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationEdge_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectRelationEdge", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -15705,6 +18836,50 @@ func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["since"].(*time.Time), fc.Args["entity"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16024,6 +19199,52 @@ func (ec *executionContext) fieldContext_RelationEdge_sources(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _RelationEdge_key(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEdge_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEdge_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RelationEdge_version(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEdge_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEdge_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEdge", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Resource_id(ctx context.Context, field graphql.CollectedField, obj *model.Resource) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16215,6 +19436,29 @@ func (ec *executionContext) fieldContext_Resource_sources(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Resource_version(ctx context.Context, field graphql.CollectedField, obj *model.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resource", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Resource_published(ctx context.Context, field graphql.CollectedField, obj *model.Resource) (ret graphql.Marshaler) {
@@ -16778,6 +20022,52 @@ func (ec *executionContext) fieldContext_ResourceRelationEdge_sources(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _ResourceRelationEdge_key(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationEdge_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationEdge_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResourceRelationEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ResourceRelationEdge_version(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationEdge_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationEdge_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResourceRelationEdge", field, false, false, "Int")
+}
+
 func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17338,6 +20628,29 @@ func (ec *executionContext) fieldContext_Topic_sources(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Topic_version(ctx context.Context, field graphql.CollectedField, obj *model.Topic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Topic_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Topic_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Topic", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Topic_addressedBy(ctx context.Context, field graphql.CollectedField, obj *model.Topic) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17786,6 +21099,52 @@ func (ec *executionContext) fieldContext_TopicRelationEdge_sources(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TopicRelationEdge_key(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicRelationEdge_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicRelationEdge_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TopicRelationEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TopicRelationEdge_version(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicRelationEdge_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicRelationEdge_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TopicRelationEdge", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TreatyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TreatyConnection) (ret graphql.Marshaler) {
@@ -19533,6 +22892,104 @@ func UnmarshalCountryWhere(ctx context.Context, raw any) (model.CountryWhere, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateEntityInput(ctx context.Context, obj any) (model.CreateEntityInput, error) {
+	var it model.CreateEntityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "type", "name", "nameFr", "shortName", "acronym", "aliases", "properties", "sources"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNEntityType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEntityType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameFr":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameFr"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameFr = data
+		case "shortName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shortName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShortName = data
+		case "acronym":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acronym"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Acronym = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "properties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("properties"))
+			data, err := ec.unmarshalOJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Properties = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalNSourceInput2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateEntityInput unmarshals raw into the CreateEntityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateEntityInput(ctx context.Context, raw any) (model.CreateEntityInput, error) {
+	var out model.CreateEntityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateEntityInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDateFilter(ctx context.Context, obj any) (model.DateFilter, error) {
 	var it model.DateFilter
 	if obj == nil {
@@ -19607,6 +23064,62 @@ func (ec *executionContext) unmarshalInputDateFilter(ctx context.Context, obj an
 func UnmarshalDateFilter(ctx context.Context, raw any) (model.DateFilter, error) {
 	var out model.DateFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DateFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteEntityInput(ctx context.Context, obj any) (model.DeleteEntityInput, error) {
+	var it model.DeleteEntityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "sources"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalNSourceInput2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteEntityInput unmarshals raw into the DeleteEntityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteEntityInput(ctx context.Context, raw any) (model.DeleteEntityInput, error) {
+	var out model.DeleteEntityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteEntityInput", raw, &out)
 	return out, err
 }
 
@@ -19852,6 +23365,55 @@ func UnmarshalIDFilter(ctx context.Context, raw any) (model.IDFilter, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputImportFileInput(ctx context.Context, obj any) (model.ImportFileInput, error) {
+	var it model.ImportFileInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "content"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "content":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("content"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Content = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalImportFileInput unmarshals raw into the ImportFileInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalImportFileInput(ctx context.Context, raw any) (model.ImportFileInput, error) {
+	var out model.ImportFileInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ImportFileInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputInstrumentSort(ctx context.Context, obj any) (model.InstrumentSort, error) {
 	var it model.InstrumentSort
 	if obj == nil {
@@ -20007,6 +23569,76 @@ func (ec *executionContext) unmarshalInputInstrumentWhere(ctx context.Context, o
 func UnmarshalInstrumentWhere(ctx context.Context, raw any) (model.InstrumentWhere, error) {
 	var out model.InstrumentWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "InstrumentWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLinkInput(ctx context.Context, obj any) (model.LinkInput, error) {
+	var it model.LinkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "type", "to", "properties", "sources"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "properties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("properties"))
+			data, err := ec.unmarshalOJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Properties = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalNSourceInput2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLinkInput unmarshals raw into the LinkInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLinkInput(ctx context.Context, raw any) (model.LinkInput, error) {
+	var out model.LinkInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LinkInput", raw, &out)
 	return out, err
 }
 
@@ -20803,6 +24435,62 @@ func UnmarshalResourceWhere(ctx context.Context, raw any) (model.ResourceWhere, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj any) (model.SourceInput, error) {
+	var it model.SourceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"url", "title", "retrieved"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "retrieved":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retrieved"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Retrieved = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSourceInput unmarshals raw into the SourceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSourceInput(ctx context.Context, raw any) (model.SourceInput, error) {
+	var out model.SourceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputStringFilter(ctx context.Context, obj any) (model.StringFilter, error) {
 	var it model.StringFilter
 	if obj == nil {
@@ -20996,6 +24684,230 @@ func UnmarshalTopicWhere(ctx context.Context, raw any) (model.TopicWhere, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUnlinkInput(ctx context.Context, obj any) (model.UnlinkInput, error) {
+	var it model.UnlinkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "version", "sources"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalNSourceInput2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnlinkInput unmarshals raw into the UnlinkInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnlinkInput(ctx context.Context, raw any) (model.UnlinkInput, error) {
+	var out model.UnlinkInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnlinkInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateEntityInput(ctx context.Context, obj any) (model.UpdateEntityInput, error) {
+	var it model.UpdateEntityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "name", "nameFr", "shortName", "acronym", "aliases", "properties", "clear", "sources"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameFr":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameFr"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameFr = data
+		case "shortName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shortName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShortName = data
+		case "acronym":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acronym"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Acronym = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "properties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("properties"))
+			data, err := ec.unmarshalOJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Properties = data
+		case "clear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clear"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Clear = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalNSourceInput2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateEntityInput unmarshals raw into the UpdateEntityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateEntityInput(ctx context.Context, raw any) (model.UpdateEntityInput, error) {
+	var out model.UpdateEntityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateEntityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateLinkInput(ctx context.Context, obj any) (model.UpdateLinkInput, error) {
+	var it model.UpdateLinkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "version", "properties", "sources"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "properties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("properties"))
+			data, err := ec.unmarshalNJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Properties = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalNSourceInput2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateLinkInput unmarshals raw into the UpdateLinkInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateLinkInput(ctx context.Context, raw any) (model.UpdateLinkInput, error) {
+	var out model.UpdateLinkInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateLinkInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -21121,6 +25033,11 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "sources":
 			out.Values[i] = ec._Body_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Body_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -21355,6 +25272,199 @@ func (ec *executionContext) _BodyRelationEdge(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "key":
+			out.Values[i] = ec._BodyRelationEdge_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._BodyRelationEdge_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeImplementors = []string{"Change"}
+
+func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Change")
+		case "id":
+			out.Values[i] = ec._Change_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._Change_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Change_actor(ctx, field, obj)
+				})
+		case "role":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Change_role(ctx, field, obj)
+				})
+		case "action":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Change_action(ctx, field, obj)
+				})
+		case "entityId":
+			out.Values[i] = ec._Change_entityId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relationKey":
+			out.Values[i] = ec._Change_relationKey(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relationType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Change_relationType(ctx, field, obj)
+				})
+		case "from":
+			out.Values[i] = ec._Change_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Change_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "before":
+			out.Values[i] = ec._Change_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "after":
+			out.Values[i] = ec._Change_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Change_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "batch":
+			out.Values[i] = ec._Change_batch(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeConnectionImplementors = []string{"ChangeConnection"}
+
+func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeConnection")
+		case "edges":
+			out.Values[i] = ec._ChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ChangeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeEdgeImplementors = []string{"ChangeEdge"}
+
+func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeEdge")
+		case "node":
+			out.Values[i] = ec._ChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21420,6 +25530,11 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "sources":
 			out.Values[i] = ec._Country_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Country_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -21655,6 +25770,16 @@ func (ec *executionContext) _CountryRelationEdge(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "key":
+			out.Values[i] = ec._CountryRelationEdge_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._CountryRelationEdge_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21763,6 +25888,61 @@ func (ec *executionContext) _CoverageRow(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var diffEntryImplementors = []string{"DiffEntry"}
+
+func (ec *executionContext) _DiffEntry(ctx context.Context, sel ast.SelectionSet, obj *model.DiffEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, diffEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DiffEntry")
+		case "op":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DiffEntry_op(ctx, field, obj)
+				})
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DiffEntry_kind(ctx, field, obj)
+				})
+		case "id":
+			out.Values[i] = ec._DiffEntry_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "before":
+			out.Values[i] = ec._DiffEntry_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "after":
+			out.Values[i] = ec._DiffEntry_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var edgeImplementors = []string{"Edge"}
 
 func (ec *executionContext) _Edge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge) graphql.Marshaler {
@@ -21796,6 +25976,54 @@ func (ec *executionContext) _Edge(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "sources":
 			out.Values[i] = ec._Edge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._Edge_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._Edge_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var entityChangeImplementors = []string{"EntityChange"}
+
+func (ec *executionContext) _EntityChange(ctx context.Context, sel ast.SelectionSet, obj *model.EntityChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, entityChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EntityChange")
+		case "node":
+			out.Values[i] = ec._EntityChange_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._EntityChange_change(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21864,6 +26092,11 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "sources":
 			out.Values[i] = ec._Event_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Event_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -22084,6 +26317,16 @@ func (ec *executionContext) _EventRelationEdge(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "key":
+			out.Values[i] = ec._EventRelationEdge_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._EventRelationEdge_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22125,6 +26368,64 @@ func (ec *executionContext) _GraphStats(ctx context.Context, sel ast.SelectionSe
 		case "newestSource":
 			out.Values[i] = ec._GraphStats_newestSource(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importResultImplementors = []string{"ImportResult"}
+
+func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.SelectionSet, obj *model.ImportResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportResult")
+		case "applied":
+			out.Values[i] = ec._ImportResult_applied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "added":
+			out.Values[i] = ec._ImportResult_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._ImportResult_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removed":
+			out.Values[i] = ec._ImportResult_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entries":
+			out.Values[i] = ec._ImportResult_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kept":
+			out.Values[i] = ec._ImportResult_kept(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -22192,6 +26493,11 @@ func (ec *executionContext) _Instrument(ctx context.Context, sel ast.SelectionSe
 			}
 		case "sources":
 			out.Values[i] = ec._Instrument_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Instrument_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -22440,6 +26746,16 @@ func (ec *executionContext) _InstrumentRelationEdge(ctx context.Context, sel ast
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "key":
+			out.Values[i] = ec._InstrumentRelationEdge_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._InstrumentRelationEdge_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22475,6 +26791,44 @@ func (ec *executionContext) _LabelCount(ctx context.Context, sel ast.SelectionSe
 			}
 		case "count":
 			out.Values[i] = ec._LabelCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var linkChangeImplementors = []string{"LinkChange"}
+
+func (ec *executionContext) _LinkChange(ctx context.Context, sel ast.SelectionSet, obj *model.LinkChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, linkChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LinkChange")
+		case "edge":
+			out.Values[i] = ec._LinkChange_edge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._LinkChange_change(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22543,6 +26897,11 @@ func (ec *executionContext) _MonitoringRound(ctx context.Context, sel ast.Select
 			}
 		case "sources":
 			out.Values[i] = ec._MonitoringRound_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._MonitoringRound_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -22747,6 +27106,115 @@ func (ec *executionContext) _MonitoringRoundRelationEdge(ctx context.Context, se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "key":
+			out.Values[i] = ec._MonitoringRoundRelationEdge_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._MonitoringRoundRelationEdge_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "link":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_link(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateLink":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateLink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unlink":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unlink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importTreatyChart":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importTreatyChart(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importSeed":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importSeed(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importGraph":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importGraph(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22921,6 +27389,16 @@ func (ec *executionContext) _NodeRelationEdge(ctx context.Context, sel ast.Selec
 			}
 		case "sources":
 			out.Values[i] = ec._NodeRelationEdge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._NodeRelationEdge_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._NodeRelationEdge_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23199,6 +27677,11 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Project_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "startDate":
 			out.Values[i] = ec._Project_startDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -23422,6 +27905,16 @@ func (ec *executionContext) _ProjectRelationEdge(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "key":
+			out.Values[i] = ec._ProjectRelationEdge_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._ProjectRelationEdge_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23578,6 +28071,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stats(ctx, field)
 				})
+		case "changes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changes(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -23693,6 +28192,16 @@ func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "key":
+			out.Values[i] = ec._RelationEdge_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._RelationEdge_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23758,6 +28267,11 @@ func (ec *executionContext) _Resource(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "sources":
 			out.Values[i] = ec._Resource_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Resource_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -23964,6 +28478,16 @@ func (ec *executionContext) _ResourceRelationEdge(ctx context.Context, sel ast.S
 			}
 		case "sources":
 			out.Values[i] = ec._ResourceRelationEdge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._ResourceRelationEdge_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._ResourceRelationEdge_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24245,6 +28769,11 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Topic_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "addressedBy":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -24431,6 +28960,16 @@ func (ec *executionContext) _TopicRelationEdge(ctx context.Context, sel ast.Sele
 			}
 		case "sources":
 			out.Values[i] = ec._TopicRelationEdge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._TopicRelationEdge_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._TopicRelationEdge_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -25027,6 +29566,52 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Change!")
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeAction2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐChangeAction(ctx context.Context, v any) (model.ChangeAction, error) {
+	var res model.ChangeAction
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeAction2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐChangeAction(ctx context.Context, sel ast.SelectionSet, v model.ChangeAction) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx context.Context, sel ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeConnection!")
+		return graphql.Null
+	}
+	return ec._ChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangeEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐChangeEdge(ctx context.Context, sel ast.SelectionSet, v model.ChangeEdge) graphql.Marshaler {
+	return ec._ChangeEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChangeEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ChangeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐChangeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNCoeStatus2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoeStatus(ctx context.Context, v any) (model.CoeStatus, error) {
 	var res model.CoeStatus
 	err := res.UnmarshalGQL(v)
@@ -25161,6 +29746,46 @@ func (ec *executionContext) marshalNCoverageRow2ᚕgithubᚗcomᚋcoeᚑchildᚑ
 	return ret
 }
 
+func (ec *executionContext) unmarshalNCreateEntityInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCreateEntityInput(ctx context.Context, v any) (model.CreateEntityInput, error) {
+	res, err := ec.unmarshalInputCreateEntityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDeleteEntityInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDeleteEntityInput(ctx context.Context, v any) (model.DeleteEntityInput, error) {
+	res, err := ec.unmarshalInputDeleteEntityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDiffEntry2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDiffEntry(ctx context.Context, sel ast.SelectionSet, v model.DiffEntry) graphql.Marshaler {
+	return ec._DiffEntry(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDiffEntry2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDiffEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DiffEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDiffEntry2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDiffEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNDiffOp2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDiffOp(ctx context.Context, v any) (model.DiffOp, error) {
+	var res model.DiffOp
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDiffOp2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDiffOp(ctx context.Context, sel ast.SelectionSet, v model.DiffOp) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNDirection2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (model.Direction, error) {
 	var res model.Direction
 	err := res.UnmarshalGQL(v)
@@ -25189,6 +29814,22 @@ func (ec *executionContext) marshalNEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑonline�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNEdge2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Edge!")
+		return graphql.Null
+	}
+	return ec._Edge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEntityChange2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEntityChange(ctx context.Context, sel ast.SelectionSet, v *model.EntityChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EntityChange!")
+		return graphql.Null
+	}
+	return ec._EntityChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEntityType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEntityType(ctx context.Context, v any) (model.EntityType, error) {
@@ -25350,6 +29991,33 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) unmarshalNImportFileInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐImportFileInput(ctx context.Context, v any) (model.ImportFileInput, error) {
+	res, err := ec.unmarshalInputImportFileInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNImportFileInput2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐImportFileInputᚄ(ctx context.Context, v any) ([]model.ImportFileInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ImportFileInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNImportFileInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐImportFileInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNImportResult2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐImportResult(ctx context.Context, sel ast.SelectionSet, v *model.ImportResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportResult!")
+		return graphql.Null
+	}
+	return ec._ImportResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNInstrument2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrument(ctx context.Context, sel ast.SelectionSet, v *model.Instrument) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Instrument!")
@@ -25448,6 +30116,24 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNJSON2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJSON2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JSON!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalMap(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "JSON!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNLabelCount2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLabelCount(ctx context.Context, sel ast.SelectionSet, v model.LabelCount) graphql.Marshaler {
 	return ec._LabelCount(ctx, sel, &v)
 }
@@ -25466,6 +30152,19 @@ func (ec *executionContext) marshalNLabelCount2ᚕgithubᚗcomᚋcoeᚑchildᚑo
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNLinkChange2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLinkChange(ctx context.Context, sel ast.SelectionSet, v *model.LinkChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LinkChange!")
+		return graphql.Null
+	}
+	return ec._LinkChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLinkInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLinkInput(ctx context.Context, v any) (model.LinkInput, error) {
+	res, err := ec.unmarshalInputLinkInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMonitoringRound2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRound(ctx context.Context, sel ast.SelectionSet, v *model.MonitoringRound) graphql.Marshaler {
@@ -25949,6 +30648,25 @@ func (ec *executionContext) marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlin
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSourceInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (model.SourceInput, error) {
+	res, err := ec.unmarshalInputSourceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSourceInput2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx context.Context, v any) ([]model.SourceInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SourceInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSourceInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25998,6 +30716,20 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋcoeᚑchildᚑonl
 		return graphql.Null
 	}
 	return ec._Subgraph(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNTimeBucket2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeBucket(ctx context.Context, sel ast.SelectionSet, v model.TimeBucket) graphql.Marshaler {
@@ -26150,6 +30882,21 @@ func (ec *executionContext) unmarshalNTreatyStatus2githubᚗcomᚋcoeᚑchildᚑ
 
 func (ec *executionContext) marshalNTreatyStatus2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyStatus(ctx context.Context, sel ast.SelectionSet, v model.TreatyStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNUnlinkInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐUnlinkInput(ctx context.Context, v any) (model.UnlinkInput, error) {
+	res, err := ec.unmarshalInputUnlinkInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateEntityInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐUpdateEntityInput(ctx context.Context, v any) (model.UpdateEntityInput, error) {
+	res, err := ec.unmarshalInputUpdateEntityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateLinkInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐUpdateLinkInput(ctx context.Context, v any) (model.UpdateLinkInput, error) {
+	res, err := ec.unmarshalInputUpdateLinkInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -26970,6 +31717,22 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋcoeᚑchild�
 	return ret
 }
 
+func (ec *executionContext) unmarshalORelationType2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx context.Context, v any) (*model.RelationType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.RelationType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORelationType2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx context.Context, sel ast.SelectionSet, v *model.RelationType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOResourceSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortᚄ(ctx context.Context, v any) ([]model.ResourceSort, error) {
 	if v == nil {
 		return nil, nil
@@ -27026,6 +31789,14 @@ func (ec *executionContext) marshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchild�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOSourceInput2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (*model.SourceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSourceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -27087,6 +31858,24 @@ func (ec *executionContext) unmarshalOStringFilter2ᚖgithubᚗcomᚋcoeᚑchild
 	}
 	res, err := ec.unmarshalInputStringFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx context.Context, v any) (*model.TimeInterval, error) {

@@ -57,7 +57,7 @@ func (r *Resolver) relInstrument(ctx context.Context, field, id string, first *i
 		n := model.Instrument{Entity: it.Entity}
 		c := cur.encode(it.Keys)
 		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.InstrumentRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources})
+		conn.Edges = append(conn.Edges, model.InstrumentRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources, Key: it.Rel.Key, Version: it.Rel.Version})
 	}
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
@@ -74,7 +74,7 @@ func (r *Resolver) relBody(ctx context.Context, field, id string, first *int, af
 		n := model.Body{Entity: it.Entity}
 		c := cur.encode(it.Keys)
 		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.BodyRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources})
+		conn.Edges = append(conn.Edges, model.BodyRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources, Key: it.Rel.Key, Version: it.Rel.Version})
 	}
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
@@ -91,7 +91,7 @@ func (r *Resolver) relProject(ctx context.Context, field, id string, first *int,
 		n := model.Project{Entity: it.Entity}
 		c := cur.encode(it.Keys)
 		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.ProjectRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources})
+		conn.Edges = append(conn.Edges, model.ProjectRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources, Key: it.Rel.Key, Version: it.Rel.Version})
 	}
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
@@ -108,7 +108,7 @@ func (r *Resolver) relCountry(ctx context.Context, field, id string, first *int,
 		n := model.Country{Entity: it.Entity}
 		c := cur.encode(it.Keys)
 		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.CountryRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources})
+		conn.Edges = append(conn.Edges, model.CountryRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources, Key: it.Rel.Key, Version: it.Rel.Version})
 	}
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
@@ -125,7 +125,7 @@ func (r *Resolver) relResource(ctx context.Context, field, id string, first *int
 		n := model.Resource{Entity: it.Entity}
 		c := cur.encode(it.Keys)
 		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.ResourceRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources})
+		conn.Edges = append(conn.Edges, model.ResourceRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources, Key: it.Rel.Key, Version: it.Rel.Version})
 	}
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
@@ -142,7 +142,7 @@ func (r *Resolver) relEvent(ctx context.Context, field, id string, first *int, a
 		n := model.Event{Entity: it.Entity}
 		c := cur.encode(it.Keys)
 		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.EventRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources})
+		conn.Edges = append(conn.Edges, model.EventRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources, Key: it.Rel.Key, Version: it.Rel.Version})
 	}
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
@@ -159,7 +159,7 @@ func (r *Resolver) relMonitoringRound(ctx context.Context, field, id string, fir
 		n := model.MonitoringRound{Entity: it.Entity}
 		c := cur.encode(it.Keys)
 		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.MonitoringRoundRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources})
+		conn.Edges = append(conn.Edges, model.MonitoringRoundRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources, Key: it.Rel.Key, Version: it.Rel.Version})
 	}
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
@@ -176,7 +176,7 @@ func (r *Resolver) relTopic(ctx context.Context, field, id string, first *int, a
 		n := model.Topic{Entity: it.Entity}
 		c := cur.encode(it.Keys)
 		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.TopicRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources})
+		conn.Edges = append(conn.Edges, model.TopicRelationEdge{Node: &n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources, Key: it.Rel.Key, Version: it.Rel.Version})
 	}
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil
@@ -193,7 +193,7 @@ func (r *Resolver) relNode(ctx context.Context, field, id string, first *int, af
 		n := model.Typed(it.Entity)
 		c := cur.encode(it.Keys)
 		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.NodeRelationEdge{Node: n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources})
+		conn.Edges = append(conn.Edges, model.NodeRelationEdge{Node: n, Cursor: c, Type: model.RelationType(it.Rel.Type), Properties: it.Rel.Properties, Sources: it.Rel.Sources, Key: it.Rel.Key, Version: it.Rel.Version})
 	}
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil

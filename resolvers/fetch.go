@@ -170,7 +170,7 @@ func (r *Resolver) relationsConn(ctx context.Context, id string, types []model.R
 		cur := c.encode(it.Keys)
 		cursors = append(cursors, cur)
 		conn.Edges = append(conn.Edges, model.RelationEdge{Node: model.Typed(it.Entity), Cursor: cur, Type: model.RelationType(it.Rel.Type),
-			Direction: d, Properties: it.Rel.Properties, Sources: it.Rel.Sources})
+			Direction: d, Properties: it.Rel.Properties, Sources: it.Rel.Sources, Key: it.Rel.Key, Version: it.Rel.Version})
 	}
 	conn.PageInfo = pageInfo(cursors, page.HasNext, after != nil)
 	return conn, nil

@@ -8,12 +8,15 @@ import (
 	"time"
 
 	"github.com/coe-child-online/knowledge-graph/graph/model"
+	"github.com/coe-child-online/knowledge-graph/importer"
 	"github.com/coe-child-online/knowledge-graph/resolvers/loaders"
 )
 
-// Store is what the resolvers read from.
+// Store is what the resolvers read from and write to.
 type Store interface {
 	loaders.Store
+	Curator
+	importer.Target
 	Nodes(ctx context.Context, ids []string) (map[string]model.Entity, error)
 	ListEntities(ctx context.Context, label string, where any, sort []model.SortSpec, page model.PageRequest) (model.EntityPage, error)
 	Participations(ctx context.Context, fromInstrument bool, ids, others []string) (map[string][]model.TreatyParticipation, error)

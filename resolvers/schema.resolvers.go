@@ -7,6 +7,8 @@ package resolvers
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"github.com/coe-child-online/knowledge-graph/graph"
 	"github.com/coe-child-online/knowledge-graph/graph/model"
@@ -57,6 +59,30 @@ func (r *bodyResolver) Relations(ctx context.Context, obj *model.Body, types []m
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
 }
 
+// Actor is the resolver for the actor field.
+func (r *changeResolver) Actor(ctx context.Context, obj *model.Change) (string, error) {
+	return obj.Actor.Name, nil
+}
+
+// Role is the resolver for the role field.
+func (r *changeResolver) Role(ctx context.Context, obj *model.Change) (string, error) {
+	return obj.Actor.Role, nil
+}
+
+// Action is the resolver for the action field.
+func (r *changeResolver) Action(ctx context.Context, obj *model.Change) (model.ChangeAction, error) {
+	return changeAction(obj)
+}
+
+// RelationType is the resolver for the relationType field.
+func (r *changeResolver) RelationType(ctx context.Context, obj *model.Change) (*model.RelationType, error) {
+	if obj.RelationType == nil {
+		return nil, nil
+	}
+	t := model.RelationType(*obj.RelationType)
+	return &t, nil
+}
+
 // Treaties is the resolver for the treaties field.
 func (r *countryResolver) Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.TreatyConnection, error) {
 	return r.treaties(ctx, obj.ID, status, first, after, asOf, where)
@@ -80,6 +106,16 @@ func (r *countryResolver) Events(ctx context.Context, obj *model.Country, first 
 // Relations is the resolver for the relations field.
 func (r *countryResolver) Relations(ctx context.Context, obj *model.Country, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
+}
+
+// Op is the resolver for the op field.
+func (r *diffEntryResolver) Op(ctx context.Context, obj *model.DiffEntry) (model.DiffOp, error) {
+	return model.DiffOp(strings.ToUpper(obj.Op)), nil
+}
+
+// Kind is the resolver for the kind field.
+func (r *diffEntryResolver) Kind(ctx context.Context, obj *model.DiffEntry) (string, error) {
+	return strings.ToUpper(obj.Kind), nil
 }
 
 // Organisers is the resolver for the organisers field.
@@ -165,6 +201,51 @@ func (r *monitoringRoundResolver) Topics(ctx context.Context, obj *model.Monitor
 // Relations is the resolver for the relations field.
 func (r *monitoringRoundResolver) Relations(ctx context.Context, obj *model.MonitoringRound, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
+}
+
+// CreateEntity is the resolver for the createEntity field.
+func (r *mutationResolver) CreateEntity(ctx context.Context, input model.CreateEntityInput) (*model.EntityChange, error) {
+	return r.createEntity(ctx, input)
+}
+
+// UpdateEntity is the resolver for the updateEntity field.
+func (r *mutationResolver) UpdateEntity(ctx context.Context, input model.UpdateEntityInput) (*model.EntityChange, error) {
+	return r.updateEntity(ctx, input)
+}
+
+// DeleteEntity is the resolver for the deleteEntity field.
+func (r *mutationResolver) DeleteEntity(ctx context.Context, input model.DeleteEntityInput) (*model.Change, error) {
+	return r.deleteEntity(ctx, input)
+}
+
+// Link is the resolver for the link field.
+func (r *mutationResolver) Link(ctx context.Context, input model.LinkInput) (*model.LinkChange, error) {
+	return r.link(ctx, input)
+}
+
+// UpdateLink is the resolver for the updateLink field.
+func (r *mutationResolver) UpdateLink(ctx context.Context, input model.UpdateLinkInput) (*model.LinkChange, error) {
+	return r.updateLink(ctx, input)
+}
+
+// Unlink is the resolver for the unlink field.
+func (r *mutationResolver) Unlink(ctx context.Context, input model.UnlinkInput) (*model.Change, error) {
+	return r.unlink(ctx, input)
+}
+
+// ImportTreatyChart is the resolver for the importTreatyChart field.
+func (r *mutationResolver) ImportTreatyChart(ctx context.Context, treaty string, csv string, source *model.SourceInput, apply *bool) (*model.ImportResult, error) {
+	return r.importTreatyChart(ctx, treaty, csv, source, apply)
+}
+
+// ImportSeed is the resolver for the importSeed field.
+func (r *mutationResolver) ImportSeed(ctx context.Context, files []model.ImportFileInput, apply *bool) (*model.ImportResult, error) {
+	return r.importSeed(ctx, files, apply)
+}
+
+// ImportGraph is the resolver for the importGraph field.
+func (r *mutationResolver) ImportGraph(ctx context.Context, json string, apply *bool) (*model.ImportResult, error) {
+	return r.importGraph(ctx, json, apply)
 }
 
 // Targets is the resolver for the targets field.
@@ -317,6 +398,11 @@ func (r *queryResolver) Stats(ctx context.Context) (*model.GraphStats, error) {
 	return r.stats(ctx)
 }
 
+// Changes is the resolver for the changes field.
+func (r *queryResolver) Changes(ctx context.Context, since *time.Time, entity *string, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changes(ctx, model.ChangeFilter{Since: since, Entity: entity}, first, after)
+}
+
 // Publishers is the resolver for the publishers field.
 func (r *resourceResolver) Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error) {
 	return r.relNode(ctx, "Resource.Publishers", obj.ID, first, after, asOf, where)
@@ -350,8 +436,14 @@ func (r *topicResolver) Relations(ctx context.Context, obj *model.Topic, types [
 // Body returns graph.BodyResolver implementation.
 func (r *Resolver) Body() graph.BodyResolver { return &bodyResolver{r} }
 
+// Change returns graph.ChangeResolver implementation.
+func (r *Resolver) Change() graph.ChangeResolver { return &changeResolver{r} }
+
 // Country returns graph.CountryResolver implementation.
 func (r *Resolver) Country() graph.CountryResolver { return &countryResolver{r} }
+
+// DiffEntry returns graph.DiffEntryResolver implementation.
+func (r *Resolver) DiffEntry() graph.DiffEntryResolver { return &diffEntryResolver{r} }
 
 // Event returns graph.EventResolver implementation.
 func (r *Resolver) Event() graph.EventResolver { return &eventResolver{r} }
@@ -363,6 +455,9 @@ func (r *Resolver) Instrument() graph.InstrumentResolver { return &instrumentRes
 func (r *Resolver) MonitoringRound() graph.MonitoringRoundResolver {
 	return &monitoringRoundResolver{r}
 }
+
+// Mutation returns graph.MutationResolver implementation.
+func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
 
 // Project returns graph.ProjectResolver implementation.
 func (r *Resolver) Project() graph.ProjectResolver { return &projectResolver{r} }
@@ -378,10 +473,13 @@ func (r *Resolver) Topic() graph.TopicResolver { return &topicResolver{r} }
 
 type (
 	bodyResolver            struct{ *Resolver }
+	changeResolver          struct{ *Resolver }
 	countryResolver         struct{ *Resolver }
+	diffEntryResolver       struct{ *Resolver }
 	eventResolver           struct{ *Resolver }
 	instrumentResolver      struct{ *Resolver }
 	monitoringRoundResolver struct{ *Resolver }
+	mutationResolver        struct{ *Resolver }
 	projectResolver         struct{ *Resolver }
 	queryResolver           struct{ *Resolver }
 	resourceResolver        struct{ *Resolver }

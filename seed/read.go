@@ -391,12 +391,12 @@ func (r *reader) checkRelation(file string, line int, from, typ, to string) {
 	if toLabel == "" {
 		r.fail(file, line, "unknown id %q in to", to)
 	}
-	rule, ok := vocabulary[typ]
+	known, ok, allowed := model.CheckRelation(typ, fromLabel, toLabel)
 	switch {
-	case !relTypePattern.MatchString(typ) || !ok:
+	case !relTypePattern.MatchString(typ) || !known:
 		r.fail(file, line, "unknown relationship type %q", typ)
-	case fromLabel != "" && toLabel != "" && !rule.allows(fromLabel, toLabel):
-		r.fail(file, line, "%s cannot join %s %s to %s %s (it joins %s)", typ, fromLabel, from, toLabel, to, rule)
+	case fromLabel != "" && toLabel != "" && !ok:
+		r.fail(file, line, "%s cannot join %s %s to %s %s (it joins %s)", typ, fromLabel, from, toLabel, to, allowed)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coe-child-online/knowledge-graph/auth"
 	"github.com/coe-child-online/knowledge-graph/resolvers"
 )
 
@@ -34,6 +35,12 @@ type config struct {
 	MaxPoolSize int
 	// PprofAddr, when set, serves Go's profiler there (loopback only).
 	PprofAddr string
+	// Auth says who may call: API keys and JWT verifiers, and whether
+	// anonymous callers may read.
+	Auth auth.Config
+	// ExportMaxFacts bounds the nodes plus relationships one /export may
+	// return.
+	ExportMaxFacts int
 }
 
 // Development defaults: the embedded Neo4j that `make run` starts.
@@ -84,6 +91,16 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	requestTimeout := fs.String("request-timeout", env("REQUEST_TIMEOUT", "15s"), "deadline for a whole request (REQUEST_TIMEOUT)")
 	pool := fs.String("neo4j-max-pool-size", env("NEO4J_MAX_POOL_SIZE", "64"), "most connections the driver opens to Neo4j (NEO4J_MAX_POOL_SIZE)")
 	fs.StringVar(&cfg.PprofAddr, "pprof", env("PPROF_ADDR", ""), "serve Go's profiler on this loopback address, such as 127.0.0.1:6060 (PPROF_ADDR); off when empty")
+	fs.StringVar(&cfg.Auth.KeysFile, "api-keys-file", env("API_KEYS_FILE", ""), "file of API keys, one \"name role sha256:hash\" per line (API_KEYS_FILE); make one with `go run ./cmd/apikey`")
+	fs.StringVar(&cfg.Auth.Keys, "api-keys", env("API_KEYS", ""), "API keys as in the keys file, separated by ';' (API_KEYS)")
+	fs.StringVar(&cfg.Auth.JWTSecret, "jwt-secret", env("JWT_SECRET", ""), "HS256 secret for JWTs, at least 32 bytes (JWT_SECRET)")
+	fs.StringVar(&cfg.Auth.JWTPublicKeyFile, "jwt-public-key-file", env("JWT_PUBLIC_KEY_FILE", ""), "PEM RSA public key for RS256 JWTs (JWT_PUBLIC_KEY_FILE)")
+	fs.StringVar(&cfg.Auth.JWKSFile, "jwks-file", env("JWKS_FILE", ""), "JWKS file of RSA keys for RS256 JWTs (JWKS_FILE)")
+	fs.StringVar(&cfg.Auth.Issuer, "jwt-issuer", env("JWT_ISSUER", ""), "required iss claim of JWTs (JWT_ISSUER); not checked when empty")
+	fs.StringVar(&cfg.Auth.Audience, "jwt-audience", env("JWT_AUDIENCE", ""), "required aud claim of JWTs (JWT_AUDIENCE); not checked when empty")
+	leeway := fs.String("jwt-leeway", env("JWT_LEEWAY", "30s"), "clock skew allowed on JWT times (JWT_LEEWAY)")
+	anonymous := fs.String("anonymous-reads", env("ANONYMOUS_READS", "true"), "let callers without a key or token read (ANONYMOUS_READS)")
+	fs.IntVar(&cfg.ExportMaxFacts, "export-max-facts", int(envInt(env, "EXPORT_MAX_FACTS", 500000)), "most nodes plus relationships one /export returns (EXPORT_MAX_FACTS)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, fmt.Errorf("config: %w (flags: %s)", err, flagNames(fs))
 	}
@@ -140,6 +157,19 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		return config{}, fmt.Errorf("config: NEO4J_MAX_POOL_SIZE %q: want a whole number from 1 to 10000", *pool)
 	} else {
 		cfg.MaxPoolSize = n
+	}
+	if cfg.Auth.Leeway, err = positiveDuration("JWT_LEEWAY", *leeway); err != nil {
+		return config{}, err
+	}
+	switch strings.ToLower(*anonymous) {
+	case "true", "1", "yes":
+		cfg.Auth.AnonymousReads = true
+	case "false", "0", "no":
+	default:
+		return config{}, fmt.Errorf("config: ANONYMOUS_READS %q: want true or false", *anonymous)
+	}
+	if cfg.ExportMaxFacts < 1 {
+		return config{}, fmt.Errorf("config: EXPORT_MAX_FACTS must be at least 1")
 	}
 	if cfg.PprofAddr != "" {
 		host, _, err := net.SplitHostPort(cfg.PprofAddr)

@@ -27,6 +27,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/coe-child-online/knowledge-graph/auth"
 	"github.com/coe-child-online/knowledge-graph/graph"
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
@@ -38,6 +39,10 @@ import (
 // newHandler wires the routes: GraphQL, GraphiQL (in development), health
 // and readiness, behind request limits, logging and CORS.
 func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now func() time.Time) (http.Handler, error) {
+	authn, err := auth.New(cfg.Auth)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
 	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolvers.New(store, now)}))
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
@@ -74,6 +79,9 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 		}
 		refuse := func(err error) graphql.ResponseHandler {
 			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{presentError(ctx, err, logger)}})
+		}
+		if auth.FromContext(ctx).Role < auth.RoleReader {
+			return refuse(model.Errorf(model.CodeUnauthenticated, "this server needs an API key or token to read; send it as Authorization: Bearer ..."))
 		}
 		if trusted != nil {
 			if _, ok := trusted[hashQuery(oc.RawQuery)]; !ok {
@@ -124,7 +132,8 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", guardRequests(cfg, loaders.Middleware(store, gql)))
+	mux.Handle("/graphql", authenticate(authn, guardRequests(cfg, loaders.Middleware(store, gql))))
+	mux.Handle("GET /export", authenticate(authn, exportHandler(cfg, store, limiter, logger)))
 	if cfg.Development {
 		graphiql, err := web.GraphiQL("Child online protection knowledge graph", "/graphql")
 		if err != nil {
@@ -211,6 +220,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 type requestInfo struct {
 	id              string
 	client          string
+	actor           string
 	debugRoundTrips bool
 	mu              sync.Mutex
 	operation       string
@@ -296,12 +306,10 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 	return s.ResponseWriter.Write(b)
 }
 
-// clientKey names the client a rate-limit budget belongs to: its API key when
-// it sends one, else its address.
+// clientKey names the client a rate-limit budget belongs to until it is
+// authenticated: its address. authenticate replaces it with the caller's
+// key or token subject.
 func clientKey(r *http.Request) string {
-	if k := r.Header.Get("X-Api-Key"); k != "" {
-		return "key:" + hashQuery(k)
-	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
@@ -322,10 +330,33 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 		ctx, rt := neo4jstore.WithRoundTrips(context.WithValue(r.Context(), requestInfoKey{}, info))
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		info.mu.Lock()
-		op, cost := info.operation, info.costPoints
+		op, cost, actor := info.operation, info.costPoints, info.actor
 		info.mu.Unlock()
 		logger.Info("request", "request_id", info.id, "method", r.Method, "path", r.URL.Path,
-			"operation", op, "status", rec.status, "cost", cost, "round_trips", rt.Count(), "duration_ms", float64(time.Since(start).Microseconds())/1000)
+			"operation", op, "actor", actor, "status", rec.status, "cost", cost, "round_trips", rt.Count(), "duration_ms", float64(time.Since(start).Microseconds())/1000)
+	})
+}
+
+// authenticate finds who is calling and puts it in the request's context;
+// a credential that does not check out is refused here, before anything
+// else reads the request.
+func authenticate(authn *auth.Authenticator, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := authn.Authenticate(r)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="knowledge-graph"`)
+			writeError(w, r, http.StatusUnauthorized, model.CodeUnauthenticated, model.ErrorMessage(err))
+			return
+		}
+		if info := requestInfoFrom(r.Context()); info != nil {
+			info.mu.Lock()
+			if id := p.ClientID(); id != "" {
+				info.client = id
+			}
+			info.actor = p.Name
+			info.mu.Unlock()
+		}
+		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
 	})
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coe-child-online/knowledge-graph/auth"
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore/neo4jtest"
 )
@@ -185,7 +186,8 @@ func TestHostileValuesAreDataNotCode(t *testing.T) {
 }
 
 func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
-	base, _ := productionServer(t, "-rate-limit", "60")
+	const key = "dashboard-1-key-0123456789abcdef"
+	base, _ := productionServer(t, "-rate-limit", "60", "-api-keys", "dashboard-1 reader "+auth.HashKey(key))
 	q := jsonBody(`{ countries(first: 10) { edges { node { id } } } }`, nil) // cost 1+10*(1+1+1)+... > 30
 	body, _ := io.ReadAll(q)
 	first := send(t, "POST", base+"/graphql", "application/json", bytes.NewReader(body))
@@ -206,7 +208,7 @@ func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
 		t.Errorf("codes %v, want RATE_LIMITED", codes)
 	}
 	// Another client (an API key) has its own budget.
-	other := send(t, "POST", base+"/graphql", "application/json", bytes.NewReader(body), "X-Api-Key", "dashboard-1")
+	other := send(t, "POST", base+"/graphql", "application/json", bytes.NewReader(body), "X-Api-Key", key)
 	if other.status != 200 {
 		t.Errorf("another client: %d, want 200", other.status)
 	}

@@ -61,6 +61,9 @@ type Entity struct {
 	// Properties holds every other property the sources give, by name.
 	Properties map[string]any
 	Sources    []Source
+	// Version counts the changes the node has had; an update must name
+	// the version it read.
+	Version int
 }
 
 // IsNode marks the Node interface; sources are read from the embedded field.
@@ -74,6 +77,9 @@ func (e Entity) GetName() string { return e.Name }
 
 // GetSources returns the node's sources.
 func (e Entity) GetSources() []Source { return e.Sources }
+
+// GetVersion returns how many times the node has changed.
+func (e Entity) GetVersion() int { return e.Version }
 
 func (e Entity) str(key string) *string {
 	if s, ok := e.Properties[key].(string); ok && s != "" {

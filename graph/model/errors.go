@@ -21,6 +21,13 @@ const (
 	CodeRateLimited     Code = "RATE_LIMITED"
 	CodeForbidden       Code = "FORBIDDEN"
 	CodeUnauthenticated Code = "UNAUTHENTICATED"
+	// CodeConflict marks a change refused because the fact changed since the
+	// client read it (a stale version) or already exists.
+	CodeConflict Code = "CONFLICT"
+	// CodeCommitUnknown marks a write whose commit was sent but not
+	// confirmed: it may or may not have been applied, and the client must
+	// read before retrying.
+	CodeCommitUnknown Code = "COMMIT_OUTCOME_UNKNOWN"
 )
 
 // Error is an error with a code and a message safe to show to clients. The

@@ -7,6 +7,9 @@ type Edge struct {
 	To         string
 	Properties map[string]any
 	Sources    []Source
+	// Key identifies the relationship for updates: "from|TYPE|to|n".
+	Key     string
+	Version int
 }
 
 // Path is a chain of nodes; Edges[i] joins Nodes[i] and Nodes[i+1].

@@ -80,6 +80,8 @@ type RelInfo struct {
 	Outgoing   bool
 	Properties map[string]any
 	Sources    []Source
+	Key        string
+	Version    int
 }
 
 // PageItem is one row of a page with its sort keys (for its cursor).

@@ -19,6 +19,8 @@ type Node interface {
 	GetName() string
 	// Where the facts about this node come from.
 	GetSources() []Source
+	// How many times the node has changed; an update or deletion must send the version it read.
+	GetVersion() int
 }
 
 // A page of bodies.
@@ -61,6 +63,10 @@ type BodyRelationEdge struct {
 	Properties map[string]any `json:"properties,omitempty"`
 	// Where this relationship comes from.
 	Sources []Source `json:"sources"`
+	// The relationship's key, which updateLink and unlink take: "from|TYPE|to|n".
+	Key string `json:"key"`
+	// How many times the relationship has changed; an update or unlink must send the version it read.
+	Version int `json:"version"`
 }
 
 // One sort key; several keys sort by the first, then the next.
@@ -85,6 +91,24 @@ type BodyWhere struct {
 	Or []BodyWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *BodyWhere `json:"NOT,omitempty"`
+}
+
+// A page of the audit trail.
+type ChangeConnection struct {
+	// The results on this page.
+	Edges []ChangeEdge `json:"edges"`
+	// Where this page stands, and the cursor for the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many there are across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One audit entry with its cursor.
+type ChangeEdge struct {
+	// The result.
+	Node *Change `json:"node"`
+	// Position of this result; pass it as `after` to read on from here.
+	Cursor string `json:"cursor"`
 }
 
 // Matches a Council of Europe status.
@@ -135,6 +159,10 @@ type CountryRelationEdge struct {
 	Properties map[string]any `json:"properties,omitempty"`
 	// Where this relationship comes from.
 	Sources []Source `json:"sources"`
+	// The relationship's key, which updateLink and unlink take: "from|TYPE|to|n".
+	Key string `json:"key"`
+	// How many times the relationship has changed; an update or unlink must send the version it read.
+	Version int `json:"version"`
 }
 
 // One sort key; several keys sort by the first, then the next.
@@ -195,6 +223,28 @@ type CoverageRow struct {
 	Cells []CoverageCell `json:"cells"`
 }
 
+// A node to add.
+type CreateEntityInput struct {
+	// The new node's id: lower-case letters, digits and hyphens, such as "project-cyberkids".
+	ID string `json:"id"`
+	// What kind of node it is.
+	Type EntityType `json:"type"`
+	// Name in English.
+	Name string `json:"name"`
+	// Name in French.
+	NameFr *string `json:"nameFr,omitempty"`
+	// Short name.
+	ShortName *string `json:"shortName,omitempty"`
+	// Acronym.
+	Acronym *string `json:"acronym,omitempty"`
+	// Other names readers search with.
+	Aliases []string `json:"aliases,omitempty"`
+	// Every other property, by name: dates as "YYYY-MM-DD"; countries need iso2.
+	Properties map[string]any `json:"properties,omitempty"`
+	// Where the facts come from: at least one.
+	Sources []SourceInput `json:"sources"`
+}
+
 // Matches a date. Comparisons use calendar order; a missing date matches only `isNull: true`.
 type DateFilter struct {
 	// Equal to this value.
@@ -211,12 +261,30 @@ type DateFilter struct {
 	IsNull *bool `json:"isNull,omitempty"`
 }
 
+// A node to remove.
+type DeleteEntityInput struct {
+	// The node's id.
+	ID string `json:"id"`
+	// The version read.
+	Version int `json:"version"`
+	// Why it goes: at least one source.
+	Sources []SourceInput `json:"sources"`
+}
+
 // Matches a relationship by its own properties.
 type EdgeWhere struct {
 	// The date the fact starts: a ratification's, a signature's, a membership's.
 	Date *DateFilter `json:"date,omitempty"`
 	// Any other property.
 	Property []PropertyFilter `json:"property,omitempty"`
+}
+
+// A node after a change, and the audit entry of the change.
+type EntityChange struct {
+	// The node as it is now.
+	Node Node `json:"node"`
+	// The audit entry.
+	Change *Change `json:"change"`
 }
 
 // A page of events.
@@ -259,6 +327,10 @@ type EventRelationEdge struct {
 	Properties map[string]any `json:"properties,omitempty"`
 	// Where this relationship comes from.
 	Sources []Source `json:"sources"`
+	// The relationship's key, which updateLink and unlink take: "from|TYPE|to|n".
+	Key string `json:"key"`
+	// How many times the relationship has changed; an update or unlink must send the version it read.
+	Version int `json:"version"`
 }
 
 // One sort key; several keys sort by the first, then the next.
@@ -295,6 +367,30 @@ type IDFilter struct {
 	Eq *string `json:"eq,omitempty"`
 	// Any of these ids.
 	In []string `json:"in,omitempty"`
+}
+
+// One file of an import.
+type ImportFileInput struct {
+	// The file's name.
+	Name string `json:"name"`
+	// The file's text.
+	Content string `json:"content"`
+}
+
+// What an import did, or would do without `apply`.
+type ImportResult struct {
+	// True when the changes were written.
+	Applied bool `json:"applied"`
+	// How many facts are added.
+	Added int `json:"added"`
+	// How many facts change.
+	Changed int `json:"changed"`
+	// How many facts go.
+	Removed int `json:"removed"`
+	// Each fact that differs, nodes first.
+	Entries []DiffEntry `json:"entries"`
+	// Facts the import names but leaves as curators left them.
+	Kept []string `json:"kept"`
 }
 
 // A page of instruments.
@@ -337,6 +433,10 @@ type InstrumentRelationEdge struct {
 	Properties map[string]any `json:"properties,omitempty"`
 	// Where this relationship comes from.
 	Sources []Source `json:"sources"`
+	// The relationship's key, which updateLink and unlink take: "from|TYPE|to|n".
+	Key string `json:"key"`
+	// How many times the relationship has changed; an update or unlink must send the version it read.
+	Version int `json:"version"`
 }
 
 // One sort key; several keys sort by the first, then the next.
@@ -369,6 +469,28 @@ type InstrumentWhere struct {
 	Or []InstrumentWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *InstrumentWhere `json:"NOT,omitempty"`
+}
+
+// A relationship after a change, and the audit entry of the change.
+type LinkChange struct {
+	// The relationship as it is now.
+	Edge *Edge `json:"edge"`
+	// The audit entry.
+	Change *Change `json:"change"`
+}
+
+// A relationship to add.
+type LinkInput struct {
+	// Id of the start node (the country, for a ratification).
+	From string `json:"from"`
+	// The relationship type; it must fit the kinds of the two nodes.
+	Type RelationType `json:"type"`
+	// Id of the end node (the treaty, for a ratification).
+	To string `json:"to"`
+	// Its properties: for RATIFIED, date, action and entryIntoForce; dates as "YYYY-MM-DD".
+	Properties map[string]any `json:"properties,omitempty"`
+	// Where the fact comes from: at least one.
+	Sources []SourceInput `json:"sources"`
 }
 
 // A page of monitoringRounds.
@@ -411,6 +533,10 @@ type MonitoringRoundRelationEdge struct {
 	Properties map[string]any `json:"properties,omitempty"`
 	// Where this relationship comes from.
 	Sources []Source `json:"sources"`
+	// The relationship's key, which updateLink and unlink take: "from|TYPE|to|n".
+	Key string `json:"key"`
+	// How many times the relationship has changed; an update or unlink must send the version it read.
+	Version int `json:"version"`
 }
 
 // One sort key; several keys sort by the first, then the next.
@@ -435,6 +561,13 @@ type MonitoringRoundWhere struct {
 	Or []MonitoringRoundWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *MonitoringRoundWhere `json:"NOT,omitempty"`
+}
+
+// Changes to the graph. Every mutation needs a signed-in caller: creating,
+// updating, linking and unlinking need the curator role; deleting entities and
+// imports need the admin role. Each change names at least one source, and is
+// recorded in the audit trail (Query.changes) in the same transaction.
+type Mutation struct {
 }
 
 // A page of nodes.
@@ -477,6 +610,10 @@ type NodeRelationEdge struct {
 	Properties map[string]any `json:"properties,omitempty"`
 	// Where this relationship comes from.
 	Sources []Source `json:"sources"`
+	// The relationship's key, which updateLink and unlink take: "from|TYPE|to|n".
+	Key string `json:"key"`
+	// How many times the relationship has changed; an update or unlink must send the version it read.
+	Version int `json:"version"`
 }
 
 // Matches any node, whatever its kind.
@@ -609,6 +746,10 @@ type ProjectRelationEdge struct {
 	Properties map[string]any `json:"properties,omitempty"`
 	// Where this relationship comes from.
 	Sources []Source `json:"sources"`
+	// The relationship's key, which updateLink and unlink take: "from|TYPE|to|n".
+	Key string `json:"key"`
+	// How many times the relationship has changed; an update or unlink must send the version it read.
+	Version int `json:"version"`
 }
 
 // One sort key; several keys sort by the first, then the next.
@@ -689,6 +830,10 @@ type RelationEdge struct {
 	Properties map[string]any `json:"properties,omitempty"`
 	// Where the facts come from, with the date each source was read.
 	Sources []Source `json:"sources"`
+	// The relationship's key, which updateLink and unlink take: "from|TYPE|to|n".
+	Key string `json:"key"`
+	// How many times the relationship has changed; an update or unlink must send the version it read.
+	Version int `json:"version"`
 }
 
 // Matches by related nodes: through relationships of one type (and direction),
@@ -749,6 +894,10 @@ type ResourceRelationEdge struct {
 	Properties map[string]any `json:"properties,omitempty"`
 	// Where this relationship comes from.
 	Sources []Source `json:"sources"`
+	// The relationship's key, which updateLink and unlink take: "from|TYPE|to|n".
+	Key string `json:"key"`
+	// How many times the relationship has changed; an update or unlink must send the version it read.
+	Version int `json:"version"`
 }
 
 // One sort key; several keys sort by the first, then the next.
@@ -795,6 +944,16 @@ type SearchEdge struct {
 	Cursor string `json:"cursor"`
 	// Relevance: higher is better; exact name, acronym and number matches rank first.
 	Score float64 `json:"score"`
+}
+
+// A source given with a change.
+type SourceInput struct {
+	// Address of the page or document (http or https).
+	URL *string `json:"url,omitempty"`
+	// Title of the document; the address is used when empty.
+	Title *string `json:"title,omitempty"`
+	// The date the source was read; today when null.
+	Retrieved *Date `json:"retrieved,omitempty"`
 }
 
 // Matches text. On `name`, every name of the entity counts (English, French,
@@ -851,6 +1010,10 @@ type TopicRelationEdge struct {
 	Properties map[string]any `json:"properties,omitempty"`
 	// Where this relationship comes from.
 	Sources []Source `json:"sources"`
+	// The relationship's key, which updateLink and unlink take: "from|TYPE|to|n".
+	Key string `json:"key"`
+	// How many times the relationship has changed; an update or unlink must send the version it read.
+	Version int `json:"version"`
 }
 
 // One sort key; several keys sort by the first, then the next.
@@ -909,6 +1072,52 @@ type TreatyEdge struct {
 	Sources []Source `json:"sources"`
 }
 
+// A relationship to remove.
+type UnlinkInput struct {
+	// The relationship's key.
+	Key string `json:"key"`
+	// The version read.
+	Version int `json:"version"`
+	// Why it goes: at least one source.
+	Sources []SourceInput `json:"sources"`
+}
+
+// The fields of a node to change; those left null stay as they are.
+type UpdateEntityInput struct {
+	// The node's id.
+	ID string `json:"id"`
+	// The version read; the update is refused with CONFLICT if the node changed since.
+	Version int `json:"version"`
+	// New name in English.
+	Name *string `json:"name,omitempty"`
+	// New name in French.
+	NameFr *string `json:"nameFr,omitempty"`
+	// New short name.
+	ShortName *string `json:"shortName,omitempty"`
+	// New acronym.
+	Acronym *string `json:"acronym,omitempty"`
+	// New list of other names.
+	Aliases []string `json:"aliases,omitempty"`
+	// Properties to set; a property set to null is removed.
+	Properties map[string]any `json:"properties,omitempty"`
+	// Optional fields to remove: nameFr, shortName or acronym.
+	Clear []string `json:"clear,omitempty"`
+	// Where the new facts come from: at least one.
+	Sources []SourceInput `json:"sources"`
+}
+
+// New properties for a relationship.
+type UpdateLinkInput struct {
+	// The relationship's key.
+	Key string `json:"key"`
+	// The version read.
+	Version int `json:"version"`
+	// The relationship's properties, replacing the old ones.
+	Properties map[string]any `json:"properties"`
+	// Where the new facts come from: at least one.
+	Sources []SourceInput `json:"sources"`
+}
+
 // What bodies can be sorted by.
 type BodySortField string
 
@@ -965,6 +1174,76 @@ func (e *BodySortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e BodySortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kind of a change.
+type ChangeAction string
+
+const (
+	// A node was added.
+	ChangeActionCreateEntity ChangeAction = "CREATE_ENTITY"
+	// A node's fields changed.
+	ChangeActionUpdateEntity ChangeAction = "UPDATE_ENTITY"
+	// A node was removed.
+	ChangeActionDeleteEntity ChangeAction = "DELETE_ENTITY"
+	// A relationship was added.
+	ChangeActionLink ChangeAction = "LINK"
+	// A relationship's properties changed.
+	ChangeActionUpdateLink ChangeAction = "UPDATE_LINK"
+	// A relationship was removed.
+	ChangeActionUnlink ChangeAction = "UNLINK"
+)
+
+var AllChangeAction = []ChangeAction{
+	ChangeActionCreateEntity,
+	ChangeActionUpdateEntity,
+	ChangeActionDeleteEntity,
+	ChangeActionLink,
+	ChangeActionUpdateLink,
+	ChangeActionUnlink,
+}
+
+func (e ChangeAction) IsValid() bool {
+	switch e {
+	case ChangeActionCreateEntity, ChangeActionUpdateEntity, ChangeActionDeleteEntity, ChangeActionLink, ChangeActionUpdateLink, ChangeActionUnlink:
+		return true
+	}
+	return false
+}
+
+func (e ChangeAction) String() string {
+	return string(e)
+}
+
+func (e *ChangeAction) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeAction(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeAction", str)
+	}
+	return nil
+}
+
+func (e ChangeAction) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeAction) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeAction) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1102,6 +1381,67 @@ func (e *CountrySortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e CountrySortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What an import does to one fact.
+type DiffOp string
+
+const (
+	// The fact is new.
+	DiffOpAdd DiffOp = "ADD"
+	// The fact exists and changes.
+	DiffOpChange DiffOp = "CHANGE"
+	// The fact goes.
+	DiffOpRemove DiffOp = "REMOVE"
+)
+
+var AllDiffOp = []DiffOp{
+	DiffOpAdd,
+	DiffOpChange,
+	DiffOpRemove,
+}
+
+func (e DiffOp) IsValid() bool {
+	switch e {
+	case DiffOpAdd, DiffOpChange, DiffOpRemove:
+		return true
+	}
+	return false
+}
+
+func (e DiffOp) String() string {
+	return string(e)
+}
+
+func (e *DiffOp) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DiffOp(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DiffOp", str)
+	}
+	return nil
+}
+
+func (e DiffOp) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DiffOp) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DiffOp) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

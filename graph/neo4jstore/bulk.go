@@ -39,11 +39,10 @@ func (s *Store) BulkCreate(ctx context.Context, tag string, entities []model.Ent
 		if !model.IsLabel(e.Label) {
 			return fmt.Errorf("bulk create: entity %s has unknown label %q", e.ID, e.Label)
 		}
-		props, err := entityProps(e)
+		props, err := entityProps(e, tag, 1)
 		if err != nil {
 			return fmt.Errorf("bulk create: %w", err)
 		}
-		props[keyOrigin] = tag
 		byLabel[e.Label] = append(byLabel[e.Label], props)
 	}
 	for _, label := range sortedKeys(byLabel) {

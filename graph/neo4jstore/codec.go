@@ -31,7 +31,8 @@ const (
 	keyKey        = "relKey"
 	keyFrom       = "validFrom"
 	keyUntil      = "validUntil"
-	originSeed    = "seed"
+	keyVersion    = "version"
+	originSeed    = model.OriginSeed
 )
 
 // The free properties that say since when, and until when, a node or a
@@ -75,7 +76,7 @@ func asOfCondition(v string) string {
 // must be reserved in model, so free properties from the seed cannot clash
 // with them (codec_test.go checks it).
 var storageKeys = []string{keyID, keyName, keyNameFr, keyShortName, keyAcronym, keyAliases, keyAliasText,
-	keySourceURLs, keySourceTtl, keySourceDate, keyJSON, keyOrigin, keyKey, keyFrom, keyUntil, keyNames}
+	keySourceURLs, keySourceTtl, keySourceDate, keyJSON, keyOrigin, keyKey, keyFrom, keyUntil, keyNames, keyVersion}
 
 func encodeSources(props map[string]any, sources []model.Source) {
 	urls := make([]string, len(sources))
@@ -186,9 +187,10 @@ func decodeFree(props map[string]any) map[string]any {
 	return out
 }
 
-// entityProps lays an entity out as the properties of its node.
-func entityProps(e model.Entity) (map[string]any, error) {
-	props := map[string]any{keyID: e.ID, keyName: e.Name, keyOrigin: originSeed}
+// entityProps lays an entity out as the properties of its node, owned by
+// origin.
+func entityProps(e model.Entity, origin string, version int) (map[string]any, error) {
+	props := map[string]any{keyID: e.ID, keyName: e.Name, keyOrigin: origin, keyVersion: int64(version)}
 	if err := encodeFree(props, e.Properties); err != nil {
 		return nil, fmt.Errorf("entity %s: %w", e.ID, err)
 	}
@@ -211,6 +213,17 @@ func entityProps(e model.Entity) (map[string]any, error) {
 	return props, nil
 }
 
+// relProps lays a relationship out as its properties, owned by origin.
+func relProps(r model.RelationRecord, key, origin string, version int) (map[string]any, error) {
+	props := map[string]any{keyKey: key, keyOrigin: origin, keyVersion: int64(version)}
+	if err := encodeFree(props, r.Properties); err != nil {
+		return nil, fmt.Errorf("relationship %s: %w", key, err)
+	}
+	setValidity(props, r.Properties, relFromKeys, relUntilKeys)
+	encodeSources(props, r.Sources)
+	return props, nil
+}
+
 func setOpt(props map[string]any, key string, v *string) {
 	if v != nil && *v != "" {
 		props[key] = *v
@@ -230,10 +243,18 @@ func decodeNode(n dbtype.Node) model.Entity {
 	e.NameFr = optString(n.Props[keyNameFr])
 	e.ShortName = optString(n.Props[keyShortName])
 	e.Acronym = optString(n.Props[keyAcronym])
+	e.Version = versionOf(n.Props)
 	if e.Aliases == nil {
 		e.Aliases = []string{}
 	}
 	return e
+}
+
+// versionOf reads the version of a node or relationship; facts written
+// before versions existed count as version 0.
+func versionOf(props map[string]any) int {
+	v, _ := props[keyVersion].(int64)
+	return int(v)
 }
 
 func optString(v any) *string {
@@ -273,4 +294,19 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// edgeOf reads a relationship between the nodes with ids from and to.
+func edgeOf(r dbtype.Relationship, from, to string) model.Edge {
+	return model.Edge{Type: model.RelationType(r.Type), From: from, To: to, Properties: decodeFree(r.Props),
+		Sources: decodeSources(r.Props), Key: relKeyOf(r), Version: versionOf(r.Props)}
+}
+
+// relKeyOf returns a relationship's key; one written without a key (by a
+// bulk benchmark load) is named by its element id instead.
+func relKeyOf(r dbtype.Relationship) string {
+	if k, ok := r.Props[keyKey].(string); ok && k != "" {
+		return k
+	}
+	return "e:" + r.ElementId
 }

@@ -136,7 +136,7 @@ func decodeEdge(r dbtype.Relationship, ids map[string]string) (model.Edge, error
 	if !ok1 || !ok2 {
 		return model.Edge{}, fmt.Errorf("relationship %s joins a node that was not returned", r.ElementId)
 	}
-	return model.Edge{Type: model.RelationType(r.Type), From: from, To: to, Properties: decodeFree(r.Props), Sources: decodeSources(r.Props)}, nil
+	return edgeOf(r, from, to), nil
 }
 
 // Neighbourhood returns the nodes within depth undirected hops of the node
@@ -232,7 +232,7 @@ RETURN r, a.id AS from, b.id AS to, elementId(r) AS eid`, traversalParams(t, map
 			continue
 		}
 		dup[r.ElementId] = true
-		edges = append(edges, keyed{model.Edge{Type: model.RelationType(r.Type), From: from, To: to, Properties: decodeFree(r.Props), Sources: decodeSources(r.Props)}, r.ElementId})
+		edges = append(edges, keyed{edgeOf(r, from, to), r.ElementId})
 	}
 	sort.Slice(edges, func(i, j int) bool {
 		a, b := edges[i], edges[j]

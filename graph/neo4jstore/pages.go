@@ -167,7 +167,8 @@ func pageFromRecord(rec *neo4j.Record, op string, first int) (model.EntityPage, 
 		item := model.PageItem{Entity: decodeNode(n)}
 		item.Keys, _ = row["keys"].([]any)
 		if r, ok := row["rel"].(dbtype.Relationship); ok {
-			item.Rel = &model.RelInfo{Type: r.Type, Properties: decodeFree(r.Props), Sources: decodeSources(r.Props)}
+			item.Rel = &model.RelInfo{Type: r.Type, Properties: decodeFree(r.Props), Sources: decodeSources(r.Props),
+				Key: relKeyOf(r), Version: versionOf(r.Props)}
 			item.Rel.Outgoing, _ = row["outgoing"].(bool)
 		}
 		p.Items = append(p.Items, item)

@@ -130,3 +130,22 @@ func (s *Store) Counts(ctx context.Context) (labels, relTypes map[string]int, er
 	}
 	return labels, relTypes, nil
 }
+
+// AllEntities returns every node with the label, by id.
+func (s *Store) AllEntities(ctx context.Context, label string) ([]model.Entity, error) {
+	res, err := s.read(ctx, "read all "+label, `
+MATCH (n:Entity) WHERE $label IN labels(n)
+RETURN n ORDER BY n.id`, map[string]any{"label": label})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Entity, 0, len(res.Records))
+	for _, rec := range res.Records {
+		n, _, err := neo4j.GetRecordValue[dbtype.Node](rec, "n")
+		if err != nil {
+			return nil, fmt.Errorf("read all %s: %w", label, err)
+		}
+		out = append(out, decodeNode(n))
+	}
+	return out, nil
+}

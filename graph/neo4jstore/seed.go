@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -25,7 +24,7 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if err := s.dropStaleFulltextIndex(ctx); err != nil {
 		return err
 	}
-	for _, stmt := range schemaStatements {
+	for _, stmt := range append(schemaStatements, auditSchema...) {
 		_, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
 			neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithWritersRouting())
 		if err != nil {
@@ -35,97 +34,88 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	return s.awaitFulltextIndex(ctx)
 }
 
+// seedLoader is who the audit trail names for the seed loader's changes.
+var seedLoader = model.Actor{Name: "seed loader", Role: "admin"}
+
 // ReplaceSeed makes the seed-managed part of the graph equal to the given
-// entities and relationships, in one transaction: nodes and relationships are
-// merged by id and key, their properties replaced, and seed-managed ones no
-// longer given are removed. Nothing else in the graph is touched, and a
-// failure leaves the graph as it was.
+// entities and relationships, in one transaction, and records each change in
+// the audit trail. Facts a curator has changed or removed since are left
+// alone. A failure leaves the graph as it was.
 func (s *Store) ReplaceSeed(ctx context.Context, entities []model.Entity, relations []model.RelationRecord) error {
-	byLabel := map[string][]map[string]any{}
-	ids := make([]string, 0, len(entities))
+	_, err := s.SyncSeed(ctx, seedLoader, entities, relations, true)
+	return err
+}
+
+// SyncSeed compares the seed-managed part of the graph with the given seed
+// data and, with apply, makes it equal; it returns what differs. Facts a
+// curator owns now, or removed, stay as the curator left them and are listed
+// as kept.
+func (s *Store) SyncSeed(ctx context.Context, actor model.Actor, entities []model.Entity, relations []model.RelationRecord, apply bool) (model.Diff, error) {
+	nodes := make([]wantNode, 0, len(entities))
 	for _, e := range entities {
 		if !model.IsLabel(e.Label) {
-			return fmt.Errorf("replace seed: entity %s has unknown label %q", e.ID, e.Label)
+			return model.Diff{}, fmt.Errorf("sync seed: entity %s has unknown label %q", e.ID, e.Label)
 		}
-		props, err := entityProps(e)
-		if err != nil {
-			return fmt.Errorf("replace seed: %w", err)
-		}
-		byLabel[e.Label] = append(byLabel[e.Label], props)
-		ids = append(ids, e.ID)
+		nodes = append(nodes, wantNode{entity: e})
 	}
-	byType := map[string][]map[string]any{}
-	keys := make([]string, 0, len(relations))
+	edges := make([]wantEdge, 0, len(relations))
 	seen := map[string]int{}
 	for _, r := range relations {
 		if !relTypePattern.MatchString(r.Type) {
-			return fmt.Errorf("replace seed: relationship %s -> %s has invalid type %q", r.From, r.To, r.Type)
+			return model.Diff{}, fmt.Errorf("sync seed: relationship %s -> %s has invalid type %q", r.From, r.To, r.Type)
 		}
 		// Two facts may join the same nodes with the same type (two roles in
 		// one project, say); the ordinal keeps them apart.
-		base := r.From + "|" + r.Type + "|" + r.To
-		key := fmt.Sprintf("%s|%d", base, seen[base])
+		base := relKeyBase(r.From, r.Type, r.To)
+		edges = append(edges, wantEdge{key: fmt.Sprintf("%s|%d", base, seen[base]), rec: r})
 		seen[base]++
-		props := map[string]any{keyKey: key, keyOrigin: originSeed}
-		if err := encodeFree(props, r.Properties); err != nil {
-			return fmt.Errorf("replace seed: relationship %s: %w", key, err)
-		}
-		setValidity(props, r.Properties, relFromKeys, relUntilKeys)
-		encodeSources(props, r.Sources)
-		byType[r.Type] = append(byType[r.Type], map[string]any{"from": r.From, "to": r.To, "key": key, "props": props})
-		keys = append(keys, key)
 	}
+	sc := syncScope{name: "seed", origin: model.OriginSeed, withSources: true, respectCuration: true,
+		nodeWhere: "n.managedBy = 'seed'", edgeWhere: "r.managedBy = 'seed'"}
+	return s.sync(ctx, "sync seed", actor, sc, nodes, edges, nil, apply)
+}
 
-	allLabels := ":" + strings.Join(model.Labels, ":")
-	return s.write(ctx, "replace seed", func(tx neo4j.ManagedTransaction) error {
-		for _, label := range sortedKeys(byLabel) {
-			// Labels and relationship types come from the checked lists
-			// above: Cypher cannot take them as parameters.
-			cypher := fmt.Sprintf(`
-UNWIND $rows AS row
-MERGE (n:Entity {id: row.id})
-SET n = row
-REMOVE n%s
-SET n:%s`, allLabels, label)
-			if _, err := tx.Run(ctx, cypher, map[string]any{"rows": byLabel[label]}); err != nil {
-				return fmt.Errorf("merge %s nodes: %w", label, err)
-			}
+// SyncTreaty makes the signatures and ratifications of one instrument equal
+// to the given ones (a Treaty Office chart, say): states not given lose
+// theirs. Facts that did not change keep their sources; changed ones gain
+// the given sources beside their old ones.
+func (s *Store) SyncTreaty(ctx context.Context, actor model.Actor, instrument string, relations []model.RelationRecord, sources []model.Source, apply bool) (model.Diff, error) {
+	edges := make([]wantEdge, 0, len(relations))
+	seen := map[string]int{}
+	for _, r := range relations {
+		if r.To != instrument || (r.Type != model.RelSigned && r.Type != model.RelRatified && r.Type != model.RelStatusUnknown) {
+			return model.Diff{}, model.Errorf(model.CodeBadUserInput, "%s %s %s is not a signature or ratification of %s", r.From, r.Type, r.To, instrument)
 		}
-		for _, typ := range sortedKeys(byType) {
-			cypher := fmt.Sprintf(`
-UNWIND $rows AS row
-MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
-MERGE (a)-[r:%s {relKey: row.key}]->(b)
-SET r = row.props
-RETURN count(r) AS merged`, typ)
-			res, err := tx.Run(ctx, cypher, map[string]any{"rows": byType[typ]})
-			if err != nil {
-				return fmt.Errorf("merge %s relationships: %w", typ, err)
-			}
-			rec, err := res.Single(ctx)
-			if err != nil {
-				return fmt.Errorf("merge %s relationships: %w", typ, err)
-			}
-			merged, _, err := neo4j.GetRecordValue[int64](rec, "merged")
-			if err != nil {
-				return fmt.Errorf("merge %s relationships: %w", typ, err)
-			}
-			if int(merged) != len(byType[typ]) {
-				return fmt.Errorf("merge %s relationships: %d of %d written; an endpoint is missing", typ, merged, len(byType[typ]))
-			}
+		base := relKeyBase(r.From, r.Type, r.To)
+		edges = append(edges, wantEdge{key: fmt.Sprintf("%s|%d", base, seen[base]), rec: r})
+		seen[base]++
+	}
+	sc := syncScope{name: "treaty " + instrument, origin: model.OriginCuration,
+		edgeWhere: "b.id = $instrument AND a:Country AND type(r) IN ['SIGNED', 'RATIFIED', 'STATUS_UNKNOWN']",
+		params:    map[string]any{"instrument": instrument}}
+	return s.sync(ctx, "sync treaty", actor, sc, nil, edges, sources, apply)
+}
+
+// Restore makes the whole graph equal to a document, keeping the owners and
+// versions it gives: what an export wrote, an import of it rebuilds.
+func (s *Store) Restore(ctx context.Context, actor model.Actor, doc model.GraphDocument, apply bool) (model.Diff, error) {
+	nodes := make([]wantNode, 0, len(doc.Nodes))
+	for _, n := range doc.Nodes {
+		if !model.IsLabel(n.Label) {
+			return model.Diff{}, model.Errorf(model.CodeBadUserInput, "node %s: unknown label %q", n.ID, n.Label)
 		}
-		if _, err := tx.Run(ctx, `
-MATCH ()-[r]->() WHERE r.managedBy = 'seed' AND NOT r.relKey IN $keys
-DELETE r`, map[string]any{"keys": keys}); err != nil {
-			return fmt.Errorf("remove stale relationships: %w", err)
+		nodes = append(nodes, wantNode{entity: n.Entity(), version: n.Version, origin: n.ManagedBy})
+	}
+	edges := make([]wantEdge, 0, len(doc.Edges))
+	for _, e := range doc.Edges {
+		if !relTypePattern.MatchString(e.Type) {
+			return model.Diff{}, model.Errorf(model.CodeBadUserInput, "relationship %s: invalid type %q", e.Key, e.Type)
 		}
-		if _, err := tx.Run(ctx, `
-MATCH (n:Entity) WHERE n.managedBy = 'seed' AND NOT n.id IN $ids
-DETACH DELETE n`, map[string]any{"ids": ids}); err != nil {
-			return fmt.Errorf("remove stale nodes: %w", err)
-		}
-		return nil
-	})
+		edges = append(edges, wantEdge{key: e.Key, version: e.Version, origin: e.ManagedBy,
+			rec: model.RelationRecord{From: e.From, Type: e.Type, To: e.To, Properties: e.Properties, Sources: e.Sources}})
+	}
+	sc := syncScope{name: "graph", withSources: true, nodeWhere: "true", edgeWhere: "true"}
+	return s.sync(ctx, "restore graph", actor, sc, nodes, edges, nil, apply)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -163,21 +163,6 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 	}
 }
 
-// write runs work in one managed write transaction: all of it or none.
-func (s *Store) write(ctx context.Context, op string, work func(tx neo4j.ManagedTransaction) error) error {
-	countRoundTrip(ctx)
-	s.sent.Add(1)
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
-	defer session.Close(ctx)
-	_, err := session.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return nil, work(tx)
-	})
-	if err != nil {
-		return classify(op, err)
-	}
-	return nil
-}
-
 // classify wraps a driver error with the operation's name and the code a
 // client may see; the driver's own text stays in the wrapped cause.
 func classify(op string, err error) error {
@@ -187,6 +172,8 @@ func classify(op string, err error) error {
 	}
 	var nerr *db.Neo4jError
 	switch {
+	case errors.As(err, &nerr) && nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
+		return &model.Error{Code: model.CodeConflict, Message: "the change clashes with a fact written at the same time; read it again", Err: fmt.Errorf("%s: %w", op, err)}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return &model.Error{Code: model.CodeUnavailable, Message: "the graph database did not answer in time", Err: fmt.Errorf("%s: %w", op, err)}
 	case neo4j.IsConnectivityError(err), neo4j.IsTransactionExecutionLimit(err):

@@ -1,4 +1,4 @@
-package seed
+package model
 
 import "strings"
 
@@ -11,6 +11,23 @@ func (r rule) String() string {
 	return strings.Join(r.from, "|") + " to " + strings.Join(r.to, "|")
 }
 
+// CheckRelation tells whether a relationship of type typ may join a node
+// labelled from to one labelled to; known is false for a type outside the
+// vocabulary, and allowed then names the labels the type does join.
+func CheckRelation(typ, from, to string) (known, ok bool, allowed string) {
+	r, known := vocabulary[typ]
+	if !known {
+		return false, false, ""
+	}
+	return true, r.allows(from, to), r.String()
+}
+
+// IsRelationType reports whether typ is in the vocabulary.
+func IsRelationType(typ string) bool {
+	_, ok := vocabulary[typ]
+	return ok
+}
+
 func has(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -21,7 +38,8 @@ func has(list []string, s string) bool {
 }
 
 // vocabulary is every relationship type the graph uses, with the labels it
-// may join; docs/model.md describes each.
+// may join; docs/model.md describes each, and the schema's RelationType
+// lists the same names.
 var vocabulary = map[string]rule{
 	"SIGNED":           {from: []string{"Country"}, to: []string{"Instrument"}},
 	"RATIFIED":         {from: []string{"Country"}, to: []string{"Instrument"}},

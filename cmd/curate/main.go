@@ -1,0 +1,224 @@
+// Command curate brings data into the graph and takes it out:
+//
+//	curate import-chart -treaty 201 [-source URL] [-apply] chart.csv
+//	curate import-seed [-apply] DIR
+//	curate import-graph [-apply] graph.json
+//	curate export -format json|csv|graphml [-id ID -depth N -limit N] -out PATH
+//
+// Imports print the difference with the graph and write nothing unless
+// -apply is given; then they write it in one transaction, recorded in the
+// audit trail under -actor. It connects to Neo4j with the database's own
+// credentials, so it acts with the admin role.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/coe-child-online/knowledge-graph/export"
+	"github.com/coe-child-online/knowledge-graph/graph/model"
+	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
+	"github.com/coe-child-online/knowledge-graph/importer"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, time.Now)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "curate:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage:
+  curate import-chart -treaty NUMBER [-source URL] [-apply] FILE.csv
+  curate import-seed [-apply] DIR
+  curate import-graph [-apply] FILE.json
+  curate export [-format json|csv|graphml] [-id ID [-depth N] [-limit N]] -out PATH`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, now func() time.Time) error {
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	cmd := args[0]
+	fl := flag.NewFlagSet("curate "+cmd, flag.ContinueOnError)
+	fl.SetOutput(stdout)
+	uri := fl.String("neo4j-uri", env("NEO4J_URI", "bolt://127.0.0.1:7687"), "Neo4j address (NEO4J_URI)")
+	user := fl.String("neo4j-user", env("NEO4J_USER", "neo4j"), "Neo4j user (NEO4J_USER)")
+	password := fl.String("neo4j-password", env("NEO4J_PASSWORD", "devpassword"), "Neo4j password (NEO4J_PASSWORD)")
+	database := fl.String("neo4j-database", env("NEO4J_DATABASE", "neo4j"), "Neo4j database (NEO4J_DATABASE)")
+	timeout := fl.Duration("timeout", 2*time.Minute, "deadline for the whole command")
+	actorName := fl.String("actor", env("USER", "curate"), "who the audit trail names for the changes")
+	apply := fl.Bool("apply", false, "write the changes (imports); without it they are only shown")
+	treaty := fl.String("treaty", "", "import-chart: the treaty number (\"201\", \"CETS 201\") or instrument id")
+	sourceURL := fl.String("source", "", "import-chart: where the chart comes from (default: the Treaty Office chart of the treaty)")
+	format := fl.String("format", "json", "export: json, csv (a folder of files) or graphml")
+	id := fl.String("id", "", "export: only this node's neighbourhood")
+	depth := fl.Int("depth", 1, "export with -id: how many relationships away (1 to 3)")
+	limitNodes := fl.Int("limit", 100, "export with -id: at most this many nodes (1 to 500)")
+	out := fl.String("out", "", "export: the file (or folder, for csv) to write; - for standard output")
+	if err := fl.Parse(args[1:]); err != nil {
+		return err
+	}
+
+	var work func(ctx context.Context, store *neo4jstore.Store) error
+	actor := model.Actor{Name: *actorName, Role: "admin"}
+	switch cmd {
+	case "import-chart":
+		file, err := oneArg(fl, "the chart's CSV file")
+		if err != nil {
+			return err
+		}
+		if *treaty == "" {
+			return errors.New("import-chart: give the treaty with -treaty, such as -treaty 201")
+		}
+		var src *model.Source
+		if *sourceURL != "" {
+			src = &model.Source{URL: sourceURL, Title: *sourceURL}
+		}
+		work = func(ctx context.Context, store *neo4jstore.Store) error {
+			f, err := os.Open(file)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			diff, err := importer.TreatyChart(ctx, store, actor, *treaty, f, file, src, *apply, now())
+			if err != nil {
+				return err
+			}
+			return importer.WriteDiff(stdout, diff, *apply)
+		}
+	case "import-seed":
+		dir, err := oneArg(fl, "the folder of seed files")
+		if err != nil {
+			return err
+		}
+		work = func(ctx context.Context, store *neo4jstore.Store) error {
+			diff, err := importer.SeedFiles(ctx, store, actor, os.DirFS(dir), *apply)
+			if err != nil {
+				return err
+			}
+			return importer.WriteDiff(stdout, diff, *apply)
+		}
+	case "import-graph":
+		file, err := oneArg(fl, "the JSON export")
+		if err != nil {
+			return err
+		}
+		work = func(ctx context.Context, store *neo4jstore.Store) error {
+			f, err := os.Open(file)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := store.EnsureSchema(ctx); err != nil {
+				return err
+			}
+			diff, err := importer.Graph(ctx, store, actor, f, file, *apply)
+			if err != nil {
+				return err
+			}
+			return importer.WriteDiff(stdout, diff, *apply)
+		}
+	case "export":
+		if fl.NArg() > 0 {
+			return fmt.Errorf("export: unexpected argument %q; name the output with -out", fl.Arg(0))
+		}
+		if *out == "" {
+			return errors.New("export: name the output with -out (a file, a folder for csv, or - for standard output)")
+		}
+		if *depth < 1 || *depth > 3 || *limitNodes < 1 || *limitNodes > 500 {
+			return errors.New("export: -depth goes from 1 to 3 and -limit from 1 to 500")
+		}
+		work = func(ctx context.Context, store *neo4jstore.Store) error {
+			doc, err := store.Document(ctx, *id, *depth, *limitNodes)
+			if err != nil {
+				return err
+			}
+			if err := writeExport(doc, *format, *out, stdout); err != nil {
+				return err
+			}
+			if *out != "-" {
+				fmt.Fprintf(stdout, "exported %d nodes and %d relationships to %s\n", len(doc.Nodes), len(doc.Edges), *out)
+			}
+			return nil
+		}
+	default:
+		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	store, err := neo4jstore.Open(neo4jstore.Config{URI: *uri, User: *user, Password: *password, Database: *database, QueryTimeout: *timeout})
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.Background())
+	if err := store.Ping(ctx); err != nil {
+		return fmt.Errorf("%w (is Neo4j running? `make neo4j-start` starts one)", err)
+	}
+	err = work(ctx, store)
+	if msg := model.ErrorMessage(err); msg != "" {
+		// The client message is the useful part; the driver's cause is
+		// for the logs of the service, not for a person at a terminal.
+		return fmt.Errorf("%s: %s", cmd, msg)
+	}
+	return err
+}
+
+func oneArg(fl *flag.FlagSet, what string) (string, error) {
+	if fl.NArg() != 1 {
+		return "", fmt.Errorf("%s: give %s as the one argument after the flags", fl.Name(), what)
+	}
+	return fl.Arg(0), nil
+}
+
+func writeExport(doc model.GraphDocument, format, out string, stdout io.Writer) error {
+	if format == "csv" {
+		if out == "-" {
+			return export.WriteCSVZip(stdout, doc)
+		}
+		return export.WriteCSVDir(out, doc)
+	}
+	write := map[string]func(io.Writer, model.GraphDocument) error{"json": export.WriteJSON, "graphml": export.WriteGraphML}[format]
+	if write == nil {
+		return fmt.Errorf("export: -format %q: want json, csv or graphml", format)
+	}
+	if out == "-" {
+		return write(stdout, doc)
+	}
+	// Written beside the target and renamed, so a failure leaves no half
+	// file under the name asked for.
+	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp, doc); err != nil {
+		tmp.Close()
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}
+

@@ -1,0 +1,306 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/coe-child-online/knowledge-graph/auth"
+	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore/neo4jtest"
+)
+
+// The callers of the curation tests, one per role; the server knows only
+// the hashes of their keys.
+var testKeys = map[string]string{
+	"reader":  "reader-key-0123456789abcdef",
+	"curator": "curator-key-0123456789abcdef",
+	"admin":   "admin-key-0123456789abcdefgh",
+}
+
+func curationServer(t *testing.T) string {
+	t.Helper()
+	var entries []string
+	for _, role := range []string{"reader", "curator", "admin"} {
+		entries = append(entries, fmt.Sprintf("%s-user %s %s", role, role, auth.HashKey(testKeys[role])))
+	}
+	url, _ := productionServer(t, "-api-keys", strings.Join(entries, ";"))
+	return url
+}
+
+// call sends an operation as role ("" for anonymous) and returns the answer.
+func call(t *testing.T, url, role, query string, vars map[string]any) (gqlResponse, rawAnswer) {
+	t.Helper()
+	headers := []string{}
+	if role != "" {
+		headers = append(headers, "Authorization", "Bearer "+testKeys[role])
+	}
+	a := send(t, "POST", url+"/graphql", "application/json", jsonBody(query, vars), headers...)
+	var doc gqlResponse
+	if err := json.Unmarshal(a.body, &doc); err != nil {
+		t.Fatalf("%s: answer (%d) is not JSON: %q", firstLine(query), a.status, a.body)
+	}
+	return doc, a
+}
+
+func firstLine(q string) string {
+	q = strings.TrimSpace(q)
+	if i := strings.IndexByte(q, '('); i > 0 {
+		return q[:i]
+	}
+	return q
+}
+
+// must sends an operation that must succeed and decodes its data.
+func must(t *testing.T, url, role, query string, vars map[string]any, data any) {
+	t.Helper()
+	doc, _ := call(t, url, role, query, vars)
+	if len(doc.Errors) > 0 {
+		t.Fatalf("%s as %s: errors %+v", firstLine(query), role, doc.Errors)
+	}
+	if err := json.Unmarshal(doc.Data, data); err != nil {
+		t.Fatalf("%s: %v", firstLine(query), err)
+	}
+}
+
+// graphState fingerprints every node and relationship with their
+// properties, the audit trail included, so a refused change can be shown
+// to have written nothing at all.
+func graphState(t *testing.T) string {
+	t.Helper()
+	var lines []string
+	for _, r := range neo4jtest.Query(t, `MATCH (n) RETURN labels(n) AS l, properties(n) AS p`, nil) {
+		b, _ := json.Marshal(r)
+		lines = append(lines, string(b))
+	}
+	for _, r := range neo4jtest.Query(t, `MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS p`, nil) {
+		b, _ := json.Marshal(r)
+		lines = append(lines, string(b))
+	}
+	sort.Strings(lines)
+	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+	return fmt.Sprintf("%d facts, %s", len(lines), hex.EncodeToString(sum[:8]))
+}
+
+const (
+	createEntity = `mutation($in: CreateEntityInput!) { createEntity(input: $in) { node { id name version ... on Project { startDate } } change { id actor role action entityId after } } }`
+	updateEntity = `mutation($in: UpdateEntityInput!) { updateEntity(input: $in) { node { id name version ... on Project { startDate properties } } change { action before after } } }`
+	deleteEntity = `mutation($in: DeleteEntityInput!) { deleteEntity(input: $in) { action entityId before } }`
+	linkOp       = `mutation($in: LinkInput!) { link(input: $in) { edge { key version type from to properties sources { url } } change { action relationKey from to after } } }`
+	updateLink   = `mutation($in: UpdateLinkInput!) { updateLink(input: $in) { edge { key version properties } change { action before after } } }`
+	unlinkOp     = `mutation($in: UnlinkInput!) { unlink(input: $in) { action relationKey before } }`
+	changesOp    = `query($entity: ID, $since: Time) { changes(entity: $entity, since: $since, first: 100) { totalCount edges { node { action actor role entityId relationKey before after batch sources { url title retrieved } } } } }`
+)
+
+var coeSource = []map[string]any{{"url": "https://www.coe.int/en/web/cybercrime/glacy-e", "title": "GLACY-e project page"}}
+
+type entityChange struct {
+	Node struct {
+		ID         string         `json:"id"`
+		Name       string         `json:"name"`
+		Version    int            `json:"version"`
+		StartDate  *string        `json:"startDate"`
+		Properties map[string]any `json:"properties"`
+	} `json:"node"`
+	Change struct {
+		Action   string         `json:"action"`
+		Actor    string         `json:"actor"`
+		Role     string         `json:"role"`
+		EntityID string         `json:"entityId"`
+		Before   map[string]any `json:"before"`
+		After    map[string]any `json:"after"`
+	} `json:"change"`
+}
+
+type linkChange struct {
+	Edge struct {
+		Key        string         `json:"key"`
+		Version    int            `json:"version"`
+		Type       string         `json:"type"`
+		Properties map[string]any `json:"properties"`
+	} `json:"edge"`
+	Change struct {
+		Action string         `json:"action"`
+		Before map[string]any `json:"before"`
+		After  map[string]any `json:"after"`
+	} `json:"change"`
+}
+
+func TestCuratorChangesAreAppliedAndAudited(t *testing.T) {
+	url := curationServer(t)
+	since := time.Now().UTC().Format(time.RFC3339Nano)
+	const id = "project-test-glacy-e"
+
+	var created struct{ CreateEntity entityChange }
+	must(t, url, "curator", createEntity, map[string]any{"in": map[string]any{
+		"id": id, "type": "PROJECT", "name": "GLACY-e", "acronym": "GLACY-e",
+		"properties": map[string]any{"startDate": "2024-08-01", "budgetEur": 4000000}, "sources": coeSource}}, &created)
+	if got := created.CreateEntity; got.Node.Version != 1 || got.Node.StartDate == nil || *got.Node.StartDate != "2024-08-01" ||
+		got.Change.Action != "CREATE_ENTITY" || got.Change.Actor != "curator-user" || got.Change.Role != "curator" {
+		t.Fatalf("createEntity answered %+v", got)
+	}
+
+	var updated struct{ UpdateEntity entityChange }
+	must(t, url, "curator", updateEntity, map[string]any{"in": map[string]any{
+		"id": id, "version": 1, "name": "Global Action on Cybercrime Enhanced", "properties": map[string]any{"budgetEur": nil, "endDate": "2027-07-31"},
+		"sources": coeSource}}, &updated)
+	if got := updated.UpdateEntity; got.Node.Version != 2 || got.Node.Name != "Global Action on Cybercrime Enhanced" ||
+		got.Node.Properties["budgetEur"] != nil || got.Node.Properties["endDate"] != "2027-07-31" || got.Change.Before["name"] != "GLACY-e" {
+		t.Fatalf("updateEntity answered %+v", got)
+	}
+
+	var linked struct{ Link linkChange }
+	must(t, url, "curator", linkOp, map[string]any{"in": map[string]any{
+		"from": id, "type": "TARGETS", "to": "country-mu", "properties": map[string]any{"role": "priority country"}, "sources": coeSource}}, &linked)
+	key := id + "|TARGETS|country-mu|0"
+	if got := linked.Link; got.Edge.Key != key || got.Edge.Version != 1 || got.Change.Action != "LINK" {
+		t.Fatalf("link answered %+v", got)
+	}
+
+	var relinked struct{ UpdateLink linkChange }
+	must(t, url, "curator", updateLink, map[string]any{"in": map[string]any{
+		"key": key, "version": 1, "properties": map[string]any{"role": "hub country", "since": "2024-09"}, "sources": coeSource}}, &relinked)
+	if got := relinked.UpdateLink; got.Edge.Version != 2 || got.Edge.Properties["role"] != "hub country" || got.Change.Action != "UPDATE_LINK" {
+		t.Fatalf("updateLink answered %+v", got)
+	}
+
+	// A ratification is a link with its dates.
+	var ratified struct{ Link linkChange }
+	must(t, url, "curator", linkOp, map[string]any{"in": map[string]any{
+		"from": "country-mu", "type": "RATIFIED", "to": "cets-224",
+		"properties": map[string]any{"date": "2025-03-01", "action": "ratification", "entryIntoForce": "2025-07-01"},
+		"sources":    []map[string]any{{"url": "https://www.coe.int/en/web/conventions/full-list?module=signatures-by-treaty&treatynum=224"}}}}, &ratified)
+	if got := ratified.Link.Edge.Properties; got["entryIntoForce"] != "2025-07-01" {
+		t.Fatalf("ratification recorded as %+v", got)
+	}
+	var status struct {
+		Country struct {
+			Treaties struct {
+				Edges []struct {
+					Status string `json:"status"`
+				} `json:"edges"`
+			} `json:"treaties"`
+		} `json:"country"`
+	}
+	must(t, url, "reader", `{ country(id: "country-mu") { treaties(where: {id: {eq: "cets-224"}}) { edges { status } } } }`, nil, &status)
+	if e := status.Country.Treaties.Edges; len(e) != 1 || e[0].Status != "IN_FORCE" {
+		t.Errorf("Mauritius and CETS 224 after the ratification: %+v, want one IN_FORCE", e)
+	}
+
+	var unlinked struct{ Unlink map[string]any }
+	must(t, url, "curator", unlinkOp, map[string]any{"in": map[string]any{"key": key, "version": 2, "sources": coeSource}}, &unlinked)
+	var deleted struct{ DeleteEntity map[string]any }
+	must(t, url, "admin", deleteEntity, map[string]any{"in": map[string]any{"id": id, "version": 2, "sources": coeSource}}, &deleted)
+	if doc, _ := call(t, url, "reader", `{ node(id: "`+id+`") { id } }`, nil); len(doc.Errors) == 0 || doc.Errors[0].Extensions["code"] != "NOT_FOUND" {
+		t.Errorf("the deleted node still answers: %s %+v", doc.Data, doc.Errors)
+	}
+
+	// The audit trail tells the project's story in order, and keeps it
+	// after the deletion.
+	var trail struct {
+		Changes struct {
+			TotalCount int `json:"totalCount"`
+			Edges      []struct {
+				Node struct {
+					Action string         `json:"action"`
+					Actor  string         `json:"actor"`
+					Before map[string]any `json:"before"`
+					After  map[string]any `json:"after"`
+				} `json:"node"`
+			} `json:"edges"`
+		} `json:"changes"`
+	}
+	must(t, url, "reader", changesOp, map[string]any{"entity": id, "since": since}, &trail)
+	var story []string
+	for _, e := range trail.Changes.Edges {
+		story = append(story, e.Node.Action+" by "+e.Node.Actor)
+	}
+	want := []string{"CREATE_ENTITY by curator-user", "UPDATE_ENTITY by curator-user", "LINK by curator-user", "UPDATE_LINK by curator-user",
+		"UNLINK by curator-user", "DELETE_ENTITY by admin-user"}
+	if diff := cmp.Diff(want, story); diff != "" {
+		t.Errorf("changes(entity: %q) (-want +got):\n%s", id, diff)
+	}
+	if n := len(trail.Changes.Edges); n == len(want) {
+		if got := trail.Changes.Edges[1].Node; got.Before["name"] != "GLACY-e" || got.After["name"] != "Global Action on Cybercrime Enhanced" {
+			t.Errorf("the update's before and after: %v -> %v", got.Before["name"], got.After["name"])
+		}
+		if got := trail.Changes.Edges[5].Node.Before; got["name"] != "Global Action on Cybercrime Enhanced" {
+			t.Errorf("the deletion keeps the node as it was: %v", got)
+		}
+	}
+}
+
+func TestRefusedChangesWriteNothing(t *testing.T) {
+	url := curationServer(t)
+	// One node to update with a stale version.
+	var created struct{ CreateEntity entityChange }
+	must(t, url, "curator", createEntity, map[string]any{"in": map[string]any{
+		"id": "topic-test-refusals", "type": "TOPIC", "name": "Refusals", "sources": coeSource}}, &created)
+
+	create := func(fields map[string]any) map[string]any {
+		in := map[string]any{"id": "project-test-refused", "type": "PROJECT", "name": "Refused", "sources": coeSource}
+		for k, v := range fields {
+			in[k] = v
+		}
+		return map[string]any{"in": in}
+	}
+	cases := []struct {
+		name, role, query string
+		vars              map[string]any
+		code, mentions    string
+	}{
+		{"anonymous create", "", createEntity, create(nil), "UNAUTHENTICATED", "curator"},
+		{"reader create", "reader", createEntity, create(nil), "FORBIDDEN", "curator"},
+		{"curator delete", "curator", deleteEntity, map[string]any{"in": map[string]any{"id": "topic-test-refusals", "version": 1, "sources": coeSource}}, "FORBIDDEN", "admin"},
+		{"curator import", "curator", `mutation { importTreatyChart(treaty: "201", csv: "States,Signature,Ratification", apply: true) { added } }`, nil, "FORBIDDEN", "admin"},
+		{"no source", "curator", createEntity, create(map[string]any{"sources": []any{}}), "BAD_USER_INPUT", "input.sources"},
+		{"source not a web address", "curator", createEntity, create(map[string]any{"sources": []map[string]any{{"url": "javascript:alert(1)"}}}), "BAD_USER_INPUT", "input.sources[0].url"},
+		{"bad id", "curator", createEntity, create(map[string]any{"id": "Bad Id"}), "BAD_USER_INPUT", "input.id"},
+		{"bad date", "curator", createEntity, create(map[string]any{"properties": map[string]any{"startDate": "2024-13-45"}}), "BAD_USER_INPUT", "input.properties.startDate"},
+		{"reserved property", "curator", createEntity, create(map[string]any{"properties": map[string]any{"managedBy": "seed"}}), "BAD_USER_INPUT", "input.properties.managedBy"},
+		{"country without ISO code", "curator", createEntity, create(map[string]any{"id": "country-test", "type": "COUNTRY"}), "BAD_USER_INPUT", "input.properties.iso2"},
+		{"id taken", "curator", createEntity, create(map[string]any{"id": "cets-201"}), "CONFLICT", "cets-201"},
+		{"stale version", "curator", updateEntity, map[string]any{"in": map[string]any{"id": "topic-test-refusals", "version": 0, "name": "Late", "sources": coeSource}}, "CONFLICT", "version 1"},
+		{"unknown node", "curator", updateEntity, map[string]any{"in": map[string]any{"id": "no-such-node", "version": 1, "name": "X", "sources": coeSource}}, "NOT_FOUND", "no-such-node"},
+		{"update without source", "curator", updateEntity, map[string]any{"in": map[string]any{"id": "topic-test-refusals", "version": 1, "name": "X", "sources": []any{}}}, "BAD_USER_INPUT", "input.sources"},
+		{"link to unknown node", "curator", linkOp, map[string]any{"in": map[string]any{"from": "glacy-plus", "type": "TARGETS", "to": "country-nowhere", "sources": coeSource}}, "BAD_USER_INPUT", "to"},
+		{"link between wrong kinds", "curator", linkOp, map[string]any{"in": map[string]any{"from": "country-mu", "type": "TARGETS", "to": "cets-201", "sources": coeSource}}, "BAD_USER_INPUT", "TARGETS cannot join"},
+		{"second ratification", "curator", linkOp, map[string]any{"in": map[string]any{"from": "country-al", "type": "RATIFIED", "to": "cets-201", "properties": map[string]any{"date": "2009-04-14"}, "sources": coeSource}}, "CONFLICT", "already recorded"},
+		{"entry into force before ratification", "curator", linkOp, map[string]any{"in": map[string]any{"from": "country-mu", "type": "RATIFIED", "to": "cets-224", "properties": map[string]any{"date": "2025-03-01", "entryIntoForce": "2024-01-01"}, "sources": coeSource}}, "BAD_USER_INPUT", "input.properties.entryIntoForce"},
+		{"stale link version", "curator", updateLink, map[string]any{"in": map[string]any{"key": "country-al|RATIFIED|cets-201|0", "version": 7, "properties": map[string]any{"date": "2009-04-15"}, "sources": coeSource}}, "CONFLICT", "version"},
+		{"unlink without source", "curator", unlinkOp, map[string]any{"in": map[string]any{"key": "country-al|RATIFIED|cets-201|0", "version": 1, "sources": []any{}}}, "BAD_USER_INPUT", "input.sources"},
+		{"malformed key", "curator", unlinkOp, map[string]any{"in": map[string]any{"key": "country-al RATIFIED", "version": 1, "sources": coeSource}}, "BAD_USER_INPUT", "input.key"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := graphState(t)
+			doc, _ := call(t, url, c.role, c.query, c.vars)
+			if len(doc.Errors) != 1 {
+				t.Fatalf("%s: want one error, got %s %+v", c.name, doc.Data, doc.Errors)
+			}
+			if got := doc.Errors[0].Extensions["code"]; got != c.code || !strings.Contains(doc.Errors[0].Message, c.mentions) {
+				t.Errorf("%s: got %v %q, want %s mentioning %q", c.name, got, doc.Errors[0].Message, c.code, c.mentions)
+			}
+			if after := graphState(t); after != before {
+				t.Errorf("%s: the graph changed from %s to %s", c.name, before, after)
+			}
+		})
+	}
+
+	t.Run("bad credentials", func(t *testing.T) {
+		before := graphState(t)
+		a := send(t, "POST", url+"/graphql", "application/json", jsonBody(`{ stats { nodes { label } } }`, nil), "Authorization", "Bearer not-a-key-of-this-server")
+		if codes := codesOf(t, a); a.status != 401 || len(codes) != 1 || codes[0] != "UNAUTHENTICATED" {
+			t.Errorf("unknown key: status %d, codes %v", a.status, codes)
+		}
+		if after := graphState(t); after != before {
+			t.Errorf("the graph changed from %s to %s", before, after)
+		}
+	})
+}

@@ -1,0 +1,105 @@
+package neo4jstore
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+
+	"github.com/coe-child-online/knowledge-graph/graph/model"
+)
+
+// A fact is a node or a relationship as clients and the audit trail see it:
+// the named fields, the free properties and the sources, without the
+// store's bookkeeping (folded names, validity dates, ownership).
+
+func nodeFact(label string, props map[string]any) map[string]any {
+	f := map[string]any{"label": label, "name": props[keyName], "aliases": stringsOf(props[keyAliases])}
+	for _, k := range []string{keyNameFr, keyShortName, keyAcronym} {
+		if v, ok := props[k].(string); ok && v != "" {
+			f[k] = v
+		}
+	}
+	if f["aliases"] == nil {
+		f["aliases"] = []string{}
+	}
+	if free := decodeFree(props); free != nil {
+		f["properties"] = free
+	}
+	f["sources"] = sourceFacts(decodeSources(props))
+	f["version"] = versionOf(props)
+	return f
+}
+
+func edgeFact(typ, from, to string, props map[string]any) map[string]any {
+	f := map[string]any{"type": typ, "from": from, "to": to}
+	if free := decodeFree(props); free != nil {
+		f["properties"] = free
+	}
+	f["sources"] = sourceFacts(decodeSources(props))
+	f["version"] = versionOf(props)
+	return f
+}
+
+func sourceFacts(sources []model.Source) []any {
+	out := make([]any, len(sources))
+	for i, s := range sources {
+		m := map[string]any{"title": s.Title}
+		if s.URL != nil {
+			m["url"] = *s.URL
+		}
+		if s.Retrieved != nil {
+			m["retrieved"] = string(*s.Retrieved)
+		}
+		out[i] = m
+	}
+	return out
+}
+
+// sameFact compares two facts, leaving out the version (and the sources
+// when withSources is false). Both sides go through JSON so that the
+// driver's int64 and []any compare equal to Go's int and []string.
+func sameFact(a, b map[string]any, withSources bool) bool {
+	return reflect.DeepEqual(canonical(a, withSources), canonical(b, withSources))
+}
+
+func canonical(f map[string]any, withSources bool) any {
+	c := make(map[string]any, len(f))
+	for k, v := range f {
+		if k == "version" || (!withSources && k == "sources") {
+			continue
+		}
+		c[k] = v
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return f
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return f
+	}
+	return out
+}
+
+// mergeSources returns the sources of both lists, each once, old ones
+// first, so a fact confirmed by a new source keeps the ones it had.
+func mergeSources(old, added []model.Source) []model.Source {
+	seen := map[string]bool{}
+	out := make([]model.Source, 0, len(old)+len(added))
+	for _, list := range [][]model.Source{old, added} {
+		for _, s := range list {
+			k := s.Title + "\x00" + deref(s.URL)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// relKeyBase is the part of a relationship key before its ordinal.
+func relKeyBase(from, typ, to string) string {
+	return strings.Join([]string{from, typ, to}, "|")
+}

@@ -1,0 +1,80 @@
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/db"
+
+	"github.com/coe-child-online/knowledge-graph/graph/model"
+)
+
+// writeAttempts bounds the retries of a write that failed before its commit
+// was sent: such a failure left nothing behind, so running it again is safe.
+const writeAttempts = 3
+
+// write runs work in one write transaction: all of it or none. It drives
+// the transaction itself rather than through the driver's managed retries,
+// to tell the three outcomes apart: committed; failed with nothing written
+// (retried while the cause is transient); and sent for commit without an
+// answer, which is reported as CodeCommitUnknown because the write may or may
+// not have landed.
+func (s *Store) write(ctx context.Context, op string, work func(tx neo4j.ManagedTransaction) error) error {
+	var err error
+	for attempt := 1; attempt <= writeAttempts; attempt++ {
+		var committing bool
+		committing, err = s.writeOnce(ctx, op, work)
+		if err == nil {
+			return nil
+		}
+		if committing {
+			var nerr *db.Neo4jError
+			if errors.As(err, &nerr) {
+				// The server answered the commit with a failure: it rolled
+				// the transaction back.
+				return classify(op, err)
+			}
+			return &model.Error{Code: model.CodeCommitUnknown,
+				Message: "the change was sent to the graph database, but its answer was lost: read the fact before trying again",
+				Err:     fmt.Errorf("%s: commit: %w", op, err)}
+		}
+		if !neo4j.IsRetryable(err) || ctx.Err() != nil || attempt == writeAttempts {
+			break
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(attempt) * 100 * time.Millisecond):
+		}
+	}
+	return classify(op, err)
+}
+
+// writeOnce runs one attempt; committing tells whether the commit had been
+// sent when err happened.
+func (s *Store) writeOnce(ctx context.Context, op string, work func(tx neo4j.ManagedTransaction) error) (committing bool, err error) {
+	countRoundTrip(ctx)
+	s.sent.Add(1)
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	// Closing must not depend on the request: a cancelled context would
+	// leave the connection unreturned.
+	defer session.Close(context.WithoutCancel(ctx))
+	tx, err := session.BeginTransaction(ctx, neo4j.WithTxTimeout(s.timeout))
+	if err != nil {
+		return false, err
+	}
+	if err := work(tx); err != nil {
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+		return false, err
+	}
+	if err := ctx.Err(); err != nil {
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+		return false, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return true, err
+	}
+	return false, nil
+}
