@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"sort"
 	"strings"
@@ -303,4 +305,122 @@ func TestRefusedChangesWriteNothing(t *testing.T) {
 			t.Errorf("the graph changed from %s to %s", before, after)
 		}
 	})
+}
+
+func TestImportMutationShowsThenAppliesTheDiff(t *testing.T) {
+	url := curationServer(t)
+	// A chart of one state for the Second Additional Protocol: a new
+	// signature, and every state the graph has for it gone.
+	outsider := neo4jtest.Query(t, `MATCH (c:Country) WHERE NOT (c)-->(:Entity {id: 'cets-224'}) RETURN c.id AS id, c.name AS name ORDER BY c.id LIMIT 1`, nil)
+	if len(outsider) != 1 {
+		t.Fatal("every state has signed cets-224 in the seed; the test needs one that has not")
+	}
+	id, name := outsider[0]["id"].(string), outsider[0]["name"].(string)
+	total := len(neo4jtest.Query(t, `MATCH (:Country)-[r]->(:Entity {id: 'cets-224'}) RETURN r`, nil))
+	csv := "States,Signature,Ratification,Entry into force,Notes\n" + name + ",01/02/2026,,,\n"
+	const op = `mutation($csv: String!, $apply: Boolean) { importTreatyChart(treaty: "CETS 224", csv: $csv, apply: $apply) { applied added changed removed entries { op kind id } } }`
+	type result struct {
+		ImportTreatyChart struct {
+			Applied bool `json:"applied"`
+			Added   int  `json:"added"`
+			Changed int  `json:"changed"`
+			Removed int  `json:"removed"`
+			Entries []struct{ Op, Kind, ID string }
+		} `json:"importTreatyChart"`
+	}
+	before := graphState(t)
+	var dry result
+	must(t, url, "admin", op, map[string]any{"csv": csv}, &dry)
+	if after := graphState(t); after != before {
+		t.Errorf("the dry run changed the graph from %s to %s", before, after)
+	}
+	got := dry.ImportTreatyChart
+	if got.Applied || got.Added != 1 || got.Changed != 0 || got.Removed != total || len(got.Entries) != 1+total {
+		t.Fatalf("dry run: %+v; want 1 added and the %d facts of the other states removed", got, total)
+	}
+	for _, e := range got.Entries {
+		if e.Op == "ADD" && (e.Kind != "RELATIONSHIP" || e.ID != id+"|SIGNED|cets-224|0") {
+			t.Errorf("added %+v, want %s's signature", e, name)
+		}
+	}
+	var applied result
+	must(t, url, "admin", op, map[string]any{"csv": csv, "apply": true}, &applied)
+	if a := applied.ImportTreatyChart; !a.Applied || a.Added != 1 || a.Removed != total {
+		t.Errorf("apply: %+v", a)
+	}
+	left := neo4jtest.Query(t, `MATCH (c:Country)-[r]->(:Entity {id: 'cets-224'}) RETURN c.id AS c, type(r) AS t, r.date AS d`, nil)
+	if len(left) != 1 || left[0]["c"] != id || left[0]["t"] != "SIGNED" || left[0]["d"] != "2026-02-01" {
+		t.Errorf("after the import cets-224 has %v, want only %s's signature of 2026-02-01", left, name)
+	}
+
+	// A chart with a state that is no country is refused by line.
+	doc, _ := call(t, url, "admin", op, map[string]any{"csv": "States,Signature,Ratification\nAtlantis,01/01/2020,\n", "apply": true})
+	if len(doc.Errors) != 1 || doc.Errors[0].Extensions["code"] != "BAD_USER_INPUT" || !strings.Contains(doc.Errors[0].Message, "csv:2:") {
+		t.Errorf("unknown state: %+v", doc.Errors)
+	}
+}
+
+func TestExportEndpoint(t *testing.T) {
+	url := curationServer(t)
+	counts := neo4jtest.Query(t, `CALL () { MATCH (n:Entity) RETURN count(n) AS n } CALL () { MATCH (:Entity)-[r]->(:Entity) RETURN count(r) AS r } RETURN n, r`, nil)[0]
+
+	a := send(t, "GET", url+"/export?format=graphml", "", nil, "Authorization", "Bearer "+testKeys["reader"])
+	if a.status != 200 || a.header.Get("Content-Type") != "application/graphml+xml" {
+		t.Fatalf("GET /export?format=graphml: %d %s %.200s", a.status, a.header.Get("Content-Type"), a.body)
+	}
+	var g struct {
+		Graph struct {
+			Nodes []struct{} `xml:"node"`
+			Edges []struct{} `xml:"edge"`
+		} `xml:"graph"`
+	}
+	if err := xml.Unmarshal(a.body, &g); err != nil {
+		t.Fatalf("the GraphML export is not XML: %v", err)
+	}
+	if int64(len(g.Graph.Nodes)) != counts["n"].(int64) || int64(len(g.Graph.Edges)) != counts["r"].(int64) {
+		t.Errorf("GraphML holds %d nodes and %d edges; the graph has %d and %d", len(g.Graph.Nodes), len(g.Graph.Edges), counts["n"], counts["r"])
+	}
+
+	a = send(t, "GET", url+"/export?format=json&id=glacy-plus&depth=1", "", nil)
+	var doc struct {
+		Nodes []struct {
+			ID      string `json:"id"`
+			Sources []any  `json:"sources"`
+		} `json:"nodes"`
+		Edges []struct{} `json:"edges"`
+	}
+	if err := json.Unmarshal(a.body, &doc); err != nil || a.status != 200 {
+		t.Fatalf("neighbourhood export: %d %v %.200s", a.status, err, a.body)
+	}
+	want := len(neo4jtest.Query(t, `MATCH (:Entity {id: 'glacy-plus'})--(m:Entity) RETURN DISTINCT m`, nil)) + 1
+	if len(doc.Nodes) != want || len(doc.Edges) == 0 {
+		t.Errorf("neighbourhood of glacy-plus: %d nodes and %d edges, want %d nodes", len(doc.Nodes), len(doc.Edges), want)
+	}
+	for _, n := range doc.Nodes {
+		if len(n.Sources) == 0 {
+			t.Errorf("exported node %s has no sources", n.ID)
+		}
+	}
+
+	a = send(t, "GET", url+"/export?format=csv", "", nil)
+	if a.status != 200 || a.header.Get("Content-Type") != "application/zip" || !bytes.HasPrefix(a.body, []byte("PK")) {
+		t.Errorf("CSV export: %d %s", a.status, a.header.Get("Content-Type"))
+	}
+
+	for _, c := range []struct {
+		target string
+		status int
+		code   string
+		header []string
+	}{
+		{"/export?format=pdf", 400, "BAD_USER_INPUT", nil},
+		{"/export?id=glacy-plus&depth=9", 400, "BAD_USER_INPUT", nil},
+		{"/export?id=no-such-node", 404, "NOT_FOUND", nil},
+		{"/export", 401, "UNAUTHENTICATED", []string{"Authorization", "Bearer wrong-key-0123456789abcdef"}},
+	} {
+		a := send(t, "GET", url+c.target, "", nil, c.header...)
+		if codes := codesOf(t, a); a.status != c.status || len(codes) != 1 || codes[0] != c.code {
+			t.Errorf("GET %s: %d %v, want %d %s", c.target, a.status, codes, c.status, c.code)
+		}
+	}
 }
