@@ -7,7 +7,7 @@ SHELL := /bin/bash
 NEO4J := bash cmd/neo4j-embedded/neo4j.sh
 GO ?= go
 
-.PHONY: bench help run test neo4j-build neo4j-start neo4j-stop neo4j-status seed seed-check generate build vet fmt
+.PHONY: bench chaos help run test neo4j-build neo4j-start neo4j-stop neo4j-status seed seed-check generate build vet fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -49,3 +49,6 @@ vet: ## gofmt and go vet
 
 bench: neo4j-build ## Run the benchmark of bench/README.md (about 15 minutes) and write bench/results/
 	bash bench/run.sh
+
+chaos: neo4j-build ## Break Neo4j and the service under load and check no acknowledged write is lost (about 4 minutes; writes bench/results/chaos.md)
+	$(GO) run ./bench/chaos -out bench/results/chaos.md

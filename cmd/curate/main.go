@@ -221,4 +221,3 @@ func writeExport(doc model.GraphDocument, format, out string, stdout io.Writer) 
 	}
 	return nil
 }
-

@@ -16,6 +16,10 @@ import (
 // was sent: such a failure left nothing behind, so running it again is safe.
 const writeAttempts = 3
 
+// cleanupTimeout bounds a rollback or a session's close: without an answer
+// by then, the server rolls back on its own when the connection goes.
+const cleanupTimeout = 2 * time.Second
+
 // write runs work in one write transaction: all of it or none. It drives
 // the transaction itself rather than through the driver's managed retries,
 // to tell the three outcomes apart: committed; failed with nothing written
@@ -58,19 +62,31 @@ func (s *Store) writeOnce(ctx context.Context, op string, work func(tx neo4j.Man
 	countRoundTrip(ctx)
 	s.sent.Add(1)
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
-	// Closing must not depend on the request: a cancelled context would
-	// leave the connection unreturned.
-	defer session.Close(context.WithoutCancel(ctx))
+	// Cleaning up must not depend on the request, whose context may be
+	// over, yet must not hang on a database that stopped answering.
+	cleanup := func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	}
+	defer func() {
+		c, cancel := cleanup()
+		defer cancel()
+		_ = session.Close(c)
+	}()
+	rollback := func(tx neo4j.ExplicitTransaction) {
+		c, cancel := cleanup()
+		defer cancel()
+		_ = tx.Rollback(c)
+	}
 	tx, err := session.BeginTransaction(ctx, neo4j.WithTxTimeout(s.timeout))
 	if err != nil {
 		return false, err
 	}
 	if err := work(tx); err != nil {
-		_ = tx.Rollback(context.WithoutCancel(ctx))
+		rollback(tx)
 		return false, err
 	}
 	if err := ctx.Err(); err != nil {
-		_ = tx.Rollback(context.WithoutCancel(ctx))
+		rollback(tx)
 		return false, err
 	}
 	if err := tx.Commit(ctx); err != nil {
