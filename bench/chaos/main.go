@@ -66,10 +66,11 @@ const (
 )
 
 type ledger struct {
-	mu     sync.Mutex
-	writes map[string]outcome
-	codes  map[string]int
-	sent   int
+	mu      sync.Mutex
+	writes  map[string]outcome
+	answers map[string]string
+	codes   map[string]int
+	sent    int
 }
 
 func (l *ledger) record(id string, o outcome, code string) {
@@ -77,6 +78,7 @@ func (l *ledger) record(id string, o outcome, code string) {
 	defer l.mu.Unlock()
 	if id != "" {
 		l.writes[id] = o
+		l.answers[id] = code
 	}
 	l.codes[code]++
 }
@@ -286,6 +288,12 @@ func run(rate int, phase time.Duration) (string, error) {
 		return "", err
 	}
 	defer os.RemoveAll(dir)
+	// The service's log outlives the run, for reading what went wrong.
+	defer func() {
+		if b, err := os.ReadFile(filepath.Join(dir, "service.log")); err == nil {
+			_ = os.WriteFile("bench/results/chaos-service.log", b, 0o644)
+		}
+	}()
 	e := &env{dir: dir, neo4jPort: freePort(), serviceAddr: "127.0.0.1:" + freePort(), pprofAddr: "127.0.0.1:" + freePort(),
 		key: "chaos-key-0123456789abcdefghij", client: &http.Client{Timeout: 10 * time.Second}}
 	e.neo4jURI = "bolt://127.0.0.1:" + e.neo4jPort
@@ -314,7 +322,7 @@ func run(rate int, phase time.Duration) (string, error) {
 		}
 	}()
 
-	l := &ledger{writes: map[string]outcome{}, codes: map[string]int{}}
+	l := &ledger{writes: map[string]outcome{}, answers: map[string]string{}, codes: map[string]int{}}
 	runID := time.Now().UTC().Format("150405")
 	ctx, stopLoad := context.WithCancel(context.Background())
 	loadDone := make(chan struct{})
@@ -450,7 +458,7 @@ func run(rate int, phase time.Duration) (string, error) {
 		case o == acked && !present[id]:
 			lost = append(lost, id)
 		case o == refused && present[id]:
-			phantom = append(phantom, id)
+			phantom = append(phantom, id+" ("+l.answers[id]+")")
 		case o == unknown && present[id]:
 			unknownFound++
 		}

@@ -41,6 +41,12 @@ type config struct {
 	// ExportMaxFacts bounds the nodes plus relationships one /export may
 	// return.
 	ExportMaxFacts int
+	// OTLPEndpoint receives traces over OTLP/HTTP; off when empty.
+	OTLPEndpoint string
+	// SlowQuery is the statement time above which its shape is logged.
+	SlowQuery time.Duration
+	// Metrics serves /metrics.
+	Metrics bool
 }
 
 // Development defaults: the embedded Neo4j that `make run` starts.
@@ -100,6 +106,9 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&cfg.Auth.Audience, "jwt-audience", env("JWT_AUDIENCE", ""), "required aud claim of JWTs (JWT_AUDIENCE); not checked when empty")
 	leeway := fs.String("jwt-leeway", env("JWT_LEEWAY", "30s"), "clock skew allowed on JWT times (JWT_LEEWAY)")
 	anonymous := fs.String("anonymous-reads", env("ANONYMOUS_READS", "true"), "let callers without a key or token read (ANONYMOUS_READS)")
+	fs.StringVar(&cfg.OTLPEndpoint, "otlp-endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT", ""), "OTLP/HTTP collector for traces, such as http://127.0.0.1:4318 (OTEL_EXPORTER_OTLP_ENDPOINT); off when empty")
+	slow := fs.String("slow-query", env("SLOW_QUERY_THRESHOLD", "500ms"), "log statements slower than this with their Cypher shape; 0 turns it off (SLOW_QUERY_THRESHOLD)")
+	metrics := fs.String("metrics", env("METRICS", "true"), "serve Prometheus metrics at /metrics (METRICS)")
 	fs.IntVar(&cfg.ExportMaxFacts, "export-max-facts", int(envInt(env, "EXPORT_MAX_FACTS", 500000)), "most nodes plus relationships one /export returns (EXPORT_MAX_FACTS)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, fmt.Errorf("config: %w (flags: %s)", err, flagNames(fs))
@@ -168,6 +177,18 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	default:
 		return config{}, fmt.Errorf("config: ANONYMOUS_READS %q: want true or false", *anonymous)
 	}
+	if *slow == "0" {
+		cfg.SlowQuery = 0
+	} else if cfg.SlowQuery, err = positiveDuration("SLOW_QUERY_THRESHOLD", *slow); err != nil {
+		return config{}, err
+	}
+	switch strings.ToLower(*metrics) {
+	case "true", "1", "yes":
+		cfg.Metrics = true
+	case "false", "0", "no":
+	default:
+		return config{}, fmt.Errorf("config: METRICS %q: want true or false", *metrics)
+	}
 	if cfg.ExportMaxFacts < 1 {
 		return config{}, fmt.Errorf("config: EXPORT_MAX_FACTS must be at least 1")
 	}
@@ -194,8 +215,14 @@ func flagNames(fs *flag.FlagSet) string {
 	return strings.Join(names, " ")
 }
 
-func newLogger(w io.Writer, level slog.Level) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+// newLogger logs JSON lines in production, for log collectors, and text in
+// development, for people.
+func newLogger(w io.Writer, level slog.Level, development bool) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if development {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
 // security holds the limits that keep hostile requests cheap.

@@ -198,7 +198,7 @@ func TestRoundTripsDoNotGrowWithRows(t *testing.T) {
 	if err := store.BulkCreate(context.Background(), "synthetic", data.Entities, data.Relations, 10000); err != nil {
 		t.Fatal(err)
 	}
-	h, err := newHandler(testConfig(), store, discardLogger(), time.Now)
+	h, err := newHandler(testConfig(), store, discardLogger(), time.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func FuzzHandler(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	h, err := newHandler(cfg, store, discardLogger(), time.Now)
+	h, err := newHandler(cfg, store, discardLogger(), time.Now, nil)
 	if err != nil {
 		f.Fatal(err)
 	}

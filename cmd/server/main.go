@@ -13,10 +13,12 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
+	"github.com/coe-child-online/knowledge-graph/telemetry"
 )
 
 func main() {
@@ -36,15 +38,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	logger := newLogger(stdout, cfg.LogLevel)
+	logger := newLogger(stdout, cfg.LogLevel, cfg.Development)
 
+	pool := &poolRef{}
+	tel, err := telemetry.New(ctx, telemetry.Config{Version: version(), OTLPEndpoint: cfg.OTLPEndpoint, SlowQuery: cfg.SlowQuery,
+		Logger: logger, RequestID: requestID}, pool)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := tel.Shutdown(flushCtx); err != nil {
+			logger.Warn("flush traces", "err", err)
+		}
+	}()
 	store, err := neo4jstore.Open(neo4jstore.Config{
 		URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
-		QueryTimeout: cfg.QueryTimeout, MaxPoolSize: cfg.MaxPoolSize,
+		QueryTimeout: cfg.QueryTimeout, MaxPoolSize: cfg.MaxPoolSize, Observer: tel,
 	})
 	if err != nil {
 		return err
 	}
+	pool.store = store
 	defer func() {
 		closeCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -65,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
-	h, err := newHandler(cfg, store, logger, time.Now)
+	h, err := newHandler(cfg, store, logger, time.Now, tel)
 	if err != nil {
 		return err
 	}
@@ -140,4 +156,37 @@ func servePprof(ctx context.Context, addr string, logger *slog.Logger) {
 	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		logger.Error("profiler", "err", err)
 	}
+}
+
+// poolRef lets the metrics read the store's pool, which is opened after
+// them because the store reports its statements to them.
+type poolRef struct{ store *neo4jstore.Store }
+
+func (p *poolRef) InFlight() int64 {
+	if p.store == nil {
+		return 0
+	}
+	return p.store.InFlight()
+}
+
+func (p *poolRef) PoolSize() int {
+	if p.store == nil {
+		return 1
+	}
+	return p.store.PoolSize()
+}
+
+// version names the build from the module information Go records.
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return s.Value[:12]
+			}
+		}
+		if info.Main.Version != "" {
+			return info.Main.Version
+		}
+	}
+	return "dev"
 }

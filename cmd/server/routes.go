@@ -24,6 +24,9 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/rs/cors"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -33,15 +36,21 @@ import (
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
 	"github.com/coe-child-online/knowledge-graph/resolvers"
 	"github.com/coe-child-online/knowledge-graph/resolvers/loaders"
+	"github.com/coe-child-online/knowledge-graph/telemetry"
 	"github.com/coe-child-online/knowledge-graph/web"
 )
 
 // newHandler wires the routes: GraphQL, GraphiQL (in development), health
 // and readiness, behind request limits, logging and CORS.
-func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now func() time.Time) (http.Handler, error) {
+func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now func() time.Time, tel *telemetry.Telemetry) (http.Handler, error) {
 	authn, err := auth.New(cfg.Auth)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
+	}
+	if tel == nil {
+		if tel, err = telemetry.New(context.Background(), telemetry.Config{Logger: logger, SlowQuery: cfg.SlowQuery, RequestID: requestID}, store); err != nil {
+			return nil, err
+		}
 	}
 	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolvers.New(store, now)}))
 	gql.AddTransport(transport.Options{})
@@ -75,7 +84,13 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 		oc := graphql.GetOperationContext(ctx)
 		info := requestInfoFrom(ctx)
 		if info != nil {
-			info.setOperation(oc.OperationName)
+			name := oc.OperationName
+			if name == "" && oc.Operation != nil {
+				// The name in the document, when the request does not
+				// repeat it in operationName.
+				name = oc.Operation.Name
+			}
+			info.setOperation(name)
 		}
 		refuse := func(err error) graphql.ResponseHandler {
 			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{presentError(ctx, err, logger)}})
@@ -99,6 +114,7 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 			ok, remaining, retry := limiter.take(info.client, shape.Cost)
 			info.setBudget(cfg.Security.CostPerMinute, remaining, retry)
 			if !ok {
+				tel.Metrics.RateLimited()
 				return refuse(model.Errorf(model.CodeRateLimited, "this client has spent its budget of %d cost points per minute; retry in %s", cfg.Security.CostPerMinute, retry))
 			}
 		}
@@ -141,6 +157,9 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 		}
 		mux.Handle("GET /{$}", graphiql)
 	}
+	if cfg.Metrics {
+		mux.Handle("GET /metrics", tel.Metrics.Handler())
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -163,7 +182,7 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 		AllowCredentials: cfg.CORSCredentials,
 		MaxAge:           600,
 	})
-	return logRequests(logger, c.Handler(mux)), nil
+	return logRequests(logger, tel, c.Handler(mux)), nil
 }
 
 // presentError decides what a client sees of an error: the code and message
@@ -177,8 +196,9 @@ func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror
 	switch {
 	case errors.As(err, &merr):
 		gqlErr.Message = merr.Message
-		if merr.Code == model.CodeInternal || merr.Code == model.CodeUnavailable {
-			logger.Error("request failed", "request_id", id, "code", merr.Code, "err", err)
+		switch merr.Code {
+		case model.CodeInternal, model.CodeUnavailable, model.CodeCommitUnknown:
+			logger.Error("request failed", "request_id", id, "code", merr.Code, "err", err, "cause", merr.Err)
 		}
 		setCode(gqlErr, merr.Code, id)
 	case gqlErr.Message == "introspection disabled":
@@ -187,6 +207,10 @@ func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror
 	case gqlErr.Extensions != nil && gqlErr.Extensions["code"] != nil:
 		// Parse and validation errors carry their own code already.
 		setCode(gqlErr, model.Code(gqlErr.Extensions["code"].(string)), id)
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		// A batch loader gave up waiting at the request's deadline.
+		gqlErr.Message = "the graph database did not answer in time"
+		setCode(gqlErr, model.CodeUnavailable, id)
 	case gqlErr.Path == nil:
 		// Errors outside execution (bad variables, unknown operation) are
 		// about the request the client sent.
@@ -195,6 +219,10 @@ func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror
 		logger.Error("request failed", "request_id", id, "err", err)
 		gqlErr.Message = "internal error; quote request id " + id + " when reporting it"
 		setCode(gqlErr, model.CodeInternal, id)
+	}
+	if info := requestInfoFrom(ctx); info != nil {
+		code, _ := gqlErr.Extensions["code"].(string)
+		info.setCode(code)
 	}
 	return gqlErr
 }
@@ -229,6 +257,16 @@ type requestInfo struct {
 	remaining       int
 	retryAfter      time.Duration
 	limited         bool
+	// code is the first error code the request answered with.
+	code string
+}
+
+func (i *requestInfo) setCode(c string) {
+	i.mu.Lock()
+	if i.code == "" {
+		i.code = c
+	}
+	i.mu.Unlock()
 }
 
 func (i *requestInfo) setCost(c int) {
@@ -318,8 +356,8 @@ func clientKey(r *http.Request) string {
 }
 
 // logRequests gives each request an id (echoed in X-Request-Id and in error
-// extensions) and writes one log line when it ends.
-func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
+// extensions), a trace span, one log line and its metrics when it ends.
+func logRequests(logger *slog.Logger, tel *telemetry.Telemetry, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		var b [8]byte
@@ -327,13 +365,36 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 		info := &requestInfo{id: hex.EncodeToString(b[:]), client: clientKey(r), debugRoundTrips: r.Header.Get("X-Debug-Round-Trips") != ""}
 		w.Header().Set("X-Request-Id", info.id)
 		rec := &statusRecorder{ResponseWriter: w, info: info, status: http.StatusOK}
-		ctx, rt := neo4jstore.WithRoundTrips(context.WithValue(r.Context(), requestInfoKey{}, info))
+		ctx, span := tel.Tracer.Start(r.Context(), r.Method+" "+r.URL.Path, trace.WithSpanKind(trace.SpanKindServer),
+			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path),
+				attribute.String("request.id", info.id)))
+		ctx, rt := neo4jstore.WithRoundTrips(context.WithValue(ctx, requestInfoKey{}, info))
 		next.ServeHTTP(rec, r.WithContext(ctx))
+		took := time.Since(start)
 		info.mu.Lock()
-		op, cost, actor := info.operation, info.costPoints, info.actor
+		op, cost, actor, code := info.operation, info.costPoints, info.actor, info.code
 		info.mu.Unlock()
+		if code == "" {
+			code = "OK"
+		}
+		label := op
+		if r.URL.Path != "/graphql" {
+			label = r.URL.Path
+		}
+		tel.Metrics.Request(label, code, took, cost, rt.Count())
+		if op != "" {
+			span.SetName("graphql " + op)
+			span.SetAttributes(attribute.String("graphql.operation.name", op))
+		}
+		span.SetAttributes(attribute.String("outcome", code), attribute.Int("http.response.status_code", rec.status),
+			attribute.Int("graphql.cost", cost), attribute.Int64("db.round_trips", rt.Count()))
+		if code != "OK" {
+			span.SetStatus(codes.Error, code)
+		}
+		span.End()
 		logger.Info("request", "request_id", info.id, "method", r.Method, "path", r.URL.Path,
-			"operation", op, "actor", actor, "status", rec.status, "cost", cost, "round_trips", rt.Count(), "duration_ms", float64(time.Since(start).Microseconds())/1000)
+			"operation", op, "actor", actor, "status", rec.status, "outcome", code, "cost", cost, "round_trips", rt.Count(),
+			"duration_ms", float64(took.Microseconds())/1000)
 	})
 }
 
@@ -363,6 +424,9 @@ func authenticate(authn *auth.Authenticator, next http.Handler) http.Handler {
 // writeError answers with a GraphQL error document outside execution, for
 // requests refused before GraphQL reads them.
 func writeError(w http.ResponseWriter, r *http.Request, status int, code model.Code, msg string) {
+	if info := requestInfoFrom(r.Context()); info != nil {
+		info.setCode(string(code))
+	}
 	ext := map[string]any{"code": string(code)}
 	if id := requestID(r.Context()); id != "" {
 		ext["requestId"] = id

@@ -28,7 +28,7 @@ func productionServer(t *testing.T, flags ...string) (string, *neo4jstore.Store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := newHandler(cfg, store, discardLogger(), time.Now)
+	h, err := newHandler(cfg, store, discardLogger(), time.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

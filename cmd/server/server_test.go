@@ -38,7 +38,7 @@ func newTestServer(t *testing.T) (*httptest.Server, *seed.Data) {
 	t.Helper()
 	store := neo4jtest.Open(t)
 	data := neo4jtest.LoadSeed(t, store)
-	h, err := newHandler(testConfig(), store, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	h, err := newHandler(testConfig(), store, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -501,7 +501,7 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer away.Close(context.Background())
-	h, err := newHandler(testConfig(), away, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	h, err := newHandler(testConfig(), away, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

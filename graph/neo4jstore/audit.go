@@ -61,15 +61,10 @@ func recordChanges(ctx context.Context, tx neo4j.ManagedTransaction, origin stri
 		encodeSources(row, c.Sources)
 		rows[i] = row
 	}
-	res, err := tx.Run(ctx, `
+	if _, err := collect(ctx, tx, `
 UNWIND $rows AS row
 CREATE (c:Change)
-SET c = row`, map[string]any{"rows": rows})
-	if err != nil {
-		return fmt.Errorf("record changes: %w", err)
-	}
-	_, err = res.Consume(ctx)
-	if err != nil {
+SET c = row`, map[string]any{"rows": rows}); err != nil {
 		return fmt.Errorf("record changes: %w", err)
 	}
 	return nil

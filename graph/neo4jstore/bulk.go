@@ -83,11 +83,7 @@ func (s *Store) batches(ctx context.Context, op, cypher string, rows []map[strin
 	for start := 0; start < len(rows); start += size {
 		end := min(start+size, len(rows))
 		err := s.write(ctx, op, func(tx neo4j.ManagedTransaction) error {
-			res, err := tx.Run(ctx, cypher, map[string]any{"rows": rows[start:end]})
-			if err != nil {
-				return err
-			}
-			_, err = res.Consume(ctx)
+			_, err := collect(ctx, tx, cypher, map[string]any{"rows": rows[start:end]})
 			return err
 		})
 		if err != nil {

@@ -7,7 +7,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,6 +35,8 @@ type Config struct {
 	QueryTimeout time.Duration
 	// MaxPoolSize caps open connections; zero keeps the driver's default.
 	MaxPoolSize int
+	// Observer hears of every statement; nil for none.
+	Observer Observer
 }
 
 // Store reads and writes the knowledge graph in Neo4j. It is safe for
@@ -46,6 +51,9 @@ type Store struct {
 	// detached tracks reads whose caller stopped waiting, so Close does not
 	// pull the driver from under them.
 	detached sync.WaitGroup
+	obs      Observer
+	inFlight atomic.Int64
+	poolSize int
 }
 
 // StatementsSent returns how many statements the store has sent to Neo4j
@@ -81,7 +89,15 @@ func Open(cfg Config) (*Store, error) {
 	if db == "" {
 		db = "neo4j"
 	}
-	return &Store{driver: driver, db: db, timeout: timeout, uri: redact(u)}, nil
+	var obs Observer = noObserver{}
+	if cfg.Observer != nil {
+		obs = cfg.Observer
+	}
+	pool := cfg.MaxPoolSize
+	if pool <= 0 {
+		pool = 100 // the driver's default
+	}
+	return &Store{driver: driver, db: db, timeout: timeout, uri: redact(u), obs: obs, poolSize: pool}, nil
 }
 
 // URI returns the address of the database without credentials, for logs.
@@ -128,7 +144,15 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 	countRoundTrip(ctx)
 	s.sent.Add(1)
 	logStatement(ctx, cypher, params)
-	run := func(ctx context.Context) (*neo4j.EagerResult, error) {
+	ctx, observed := s.observe(ctx, op, cypher)
+	run := func(ctx context.Context) (res *neo4j.EagerResult, err error) {
+		defer func() {
+			if err != nil {
+				observed(Timing{}, err)
+			} else {
+				observed(timingOf(res.Summary), nil)
+			}
+		}()
 		return neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
 			neo4j.ExecuteQueryWithDatabase(s.db),
 			neo4j.ExecuteQueryWithReadersRouting(),
@@ -171,21 +195,66 @@ func classify(op string, err error) error {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	var nerr *db.Neo4jError
+	isNeo4j := errors.As(err, &nerr)
 	switch {
-	case errors.As(err, &nerr) && nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
+	case isNeo4j && nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
 		return &model.Error{Code: model.CodeConflict, Message: "the change clashes with a fact written at the same time; read it again", Err: fmt.Errorf("%s: %w", op, err)}
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled),
+		isNeo4j && strings.HasPrefix(nerr.Code, "Neo.ClientError.Transaction.TransactionTimedOut"):
 		return &model.Error{Code: model.CodeUnavailable, Message: "the graph database did not answer in time", Err: fmt.Errorf("%s: %w", op, err)}
-	case neo4j.IsConnectivityError(err), neo4j.IsTransactionExecutionLimit(err):
-		return &model.Error{Code: model.CodeUnavailable, Message: "the graph database is unavailable; try again shortly", Err: fmt.Errorf("%s: %w", op, err)}
-	case errors.As(err, &nerr) && (nerr.Classification() == "TransientError" || nerr.Code == "Neo.ClientError.Security.Unauthorized"):
+	case unavailable(err):
 		return &model.Error{Code: model.CodeUnavailable, Message: "the graph database is unavailable; try again shortly", Err: fmt.Errorf("%s: %w", op, err)}
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// unavailable tells the errors of a database that is away, starting,
+// stopping or overloaded, wherever they sit in err's chain: trying again
+// later may work.
+func unavailable(err error) bool {
+	var cerr *neo4j.ConnectivityError
+	var limit *neo4j.TransactionExecutionLimit
+	var nerr *db.Neo4jError
+	switch {
+	case errors.As(err, &cerr), errors.As(err, &limit), isNetworkError(err):
+		return true
+	case errors.As(err, &nerr):
+		switch nerr.Code {
+		case "Neo.ClientError.Security.Unauthorized", "Neo.ClientError.Transaction.Terminated",
+			"Neo.ClientError.Transaction.LockClientStopped", "Neo.ClientError.Database.DatabaseNotFound":
+			return true
+		}
+		return nerr.Classification() == "TransientError"
+	}
+	// A server still starting answers the Bolt handshake with no version.
+	return strings.Contains(err.Error(), "Bolt versions")
+}
+
+// retryable tells whether a write that failed before its commit may run
+// again: the driver's own rule, applied through any wrapping.
+func retryable(err error) bool {
+	var cerr *neo4j.ConnectivityError
+	var nerr *db.Neo4jError
+	switch {
+	case errors.As(err, &cerr):
+		return neo4j.IsRetryable(cerr)
+	case errors.As(err, &nerr):
+		return nerr.IsRetriable() || nerr.Code == "Neo.ClientError.Transaction.LockClientStopped"
+	}
+	return neo4j.IsRetryable(err)
 }
 
 func redact(u *url.URL) string {
 	c := *u
 	c.User = nil
 	return c.String()
+}
+
+// isNetworkError catches a connection that broke where the driver passes the
+// socket's error on without wrapping it.
+func isNetworkError(err error) bool {
+	var nerr net.Error
+	var usage *neo4j.UsageError
+	return errors.As(err, &nerr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		(errors.As(err, &usage) && strings.Contains(usage.Message, "closed"))
 }

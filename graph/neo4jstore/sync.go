@@ -76,6 +76,9 @@ func (s *Store) sync(ctx context.Context, op string, actor model.Actor, sc syncS
 func (s *Store) readTx(ctx context.Context, op string, work func(tx neo4j.ManagedTransaction) error) error {
 	countRoundTrip(ctx)
 	s.sent.Add(1)
+	s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
+	ctx = context.WithValue(ctx, txKey{}, txInfo{obs: s.obs, op: op})
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead})
 	defer session.Close(context.WithoutCancel(ctx))
 	_, err := session.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -356,14 +359,6 @@ RETURN row.key AS fact`, map[string]any{"ids": ids, "rows": rows})
 		}
 	}
 	return kept, nil
-}
-
-func collect(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
-	res, err := tx.Run(ctx, cypher, params)
-	if err != nil {
-		return nil, err
-	}
-	return res.Collect(ctx)
 }
 
 // writePlan is what sync writes: removals first, so a relationship that

@@ -36,16 +36,18 @@ func (s *Store) write(ctx context.Context, op string, work func(tx neo4j.Managed
 		}
 		if committing {
 			var nerr *db.Neo4jError
-			if errors.As(err, &nerr) {
-				// The server answered the commit with a failure: it rolled
-				// the transaction back.
+			if errors.As(err, &nerr) && nerr.Classification() == "ClientError" {
+				// The server refused the commit for what the transaction
+				// did (a constraint, say): it rolled it back. Any other
+				// failure, such as a database shutting down, may come
+				// after the commit was applied.
 				return classify(op, err)
 			}
 			return &model.Error{Code: model.CodeCommitUnknown,
 				Message: "the change was sent to the graph database, but its answer was lost: read the fact before trying again",
 				Err:     fmt.Errorf("%s: commit: %w", op, err)}
 		}
-		if !neo4j.IsRetryable(err) || ctx.Err() != nil || attempt == writeAttempts {
+		if !retryable(err) || ctx.Err() != nil || attempt == writeAttempts {
 			break
 		}
 		select {
@@ -61,6 +63,9 @@ func (s *Store) write(ctx context.Context, op string, work func(tx neo4j.Managed
 func (s *Store) writeOnce(ctx context.Context, op string, work func(tx neo4j.ManagedTransaction) error) (committing bool, err error) {
 	countRoundTrip(ctx)
 	s.sent.Add(1)
+	s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
+	ctx = context.WithValue(ctx, txKey{}, txInfo{obs: s.obs, op: op})
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	// Cleaning up must not depend on the request, whose context may be
 	// over, yet must not hang on a database that stopped answering.
