@@ -85,10 +85,10 @@ func (l *ledger) record(id string, o outcome, code string) {
 
 type env struct {
 	dir, neo4jPort, neo4jURI, serviceAddr, pprofAddr, key string
-	service                                              *exec.Cmd
-	serviceLog                                           *os.File
-	serverBin                                            string
-	client                                               *http.Client
+	service                                               *exec.Cmd
+	serviceLog                                            *os.File
+	serverBin                                             string
+	client                                                *http.Client
 }
 
 func freePort() string {
