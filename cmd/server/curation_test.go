@@ -7,11 +7,15 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/coe-child-online/knowledge-graph/auth"
@@ -422,5 +426,99 @@ func TestExportEndpoint(t *testing.T) {
 		if codes := codesOf(t, a); a.status != c.status || len(codes) != 1 || codes[0] != c.code {
 			t.Errorf("GET %s: %d %v, want %d %s", c.target, a.status, codes, c.status, c.code)
 		}
+	}
+}
+
+func TestTokensCarryTheCuratorRoleAndName(t *testing.T) {
+	const secret = "a-test-secret-of-at-least-32-bytes!!"
+	url, _ := productionServer(t, "-jwt-secret", secret, "-jwt-issuer", "https://id.example")
+	sign := func(claims jwt.MapClaims) string {
+		s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(secret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	now := time.Now()
+	good := sign(jwt.MapClaims{"sub": "maria@coe.example", "role": "curator", "iss": "https://id.example", "exp": now.Add(time.Hour).Unix(), "iat": now.Unix()})
+	expired := sign(jwt.MapClaims{"sub": "maria@coe.example", "role": "curator", "iss": "https://id.example", "exp": now.Add(-time.Hour).Unix(), "iat": now.Add(-2 * time.Hour).Unix()})
+	reader := sign(jwt.MapClaims{"sub": "ana@coe.example", "role": "reader", "iss": "https://id.example", "exp": now.Add(time.Hour).Unix(), "iat": now.Unix()})
+	vars := func(id string) io.Reader {
+		return jsonBody(createEntity, map[string]any{"in": map[string]any{"id": id, "type": "TOPIC", "name": "Token test", "sources": coeSource}})
+	}
+
+	a := send(t, "POST", url+"/graphql", "application/json", vars("topic-token-test"), "Authorization", "Bearer "+good)
+	var doc struct {
+		Data struct{ CreateEntity entityChange } `json:"data"`
+	}
+	if err := json.Unmarshal(a.body, &doc); err != nil || doc.Data.CreateEntity.Change.Actor != "maria@coe.example" || doc.Data.CreateEntity.Change.Role != "curator" {
+		t.Errorf("curator token: %d %s", a.status, a.body)
+	}
+	before := graphState(t)
+	for _, c := range []struct {
+		name, token string
+		status      int
+		code        string
+	}{
+		{"expired token", expired, 401, "UNAUTHENTICATED"},
+		{"reader token", reader, 200, "FORBIDDEN"},
+		{"token signed with another secret", func() string {
+			s, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "x", "role": "admin", "iss": "https://id.example", "exp": now.Add(time.Hour).Unix()}).SignedString([]byte("another-secret-of-at-least-32-bytes!"))
+			return s
+		}(), 401, "UNAUTHENTICATED"},
+	} {
+		a := send(t, "POST", url+"/graphql", "application/json", vars("topic-token-refused"), "Authorization", "Bearer "+c.token)
+		if codes := codesOf(t, a); a.status != c.status || len(codes) != 1 || codes[0] != c.code {
+			t.Errorf("%s: %d %v, want %d %s", c.name, a.status, codes, c.status, c.code)
+		}
+	}
+	if after := graphState(t); after != before {
+		t.Errorf("refused tokens changed the graph from %s to %s", before, after)
+	}
+}
+
+func TestImportSeedMutationShowsTheChangedFacts(t *testing.T) {
+	url := curationServer(t)
+	files := []map[string]any{}
+	for _, name := range []string{"retrieved.yaml", "countries.csv", "entities.yaml", "relations.yaml", "treaty_parties.csv"} {
+		b, err := os.ReadFile(filepath.Join("../../seed/data", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		content := string(b)
+		if name == "treaty_parties.csv" {
+			// One ratification date moves by a day.
+			changed := strings.Replace(content, "cets-201,country-al,party,2008-12-17,2009-04-14,", "cets-201,country-al,party,2008-12-17,2009-04-15,", 1)
+			if changed == content {
+				t.Fatal("the seed no longer has Albania's ratification of CETS 201 on 2009-04-14")
+			}
+			content = changed
+		}
+		files = append(files, map[string]any{"name": name, "content": content})
+	}
+	const op = `mutation($files: [ImportFileInput!]!, $apply: Boolean) { importSeed(files: $files, apply: $apply) { applied added changed removed entries { op kind id } } }`
+	var dry struct {
+		ImportSeed struct {
+			Applied                 bool
+			Added, Changed, Removed int
+			Entries                 []struct{ Op, Kind, ID string }
+		}
+	}
+	before := graphState(t)
+	must(t, url, "admin", op, map[string]any{"files": files}, &dry)
+	if got := dry.ImportSeed; got.Applied || got.Added != 0 || got.Removed != 0 || got.Changed != 1 || got.Entries[0].ID != "country-al|RATIFIED|cets-201|0" {
+		t.Errorf("dry run of the changed seed: %+v", got)
+	}
+	if after := graphState(t); after != before {
+		t.Errorf("the dry run changed the graph")
+	}
+	// A broken file is refused with its name and line.
+	files[3]["content"] = "relations:\n  - from: nowhere\n    type: TARGETS\n    to: country-mu\n    sources: [x]\n"
+	doc, _ := call(t, url, "admin", op, map[string]any{"files": files, "apply": true})
+	if len(doc.Errors) != 1 || doc.Errors[0].Extensions["code"] != "BAD_USER_INPUT" || !strings.Contains(doc.Errors[0].Message, "relations.yaml:2") {
+		t.Errorf("broken relations.yaml: %+v", doc.Errors)
+	}
+	if after := graphState(t); after != before {
+		t.Errorf("a refused import changed the graph")
 	}
 }

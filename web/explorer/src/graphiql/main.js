@@ -1,0 +1,20 @@
+import { createElement as h } from 'react';
+import { createRoot } from 'react-dom/client';
+import { GraphiQL } from 'graphiql';
+import 'graphiql/graphiql.css';
+import './style.css';
+import { examples } from './examples.js';
+import { fetcher } from './fetcher.js';
+
+const tabs = examples.map((e) => ({ query: e.query }));
+
+function Logo() {
+  return h(GraphiQL.Logo, null,
+    h('a', { className: 'kg-logo', href: '/explore/', title: 'Back to the explorer' },
+      h('span', { className: 'kg-logo-name' }, 'Knowledge graph'),
+      h('span', { className: 'kg-logo-link' }, ' · Explorer')));
+}
+
+createRoot(document.getElementById('graphiql')).render(
+  h(GraphiQL, { fetcher, defaultTabs: tabs, defaultEditorToolsVisibility: true }, h(Logo)),
+);
