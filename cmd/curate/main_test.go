@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"os"
@@ -34,24 +33,8 @@ func curate(t *testing.T, args ...string) (string, error) {
 	return out.String(), err
 }
 
-// facts renders the entities and relationships with all their properties
-// as sorted lines; the audit trail is left out.
-func facts(t *testing.T) []string {
-	t.Helper()
-	var lines []string
-	for _, r := range neo4jtest.Query(t, `MATCH (n:Entity) RETURN labels(n) AS l, properties(n) AS p`, nil) {
-		l := r["l"].([]any)
-		sort.Slice(l, func(i, j int) bool { return l[i].(string) < l[j].(string) })
-		b, _ := json.Marshal(r["p"])
-		lines = append(lines, fmt.Sprintf("node %v %s", l, b))
-	}
-	for _, r := range neo4jtest.Query(t, `MATCH (a:Entity)-[r]->(b:Entity) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS p`, nil) {
-		b, _ := json.Marshal(r["p"])
-		lines = append(lines, fmt.Sprintf("rel %s %s %s %s", r["a"], r["t"], r["b"], b))
-	}
-	sort.Strings(lines)
-	return lines
-}
+// facts renders the graph's entities and relationships as sorted lines.
+func facts(t *testing.T) []string { return neo4jtest.Facts(t) }
 
 func changed(before, after []string) (added, removed []string) {
 	in := func(list []string) map[string]bool {

@@ -41,6 +41,22 @@ RETURN n`, map[string]any{"id": id})
 	return &n, nil
 }
 
+// writeNode runs a statement that writes one node and returns it as n.
+func writeNode(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (model.Entity, error) {
+	recs, err := collect(ctx, tx, cypher, params)
+	if err != nil {
+		return model.Entity{}, err
+	}
+	if len(recs) != 1 {
+		return model.Entity{}, fmt.Errorf("write node: %d nodes written, want 1", len(recs))
+	}
+	n, _, err := neo4j.GetRecordValue[dbtype.Node](recs[0], "n")
+	if err != nil {
+		return model.Entity{}, err
+	}
+	return decodeNode(n), nil
+}
+
 func checkVersion(what string, have, sent int) error {
 	if have != sent {
 		return model.Errorf(model.CodeConflict, "%s is at version %d, not %d: someone changed it since you read it; read it again and reapply your change", what, have, sent)
@@ -70,15 +86,9 @@ func (s *Store) CreateEntity(ctx context.Context, actor model.Actor, e model.Ent
 			return model.Errorf(model.CodeConflict, "id: %q is already taken by a %s", e.ID, decodeNode(*existing).Label)
 		}
 		// The label comes from model.Labels, checked above.
-		recs, err := collect(ctx, tx, fmt.Sprintf(`CREATE (n:Entity:%s) SET n = $props RETURN n`, e.Label), map[string]any{"props": props})
-		if err != nil {
+		if created, err = writeNode(ctx, tx, fmt.Sprintf(`CREATE (n:Entity:%s) SET n = $props RETURN n`, e.Label), map[string]any{"props": props}); err != nil {
 			return err
 		}
-		n, _, err := neo4j.GetRecordValue[dbtype.Node](recs[0], "n")
-		if err != nil {
-			return err
-		}
-		created = decodeNode(n)
 		return recordChanges(ctx, tx, model.OriginCuration, []model.Change{change})
 	})
 	if err != nil {
@@ -118,15 +128,9 @@ func (s *Store) UpdateEntity(ctx context.Context, actor model.Actor, id string, 
 		}
 		change.Before = nodeFact(cur.Label, n.Props)
 		change.After = nodeFact(cur.Label, props)
-		recs, err := collect(ctx, tx, `MATCH (n:Entity {id: $id}) SET n = $props RETURN n`, map[string]any{"id": id, "props": props})
-		if err != nil {
+		if updated, err = writeNode(ctx, tx, `MATCH (n:Entity {id: $id}) SET n = $props RETURN n`, map[string]any{"id": id, "props": props}); err != nil {
 			return err
 		}
-		m, _, err := neo4j.GetRecordValue[dbtype.Node](recs[0], "n")
-		if err != nil {
-			return err
-		}
-		updated = decodeNode(m)
 		return recordChanges(ctx, tx, model.OriginCuration, []model.Change{change})
 	})
 	if err != nil {

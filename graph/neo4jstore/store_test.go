@@ -2,7 +2,6 @@ package neo4jstore_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"testing"
@@ -17,25 +16,8 @@ import (
 	"github.com/coe-child-online/knowledge-graph/seed/seedcsv"
 )
 
-// snapshot renders the whole graph as sorted lines, one per node and per
-// relationship with all their properties, so two states compare exactly.
-// The audit trail is left out: tests read it through Store.Changes.
-func snapshot(t *testing.T) []string {
-	t.Helper()
-	var lines []string
-	for _, r := range neo4jtest.Query(t, `MATCH (n) WHERE NOT n:Change RETURN labels(n) AS l, properties(n) AS p`, nil) {
-		l := r["l"].([]any)
-		sort.Slice(l, func(i, j int) bool { return l[i].(string) < l[j].(string) })
-		b, _ := json.Marshal(r["p"])
-		lines = append(lines, fmt.Sprintf("node %v %s", l, b))
-	}
-	for _, r := range neo4jtest.Query(t, `MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS p`, nil) {
-		b, _ := json.Marshal(r["p"])
-		lines = append(lines, fmt.Sprintf("rel %s %s %s %s", r["a"], r["t"], r["b"], b))
-	}
-	sort.Strings(lines)
-	return lines
-}
+// snapshot renders the graph's entities and relationships as sorted lines.
+func snapshot(t *testing.T) []string { return neo4jtest.Facts(t) }
 
 func TestSeedLoadMatchesFiles(t *testing.T) {
 	s := neo4jtest.Open(t)

@@ -4,7 +4,10 @@ package neo4jtest
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
+	"sort"
 	"testing"
 	"time"
 
@@ -128,4 +131,24 @@ func Write(tb testing.TB, cypher string, params map[string]any) {
 		neo4j.ExecuteQueryWithDatabase(cfg.Database), neo4j.ExecuteQueryWithWritersRouting()); err != nil {
 		tb.Fatalf("write %q: %v", cypher, err)
 	}
+}
+
+// Facts renders every entity and relationship with all its properties as
+// sorted lines, so two states of the graph compare exactly. The audit trail
+// is left out: tests read it through the store.
+func Facts(tb testing.TB) []string {
+	tb.Helper()
+	var lines []string
+	for _, r := range Query(tb, `MATCH (n:Entity) RETURN labels(n) AS l, properties(n) AS p`, nil) {
+		l := r["l"].([]any)
+		sort.Slice(l, func(i, j int) bool { return l[i].(string) < l[j].(string) })
+		b, _ := json.Marshal(r["p"])
+		lines = append(lines, fmt.Sprintf("node %v %s", l, b))
+	}
+	for _, r := range Query(tb, `MATCH (a:Entity)-[r]->(b:Entity) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS p`, nil) {
+		b, _ := json.Marshal(r["p"])
+		lines = append(lines, fmt.Sprintf("rel %s %s %s %s", r["a"], r["t"], r["b"], b))
+	}
+	sort.Strings(lines)
+	return lines
 }
