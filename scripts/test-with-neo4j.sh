@@ -34,6 +34,10 @@ export NEO4J_TEST_URI="bolt://127.0.0.1:${port}" NEO4J_TEST_USER=neo4j NEO4J_TES
 # and each package resets and loads it for its own tests.
 go test -race -count=1 -p 1 "$@" ./...
 
+# The tests above leave curated facts behind; the browser tests below
+# start from the seed graph alone.
+go run ./cmd/seed -wipe -neo4j-uri "$NEO4J_TEST_URI" -neo4j-password "$password" >/dev/null
+
 # The graphql-http conformance audit, against the service in development
 # mode (its MUST items use introspection, which production turns off).
 (cd conformance/graphql-http && npm ci --no-audit --no-fund --loglevel=error)
@@ -44,9 +48,14 @@ svc_pid=$!
 for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:${svc_port}/healthz" 2>/dev/null && break; sleep 0.5; done
 audit_rc=0
 node conformance/graphql-http/audit.mjs "http://127.0.0.1:${svc_port}/graphql" || audit_rc=$?
+
+# The explorer's end-to-end tests, in Debian's headless Chromium.
+bash scripts/ensure-chromium.sh
+e2e_rc=0
+BASE_URL="http://127.0.0.1:${svc_port}" bash web/e2e/run.sh || e2e_rc=$?
 kill "$svc_pid" 2>/dev/null || true
 wait "$svc_pid" 2>/dev/null || true
-[ "$audit_rc" -eq 0 ]
+[ "$audit_rc" -eq 0 ] && [ "$e2e_rc" -eq 0 ]
 
 # Each fuzz target runs for a bounded time on top of its committed corpus.
 fuzztime="${FUZZTIME:-8s}"

@@ -50,12 +50,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	timeout := fl.Duration("timeout", 2*time.Minute, "deadline for the whole load")
 	synthetic := fl.Int("synthetic", 0, "write a synthetic graph with this many countries, projects and resources (about 30 relationships each) instead of the seed files")
 	randSeed := fl.Uint64("rand-seed", 1, "with -synthetic: the random seed, so one value always gives the same graph")
+	wipe := fl.Bool("wipe", false, "delete everything in the database first, curated facts and the audit trail included (for tests and fresh starts)")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
 
 	if *synthetic < 0 {
 		return fmt.Errorf("-synthetic %d: want a positive count", *synthetic)
+	}
+	if *wipe && *check {
+		return fmt.Errorf("-wipe goes with a load, not with -check")
 	}
 	if *synthetic > 0 && (*check || *dir != "") {
 		return fmt.Errorf("-synthetic goes with neither -check nor -dir")
@@ -99,6 +103,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("%w (is Neo4j running? `make neo4j-start` starts one)", err)
 	}
 	start := time.Now()
+	if *wipe {
+		if err := store.Wipe(ctx); err != nil {
+			return err
+		}
+	}
 	if *synthetic > 0 {
 		if err := store.EnsureSchema(ctx); err != nil {
 			return err

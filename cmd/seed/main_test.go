@@ -116,3 +116,27 @@ func TestSyntheticGraphLoadsBesideTheSeed(t *testing.T) {
 		t.Errorf("%d synthetic relationships without a source", c)
 	}
 }
+
+func TestWipeStartsFromAnEmptyGraph(t *testing.T) {
+	neo4jtest.Reset(t)
+	neo4jtest.Write(t, `CREATE (:Entity:Topic {id: 'curated-leftover', name: 'Left over', managedBy: 'curation'}), (:Change {id: 'old-change'})`, nil)
+	if err := run(context.Background(), []string{"-wipe"}, testEnv(t), &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if rows := neo4jtest.Query(t, `MATCH (n) WHERE n.id IN ['curated-leftover', 'old-change'] RETURN n.id AS id`, nil); len(rows) != 0 {
+		t.Errorf("-wipe kept %v", rows)
+	}
+	data, err := seed.Read(seed.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := data.Counts()
+	got := neo4jtest.Query(t, `MATCH (n:Entity) RETURN count(n) AS n`, nil)[0]["n"].(int64)
+	total := 0
+	for _, c := range want {
+		total += c
+	}
+	if int(got) != total {
+		t.Errorf("after -wipe the graph has %d entities, the seed %d", got, total)
+	}
+}

@@ -107,3 +107,18 @@ func (s *Store) autoCommit(ctx context.Context, op, cypher string, params map[st
 	}
 	return nil
 }
+
+// Wipe deletes every node and relationship, the audit trail included, in
+// batches. It is for tests and fresh starts: nothing can be recovered from
+// the database afterwards.
+func (s *Store) Wipe(ctx context.Context) error {
+	for _, stmt := range []string{
+		`MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS`,
+		`MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS`,
+	} {
+		if err := s.autoCommit(ctx, "wipe", stmt, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
