@@ -7,13 +7,24 @@ SHELL := /bin/bash
 NEO4J := bash cmd/neo4j-embedded/neo4j.sh
 GO ?= go
 
-.PHONY: bench chaos help run test neo4j-build neo4j-start neo4j-stop neo4j-status seed seed-check generate build vet fmt
+.PHONY: bench chaos help run test web neo4j-build neo4j-start neo4j-stop neo4j-status seed seed-check generate build vet fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-run: neo4j-start seed ## Start Neo4j, load the seed graph, serve GraphQL and GraphiQL on http://127.0.0.1:8080/
+run: neo4j-start seed web ## Start Neo4j, load the seed graph, serve the explorer, GraphQL and GraphiQL on http://127.0.0.1:8080/
 	MODE=$${MODE:-development} $(GO) run ./cmd/server
+
+# The explorer's built assets are committed, so `go build` alone serves the
+# last build; this rebuilds them when a source is newer than the build.
+WEB_BUILT := web/dist/explore/index.html
+WEB_SOURCES := $(shell find web/explorer/src web/explorer/explore web/explorer/graphiql web/examples -type f 2>/dev/null) web/explorer/package.json web/explorer/package-lock.json web/explorer/vite.config.js
+
+web: $(WEB_BUILT) ## Build the explorer and GraphiQL assets into web/dist when their sources changed
+
+$(WEB_BUILT): $(WEB_SOURCES)
+	cd web/explorer && npm ci --no-audit --no-fund --loglevel=error && npm run build
+	touch $(WEB_BUILT)
 
 test: neo4j-build ## Run every test against a throwaway Neo4j (own data directory and port)
 	bash scripts/test-with-neo4j.sh

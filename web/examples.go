@@ -1,5 +1,6 @@
-// Package web holds what the service serves to browsers: the worked GraphQL
-// examples that GraphiQL opens with, and the GraphiQL page itself.
+// Package web holds what the service serves to browsers: the explorer and
+// GraphiQL, built from web/explorer into web/dist and embedded (see Mount),
+// and the worked GraphQL examples that GraphiQL opens with.
 package web
 
 import (

@@ -150,12 +150,10 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", authenticate(authn, guardRequests(cfg, loaders.Middleware(store, gql))))
 	mux.Handle("GET /export", authenticate(authn, exportHandler(cfg, store, limiter, logger)))
-	if cfg.Development {
-		graphiql, err := web.GraphiQL("Child online protection knowledge graph", "/graphql")
-		if err != nil {
-			return nil, err
-		}
-		mux.Handle("GET /{$}", graphiql)
+	// The explorer always; GraphiQL (at / and /graphiql) only in
+	// development, where introspection is on for it.
+	if err := web.Mount(mux, cfg.Development); err != nil {
+		return nil, err
 	}
 	if cfg.Metrics {
 		mux.Handle("GET /metrics", tel.Metrics.Handler())

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -436,14 +437,31 @@ func TestCORSAllowsOnlyConfiguredOrigins(t *testing.T) {
 
 func TestGraphiQLOpensWithTheExamples(t *testing.T) {
 	srv, _ := newTestServer(t)
-	res, err := http.Get(srv.URL + "/")
-	if err != nil {
-		t.Fatal(err)
+	get := func(path string) string {
+		t.Helper()
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: status %d", path, res.StatusCode)
+		}
+		return string(b)
 	}
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK || !strings.Contains(string(b), "GraphiQL") {
-		t.Fatalf("GET /: status %d, want the GraphiQL page", res.StatusCode)
+	page := get("/")
+	if !strings.Contains(page, "GraphiQL") {
+		t.Fatalf("GET /: not the GraphiQL page")
+	}
+	// The examples are built into the page's scripts, served by the
+	// service itself: no CDN.
+	var scripts strings.Builder
+	for _, m := range regexp.MustCompile(`src="(/[^"]+\.js)"`).FindAllStringSubmatch(page, -1) {
+		scripts.WriteString(get(m[1]))
+	}
+	if strings.Contains(page, "unpkg.com") || strings.Contains(page, "cdn") {
+		t.Errorf("the GraphiQL page loads from a CDN")
 	}
 	ex, err := web.Examples()
 	if err != nil {
@@ -451,9 +469,12 @@ func TestGraphiQLOpensWithTheExamples(t *testing.T) {
 	}
 	for _, e := range ex {
 		first := strings.SplitN(e.Query, "\n", 3)[1] // the "query Name {" line
-		if !strings.Contains(string(b), strings.TrimSuffix(first, " {")) {
-			t.Errorf("GraphiQL page lacks the tab of example %s", e.Name)
+		if !strings.Contains(scripts.String(), strings.TrimSuffix(first, " {")) {
+			t.Errorf("GraphiQL's scripts lack the tab of example %s", e.Name)
 		}
+	}
+	if explorer := get("/explore/"); !strings.Contains(explorer, "<script") {
+		t.Errorf("GET /explore/ is not the explorer page")
 	}
 }
 

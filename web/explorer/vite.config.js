@@ -16,11 +16,19 @@ export default defineConfig({
     // Both pages share one origin and one Go binary; a single modern target
     // keeps the output small.
     target: 'es2022',
+    // Every browser the explorer supports preloads modules natively.
+    modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 4096,
     rollupOptions: {
       input: {
         explore: here('explore/index.html'),
         graphiql: here('graphiql/index.html'),
+      },
+      // GraphiQL's Radix components mark themselves "use client" for React
+      // server rendering, which means nothing in a browser bundle.
+      onwarn(warning, warn) {
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        warn(warning);
       },
     },
   },
@@ -45,7 +53,7 @@ function spaFallback() {
     const path = (req.url || '').split('?')[0];
     if (path === '/graphiql' || path === '/graphiql/') {
       req.url = '/graphiql/index.html';
-    } else if (path === '/' ) {
+    } else if (path === '/') {
       req.url = '/explore/index.html';
     } else if (path.startsWith('/explore/') && !path.startsWith('/explore/assets/') && !/\.[a-z0-9]+$/i.test(path)) {
       req.url = '/explore/index.html';

@@ -31,6 +31,13 @@ function append(el, children) {
   }
 }
 
+// fill replaces an element's children, taking what h takes.
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
 // svg builds SVG elements, which need their namespace.
 export function svg(tag, attrs, ...children) {
   const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
@@ -57,12 +64,6 @@ let uid = 0;
 export function uniqueId(prefix) {
   uid += 1;
   return `${prefix}-${uid}`;
-}
-
-// status is a polite live region: screen readers hear "Loading…", counts
-// and outcomes without focus moving.
-export function status(text = '') {
-  return h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, text);
 }
 
 export function loading(what) {

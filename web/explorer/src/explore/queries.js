@@ -1,0 +1,113 @@
+// The GraphQL documents the explorer sends. Each names its operation, so the
+// service's log and metrics say which view asked.
+
+// What a link or a chip needs to name a node: its kind and short names.
+const NODE_SUMMARY = `
+  __typename id name
+  ... on Instrument { number shortName acronym }
+  ... on Body { acronym shortName }
+  ... on Project { acronym shortName }
+  ... on Country { iso2 }
+`;
+
+export const SEARCH = `
+query ExplorerSearch($q: String!, $types: [EntityType!], $first: Int, $after: String) {
+  search(query: $q, types: $types, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges {
+      score
+      node {
+        ${NODE_SUMMARY}
+        ... on Instrument { opened }
+        ... on Project { startDate endDate }
+        ... on Country { coeStatus }
+        ... on Resource { published }
+        ... on Event { startDate }
+      }
+    }
+  }
+}`;
+
+export const NODE_NAME = `
+query ExplorerNodeName($id: ID!) {
+  node(id: $id) { ${NODE_SUMMARY} }
+}`;
+
+const SOURCES = 'sources { url title retrieved }';
+const NAMES = 'nameFr shortName acronym aliases properties';
+
+export const ENTITY = `
+query ExplorerEntity($id: ID!) {
+  node(id: $id) {
+    __typename id name version ${SOURCES}
+    ... on Instrument { ${NAMES} number opened openedPlace entryIntoForce }
+    ... on Body { ${NAMES} }
+    ... on Project { ${NAMES} startDate endDate }
+    ... on Country { ${NAMES} iso2 iso3 coeStatus coeAccession coeLeft }
+    ... on Resource { ${NAMES} published }
+    ... on Event { ${NAMES} startDate endDate }
+    ... on MonitoringRound { ${NAMES} }
+    ... on Topic { ${NAMES} }
+  }
+}`;
+
+const NODE_TYPES = ['Instrument', 'Body', 'Project', 'Country', 'Resource', 'Event', 'MonitoringRound', 'Topic'];
+
+// relationsQuery reads a node's relationships. `relations` is a field of
+// each concrete type, not of the Node interface, so the fragment names the
+// type the node turned out to be.
+export function relationsQuery(typename) {
+  if (!NODE_TYPES.includes(typename)) throw new Error(`unknown node type ${typename}`);
+  return `
+query ExplorerRelations($id: ID!, $after: String, $asOf: Date) {
+  node(id: $id) {
+    ... on ${typename} {
+      relations(first: 500, after: $after, asOf: $asOf) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges {
+          type direction properties key
+          ${SOURCES}
+          node { ${NODE_SUMMARY} }
+        }
+      }
+    }
+  }
+}`;
+}
+
+export const NEIGHBOURHOOD = `
+query ExplorerNeighbourhood($id: ID!, $asOf: Date, $limit: Int) {
+  neighbourhood(id: $id, depth: 1, asOf: $asOf, limit: $limit) {
+    truncated
+    nodes { ${NODE_SUMMARY} }
+    edges { key type from to properties }
+  }
+}`;
+
+export const SHORTEST_PATH = `
+query ExplorerShortestPath($from: ID!, $to: ID!, $maxHops: Int, $asOf: Date) {
+  shortestPath(from: $from, to: $to, maxHops: $maxHops, asOf: $asOf) {
+    length
+    nodes { ${NODE_SUMMARY} }
+    edges { key type from to properties ${SOURCES} }
+  }
+}`;
+
+export const COVERAGE = `
+query ExplorerCoverage($instruments: [ID!]!, $asOf: Date) {
+  coverage(instruments: $instruments, asOf: $asOf) {
+    country { id name iso2 }
+    cells { instrument { id } status signed ratified entryIntoForce }
+  }
+  instruments(where: { id: { in: $instruments } }, first: 20) {
+    edges { node { id name number shortName } }
+  }
+}`;
+
+export const TIMELINE = `
+query ExplorerTimeline($instrument: ID!, $action: TreatyAction!) {
+  instrument(id: $instrument) { id name number shortName }
+  timeline(instrument: $instrument, action: $action, interval: YEAR) { period count }
+}`;
