@@ -76,7 +76,8 @@ func TestServiceRecoversWhenNeo4jRestarts(t *testing.T) {
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(pr)
-		re := regexp.MustCompile(`graphql=http://([0-9.:]+)/graphql`)
+		// Production logs are JSON lines: "graphql":"http://.../graphql".
+		re := regexp.MustCompile(`"graphql":"http://([0-9.:]+)/graphql"`)
 		for sc.Scan() {
 			if m := re.FindStringSubmatch(sc.Text()); m != nil {
 				addr <- m[1]
