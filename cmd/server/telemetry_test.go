@@ -37,12 +37,6 @@ func observedServer(t *testing.T, tcfg telemetry.Config, flags ...string) (strin
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close(context.Background()) })
-	// The driver sets up its dialer on the first connection without a
-	// lock: one connection first, as the service's start-up ping does,
-	// keeps concurrent first connections from racing on it.
-	if err := store.Ping(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	cfg, err := loadConfig(append([]string{"-mode", "production"}, flags...), func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)

@@ -96,6 +96,7 @@ func (s *Store) batches(ctx context.Context, op, cypher string, rows []map[strin
 // autoCommit runs a statement outside an explicit transaction, as batched
 // CALL ... IN TRANSACTIONS requires.
 func (s *Store) autoCommit(ctx context.Context, op, cypher string, params map[string]any) error {
+	s.warmUp()
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer session.Close(ctx)
 	res, err := session.Run(ctx, cypher, params)

@@ -21,6 +21,7 @@ var schemaStatements = []string{
 // EnsureSchema creates the constraints and indexes the graph needs. It is
 // idempotent.
 func (s *Store) EnsureSchema(ctx context.Context) error {
+	s.warmUp()
 	if err := s.dropStaleFulltextIndex(ctx); err != nil {
 		return err
 	}

@@ -54,6 +54,31 @@ type Store struct {
 	obs      Observer
 	inFlight atomic.Int64
 	poolSize int
+	// warm is set once the driver has made its first connection attempt;
+	// warmMu makes that attempt alone (see warmUp).
+	warm   atomic.Bool
+	warmMu sync.Mutex
+}
+
+// warmUp lets the driver make its first connection attempt alone. The
+// driver (5.28) sets up its dialer during the first attempt without a
+// lock, so two first attempts at once race; after one attempt, whether it
+// reached the server or not, the dialer is set and later ones only read it.
+// The attempt has its own short deadline: a request's may already be over,
+// and the attempt must reach the dialer to count.
+func (s *Store) warmUp() {
+	if s.warm.Load() {
+		return
+	}
+	s.warmMu.Lock()
+	defer s.warmMu.Unlock()
+	if s.warm.Load() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = s.driver.VerifyConnectivity(ctx)
+	s.warm.Store(true)
 }
 
 // StatementsSent returns how many statements the store has sent to Neo4j
@@ -125,6 +150,7 @@ func (s *Store) Close(ctx context.Context) error {
 // Ping checks that the database answers and accepts the credentials. It
 // returns an UNAVAILABLE error naming the URI when it does not.
 func (s *Store) Ping(ctx context.Context) error {
+	s.warmUp()
 	if err := s.driver.VerifyConnectivity(ctx); err != nil {
 		return &model.Error{Code: model.CodeUnavailable, Message: fmt.Sprintf("neo4j at %s does not answer", s.uri), Err: err}
 	}
@@ -141,6 +167,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // leaving the statement to finish on its own (bounded by that timeout, and by
 // the pool size when the database hangs).
 func (s *Store) read(ctx context.Context, op, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
+	s.warmUp()
 	countRoundTrip(ctx)
 	s.sent.Add(1)
 	logStatement(ctx, cypher, params)

@@ -74,6 +74,7 @@ func (s *Store) sync(ctx context.Context, op string, actor model.Actor, sc syncS
 
 // readTx runs work in one read transaction.
 func (s *Store) readTx(ctx context.Context, op string, work func(tx neo4j.ManagedTransaction) error) error {
+	s.warmUp()
 	countRoundTrip(ctx)
 	s.sent.Add(1)
 	s.inFlight.Add(1)

@@ -61,6 +61,7 @@ func (s *Store) write(ctx context.Context, op string, work func(tx neo4j.Managed
 // writeOnce runs one attempt; committing tells whether the commit had been
 // sent when err happened.
 func (s *Store) writeOnce(ctx context.Context, op string, work func(tx neo4j.ManagedTransaction) error) (committing bool, err error) {
+	s.warmUp()
 	countRoundTrip(ctx)
 	s.sent.Add(1)
 	s.inFlight.Add(1)
