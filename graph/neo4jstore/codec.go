@@ -32,6 +32,7 @@ const (
 	keyFrom       = "validFrom"
 	keyUntil      = "validUntil"
 	keyVersion    = "version"
+	keyElision    = "elisionText"
 	originSeed    = model.OriginSeed
 )
 
@@ -76,7 +77,7 @@ func asOfCondition(v string) string {
 // must be reserved in model, so free properties from the seed cannot clash
 // with them (codec_test.go checks it).
 var storageKeys = []string{keyID, keyName, keyNameFr, keyShortName, keyAcronym, keyAliases, keyAliasText,
-	keySourceURLs, keySourceTtl, keySourceDate, keyJSON, keyOrigin, keyKey, keyFrom, keyUntil, keyNames, keyVersion}
+	keySourceURLs, keySourceTtl, keySourceDate, keyJSON, keyOrigin, keyKey, keyFrom, keyUntil, keyNames, keyVersion, keyElision}
 
 func encodeSources(props map[string]any, sources []model.Source) {
 	urls := make([]string, len(sources))
@@ -209,8 +210,28 @@ func entityProps(e model.Entity, origin string, version int) (map[string]any, er
 		names = append(names, n)
 	}
 	props[keyNames] = nameKeys(names...)
+	if t := elisionText(names); t != "" {
+		props[keyElision] = t
+	}
 	encodeSources(props, e.Sources)
 	return props, nil
+}
+
+// apostrophes are the characters French elision uses ("l'enfant",
+// "l’environnement").
+var apostrophes = strings.NewReplacer("'", " ", "\u2019", " ", "\u02bc", " ")
+
+// elisionText is the names that hold an elision, with the apostrophes made
+// spaces. The full-text analyzer keeps "l'environnement" as one word, so
+// without it a search for "environnement" would miss the name.
+func elisionText(names []string) string {
+	var out []string
+	for _, n := range names {
+		if split := apostrophes.Replace(n); split != n {
+			out = append(out, split)
+		}
+	}
+	return strings.Join(out, " | ")
 }
 
 // relProps lays a relationship out as its properties, owned by origin.

@@ -103,3 +103,32 @@ func mergeSources(old, added []model.Source) []model.Source {
 func relKeyBase(from, typ, to string) string {
 	return strings.Join([]string{from, typ, to}, "|")
 }
+
+// sameStored compares two property maps as stored, leaving out the owner
+// and the version.
+func sameStored(a, b map[string]any) bool {
+	strip := func(m map[string]any) map[string]any {
+		c := make(map[string]any, len(m))
+		for k, v := range m {
+			if k != keyVersion && k != keyOrigin {
+				c[k] = v
+			}
+		}
+		return c
+	}
+	return reflect.DeepEqual(canonical(strip(a), true), canonical(strip(b), true))
+}
+
+// restamp gives props the owner and version of the stored fact they
+// rewrite.
+func restamp(props, stored map[string]any) map[string]any {
+	out := make(map[string]any, len(props))
+	for k, v := range props {
+		out[k] = v
+	}
+	out[keyVersion] = int64(versionOf(stored))
+	if o, ok := stored[keyOrigin]; ok {
+		out[keyOrigin] = o
+	}
+	return out
+}

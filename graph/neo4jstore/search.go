@@ -23,7 +23,7 @@ const (
 )
 
 var entityNamesProperties = []string{
-	keyName, keyNameFr, keyShortName, keyAcronym, keyAliasText, "number", "theme", "subtitle", "role",
+	keyName, keyNameFr, keyShortName, keyAcronym, keyAliasText, "number", "theme", "subtitle", "role", keyElision,
 }
 
 // stopWords are the English stop words of the standard-folding analyzer.

@@ -65,6 +65,9 @@ func TestSearchRanksExactNamesFirst(t *testing.T) {
 			name: "Répondre à l'exploitation et aux abus sexuels des enfants en Géorgie, phase I"},
 		{query: "repondre exploitation", want: "georgia-responding-csea-2017-2019", within: 1,
 			name: "Répondre à l'exploitation et aux abus sexuels des enfants en Géorgie, phase I"},
+		// A word behind a French elision ("l'environnement").
+		{query: "environnement numerique", want: "handbook-policy-makers-digital-2020", within: 3,
+			name: "Manuel pour les décideurs politiques sur les droits de l'enfant dans l'environnement numérique"},
 	}
 	for _, c := range cases {
 		if !has(c.want, c.name) {

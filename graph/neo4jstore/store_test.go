@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -359,5 +360,34 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 	}
 	if _, err := s.Nodes(context.Background(), []string{"cets-201"}); model.ErrorCode(err) != model.CodeUnavailable {
 		t.Errorf("Nodes on a closed port: code %s (%v), want UNAVAILABLE", model.ErrorCode(err), err)
+	}
+}
+
+// TestReloadUpgradesTheStoredLayout: a fact stored before a derived
+// property existed gets it at the next load, without a version or an audit
+// entry, since the fact itself did not change.
+func TestReloadUpgradesTheStoredLayout(t *testing.T) {
+	s := neo4jtest.Open(t)
+	data := neo4jtest.LoadSeed(t, s)
+	const id = "handbook-policy-makers-digital-2020"
+	neo4jtest.Write(t, `MATCH (n:Entity {id: $id}) REMOVE n.elisionText`, map[string]any{"id": id})
+	before := neo4jtest.Query(t, `MATCH (n:Entity {id: $id}) RETURN n.version AS v, n.elisionText AS e`, map[string]any{"id": id})
+	if len(before) != 1 || before[0]["e"] != nil {
+		t.Fatalf("set-up: %v", before)
+	}
+	since := time.Now()
+	if err := s.ReplaceSeed(context.Background(), data.Entities, data.Relations); err != nil {
+		t.Fatal(err)
+	}
+	after := neo4jtest.Query(t, `MATCH (n:Entity {id: $id}) RETURN n.version AS v, n.elisionText AS e`, map[string]any{"id": id})
+	if e, _ := after[0]["e"].(string); !strings.Contains(e, "l environnement") || after[0]["v"] != before[0]["v"] {
+		t.Errorf("after the reload: %v, want the elision text back at version %v", after[0], before[0]["v"])
+	}
+	page, err := s.Changes(context.Background(), model.ChangeFilter{Since: &since}, 10, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != 0 {
+		t.Errorf("the layout upgrade made %d audit entries, want none", page.Total)
 	}
 }

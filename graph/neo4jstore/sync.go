@@ -145,6 +145,12 @@ func (s *Store) syncIn(ctx context.Context, tx neo4j.ManagedTransaction, actor m
 		if exists {
 			before := nodeFact(cur.label, cur.props)
 			if sameFact(before, after, sc.withSources) && (w.version == 0 || w.version == v) {
+				if !sameStored(cur.props, props) {
+					// The same fact, stored in an older layout (a derived
+					// property added since): rewritten as it is, without
+					// counting as a change.
+					plan.nodeRows[e.Label] = append(plan.nodeRows[e.Label], map[string]any{"id": id, "props": restamp(props, cur.props)})
+				}
 				continue
 			}
 			diff.Entries = append(diff.Entries, model.DiffEntry{Op: "change", Kind: "node", ID: id, Before: before, After: after})
@@ -183,6 +189,9 @@ func (s *Store) syncIn(ctx context.Context, tx neo4j.ManagedTransaction, actor m
 		if exists {
 			before := edgeFact(cur.typ, cur.from, cur.to, cur.props)
 			if sameFact(before, after, sc.withSources) && (w.version == 0 || w.version == v) {
+				if !sameStored(cur.props, props) {
+					plan.edgeRows[rec.Type] = append(plan.edgeRows[rec.Type], map[string]any{"from": rec.From, "to": rec.To, "key": w.key, "props": restamp(props, cur.props)})
+				}
 				continue
 			}
 			diff.Entries = append(diff.Entries, model.DiffEntry{Op: "change", Kind: "relationship", ID: w.key, Before: before, After: after})
@@ -202,7 +211,7 @@ func (s *Store) syncIn(ctx context.Context, tx neo4j.ManagedTransaction, actor m
 		}
 	}
 	sortDiff(&diff)
-	if !apply || len(diff.Entries) == 0 {
+	if !apply || plan.empty() {
 		return diff, nil
 	}
 	if err := plan.run(ctx, tx); err != nil {
@@ -369,6 +378,10 @@ type writePlan struct {
 	removeNodes []string
 	nodeRows    map[string][]map[string]any
 	edgeRows    map[string][]map[string]any
+}
+
+func (p writePlan) empty() bool {
+	return len(p.removeEdges) == 0 && len(p.removeNodes) == 0 && len(p.nodeRows) == 0 && len(p.edgeRows) == 0
 }
 
 func (p writePlan) run(ctx context.Context, tx neo4j.ManagedTransaction) error {
