@@ -90,19 +90,27 @@ func shape(cypher string) string { return strings.TrimSpace(spaces.ReplaceAllStr
 // timings in the metrics, and a log line when it was slow.
 func (t *Telemetry) Statement(ctx context.Context, op, cypher string) (context.Context, func(neo4jstore.Timing, error)) {
 	start := time.Now()
-	ctx, span := t.Tracer.Start(ctx, "cypher "+op, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(
-		attribute.String("db.system", "neo4j"),
-		attribute.String("db.operation.name", op),
-		attribute.String("db.query.text", shape(cypher)),
-	))
+	ctx, span := t.Tracer.Start(ctx, "cypher "+op, trace.WithSpanKind(trace.SpanKindClient))
+	// The statement's shape costs a pass over its text: only for a span
+	// that is kept.
+	recording := span.IsRecording()
+	if recording {
+		span.SetAttributes(
+			attribute.String("db.system", "neo4j"),
+			attribute.String("db.operation.name", op),
+			attribute.String("db.query.text", shape(cypher)),
+		)
+	}
 	return ctx, func(timing neo4jstore.Timing, err error) {
 		took := time.Since(start)
 		t.Metrics.statement(op, timing.AvailableAfter, timing.ConsumedAfter, err != nil)
-		if err != nil {
-			span.SetStatus(codes.Error, "statement failed")
+		if recording {
+			if err != nil {
+				span.SetStatus(codes.Error, "statement failed")
+			}
+			span.SetAttributes(attribute.Int64("db.neo4j.available_after_ms", timing.AvailableAfter.Milliseconds()),
+				attribute.Int64("db.neo4j.consumed_after_ms", timing.ConsumedAfter.Milliseconds()))
 		}
-		span.SetAttributes(attribute.Int64("db.neo4j.available_after_ms", timing.AvailableAfter.Milliseconds()),
-			attribute.Int64("db.neo4j.consumed_after_ms", timing.ConsumedAfter.Milliseconds()))
 		span.End()
 		if t.slow > 0 && took >= t.slow {
 			t.logger.Warn("slow query", "request_id", t.requestID(ctx), "operation", op, "duration_ms", float64(took.Microseconds())/1000,
