@@ -207,7 +207,7 @@ func (r *Resolver) updateLink(ctx context.Context, in model.UpdateLinkInput) (*m
 	if err != nil {
 		return nil, err
 	}
-	_, typ, _, ok := splitKey(in.Key)
+	typ, ok := relationTypeOfKey(in.Key)
 	if !ok {
 		return nil, model.Errorf(model.CodeBadUserInput, "input.key: %q is not a relationship key (from|TYPE|to|n)", in.Key)
 	}
@@ -235,7 +235,7 @@ func (r *Resolver) unlink(ctx context.Context, in model.UnlinkInput) (*model.Cha
 	if err != nil {
 		return nil, err
 	}
-	if _, _, _, ok := splitKey(in.Key); !ok {
+	if _, ok := relationTypeOfKey(in.Key); !ok {
 		return nil, model.Errorf(model.CodeBadUserInput, "input.key: %q is not a relationship key (from|TYPE|to|n)", in.Key)
 	}
 	sources, err := sourcesOf("input.sources", in.Sources, r.now())
@@ -249,18 +249,11 @@ func (r *Resolver) unlink(ctx context.Context, in model.UnlinkInput) (*model.Cha
 	return &change, nil
 }
 
-// splitKey reads a relationship key "from|TYPE|to|n".
-func splitKey(key string) (from, typ, to string, ok bool) {
-	parts := strings.Split(key, "|")
-	if len(parts) != 4 || parts[0] == "" || parts[2] == "" || !model.IsRelationType(parts[1]) || parts[3] == "" {
-		return "", "", "", false
-	}
-	for _, c := range parts[3] {
-		if c < '0' || c > '9' {
-			return "", "", "", false
-		}
-	}
-	return parts[0], parts[1], parts[2], true
+// relationTypeOfKey returns the type a relationship key names, when the
+// key is well formed and the type is in the vocabulary.
+func relationTypeOfKey(key string) (string, bool) {
+	_, typ, _, _, ok := model.SplitRelationKey(key)
+	return typ, ok && model.IsRelationType(typ)
 }
 
 func (r *Resolver) importTreatyChart(ctx context.Context, treaty, csv string, source *model.SourceInput, apply *bool) (*model.ImportResult, error) {

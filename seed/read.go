@@ -21,10 +21,9 @@ import (
 func reserved(name string) bool { return name == "label" || model.IsReservedProperty(name) }
 
 var (
-	idPattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9+-]*$`)
-	relTypePattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
-	iso2Pattern    = regexp.MustCompile(`^[A-Z]{2}$`)
-	iso3Pattern    = regexp.MustCompile(`^[A-Z]{3}$`)
+	idPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9+-]*$`)
+	iso2Pattern = regexp.MustCompile(`^[A-Z]{2}$`)
+	iso3Pattern = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
 // reader accumulates problems while the files are read, so one run reports
@@ -393,7 +392,7 @@ func (r *reader) checkRelation(file string, line int, from, typ, to string) {
 	}
 	known, ok, allowed := model.CheckRelation(typ, fromLabel, toLabel)
 	switch {
-	case !relTypePattern.MatchString(typ) || !known:
+	case !model.IsRelationTypeName(typ) || !known:
 		r.fail(file, line, "unknown relationship type %q", typ)
 	case fromLabel != "" && toLabel != "" && !ok:
 		r.fail(file, line, "%s cannot join %s %s to %s %s (it joins %s)", typ, fromLabel, from, toLabel, to, allowed)

@@ -36,28 +36,6 @@ func curate(t *testing.T, args ...string) (string, error) {
 // facts renders the graph's entities and relationships as sorted lines.
 func facts(t *testing.T) []string { return neo4jtest.Facts(t) }
 
-func changed(before, after []string) (added, removed []string) {
-	in := func(list []string) map[string]bool {
-		m := map[string]bool{}
-		for _, l := range list {
-			m[l] = true
-		}
-		return m
-	}
-	b, a := in(before), in(after)
-	for _, l := range after {
-		if !b[l] {
-			added = append(added, l)
-		}
-	}
-	for _, l := range before {
-		if !a[l] {
-			removed = append(removed, l)
-		}
-	}
-	return added, removed
-}
-
 // chartRow is one state's line of a Treaty Office chart.
 type chartRow struct{ country, state, signed, ratified, eif, notes string }
 
@@ -179,7 +157,7 @@ func TestImportOfAChangedChartAppliesExactlyTheDiff(t *testing.T) {
 	if _, err := curate(t, "import-chart", "-treaty", "201", "-apply", file); err != nil {
 		t.Fatal(err)
 	}
-	added, removed := changed(before, facts(t))
+	added, removed := neo4jtest.DiffFacts(before, facts(t))
 	kinds := map[string]int{}
 	for _, l := range added {
 		switch {

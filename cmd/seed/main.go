@@ -94,14 +94,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	store, err := neo4jstore.Open(neo4jstore.Config{URI: *uri, User: *user, Password: *password, Database: *database, QueryTimeout: *timeout})
+	store, err := neo4jstore.Connect(ctx, neo4jstore.Config{URI: *uri, User: *user, Password: *password, Database: *database, QueryTimeout: *timeout})
 	if err != nil {
 		return err
 	}
 	defer store.Close(context.Background())
-	if err := store.Ping(ctx); err != nil {
-		return fmt.Errorf("%w (is Neo4j running? `make neo4j-start` starts one)", err)
-	}
 	start := time.Now()
 	if *wipe {
 		if err := store.Wipe(ctx); err != nil {

@@ -55,7 +55,7 @@ func (s *Store) BulkCreate(ctx context.Context, tag string, entities []model.Ent
 
 	byType := map[string][]map[string]any{}
 	for _, r := range relations {
-		if !relTypePattern.MatchString(r.Type) {
+		if !model.IsRelationTypeName(r.Type) {
 			return fmt.Errorf("bulk create: relationship %s -> %s has invalid type %q", r.From, r.To, r.Type)
 		}
 		props := map[string]any{keyOrigin: tag}

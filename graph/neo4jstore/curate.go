@@ -3,8 +3,6 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -221,7 +219,7 @@ RETURN [l IN labels(a) WHERE l <> 'Entity'] AS a, [l IN labels(b) WHERE l <> 'En
 // ratification and one unknown status per treaty: recording a second one is
 // refused, since the first should be updated instead.
 func (s *Store) Link(ctx context.Context, actor model.Actor, rec model.RelationRecord) (model.Edge, model.Change, error) {
-	if !relTypePattern.MatchString(rec.Type) {
+	if !model.IsRelationTypeName(rec.Type) {
 		return model.Edge{}, model.Change{}, model.Errorf(model.CodeBadUserInput, "type: invalid relationship type %q", rec.Type)
 	}
 	change := oneChange(actor, model.ChangeLink, rec.Sources)
@@ -248,7 +246,6 @@ RETURN r.relKey AS key`, rec.Type), map[string]any{"from": rec.From, "to": rec.T
 		if err != nil {
 			return err
 		}
-		base := relKeyBase(rec.From, rec.Type, rec.To)
 		used := map[string]bool{}
 		for _, r := range recs {
 			k, _ := r.Values[0].(string)
@@ -258,10 +255,10 @@ RETURN r.relKey AS key`, rec.Type), map[string]any{"from": rec.From, "to": rec.T
 			}
 		}
 		n := 0
-		for used[base+"|"+strconv.Itoa(n)] {
+		for used[model.RelationKey(rec.From, rec.Type, rec.To, n)] {
 			n++
 		}
-		key := base + "|" + strconv.Itoa(n)
+		key := model.RelationKey(rec.From, rec.Type, rec.To, n)
 		props, err := relProps(rec, key, model.OriginCuration, 1)
 		if err != nil {
 			return err
@@ -288,21 +285,9 @@ RETURN r`, rec.Type), map[string]any{"from": rec.From, "to": rec.To, "props": pr
 	return edge, change, nil
 }
 
-// SplitKey reads the ends and type a relationship key names.
-func SplitKey(key string) (from, typ, to string, ok bool) {
-	parts := strings.Split(key, "|")
-	if len(parts) != 4 || parts[0] == "" || parts[2] == "" || !relTypePattern.MatchString(parts[1]) {
-		return "", "", "", false
-	}
-	if _, err := strconv.Atoi(parts[3]); err != nil {
-		return "", "", "", false
-	}
-	return parts[0], parts[1], parts[2], true
-}
-
 // lockEdge finds a relationship by key, locked for writing.
 func lockEdge(ctx context.Context, tx neo4j.ManagedTransaction, key string) (*dbtype.Relationship, string, string, error) {
-	from, _, to, ok := SplitKey(key)
+	from, _, to, _, ok := model.SplitRelationKey(key)
 	if !ok {
 		return nil, "", "", model.Errorf(model.CodeBadUserInput, "key: %q is not a relationship key (from|TYPE|to|n)", key)
 	}

@@ -3,7 +3,6 @@ package neo4jstore
 import (
 	"encoding/json"
 	"reflect"
-	"strings"
 
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 )
@@ -99,9 +98,18 @@ func mergeSources(old, added []model.Source) []model.Source {
 	return out
 }
 
-// relKeyBase is the part of a relationship key before its ordinal.
-func relKeyBase(from, typ, to string) string {
-	return strings.Join([]string{from, typ, to}, "|")
+// keyed gives each relationship its key: two facts may join the same nodes
+// with the same type (two roles in one project, say), and their ordinal
+// keeps them apart.
+func keyed(relations []model.RelationRecord) []wantEdge {
+	out := make([]wantEdge, 0, len(relations))
+	seen := map[string]int{}
+	for _, r := range relations {
+		base := r.From + "|" + r.Type + "|" + r.To
+		out = append(out, wantEdge{key: model.RelationKey(r.From, r.Type, r.To, seen[base]), rec: r})
+		seen[base]++
+	}
+	return out
 }
 
 // sameStored compares two property maps as stored, leaving out the owner

@@ -241,7 +241,7 @@ func pattern(v, r, typ, m, mLabel string, dir model.Direction) string {
 func (b *builder) relations(v string, filters []model.RelationFilter) (string, error) {
 	var out []string
 	for _, f := range filters {
-		if !f.Type.IsValid() || !relTypePattern.MatchString(string(f.Type)) {
+		if !f.Type.IsValid() || !model.IsRelationTypeName(string(f.Type)) {
 			return "", model.Errorf(model.CodeBadUserInput, "relations: unknown relationship type %q", f.Type)
 		}
 		dir := model.DirectionBoth

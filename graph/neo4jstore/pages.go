@@ -189,7 +189,7 @@ func (s *Store) Related(ctx context.Context, hop model.Hop, ids []string, where 
 	if label == "" {
 		label = "Entity"
 	}
-	if !relTypePattern.MatchString(hop.Type) || (label != "Entity" && !model.IsLabel(label)) {
+	if !model.IsRelationTypeName(hop.Type) || (label != "Entity" && !model.IsLabel(label)) {
 		return nil, fmt.Errorf("related: invalid hop %+v", hop)
 	}
 	dir := model.DirectionIncoming

@@ -3,15 +3,12 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
-	"regexp"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 )
-
-var relTypePattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 
 // Nodes returns the entities with the given ids, by id; ids that name no
 // node are absent from the map.

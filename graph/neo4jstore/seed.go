@@ -59,18 +59,12 @@ func (s *Store) SyncSeed(ctx context.Context, actor model.Actor, entities []mode
 		}
 		nodes = append(nodes, wantNode{entity: e})
 	}
-	edges := make([]wantEdge, 0, len(relations))
-	seen := map[string]int{}
 	for _, r := range relations {
-		if !relTypePattern.MatchString(r.Type) {
+		if !model.IsRelationTypeName(r.Type) {
 			return model.Diff{}, fmt.Errorf("sync seed: relationship %s -> %s has invalid type %q", r.From, r.To, r.Type)
 		}
-		// Two facts may join the same nodes with the same type (two roles in
-		// one project, say); the ordinal keeps them apart.
-		base := relKeyBase(r.From, r.Type, r.To)
-		edges = append(edges, wantEdge{key: fmt.Sprintf("%s|%d", base, seen[base]), rec: r})
-		seen[base]++
 	}
+	edges := keyed(relations)
 	sc := syncScope{name: "seed", origin: model.OriginSeed, withSources: true, respectCuration: true,
 		nodeWhere: "n.managedBy = 'seed'", edgeWhere: "r.managedBy = 'seed'"}
 	return s.sync(ctx, "sync seed", actor, sc, nodes, edges, nil, apply)
@@ -81,16 +75,12 @@ func (s *Store) SyncSeed(ctx context.Context, actor model.Actor, entities []mode
 // theirs. Facts that did not change keep their sources; changed ones gain
 // the given sources beside their old ones.
 func (s *Store) SyncTreaty(ctx context.Context, actor model.Actor, instrument string, relations []model.RelationRecord, sources []model.Source, apply bool) (model.Diff, error) {
-	edges := make([]wantEdge, 0, len(relations))
-	seen := map[string]int{}
 	for _, r := range relations {
 		if r.To != instrument || (r.Type != model.RelSigned && r.Type != model.RelRatified && r.Type != model.RelStatusUnknown) {
 			return model.Diff{}, model.Errorf(model.CodeBadUserInput, "%s %s %s is not a signature or ratification of %s", r.From, r.Type, r.To, instrument)
 		}
-		base := relKeyBase(r.From, r.Type, r.To)
-		edges = append(edges, wantEdge{key: fmt.Sprintf("%s|%d", base, seen[base]), rec: r})
-		seen[base]++
 	}
+	edges := keyed(relations)
 	sc := syncScope{name: "treaty " + instrument, origin: model.OriginCuration,
 		edgeWhere: "b.id = $instrument AND a:Country AND type(r) IN ['SIGNED', 'RATIFIED', 'STATUS_UNKNOWN']",
 		params:    map[string]any{"instrument": instrument}}
@@ -109,7 +99,7 @@ func (s *Store) Restore(ctx context.Context, actor model.Actor, doc model.GraphD
 	}
 	edges := make([]wantEdge, 0, len(doc.Edges))
 	for _, e := range doc.Edges {
-		if !relTypePattern.MatchString(e.Type) {
+		if !model.IsRelationTypeName(e.Type) {
 			return model.Diff{}, model.Errorf(model.CodeBadUserInput, "relationship %s: invalid type %q", e.Key, e.Type)
 		}
 		edges = append(edges, wantEdge{key: e.Key, version: e.Version, origin: e.ManagedBy,

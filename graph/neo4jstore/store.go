@@ -125,6 +125,20 @@ func Open(cfg Config) (*Store, error) {
 	return &Store{driver: driver, db: db, timeout: timeout, uri: redact(u), obs: obs, poolSize: pool}, nil
 }
 
+// Connect opens the store and checks that Neo4j answers, for commands that
+// have nothing to do without it. The caller closes the store.
+func Connect(ctx context.Context, cfg Config) (*Store, error) {
+	s, err := Open(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Ping(ctx); err != nil {
+		_ = s.Close(context.Background())
+		return nil, fmt.Errorf("%w (is Neo4j running? `make neo4j-start` starts one)", err)
+	}
+	return s, nil
+}
+
 // URI returns the address of the database without credentials, for logs.
 func (s *Store) URI() string { return s.uri }
 

@@ -155,7 +155,7 @@ func TestLoadingAChangedCopyAppliesExactlyTheChanges(t *testing.T) {
 	}
 	after := snapshot(t)
 
-	added, removed := diffLines(before, after)
+	added, removed := neo4jtest.DiffFacts(before, after)
 	check := func(what string, lines []string, want map[string]int) {
 		t.Helper()
 		got := map[string]int{}
@@ -219,28 +219,6 @@ func indexOf(s, sub string) int {
 		}
 	}
 	return -1
-}
-
-func diffLines(before, after []string) (added, removed []string) {
-	in := func(list []string) map[string]bool {
-		m := map[string]bool{}
-		for _, l := range list {
-			m[l] = true
-		}
-		return m
-	}
-	b, a := in(before), in(after)
-	for _, l := range after {
-		if !b[l] {
-			added = append(added, l)
-		}
-	}
-	for _, l := range before {
-		if !a[l] {
-			removed = append(removed, l)
-		}
-	}
-	return added, removed
 }
 
 func TestNeighboursFollowTheSeedRelations(t *testing.T) {

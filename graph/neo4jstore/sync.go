@@ -419,7 +419,7 @@ SET n:%s`, allLabels, label), map[string]any{"rows": p.nodeRows[label]}); err !=
 		}
 	}
 	for _, typ := range sortedKeys(p.edgeRows) {
-		if !relTypePattern.MatchString(typ) {
+		if !model.IsRelationTypeName(typ) {
 			return fmt.Errorf("write relationships: invalid type %q", typ)
 		}
 		recs, err := collect(ctx, tx, fmt.Sprintf(`

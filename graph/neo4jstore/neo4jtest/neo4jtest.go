@@ -152,3 +152,27 @@ func Facts(tb testing.TB) []string {
 	sort.Strings(lines)
 	return lines
 }
+
+// DiffFacts returns the lines of after that before lacks, and those of
+// before that after lacks.
+func DiffFacts(before, after []string) (added, removed []string) {
+	in := func(list []string) map[string]bool {
+		m := make(map[string]bool, len(list))
+		for _, l := range list {
+			m[l] = true
+		}
+		return m
+	}
+	b, a := in(before), in(after)
+	for _, l := range after {
+		if !b[l] {
+			added = append(added, l)
+		}
+	}
+	for _, l := range before {
+		if !a[l] {
+			removed = append(removed, l)
+		}
+	}
+	return added, removed
+}
