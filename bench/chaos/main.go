@@ -71,6 +71,22 @@ type ledger struct {
 	answers map[string]string
 	codes   map[string]int
 	sent    int
+	// The slowest failed answer, and how many failures came after the
+	// request deadline plus a second of grace.
+	slowestFailure time.Duration
+	late           int
+}
+
+// requestTimeout is the service's REQUEST_TIMEOUT in the run.
+const requestTimeout = 5 * time.Second
+
+func (l *ledger) failedAfter(d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.slowestFailure = max(l.slowestFailure, d)
+	if d > requestTimeout+time.Second {
+		l.late++
+	}
 }
 
 func (l *ledger) record(id string, o outcome, code string) {
@@ -130,7 +146,7 @@ func (e *env) startService() error {
 	c := exec.Command(e.serverBin)
 	c.Env = append(os.Environ(), "NEO4J_URI="+e.neo4jURI, "NEO4J_PASSWORD=devpassword", "LISTEN_ADDR="+e.serviceAddr,
 		"PPROF_ADDR="+e.pprofAddr, "API_KEYS=chaos curator "+auth.HashKey(e.key), "RATE_LIMIT_COST_PER_MINUTE=0",
-		"REQUEST_TIMEOUT=5s", "QUERY_TIMEOUT=3s", "MODE=production")
+		"REQUEST_TIMEOUT="+requestTimeout.String(), "QUERY_TIMEOUT=3s", "MODE=production")
 	c.Stdout, c.Stderr = e.serviceLog, e.serviceLog
 	if err := c.Start(); err != nil {
 		return err
@@ -252,7 +268,11 @@ func (e *env) post(query string, vars map[string]any) (answer, error) {
 }
 
 func (e *env) read(l *ledger) {
+	start := time.Now()
 	a, err := e.post(`{ instrument(id: "cets-201") { name parties(first: 20) { edges { node { id } } } } }`, nil)
+	if err == nil && len(a.Errors) > 0 {
+		l.failedAfter(time.Since(start))
+	}
 	switch {
 	case err != nil:
 		l.record("", refused, "read: no answer")
@@ -264,8 +284,12 @@ func (e *env) read(l *ledger) {
 }
 
 func (e *env) write(id string, l *ledger) {
+	start := time.Now()
 	a, err := e.post(`mutation($in: CreateEntityInput!) { createEntity(input: $in) { node { id } } }`, map[string]any{"in": map[string]any{
 		"id": id, "type": "TOPIC", "name": "Chaos " + id, "sources": []map[string]any{{"title": "chaos test"}}}})
+	if err == nil && len(a.Errors) > 0 {
+		l.failedAfter(time.Since(start))
+	}
 	var op *net.OpError
 	switch {
 	case errors.As(err, &op) && op.Op == "dial":
@@ -499,6 +523,7 @@ func run(rate int, phase time.Duration) (string, error) {
 	for _, c := range codes {
 		fmt.Fprintf(&b, "| %s | %d |\n", c, l.codes[c])
 	}
+	fmt.Fprintf(&b, "\nFailed answers came back within %s at the slowest (request deadline %s); %d came more than a second after the deadline.\n", l.slowestFailure.Round(10*time.Millisecond), requestTimeout, l.late)
 	fmt.Fprintf(&b, "\n## Writes\n\n| | count |\n|---|---|\n| acknowledged | %d |\n| acknowledged and found | %d |\n| refused | %d |\n| refused and found | %d |\n| outcome unknown | %d |\n| outcome unknown, found | %d |\n| half-applied | %d |\n\n",
 		count[acked], count[acked]-len(lost), count[refused], len(phantom), count[unknown], unknownFound, len(half))
 	if len(failures) == 0 {

@@ -68,35 +68,42 @@ func (s *Store) writeOnce(ctx context.Context, op string, work func(tx neo4j.Man
 	defer s.inFlight.Add(-1)
 	ctx = context.WithValue(ctx, txKey{}, txInfo{obs: s.obs, op: op})
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
-	// Cleaning up must not depend on the request, whose context may be
-	// over, yet must not hang on a database that stopped answering.
-	cleanup := func() (context.Context, context.CancelFunc) {
-		return context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-	}
-	defer func() {
-		c, cancel := cleanup()
-		defer cancel()
-		_ = session.Close(c)
-	}()
-	rollback := func(tx neo4j.ExplicitTransaction) {
-		c, cancel := cleanup()
-		defer cancel()
-		_ = tx.Rollback(c)
+	// After a failure the rollback and the session's close run on their
+	// own, like detached reads: the request answers at its deadline, not
+	// after cleaning up with a database that may have stopped answering.
+	// They must not depend on the request's context, which may be over,
+	// and are bounded by cleanupTimeout; Close waits for them.
+	abandon := func(tx neo4j.ExplicitTransaction) {
+		s.detached.Add(1)
+		go func() {
+			defer s.detached.Done()
+			c, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+			defer cancel()
+			if tx != nil {
+				_ = tx.Rollback(c)
+			}
+			_ = session.Close(c)
+		}()
 	}
 	tx, err := session.BeginTransaction(ctx, neo4j.WithTxTimeout(s.timeout))
 	if err != nil {
+		abandon(nil)
 		return false, err
 	}
 	if err := work(tx); err != nil {
-		rollback(tx)
+		abandon(tx)
 		return false, err
 	}
 	if err := ctx.Err(); err != nil {
-		rollback(tx)
+		abandon(tx)
 		return false, err
 	}
 	if err := tx.Commit(ctx); err != nil {
+		abandon(nil)
 		return true, err
 	}
+	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	_ = session.Close(c)
 	return false, nil
 }
