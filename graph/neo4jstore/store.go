@@ -241,7 +241,10 @@ func classify(op string, err error) error {
 	case isNeo4j && nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
 		return &model.Error{Code: model.CodeConflict, Message: "the change clashes with a fact written at the same time; read it again", Err: fmt.Errorf("%s: %w", op, err)}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled),
-		isNeo4j && strings.HasPrefix(nerr.Code, "Neo.ClientError.Transaction.TransactionTimedOut"):
+		isNeo4j && strings.HasPrefix(nerr.Code, "Neo.ClientError.Transaction.TransactionTimedOut"),
+		// The driver's own cancelled read or write does not wrap the
+		// context's error; only its text says so.
+		strings.Contains(err.Error(), "connection has been canceled"):
 		return &model.Error{Code: model.CodeUnavailable, Message: "the graph database did not answer in time", Err: fmt.Errorf("%s: %w", op, err)}
 	case unavailable(err):
 		return &model.Error{Code: model.CodeUnavailable, Message: "the graph database is unavailable; try again shortly", Err: fmt.Errorf("%s: %w", op, err)}
