@@ -136,8 +136,7 @@ func (r *Resolver) neighbourhood(ctx context.Context, id string, depth *int, typ
 	return &g, nil
 }
 
-// coverage builds the matrix in three statements whatever its size: the
-// instruments, the states, and every participation of those instruments.
+// coverage builds the matrix from one statement whatever its size.
 func (r *Resolver) coverage(ctx context.Context, instruments []string, countries *model.CountryWhere, asOf *model.Date) ([]model.CoverageRow, error) {
 	if len(instruments) == 0 || len(instruments) > maxCoverage {
 		return nil, model.Errorf(model.CodeBadUserInput, "instruments: give 1 to %d instrument ids", maxCoverage)
@@ -145,15 +144,6 @@ func (r *Resolver) coverage(ctx context.Context, instruments []string, countries
 	day := r.today()
 	if asOf != nil {
 		day = *asOf
-	}
-	found, err := r.store.Nodes(ctx, instruments)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range instruments {
-		if e, ok := found[id]; !ok || e.Label != "Instrument" {
-			return nil, model.Errorf(model.CodeNotFound, "no instrument with id %q", id)
-		}
 	}
 	where := countries
 	if where == nil {
@@ -167,36 +157,26 @@ func (r *Resolver) coverage(ctx context.Context, instruments []string, countries
 			Or:           []model.CountryWhere{{CoeLeft: &model.DateFilter{IsNull: &yes}}, {CoeLeft: &model.DateFilter{Gt: &d}}},
 		}
 	}
-	page, err := r.store.ListEntities(ctx, "Country", where, []model.SortSpec{{Field: "NAME"}},
-		model.PageRequest{First: maxCoverageRows, Day: day})
+	data, err := r.store.Coverage(ctx, instruments, where, day, maxCoverageRows)
 	if err != nil {
 		return nil, err
 	}
-	if page.HasNext {
-		return nil, model.Errorf(model.CodeBadUserInput, "countries: more than %d states match; narrow the filter", maxCoverageRows)
-	}
-	countryIDs := make([]string, len(page.Items))
-	for i, it := range page.Items {
-		countryIDs[i] = it.Entity.ID
-	}
-	parts, err := r.store.Participations(ctx, true, instruments, countryIDs)
-	if err != nil {
-		return nil, err
-	}
-	byPair := map[string]model.TreatyParticipation{}
-	for inst, ps := range parts {
-		for _, p := range ps {
-			byPair[inst+"|"+p.Country.ID] = p
+	for _, id := range instruments {
+		if e, ok := data.Instruments[id]; !ok || e.Label != "Instrument" {
+			return nil, model.Errorf(model.CodeNotFound, "no instrument with id %q", id)
 		}
 	}
-	rows := make([]model.CoverageRow, 0, len(page.Items))
-	for _, it := range page.Items {
-		c := model.Country{Entity: it.Entity}
-		row := model.CoverageRow{Country: &c}
+	if data.More {
+		return nil, model.Errorf(model.CodeBadUserInput, "countries: more than %d states match; narrow the filter", maxCoverageRows)
+	}
+	rows := make([]model.CoverageRow, 0, len(data.Countries))
+	for _, e := range data.Countries {
+		c := model.Country{Entity: e}
+		row := model.CoverageRow{Country: &c, Cells: make([]model.CoverageCell, 0, len(instruments))}
 		for _, id := range instruments {
-			inst := model.Instrument{Entity: found[id]}
+			inst := model.Instrument{Entity: data.Instruments[id]}
 			cell := model.CoverageCell{Instrument: &inst, Status: model.TreatyStatusNotSigned}
-			if p, ok := byPair[id+"|"+c.ID]; ok {
+			if p, ok := data.Participations[id][c.ID]; ok {
 				cell.Status = p.StatusOn(day)
 				cell.Signed, cell.Ratified, cell.EntryIntoForce = shown(p.Signed, day), shown(p.Ratified, day), shown(p.EntryIntoForce, day)
 			}

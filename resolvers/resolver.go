@@ -19,7 +19,7 @@ type Store interface {
 	importer.Target
 	Nodes(ctx context.Context, ids []string) (map[string]model.Entity, error)
 	ListEntities(ctx context.Context, label string, where any, sort []model.SortSpec, page model.PageRequest) (model.EntityPage, error)
-	Participations(ctx context.Context, fromInstrument bool, ids, others []string) (map[string][]model.TreatyParticipation, error)
+	Coverage(ctx context.Context, instruments []string, where any, day model.Date, max int) (model.CoverageData, error)
 	ShortestPaths(ctx context.Context, from, to string, maxHops int, all bool, t model.Traversal, limit int) ([]model.Path, error)
 	Neighbourhood(ctx context.Context, id string, depth int, t model.Traversal, limit int) (model.Subgraph, error)
 	Timeline(ctx context.Context, instrument string, action string, monthly bool) ([]model.TimeBucket, error)

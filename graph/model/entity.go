@@ -3,8 +3,6 @@
 // error codes every layer shares.
 package model
 
-import "sort"
-
 // Labels lists the node labels of the graph, one per entity type, in the order
 // the API documents them.
 var Labels = []string{"Instrument", "Body", "Project", "Country", "Resource", "Event", "MonitoringRound", "Topic"}
@@ -269,15 +267,4 @@ func (p TreatyParticipation) StatusOn(day Date) TreatyStatus {
 	default:
 		return TreatyStatusNotSigned
 	}
-}
-
-// SortParticipations orders participations by country name, then instrument id,
-// so lists read alphabetically and compare stably in tests.
-func SortParticipations(ps []TreatyParticipation) {
-	sort.SliceStable(ps, func(i, j int) bool {
-		if ps[i].Country.Name != ps[j].Country.Name {
-			return ps[i].Country.Name < ps[j].Country.Name
-		}
-		return ps[i].Instrument.ID < ps[j].Instrument.ID
-	})
 }

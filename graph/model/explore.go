@@ -69,3 +69,15 @@ type SearchAfter struct {
 	Score float64
 	ID    string
 }
+
+// CoverageData is what a coverage matrix is drawn from: the instruments
+// asked for that exist, the states of its rows in order, and each state's
+// participation in each instrument it has one in.
+type CoverageData struct {
+	Instruments map[string]Entity
+	Countries   []Entity
+	// Participations is keyed by instrument id, then country id.
+	Participations map[string]map[string]TreatyParticipation
+	// More says that more states matched than the matrix may hold.
+	More bool
+}

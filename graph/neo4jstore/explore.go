@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
@@ -47,56 +48,72 @@ func relCondition(r string) string {
 // returns an empty slice when no path qualifies.
 func (s *Store) ShortestPaths(ctx context.Context, from, to string, maxHops int, all bool, t model.Traversal, limit int) ([]model.Path, error) {
 	const op = "shortest paths"
-	ends, err := s.Nodes(ctx, []string{from, to})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	for _, id := range []string{from, to} {
-		if _, ok := ends[id]; !ok {
-			return nil, model.Errorf(model.CodeNotFound, "no node with id %q", id)
-		}
-	}
-	if from == to {
-		return []model.Path{{Nodes: []model.Node{model.Typed(ends[from])}, Edges: []model.Edge{}}}, nil
-	}
 	if maxHops < 1 || maxHops > MaxPathHops {
 		return nil, fmt.Errorf("%s: maxHops %d is outside 1..%d", op, maxHops, MaxPathHops)
 	}
-	if !all {
+	if !all || from == to {
 		limit = 1
-	}
-	if limit < 1 {
-		return []model.Path{}, nil
 	}
 	fn := "shortestPath"
 	if all {
 		fn = "allShortestPaths"
 	}
-	// The hop bound stays a constant in the pattern (Cypher takes no
-	// parameter there) and the caller's bound is checked after a WITH: inside
-	// the WHERE of the path it would make Neo4j fall back to enumerating every
-	// path when none is short enough. The start node is exempt from the date
-	// condition, so a path from a node that no longer exists can still be
-	// asked for.
+	// One statement finds both ends and the paths: the ends are checked
+	// after, from what it returns. The hop bound stays a constant in the
+	// pattern (Cypher takes no parameter there) and the caller's bound is
+	// checked after a WITH: inside the WHERE of the path it would make Neo4j
+	// fall back to enumerating every path when none is short enough. The
+	// start node is exempt from the date condition, so a path from a node
+	// that no longer exists can still be asked for.
 	cypher := fmt.Sprintf(`
-MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-MATCH p = %s((a)-[*..%d]-(b))
-WHERE all(r IN relationships(p) WHERE %s)
-  AND all(x IN nodes(p) WHERE x = a OR %s)
-WITH p WHERE length(p) <= $maxHops
-WITH p ORDER BY [x IN nodes(p) | x.id], [r IN relationships(p) | type(r)], [r IN relationships(p) | elementId(r)]
-LIMIT $limit
-RETURN p`, fn, MaxPathHops, relCondition("r"), asOfCondition("x"))
-	params := traversalParams(t, map[string]any{"from": from, "to": to, "maxHops": maxHops, "limit": limit})
+OPTIONAL MATCH (a:Entity {id: $from})
+OPTIONAL MATCH (b:Entity {id: $to})
+CALL (a, b) {
+  WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b AND $limit > 0
+  MATCH p = %s((a)-[*..%d]-(b))
+  WHERE all(r IN relationships(p) WHERE %s)
+    AND all(x IN nodes(p) WHERE x = a OR %s)
+  WITH p WHERE length(p) <= $maxHops
+  WITH p ORDER BY [x IN nodes(p) | x.id], [r IN relationships(p) | type(r)], [r IN relationships(p) | elementId(r)]
+  LIMIT $limit
+  RETURN collect(p) AS paths
+}
+RETURN a, b IS NOT NULL AS toFound, paths`, fn, MaxPathHops, relCondition("r"), asOfCondition("x"))
+	params := traversalParams(t, map[string]any{"from": from, "to": to, "maxHops": maxHops, "limit": max(limit, 0)})
 	res, err := s.read(ctx, op, cypher, params)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.Path, 0, len(res.Records))
-	for _, rec := range res.Records {
-		p, _, err := neo4j.GetRecordValue[dbtype.Path](rec, "p")
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
+	if len(res.Records) != 1 {
+		return nil, fmt.Errorf("%s: %d records, want 1", op, len(res.Records))
+	}
+	rec := res.Records[0]
+	a, fromMissing, err := neo4j.GetRecordValue[dbtype.Node](rec, "a")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if fromMissing {
+		return nil, model.Errorf(model.CodeNotFound, "no node with id %q", from)
+	}
+	toFound, _, err := neo4j.GetRecordValue[bool](rec, "toFound")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if !toFound {
+		return nil, model.Errorf(model.CodeNotFound, "no node with id %q", to)
+	}
+	if from == to {
+		return []model.Path{{Nodes: []model.Node{model.Typed(decodeNode(a))}, Edges: []model.Edge{}}}, nil
+	}
+	paths, _, err := neo4j.GetRecordValue[[]any](rec, "paths")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	out := make([]model.Path, 0, len(paths))
+	for _, v := range paths {
+		p, ok := v.(dbtype.Path)
+		if !ok {
+			return nil, fmt.Errorf("%s: path is %T", op, v)
 		}
 		path, err := decodePath(p)
 		if err != nil {
@@ -140,93 +157,95 @@ func decodeEdge(r dbtype.Relationship, ids map[string]string) (model.Edge, error
 }
 
 // Neighbourhood returns the nodes within depth undirected hops of the node
-// id, at most limit of them, and the relationships among them. It expands
-// one level per query, so a level costs one round trip however wide it is;
-// nodes come by level, then id. Truncated says that limit left nodes out.
+// id, at most limit of them, and the relationships among them, in one
+// statement: a dashboard draws neighbourhoods all day, and each round trip
+// costs about as much as a level of the walk. Nodes come by level, then id.
+// Truncated says that limit left nodes out.
 func (s *Store) Neighbourhood(ctx context.Context, id string, depth int, t model.Traversal, limit int) (model.Subgraph, error) {
 	const op = "neighbourhood"
-	start, err := s.Nodes(ctx, []string{id})
-	if err != nil {
-		return model.Subgraph{}, fmt.Errorf("%s: %w", op, err)
-	}
-	root, ok := start[id]
-	if !ok {
-		return model.Subgraph{}, model.Errorf(model.CodeNotFound, "no node with id %q", id)
-	}
 	if limit < 1 {
 		limit = 1
 	}
-	g := model.Subgraph{Nodes: []model.Node{model.Typed(root)}, Edges: []model.Edge{}}
-	seen := []string{id}
-	frontier := []string{id}
-	// Each level asks for one row more than there is room for: that row
-	// only says whether the limit cut anything off, and keeps the answer
-	// bounded however dense the graph.
-	level := `
-UNWIND $frontier AS fid
-MATCH (a:Entity {id: fid})-[r]-(b:Entity)
-WHERE NOT b.id IN $seen AND ` + relCondition("r") + ` AND ` + asOfCondition("b") + `
-WITH DISTINCT b
-ORDER BY b.id
-LIMIT $room
-RETURN b`
-	for d := 1; d <= depth && len(frontier) > 0; d++ {
-		room := limit - len(g.Nodes)
-		params := traversalParams(t, map[string]any{"frontier": frontier, "seen": seen, "room": room + 1})
-		res, err := s.read(ctx, fmt.Sprintf("%s level %d", op, d), level, params)
-		if err != nil {
-			return model.Subgraph{}, err
-		}
-		var next []string
-		for i, rec := range res.Records {
-			if i == room {
-				g.Truncated = true
-				break
-			}
-			n, _, err := neo4j.GetRecordValue[dbtype.Node](rec, "b")
-			if err != nil {
-				return model.Subgraph{}, fmt.Errorf("%s level %d: %w", op, d, err)
-			}
-			e := decodeNode(n)
-			g.Nodes = append(g.Nodes, model.Typed(e))
-			seen = append(seen, e.ID)
-			next = append(next, e.ID)
-		}
-		if g.Truncated {
-			break
-		}
-		frontier = next
+	if depth < 0 || depth > MaxNeighbourhoodDepth {
+		return model.Subgraph{}, model.Errorf(model.CodeBadUserInput, "depth: %d is outside 0..%d", depth, MaxNeighbourhoodDepth)
 	}
-	if len(seen) == 1 || t.NodesOnly {
-		return g, nil
+	// One subquery per level, so the text depends on the depth alone. A
+	// level keeps at most room nodes and reads one more than that: the extra
+	// one only says the limit cut something off, and no level reads more
+	// than the limit however dense the graph.
+	var q strings.Builder
+	q.WriteString(`
+MATCH (root:Entity {id: $id})
+WITH [root] AS seen, [root] AS frontier, false AS cut`)
+	for d := 1; d <= depth; d++ {
+		fmt.Fprintf(&q, `
+CALL (seen, frontier, cut) {
+  UNWIND CASE WHEN cut THEN [] ELSE frontier END AS a
+  MATCH (a)-[r]-(b:Entity)
+  WHERE NOT b IN seen AND %s AND %s
+  WITH DISTINCT b ORDER BY b.id LIMIT $limit
+  RETURN collect(b) AS found
+}
+WITH seen, found, cut, $limit - size(seen) AS room
+WITH seen + found[0..room] AS seen, found[0..room] AS frontier, cut OR size(found) > room AS cut`,
+			relCondition("r"), asOfCondition("b"))
 	}
-
 	// Every qualifying relationship among the returned nodes, not only those
-	// the expansion crossed: a drawing should show how the nodes of one
-	// level relate too. Each is found once, from its start node.
-	res, err := s.read(ctx, op+" edges", `
-UNWIND $seen AS aid
-MATCH (a:Entity {id: aid})-[r]->(b:Entity)
-WHERE b.id IN $seen AND `+relCondition("r")+`
-RETURN r, a.id AS from, b.id AS to, elementId(r) AS eid`, traversalParams(t, map[string]any{"seen": seen}))
+	// the walk crossed: a drawing should show how the nodes of one level
+	// relate too. Each is found once, from its start node.
+	fmt.Fprintf(&q, `
+CALL (seen) {
+  UNWIND CASE WHEN $edges AND size(seen) > 1 THEN seen ELSE [] END AS a
+  MATCH (a)-[r]->(b:Entity)
+  WHERE b IN seen AND %s
+  RETURN collect({r: r, from: a.id, to: b.id}) AS edges
+}
+RETURN seen, cut, edges`, relCondition("r"))
+	params := traversalParams(t, map[string]any{"id": id, "limit": limit, "edges": !t.NodesOnly})
+	res, err := s.read(ctx, op, q.String(), params)
 	if err != nil {
 		return model.Subgraph{}, err
+	}
+	if len(res.Records) == 0 {
+		return model.Subgraph{}, model.Errorf(model.CodeNotFound, "no node with id %q", id)
+	}
+	rec := res.Records[0]
+	seen, _, err := neo4j.GetRecordValue[[]any](rec, "seen")
+	if err != nil {
+		return model.Subgraph{}, fmt.Errorf("%s: %w", op, err)
+	}
+	cut, _, err := neo4j.GetRecordValue[bool](rec, "cut")
+	if err != nil {
+		return model.Subgraph{}, fmt.Errorf("%s: %w", op, err)
+	}
+	found, _, err := neo4j.GetRecordValue[[]any](rec, "edges")
+	if err != nil {
+		return model.Subgraph{}, fmt.Errorf("%s: %w", op, err)
+	}
+	g := model.Subgraph{Nodes: make([]model.Node, 0, len(seen)), Edges: []model.Edge{}, Truncated: cut}
+	for _, v := range seen {
+		n, ok := v.(dbtype.Node)
+		if !ok {
+			return model.Subgraph{}, fmt.Errorf("%s: node is %T", op, v)
+		}
+		g.Nodes = append(g.Nodes, model.Typed(decodeNode(n)))
 	}
 	type keyed struct {
 		edge model.Edge
 		eid  string
 	}
-	edges := make([]keyed, 0, len(res.Records))
+	edges := make([]keyed, 0, len(found))
 	dup := map[string]bool{}
-	for _, rec := range res.Records {
-		r, _, err := neo4j.GetRecordValue[dbtype.Relationship](rec, "r")
-		if err != nil {
-			return model.Subgraph{}, fmt.Errorf("%s edges: %w", op, err)
+	for _, v := range found {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return model.Subgraph{}, fmt.Errorf("%s: edge is %T", op, v)
 		}
-		from, _, err1 := neo4j.GetRecordValue[string](rec, "from")
-		to, _, err2 := neo4j.GetRecordValue[string](rec, "to")
-		if err1 != nil || err2 != nil {
-			return model.Subgraph{}, fmt.Errorf("%s edges: bad record %v", op, rec.Values)
+		r, ok1 := m["r"].(dbtype.Relationship)
+		from, ok2 := m["from"].(string)
+		to, ok3 := m["to"].(string)
+		if !ok1 || !ok2 || !ok3 {
+			return model.Subgraph{}, fmt.Errorf("%s: bad edge %v", op, m)
 		}
 		if dup[r.ElementId] {
 			continue

@@ -32,60 +32,6 @@ RETURN n`, map[string]any{"ids": ids})
 	return out, nil
 }
 
-// Participations returns the signatures and ratifications of the given
-// instruments (fromInstrument) or countries, by id, ordered by country name;
-// when others is not nil, only those with the nodes at the other end named
-// there.
-func (s *Store) Participations(ctx context.Context, fromInstrument bool, ids, others []string) (map[string][]model.TreatyParticipation, error) {
-	cypher := `
-UNWIND $ids AS id
-MATCH (i:Entity {id: id})<-[r:SIGNED|RATIFIED|STATUS_UNKNOWN]-(c:Country)
-WHERE $others IS NULL OR c.id IN $others
-RETURN id, i, c, collect(r) AS rels`
-	if !fromInstrument {
-		cypher = `
-UNWIND $ids AS id
-MATCH (c:Entity {id: id})-[r:SIGNED|RATIFIED|STATUS_UNKNOWN]->(i:Instrument)
-WHERE $others IS NULL OR i.id IN $others
-RETURN id, i, c, collect(r) AS rels`
-	}
-	var othersParam any
-	if others != nil {
-		othersParam = others
-	}
-	const op = "read treaty participations"
-	res, err := s.read(ctx, op, cypher, map[string]any{"ids": ids, "others": othersParam})
-	if err != nil {
-		return nil, err
-	}
-	out := map[string][]model.TreatyParticipation{}
-	for _, rec := range res.Records {
-		id, _, err := neo4j.GetRecordValue[string](rec, "id")
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		i, _, err := neo4j.GetRecordValue[dbtype.Node](rec, "i")
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		c, _, err := neo4j.GetRecordValue[dbtype.Node](rec, "c")
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		rels, _, err := neo4j.GetRecordValue[[]any](rec, "rels")
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		p := model.TreatyParticipation{Instrument: model.Instrument{Entity: decodeNode(i)}, Country: model.Country{Entity: decodeNode(c)}}
-		fillParticipation(&p, rels...)
-		out[id] = append(out[id], p)
-	}
-	for _, ps := range out {
-		model.SortParticipations(ps)
-	}
-	return out, nil
-}
-
 func appendNew(have, more []model.Source) []model.Source {
 	for _, m := range more {
 		dup := false

@@ -74,15 +74,18 @@ func TestEveryTreatyRowIsInTheGraph(t *testing.T) {
 	for id := range instruments {
 		ids = append(ids, id)
 	}
-	got, err := s.Participations(context.Background(), true, ids, nil)
+	got, err := s.Coverage(context.Background(), ids, nil, "2026-01-01", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(got.Instruments) != len(ids) || got.More {
+		t.Fatalf("coverage of %v: %d instruments found, more countries than 1000: %v", ids, len(got.Instruments), got.More)
+	}
 	type fact struct{ Signed, Ratified, Action, EntryIntoForce string }
 	graph := map[string]fact{}
-	for inst, ps := range got {
-		for _, p := range ps {
-			graph[inst+" "+p.Country.ID] = fact{deref(p.Signed), deref(p.Ratified), deref(p.Action), deref(p.EntryIntoForce)}
+	for inst, byCountry := range got.Participations {
+		for country, p := range byCountry {
+			graph[inst+" "+country] = fact{deref(p.Signed), deref(p.Ratified), deref(p.Action), deref(p.EntryIntoForce)}
 		}
 	}
 	want := map[string]fact{}
