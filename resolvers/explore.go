@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/99designs/gqlgen/graphql"
-
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 )
 
@@ -123,12 +121,7 @@ func (r *Resolver) neighbourhood(ctx context.Context, id string, depth *int, typ
 		return nil, model.Errorf(model.CodeBadUserInput, "limit: %d is outside 1..%d", l, maxSubgraph)
 	}
 	tr := traversal(types, asOf)
-	tr.NodesOnly = true
-	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
-		if f.Name == "edges" {
-			tr.NodesOnly = false
-		}
-	}
+	tr.NodesOnly = !selected(ctx, "edges")
 	g, err := r.store.Neighbourhood(ctx, id, d, tr, l)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 	"github.com/coe-child-online/knowledge-graph/resolvers/loaders"
 )
@@ -86,10 +88,11 @@ func (c cursor) decode(s string) (*model.Cursor, error) {
 	return &model.Cursor{Keys: cj.Keys}, nil
 }
 
-// pageRequest checks the paging arguments of a connection.
-func (r *Resolver) pageRequest(list string, first *int, after *string, asOf *model.Date) (model.PageRequest, cursor, error) {
+// pageRequest checks the paging arguments of a connection. The page's total
+// is counted only when the connection's totalCount is selected.
+func (r *Resolver) pageRequest(ctx context.Context, list string, first *int, after *string, asOf *model.Date) (model.PageRequest, cursor, error) {
 	c := cursor{list: list}
-	req := model.PageRequest{First: defaultPageSize, AsOf: asOf, Day: r.today()}
+	req := model.PageRequest{First: defaultPageSize, AsOf: asOf, Day: r.today(), SkipTotal: !selected(ctx, "totalCount")}
 	if asOf != nil {
 		req.Day = *asOf
 	}
@@ -109,6 +112,23 @@ func (r *Resolver) pageRequest(list string, first *int, after *string, asOf *mod
 	return req, c, nil
 }
 
+// selected says whether the field being resolved selects the subfield
+// name, directly or through a fragment on the field's type. Outside a
+// GraphQL field it says yes, so callers do the full work.
+func selected(ctx context.Context, name string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
+		return true
+	}
+	oc := graphql.GetOperationContext(ctx)
+	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, []string{fc.Field.Definition.Type.Name()}) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
 func pageInfo(cursors []string, hasNext, hasPrevious bool) *model.PageInfo {
 	pi := &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: hasPrevious}
 	if len(cursors) > 0 {
@@ -119,7 +139,7 @@ func pageInfo(cursors []string, hasNext, hasPrevious bool) *model.PageInfo {
 }
 
 func (r *Resolver) relatedPage(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any) (model.EntityPage, cursor, error) {
-	req, c, err := r.pageRequest("rel:"+field, first, after, asOf)
+	req, c, err := r.pageRequest(ctx, "rel:"+field, first, after, asOf)
 	if err != nil {
 		return model.EntityPage{}, c, err
 	}
@@ -135,7 +155,7 @@ func (r *Resolver) listPage(ctx context.Context, label string, where any, sort [
 			sig[len(sig)-1] += " DESC"
 		}
 	}
-	req, c, err := r.pageRequest("list:"+strings.Join(sig, ","), first, after, asOf)
+	req, c, err := r.pageRequest(ctx, "list:"+strings.Join(sig, ","), first, after, asOf)
 	if err != nil {
 		return model.EntityPage{}, c, err
 	}
@@ -152,7 +172,7 @@ func (r *Resolver) relationsConn(ctx context.Context, id string, types []model.R
 	for _, t := range types {
 		ts = append(ts, string(t))
 	}
-	req, c, err := r.pageRequest("relations:"+string(dir)+":"+strings.Join(ts, ","), first, after, asOf)
+	req, c, err := r.pageRequest(ctx, "relations:"+string(dir)+":"+strings.Join(ts, ","), first, after, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +210,7 @@ func (r *Resolver) participationPage(ctx context.Context, fromInstrument bool, i
 	for _, s := range status {
 		st = append(st, string(s))
 	}
-	req, c, err := r.pageRequest(list+":"+strings.Join(st, ","), first, after, asOf)
+	req, c, err := r.pageRequest(ctx, list+":"+strings.Join(st, ","), first, after, asOf)
 	if err != nil {
 		return model.ParticipationPage{}, req, c, err
 	}

@@ -72,6 +72,10 @@ type PageRequest struct {
 	AsOf *Date
 	// Day is the day treaty statuses are computed for: AsOf, or today.
 	Day Date
+	// SkipTotal leaves the page's Total at 0: counting every match costs
+	// the database as much again as reading the page, so it is done only
+	// when the total is asked for.
+	SkipTotal bool
 }
 
 // RelInfo is the relationship that leads to a node of a page.

@@ -127,12 +127,13 @@ func (s *Store) ListEntities(ctx context.Context, label string, where any, sort 
 	ks := b.keyset(keys, desc, page.After)
 	match := fmt.Sprintf("MATCH (n:%s) WHERE %s AND %s", label, asOfCondition("n"), filter)
 	cypher := fmt.Sprintf(`
-CALL () { %[1]s RETURN count(n) AS total }
+%[7]s
 CALL () { %[1]s
   WITH n, %[2]s WHERE %[3]s
   WITH n, [%[4]s] AS keys ORDER BY %[5]s LIMIT %[6]s
   RETURN collect({node: n, keys: keys}) AS rows }
-RETURN total, rows`, match, strings.Join(withs, ", "), ks, strings.Join(keys, ", "), strings.Join(order, ", "), b.param(page.First+1))
+RETURN total, rows`, match, strings.Join(withs, ", "), ks, strings.Join(keys, ", "), strings.Join(order, ", "), b.param(page.First+1),
+		totalCall(page, "", match, "count(n)"))
 	res, err := s.read(ctx, "list "+label, cypher, b.params)
 	if err != nil {
 		return model.EntityPage{}, err
@@ -141,6 +142,15 @@ RETURN total, rows`, match, strings.Join(withs, ", "), ks, strings.Join(keys, ",
 		return model.EntityPage{}, fmt.Errorf("list %s: %d records, want 1", label, len(res.Records))
 	}
 	return pageFromRecord(res.Records[0], "list "+label, page.First)
+}
+
+// totalCall is the subquery that counts a page's matches, importing
+// scope, or a constant 0 when the page skips its total.
+func totalCall(page model.PageRequest, scope, match, count string) string {
+	if page.SkipTotal {
+		return "CALL (" + scope + ") { RETURN 0 AS total }"
+	}
+	return "CALL (" + scope + ") { " + match + " RETURN " + count + " AS total }"
 }
 
 // pageFromRecord reads a record of (total, rows) where each row is a map
@@ -210,12 +220,13 @@ func (s *Store) Related(ctx context.Context, hop model.Hop, ids []string, where 
 	cypher := fmt.Sprintf(`
 UNWIND $ids AS pid
 MATCH (p:Entity {id: pid})
-CALL (p) { %[1]s RETURN count(*) AS total }
+%[5]s
 CALL (p) { %[1]s
   WITH n, r, coalesce(n.name, '') AS k0, n.id AS k1, coalesce(r.relKey, elementId(r)) AS k2 WHERE %[2]s
   WITH n, r, [k0, k1, k2] AS keys ORDER BY k0, k1, k2 LIMIT %[3]s
   RETURN collect({node: n, rel: r, keys: keys, outgoing: %[4]t}) AS rows }
-RETURN pid, total, rows`, match, ks, b.param(page.First+1), hop.Out)
+RETURN pid, total, rows`, match, ks, b.param(page.First+1), hop.Out,
+		totalCall(page, "p", match, "count(*)"))
 	b.params["ids"] = ids
 	op := fmt.Sprintf("related %s %s", hop.Type, label)
 	return s.pagesByParent(ctx, op, cypher, b.params, page.First)
@@ -262,12 +273,13 @@ func (s *Store) RelationPages(ctx context.Context, ids []string, types []string,
 	cypher := fmt.Sprintf(`
 UNWIND $ids AS pid
 MATCH (p:Entity {id: pid})
-CALL (p) { %[1]s RETURN count(*) AS total }
+%[4]s
 CALL (p) { %[1]s
   WITH n, r, outgoing, type(r) AS k0, coalesce(n.name, '') AS k1, n.id AS k2, coalesce(r.relKey, elementId(r)) AS k3 WHERE %[2]s
   WITH n, r, outgoing, [k0, k1, k2, k3] AS keys ORDER BY k0, k1, k2, k3 LIMIT %[3]s
   RETURN collect({node: n, rel: r, keys: keys, outgoing: outgoing}) AS rows }
-RETURN pid, total, rows`, match, ks, b.param(page.First+1))
+RETURN pid, total, rows`, match, ks, b.param(page.First+1),
+		totalCall(page, "p", match, "count(*)"))
 	b.params["ids"] = ids
 	return s.pagesByParent(ctx, "read relations", cypher, b.params, page.First)
 }
@@ -299,12 +311,13 @@ func (s *Store) ParticipationPages(ctx context.Context, fromInstrument bool, ids
 	cypher := fmt.Sprintf(`
 UNWIND $ids AS pid
 MATCH (p:Entity {id: pid})
-CALL (p) { %[1]s RETURN count(*) AS total }
+%[4]s
 CALL (p) { %[1]s
   WITH x, s, r, u, coalesce(x.name, '') AS k0, x.id AS k1 WHERE %[2]s
   WITH x, s, r, u, [k0, k1] AS keys ORDER BY k0, k1 LIMIT %[3]s
   RETURN collect({node: x, s: s, r: r, u: u, keys: keys}) AS rows }
-RETURN pid, p, total, rows`, body, ks, b.param(page.First+1))
+RETURN pid, p, total, rows`, body, ks, b.param(page.First+1),
+		totalCall(page, "p", body, "count(*)"))
 	b.params["ids"] = ids
 	const op = "read treaty participations"
 	res, err := s.read(ctx, op, cypher, b.params)

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
+	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore/neo4jtest"
+	"github.com/coe-child-online/knowledge-graph/seed/seedcsv"
+)
+
+// A connection counts its matches only when totalCount is selected, however
+// it is selected, and the count is the same whichever way.
+func TestTotalsAreCountedOnlyWhenSelected(t *testing.T) {
+	store := neo4jtest.Open(t)
+	neo4jtest.LoadSeed(t, store)
+	h, err := newHandler(testConfig(), store, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	countries := len(seedcsv.Rows(t, "countries.csv"))
+	tests := []struct {
+		name, query string
+		// counted is how many statements must count matches; total is
+		// the countries' totalCount the answer must give, when selected.
+		counted int
+		total   bool
+	}{
+		{"not selected", `{ countries(first: 2) { edges { node { id projects(first: 1) { edges { node { id } } } } } } }`, 0, false},
+		{"selected", `{ countries(first: 2) { totalCount edges { node { id } } } }`, 1, true},
+		{"named fragment", `{ countries(first: 2) { ...C } } fragment C on CountryConnection { totalCount }`, 1, true},
+		{"inline fragment", `{ countries(first: 2) { ... on CountryConnection { totalCount } } }`, 1, true},
+		{"nested only", `{ countries(first: 2) { edges { node { projects(first: 1) { totalCount } } } } }`, 1, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, log := neo4jstore.WithStatementLog(t.Context())
+			body, _ := json.Marshal(map[string]any{"query": tt.query})
+			req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body)).WithContext(ctx)
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			var got struct {
+				Data struct {
+					Countries struct {
+						TotalCount *int `json:"totalCount"`
+					} `json:"countries"`
+				} `json:"data"`
+				Errors []gqlError `json:"errors"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || len(got.Errors) > 0 {
+				t.Fatalf("query %s: %v %s", tt.query, err, rec.Body.String())
+			}
+			counted := 0
+			for _, st := range log.Statements {
+				if strings.Contains(st.Cypher, "AS total }") && !strings.Contains(st.Cypher, "RETURN 0 AS total }") {
+					counted++
+				}
+			}
+			if counted != tt.counted {
+				t.Errorf("query %s: %d of %d statements count matches, want %d", tt.query, counted, len(log.Statements), tt.counted)
+			}
+			if tt.total && (got.Data.Countries.TotalCount == nil || *got.Data.Countries.TotalCount != countries) {
+				t.Errorf("query %s: totalCount %v, want %d (countries.csv)", tt.query, got.Data.Countries.TotalCount, countries)
+			}
+		})
+	}
+}
