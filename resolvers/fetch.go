@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 	"github.com/coe-child-online/knowledge-graph/resolvers/loaders"
@@ -61,7 +62,12 @@ func countryID(id string) string {
 
 // cursor encodes positions of one list: a cursor from another list (another
 // field or sort order) is refused rather than misread.
-type cursor struct{ list string }
+type cursor struct {
+	list string
+	// skip leaves the cursors empty when the query selects neither an
+	// edge's cursor nor the page's.
+	skip bool
+}
 
 type cursorJSON struct {
 	List string `json:"l"`
@@ -69,6 +75,9 @@ type cursorJSON struct {
 }
 
 func (c cursor) encode(keys []any) string {
+	if c.skip {
+		return ""
+	}
 	b, _ := json.Marshal(cursorJSON{List: c.list, Keys: keys})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
@@ -91,7 +100,7 @@ func (c cursor) decode(s string) (*model.Cursor, error) {
 // pageRequest checks the paging arguments of a connection. The page's total
 // is counted only when the connection's totalCount is selected.
 func (r *Resolver) pageRequest(ctx context.Context, list string, first *int, after *string, asOf *model.Date) (model.PageRequest, cursor, error) {
-	c := cursor{list: list}
+	c := cursor{list: list, skip: !selected(ctx, "edges", "cursor") && !selected(ctx, "pageInfo")}
 	req := model.PageRequest{First: defaultPageSize, AsOf: asOf, Day: r.today(), SkipTotal: !selected(ctx, "totalCount")}
 	if asOf != nil {
 		req.Day = *asOf
@@ -112,17 +121,27 @@ func (r *Resolver) pageRequest(ctx context.Context, list string, first *int, aft
 	return req, c, nil
 }
 
-// selected says whether the field being resolved selects the subfield
-// name, directly or through a fragment on the field's type. Outside a
-// GraphQL field it says yes, so callers do the full work.
-func selected(ctx context.Context, name string) bool {
+// selected says whether the field being resolved selects the subfield at
+// path (a name, or names one below the other), directly or through
+// fragments. Outside a GraphQL field it says yes, so callers do the full
+// work.
+func selected(ctx context.Context, path ...string) bool {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
 		return true
 	}
-	oc := graphql.GetOperationContext(ctx)
-	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, []string{fc.Field.Definition.Type.Name()}) {
-		if f.Name == name {
+	return selects(graphql.GetOperationContext(ctx), fc.Field.Selections, fc.Field.Definition, path)
+}
+
+func selects(oc *graphql.OperationContext, sel ast.SelectionSet, def *ast.FieldDefinition, path []string) bool {
+	if len(path) == 0 {
+		return true
+	}
+	for _, f := range graphql.CollectFields(oc, sel, []string{def.Type.Name()}) {
+		if f.Name != path[0] {
+			continue
+		}
+		if len(path) == 1 || f.Definition == nil || selects(oc, f.Selections, f.Definition, path[1:]) {
 			return true
 		}
 	}

@@ -73,3 +73,58 @@ func TestTotalsAreCountedOnlyWhenSelected(t *testing.T) {
 		})
 	}
 }
+
+// Cursors are left out only when nothing selects them: through an edge, a
+// fragment or pageInfo, each one still leads to the next page.
+func TestCursorsAreGivenWheneverSelected(t *testing.T) {
+	srv, _ := newTestServer(t)
+	countries := len(seedcsv.Rows(t, "countries.csv"))
+	tests := []struct{ name, query string }{
+		{"edge cursor", `query($after: String) { countries(first: 7, after: $after) { edges { cursor node { id } } } }`},
+		{"edge cursor in a fragment", `query($after: String) { countries(first: 7, after: $after) { edges { ...E } } } fragment E on CountryEdge { cursor node { id } }`},
+		{"page info only", `query($after: String) { countries(first: 7, after: $after) { edges { node { id } } pageInfo { endCursor } } }`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			seen := map[string]bool{}
+			var after any
+			for page := 0; page < 100; page++ {
+				var got struct {
+					Countries struct {
+						Edges []struct {
+							Cursor string `json:"cursor"`
+							Node   struct {
+								ID string `json:"id"`
+							} `json:"node"`
+						} `json:"edges"`
+						PageInfo struct {
+							EndCursor *string `json:"endCursor"`
+						} `json:"pageInfo"`
+					} `json:"countries"`
+				}
+				post(t, srv.URL, tt.query, map[string]any{"after": after}, &got)
+				edges := got.Countries.Edges
+				if len(edges) == 0 {
+					break
+				}
+				for _, e := range edges {
+					if seen[e.Node.ID] {
+						t.Fatalf("query %s: %s on two pages", tt.query, e.Node.ID)
+					}
+					seen[e.Node.ID] = true
+				}
+				if got.Countries.PageInfo.EndCursor != nil {
+					after = *got.Countries.PageInfo.EndCursor
+				} else {
+					after = edges[len(edges)-1].Cursor
+				}
+				if after == "" {
+					t.Fatalf("query %s: page %d gives no cursor", tt.query, page)
+				}
+			}
+			if len(seen) != countries {
+				t.Errorf("query %s: %d countries over all pages, want %d (countries.csv)", tt.query, len(seen), countries)
+			}
+		})
+	}
+}

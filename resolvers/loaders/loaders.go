@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 )
 
@@ -65,9 +67,15 @@ func (l *Loaders) expectPath(path string, n int) {
 }
 
 // signature identifies a set of arguments, so parents asking with the same
-// arguments share a batch.
-func signature(parts ...any) string {
-	b, err := json.Marshal(parts)
+// arguments share a batch. Inside a GraphQL field, the siblings of one list
+// all run the same field of the query, whose arguments come from the query
+// and its variables alone: the field's place in the parsed query names them
+// without encoding them for every sibling.
+func signature(ctx context.Context, kind string, parts ...any) string {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
+		return fmt.Sprintf("%s@%p", kind, fc.Field.Field)
+	}
+	b, err := json.Marshal(append([]any{kind}, parts...))
 	if err != nil {
 		return fmt.Sprint(parts...)
 	}
@@ -113,7 +121,7 @@ func entityIDs(p model.EntityPage) []string {
 
 // Related returns a page of the nodes one hop from id.
 func (l *Loaders) Related(ctx context.Context, hop model.Hop, id string, where any, page model.PageRequest) (model.EntityPage, error) {
-	b := batcherFor(ctx, l, signature("related", hop, where, page), func(ctx context.Context, ids []string) (map[string]model.EntityPage, error) {
+	b := batcherFor(ctx, l, signature(ctx, "related", hop, where, page), func(ctx context.Context, ids []string) (map[string]model.EntityPage, error) {
 		return l.store.Related(ctx, hop, ids, where, page)
 	}, entityIDs)
 	return b.load(ctx, id)
@@ -121,7 +129,7 @@ func (l *Loaders) Related(ctx context.Context, hop model.Hop, id string, where a
 
 // Relations returns a page of the relationships of id.
 func (l *Loaders) Relations(ctx context.Context, id string, types []string, dir model.Direction, page model.PageRequest) (model.EntityPage, error) {
-	b := batcherFor(ctx, l, signature("relations", types, dir, page), func(ctx context.Context, ids []string) (map[string]model.EntityPage, error) {
+	b := batcherFor(ctx, l, signature(ctx, "relations", types, dir, page), func(ctx context.Context, ids []string) (map[string]model.EntityPage, error) {
 		return l.store.RelationPages(ctx, ids, types, dir, page)
 	}, entityIDs)
 	return b.load(ctx, id)
@@ -129,7 +137,7 @@ func (l *Loaders) Relations(ctx context.Context, id string, types []string, dir 
 
 // Participations returns a page of the state-treaty pairs of id.
 func (l *Loaders) Participations(ctx context.Context, fromInstrument bool, id string, where any, statuses []model.TreatyStatus, page model.PageRequest) (model.ParticipationPage, error) {
-	b := batcherFor(ctx, l, signature("participations", fromInstrument, where, statuses, page), func(ctx context.Context, ids []string) (map[string]model.ParticipationPage, error) {
+	b := batcherFor(ctx, l, signature(ctx, "participations", fromInstrument, where, statuses, page), func(ctx context.Context, ids []string) (map[string]model.ParticipationPage, error) {
 		return l.store.ParticipationPages(ctx, fromInstrument, ids, where, statuses, page)
 	}, func(p model.ParticipationPage) []string {
 		out := make([]string, len(p.Items))
