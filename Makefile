@@ -58,7 +58,7 @@ vet: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
 
-bench: neo4j-build ## Run the benchmark of bench/README.md (about 15 minutes) and write bench/results/
+bench: neo4j-build ## Run the benchmark of bench/README.md (about 13 minutes) and write bench/results/
 	bash bench/run.sh
 
 chaos: neo4j-build ## Break Neo4j and the service under load and check no acknowledged write is lost (about 4 minutes; writes bench/results/chaos.md)
