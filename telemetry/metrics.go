@@ -91,6 +91,14 @@ func NewMetrics(version string, pool Pool) *Metrics {
 	return m
 }
 
+// CountDroppedLogLines exports, as kg_log_lines_dropped_total, the count of
+// log lines the log buffer dropped because its sink was too slow.
+func (m *Metrics) CountDroppedLogLines(dropped func() int64) {
+	m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "kg_log_lines_dropped_total", Help: "Log lines dropped because the log sink was too slow to take them.",
+	}, func() float64 { return float64(dropped()) }))
+}
+
 // Handler serves the metrics in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})

@@ -113,6 +113,7 @@ func TestMonitoringProfileWatchesRealMetrics(t *testing.T) {
 	}
 	tel.Metrics.Request("Op", "OK", time.Millisecond, 1, 1)
 	tel.Metrics.RateLimited()
+	tel.Metrics.CountDroppedLogLines(func() int64 { return 0 })
 	_, done := tel.Statement(context.Background(), "read", "RETURN 1")
 	done(neo4jstore.Timing{}, nil)
 	srv := httptest.NewServer(tel.Metrics.Handler())

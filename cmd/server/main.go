@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
+	"github.com/coe-child-online/knowledge-graph/logbuffer"
 	"github.com/coe-child-online/knowledge-graph/telemetry"
 )
 
@@ -33,12 +34,25 @@ func main() {
 
 // run starts the service and blocks until ctx is cancelled, then drains
 // in-flight requests and closes the driver.
+// logBufferLines is how many log lines wait in memory for a slow sink
+// before further lines are dropped (and counted in
+// kg_log_lines_dropped_total): a few seconds of a busy service's requests.
+const logBufferLines = 10000
+
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := loadConfig(args, getenv)
 	if err != nil {
 		return err
 	}
-	logger := newLogger(stdout, cfg.LogLevel, cfg.Development)
+	// Requests log as they fail; a sink that stalls (a busy disk, a full
+	// pipe) must not hold their answers past the deadline.
+	logs := logbuffer.New(stdout, logBufferLines)
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = logs.Close(closeCtx)
+	}()
+	logger := newLogger(logs, cfg.LogLevel, cfg.Development)
 
 	pool := &poolRef{}
 	tel, err := telemetry.New(ctx, telemetry.Config{Version: version(), OTLPEndpoint: cfg.OTLPEndpoint, SlowQuery: cfg.SlowQuery,
@@ -46,6 +60,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	tel.Metrics.CountDroppedLogLines(logs.Dropped)
 	defer func() {
 		flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
