@@ -75,6 +75,36 @@ type ledger struct {
 	// request deadline plus a second of grace.
 	slowestFailure time.Duration
 	late           int
+	// The harness's own heartbeat: how late its 50 ms ticks came. A late
+	// tick means the whole machine stalled, not only the service.
+	longestStall time.Duration
+	stalls       int
+}
+
+// heartbeat ticks every 50 ms until ctx ends and records how late the ticks
+// come: on a machine where Neo4j, the service and this load share the
+// cores, a starting Neo4j can stall every process, and a late answer then
+// says nothing about the service.
+func (l *ledger) heartbeat(ctx context.Context) {
+	const tick = 50 * time.Millisecond
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	last := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			gap := now.Sub(last) - tick
+			last = now
+			l.mu.Lock()
+			l.longestStall = max(l.longestStall, gap)
+			if gap > time.Second {
+				l.stalls++
+			}
+			l.mu.Unlock()
+		}
+	}
 }
 
 // requestTimeout is the service's REQUEST_TIMEOUT in the run.
@@ -351,6 +381,7 @@ func run(rate int, phase time.Duration) (string, error) {
 	ctx, stopLoad := context.WithCancel(context.Background())
 	loadDone := make(chan struct{})
 	go func() { e.load(ctx, rate, l, runID); close(loadDone) }()
+	go l.heartbeat(ctx)
 
 	var events []string
 	note := func(format string, args ...any) {
@@ -524,6 +555,11 @@ func run(rate int, phase time.Duration) (string, error) {
 		fmt.Fprintf(&b, "| %s | %d |\n", c, l.codes[c])
 	}
 	fmt.Fprintf(&b, "\nFailed answers came back within %s at the slowest (request deadline %s); %d came more than a second after the deadline.\n", l.slowestFailure.Round(10*time.Millisecond), requestTimeout, l.late)
+	if l.stalls > 0 {
+		fmt.Fprintf(&b, "Meanwhile this harness's own 50 ms heartbeat was late by up to %s, and by more than a second %d times: the whole machine stalled, not only the service.\n", l.longestStall.Round(10*time.Millisecond), l.stalls)
+	} else {
+		fmt.Fprintf(&b, "This harness's own 50 ms heartbeat was never more than %s late.\n", l.longestStall.Round(10*time.Millisecond))
+	}
 	fmt.Fprintf(&b, "\n## Writes\n\n| | count |\n|---|---|\n| acknowledged | %d |\n| acknowledged and found | %d |\n| refused | %d |\n| refused and found | %d |\n| outcome unknown | %d |\n| outcome unknown, found | %d |\n| half-applied | %d |\n\n",
 		count[acked], count[acked]-len(lost), count[refused], len(phantom), count[unknown], unknownFound, len(half))
 	if len(failures) == 0 {
