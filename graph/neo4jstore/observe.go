@@ -41,6 +41,20 @@ func (s *Store) InFlight() int64 { return s.inFlight.Load() }
 // PoolSize returns the most connections the driver opens.
 func (s *Store) PoolSize() int { return s.poolSize }
 
+// transaction opens a session for one transaction of op and does the
+// bookkeeping every transaction shares with single statements: the first
+// connection made alone, the round trip counted, the transaction in flight
+// until done is called, and its statements observed under op.
+func (s *Store) transaction(ctx context.Context, op string, mode neo4j.AccessMode) (context.Context, neo4j.SessionWithContext, func()) {
+	s.warmUp()
+	countRoundTrip(ctx)
+	s.sent.Add(1)
+	s.inFlight.Add(1)
+	ctx = context.WithValue(ctx, txKey{}, txInfo{obs: s.obs, op: op})
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
+	return ctx, session, func() { s.inFlight.Add(-1) }
+}
+
 // observe wraps one statement or transaction: it counts it in flight and
 // reports it to the observer.
 func (s *Store) observe(ctx context.Context, op, cypher string) (context.Context, func(Timing, error)) {

@@ -74,13 +74,8 @@ func (s *Store) sync(ctx context.Context, op string, actor model.Actor, sc syncS
 
 // readTx runs work in one read transaction.
 func (s *Store) readTx(ctx context.Context, op string, work func(tx neo4j.ManagedTransaction) error) error {
-	s.warmUp()
-	countRoundTrip(ctx)
-	s.sent.Add(1)
-	s.inFlight.Add(1)
-	defer s.inFlight.Add(-1)
-	ctx = context.WithValue(ctx, txKey{}, txInfo{obs: s.obs, op: op})
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead})
+	ctx, session, done := s.transaction(ctx, op, neo4j.AccessModeRead)
+	defer done()
 	defer session.Close(context.WithoutCancel(ctx))
 	_, err := session.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return nil, work(tx)

@@ -61,13 +61,8 @@ func (s *Store) write(ctx context.Context, op string, work func(tx neo4j.Managed
 // writeOnce runs one attempt; committing tells whether the commit had been
 // sent when err happened.
 func (s *Store) writeOnce(ctx context.Context, op string, work func(tx neo4j.ManagedTransaction) error) (committing bool, err error) {
-	s.warmUp()
-	countRoundTrip(ctx)
-	s.sent.Add(1)
-	s.inFlight.Add(1)
-	defer s.inFlight.Add(-1)
-	ctx = context.WithValue(ctx, txKey{}, txInfo{obs: s.obs, op: op})
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	ctx, session, done := s.transaction(ctx, op, neo4j.AccessModeWrite)
+	defer done()
 	// After a failure the rollback and the session's close run on their
 	// own, like detached reads: the request answers at its deadline, not
 	// after cleaning up with a database that may have stopped answering.
