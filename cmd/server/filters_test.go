@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -221,5 +222,43 @@ func TestRoundTripsDoNotGrowWithRows(t *testing.T) {
 	}
 	if large > 4 {
 		t.Errorf("round trips: %d, want at most 4 (one per level)", large)
+	}
+
+	// The parties of ten conventions in one request, with each party's
+	// projects and each project's funders: 10 parties (one each), then
+	// more than 1,000 (up to 200 each, under the cost limit).
+	parties := func(first int) (trips, count int) {
+		q := fmt.Sprintf(`{ instruments(first: 10, sort: [{field: ID}]) { edges { node { id
+  parties(first: %d) { edges { node { id projects(first: 20) { edges { node { id funders(first: 10) { edges { node { id } } } } } } } } } } } } }`, first)
+		res, trips := postDebug(t, srv.URL, q)
+		if len(res.Errors) > 0 {
+			t.Fatalf("query %s: errors %+v", q, res.Errors)
+		}
+		var data struct {
+			Instruments struct {
+				Edges []struct {
+					Node struct {
+						Parties struct {
+							Edges []json.RawMessage `json:"edges"`
+						} `json:"parties"`
+					} `json:"node"`
+				} `json:"edges"`
+			} `json:"instruments"`
+		}
+		if err := json.Unmarshal(res.Data, &data); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range data.Instruments.Edges {
+			count += len(e.Node.Parties.Edges)
+		}
+		return trips, count
+	}
+	tripsFew, few := parties(1)
+	tripsMany, many := parties(200)
+	if few != 10 || many < 1000 {
+		t.Fatalf("parties: %d and %d, want 10 and at least 1,000: the synthetic data is too thin", few, many)
+	}
+	if tripsFew != tripsMany || tripsMany > 4 {
+		t.Errorf("round trips: %d for %d parties, %d for %d; want the same, at most 4 (one per level)", tripsFew, few, tripsMany, many)
 	}
 }
