@@ -16,10 +16,15 @@ import (
 // count was announced the batch goes out once no new id has come for idleGap;
 // where one was but some children never ask (a fragment on another type, an
 // error), once none has come for expectedGap. maxWait bounds both.
+//
+// The waits only decide when a batch that will never be complete goes out;
+// a complete one goes at once. So they are long: on a loaded machine a
+// thousand siblings can come tens of milliseconds apart, and a batch sent
+// before the last of them would split into two statements.
 const (
 	idleGap     = 2 * time.Millisecond
-	expectedGap = 25 * time.Millisecond
-	maxWait     = time.Second
+	expectedGap = 200 * time.Millisecond
+	maxWait     = 5 * time.Second
 )
 
 // batcher gathers the ids of one field with one set of arguments under one
