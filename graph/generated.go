@@ -141,7 +141,7 @@ type ComplexityRoot struct {
 		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
 		ShortName    func(childComplexity int) int
 		Sources      func(childComplexity int) int
-		Treaties     func(childComplexity int, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) int
+		Treaties     func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) int
 		Version      func(childComplexity int) int
 	}
 
@@ -173,16 +173,28 @@ type ComplexityRoot struct {
 	}
 
 	CoverageCell struct {
-		EntryIntoForce func(childComplexity int) int
-		Instrument     func(childComplexity int) int
-		Ratified       func(childComplexity int) int
-		Signed         func(childComplexity int) int
-		Status         func(childComplexity int) int
+		Certain              func(childComplexity int) int
+		EntryIntoForce       func(childComplexity int) int
+		EntryIntoForceWindow func(childComplexity int) int
+		Instrument           func(childComplexity int) int
+		PossibleStatus       func(childComplexity int) int
+		Ratified             func(childComplexity int) int
+		RatifiedWindow       func(childComplexity int) int
+		Signed               func(childComplexity int) int
+		SignedWindow         func(childComplexity int) int
+		Status               func(childComplexity int) int
+		StatusNote           func(childComplexity int) int
+		Window               func(childComplexity int) int
 	}
 
 	CoverageRow struct {
 		Cells   func(childComplexity int) int
 		Country func(childComplexity int) int
+	}
+
+	DateWindow struct {
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
 	}
 
 	DiffEntry struct {
@@ -280,8 +292,8 @@ type ComplexityRoot struct {
 		Number         func(childComplexity int) int
 		Opened         func(childComplexity int) int
 		OpenedPlace    func(childComplexity int) int
-		Participants   func(childComplexity int, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
-		Parties        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
+		Participants   func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
+		Parties        func(childComplexity int, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
 		Properties     func(childComplexity int) int
 		Relations      func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
 		ShortName      func(childComplexity int) int
@@ -426,15 +438,22 @@ type ComplexityRoot struct {
 	}
 
 	PartyEdge struct {
-		Action         func(childComplexity int) int
-		Cursor         func(childComplexity int) int
-		EntryIntoForce func(childComplexity int) int
-		Instrument     func(childComplexity int) int
-		Node           func(childComplexity int) int
-		Ratified       func(childComplexity int) int
-		Signed         func(childComplexity int) int
-		Sources        func(childComplexity int) int
-		Status         func(childComplexity int) int
+		Action               func(childComplexity int) int
+		Certain              func(childComplexity int) int
+		Cursor               func(childComplexity int) int
+		EntryIntoForce       func(childComplexity int) int
+		EntryIntoForceWindow func(childComplexity int) int
+		Instrument           func(childComplexity int) int
+		Node                 func(childComplexity int) int
+		PossibleStatus       func(childComplexity int) int
+		Ratified             func(childComplexity int) int
+		RatifiedWindow       func(childComplexity int) int
+		Signed               func(childComplexity int) int
+		SignedWindow         func(childComplexity int) int
+		Sources              func(childComplexity int) int
+		Status               func(childComplexity int) int
+		StatusNote           func(childComplexity int) int
+		Window               func(childComplexity int) int
 	}
 
 	Path struct {
@@ -600,8 +619,10 @@ type ComplexityRoot struct {
 	}
 
 	TimeBucket struct {
-		Count  func(childComplexity int) int
-		Period func(childComplexity int) int
+		Count     func(childComplexity int) int
+		Period    func(childComplexity int) int
+		Precision func(childComplexity int) int
+		Undated   func(childComplexity int) int
 	}
 
 	Topic struct {
@@ -652,15 +673,22 @@ type ComplexityRoot struct {
 	}
 
 	TreatyEdge struct {
-		Action         func(childComplexity int) int
-		Country        func(childComplexity int) int
-		Cursor         func(childComplexity int) int
-		EntryIntoForce func(childComplexity int) int
-		Node           func(childComplexity int) int
-		Ratified       func(childComplexity int) int
-		Signed         func(childComplexity int) int
-		Sources        func(childComplexity int) int
-		Status         func(childComplexity int) int
+		Action               func(childComplexity int) int
+		Certain              func(childComplexity int) int
+		Country              func(childComplexity int) int
+		Cursor               func(childComplexity int) int
+		EntryIntoForce       func(childComplexity int) int
+		EntryIntoForceWindow func(childComplexity int) int
+		Node                 func(childComplexity int) int
+		PossibleStatus       func(childComplexity int) int
+		Ratified             func(childComplexity int) int
+		RatifiedWindow       func(childComplexity int) int
+		Signed               func(childComplexity int) int
+		SignedWindow         func(childComplexity int) int
+		Sources              func(childComplexity int) int
+		Status               func(childComplexity int) int
+		StatusNote           func(childComplexity int) int
+		Window               func(childComplexity int) int
 	}
 }
 
@@ -687,7 +715,7 @@ type ChangeResolver interface {
 	RelationType(ctx context.Context, obj *model.Change) (*model.RelationType, error)
 }
 type CountryResolver interface {
-	Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.TreatyConnection, error)
+	Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.TreatyConnection, error)
 	Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error)
 	EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere) (*model.MonitoringRoundRelationConnection, error)
 	Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere) (*model.EventRelationConnection, error)
@@ -705,8 +733,8 @@ type EventResolver interface {
 	Relations(ctx context.Context, obj *model.Event, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
 }
 type InstrumentResolver interface {
-	Parties(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error)
-	Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error)
+	Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error)
+	Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error)
 	MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
 	Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error)
 	SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error)
@@ -1288,7 +1316,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Treaties(childComplexity, args["status"].([]model.TreatyStatus), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere)), true
+		return e.ComplexityRoot.Country.Treaties(childComplexity, args["status"].([]model.TreatyStatus), args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere)), true
 	case "Country.version":
 		if e.ComplexityRoot.Country.Version == nil {
 			break
@@ -1390,36 +1418,78 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CountryRelationEdge.Version(childComplexity), true
 
+	case "CoverageCell.certain":
+		if e.ComplexityRoot.CoverageCell.Certain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Certain(childComplexity), true
 	case "CoverageCell.entryIntoForce":
 		if e.ComplexityRoot.CoverageCell.EntryIntoForce == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CoverageCell.EntryIntoForce(childComplexity), true
+	case "CoverageCell.entryIntoForceWindow":
+		if e.ComplexityRoot.CoverageCell.EntryIntoForceWindow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.EntryIntoForceWindow(childComplexity), true
 	case "CoverageCell.instrument":
 		if e.ComplexityRoot.CoverageCell.Instrument == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CoverageCell.Instrument(childComplexity), true
+	case "CoverageCell.possibleStatus":
+		if e.ComplexityRoot.CoverageCell.PossibleStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.PossibleStatus(childComplexity), true
 	case "CoverageCell.ratified":
 		if e.ComplexityRoot.CoverageCell.Ratified == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CoverageCell.Ratified(childComplexity), true
+	case "CoverageCell.ratifiedWindow":
+		if e.ComplexityRoot.CoverageCell.RatifiedWindow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.RatifiedWindow(childComplexity), true
 	case "CoverageCell.signed":
 		if e.ComplexityRoot.CoverageCell.Signed == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CoverageCell.Signed(childComplexity), true
+	case "CoverageCell.signedWindow":
+		if e.ComplexityRoot.CoverageCell.SignedWindow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.SignedWindow(childComplexity), true
 	case "CoverageCell.status":
 		if e.ComplexityRoot.CoverageCell.Status == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CoverageCell.Status(childComplexity), true
+	case "CoverageCell.statusNote":
+		if e.ComplexityRoot.CoverageCell.StatusNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.StatusNote(childComplexity), true
+	case "CoverageCell.window":
+		if e.ComplexityRoot.CoverageCell.Window == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Window(childComplexity), true
 
 	case "CoverageRow.cells":
 		if e.ComplexityRoot.CoverageRow.Cells == nil {
@@ -1433,6 +1503,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CoverageRow.Country(childComplexity), true
+
+	case "DateWindow.from":
+		if e.ComplexityRoot.DateWindow.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DateWindow.From(childComplexity), true
+	case "DateWindow.to":
+		if e.ComplexityRoot.DateWindow.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DateWindow.To(childComplexity), true
 
 	case "DiffEntry.after":
 		if e.ComplexityRoot.DiffEntry.After == nil {
@@ -1868,7 +1951,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Participants(childComplexity, args["status"].([]model.TreatyStatus), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
+		return e.ComplexityRoot.Instrument.Participants(childComplexity, args["status"].([]model.TreatyStatus), args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
 	case "Instrument.parties":
 		if e.ComplexityRoot.Instrument.Parties == nil {
 			break
@@ -1879,7 +1962,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Parties(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
+		return e.ComplexityRoot.Instrument.Parties(childComplexity, args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
 	case "Instrument.properties":
 		if e.ComplexityRoot.Instrument.Properties == nil {
 			break
@@ -2517,6 +2600,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyEdge.Action(childComplexity), true
+	case "PartyEdge.certain":
+		if e.ComplexityRoot.PartyEdge.Certain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.Certain(childComplexity), true
 	case "PartyEdge.cursor":
 		if e.ComplexityRoot.PartyEdge.Cursor == nil {
 			break
@@ -2529,6 +2618,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyEdge.EntryIntoForce(childComplexity), true
+	case "PartyEdge.entryIntoForceWindow":
+		if e.ComplexityRoot.PartyEdge.EntryIntoForceWindow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.EntryIntoForceWindow(childComplexity), true
 	case "PartyEdge.instrument":
 		if e.ComplexityRoot.PartyEdge.Instrument == nil {
 			break
@@ -2541,18 +2636,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyEdge.Node(childComplexity), true
+	case "PartyEdge.possibleStatus":
+		if e.ComplexityRoot.PartyEdge.PossibleStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.PossibleStatus(childComplexity), true
 	case "PartyEdge.ratified":
 		if e.ComplexityRoot.PartyEdge.Ratified == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PartyEdge.Ratified(childComplexity), true
+	case "PartyEdge.ratifiedWindow":
+		if e.ComplexityRoot.PartyEdge.RatifiedWindow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.RatifiedWindow(childComplexity), true
 	case "PartyEdge.signed":
 		if e.ComplexityRoot.PartyEdge.Signed == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PartyEdge.Signed(childComplexity), true
+	case "PartyEdge.signedWindow":
+		if e.ComplexityRoot.PartyEdge.SignedWindow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.SignedWindow(childComplexity), true
 	case "PartyEdge.sources":
 		if e.ComplexityRoot.PartyEdge.Sources == nil {
 			break
@@ -2565,6 +2678,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyEdge.Status(childComplexity), true
+	case "PartyEdge.statusNote":
+		if e.ComplexityRoot.PartyEdge.StatusNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.StatusNote(childComplexity), true
+	case "PartyEdge.window":
+		if e.ComplexityRoot.PartyEdge.Window == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.Window(childComplexity), true
 
 	case "Path.edges":
 		if e.ComplexityRoot.Path.Edges == nil {
@@ -3395,6 +3520,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TimeBucket.Period(childComplexity), true
+	case "TimeBucket.precision":
+		if e.ComplexityRoot.TimeBucket.Precision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeBucket.Precision(childComplexity), true
+	case "TimeBucket.undated":
+		if e.ComplexityRoot.TimeBucket.Undated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeBucket.Undated(childComplexity), true
 
 	case "Topic.acronym":
 		if e.ComplexityRoot.Topic.Acronym == nil {
@@ -3592,6 +3729,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TreatyEdge.Action(childComplexity), true
+	case "TreatyEdge.certain":
+		if e.ComplexityRoot.TreatyEdge.Certain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.Certain(childComplexity), true
 	case "TreatyEdge.country":
 		if e.ComplexityRoot.TreatyEdge.Country == nil {
 			break
@@ -3610,24 +3753,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TreatyEdge.EntryIntoForce(childComplexity), true
+	case "TreatyEdge.entryIntoForceWindow":
+		if e.ComplexityRoot.TreatyEdge.EntryIntoForceWindow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.EntryIntoForceWindow(childComplexity), true
 	case "TreatyEdge.node":
 		if e.ComplexityRoot.TreatyEdge.Node == nil {
 			break
 		}
 
 		return e.ComplexityRoot.TreatyEdge.Node(childComplexity), true
+	case "TreatyEdge.possibleStatus":
+		if e.ComplexityRoot.TreatyEdge.PossibleStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.PossibleStatus(childComplexity), true
 	case "TreatyEdge.ratified":
 		if e.ComplexityRoot.TreatyEdge.Ratified == nil {
 			break
 		}
 
 		return e.ComplexityRoot.TreatyEdge.Ratified(childComplexity), true
+	case "TreatyEdge.ratifiedWindow":
+		if e.ComplexityRoot.TreatyEdge.RatifiedWindow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.RatifiedWindow(childComplexity), true
 	case "TreatyEdge.signed":
 		if e.ComplexityRoot.TreatyEdge.Signed == nil {
 			break
 		}
 
 		return e.ComplexityRoot.TreatyEdge.Signed(childComplexity), true
+	case "TreatyEdge.signedWindow":
+		if e.ComplexityRoot.TreatyEdge.SignedWindow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.SignedWindow(childComplexity), true
 	case "TreatyEdge.sources":
 		if e.ComplexityRoot.TreatyEdge.Sources == nil {
 			break
@@ -3640,6 +3807,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TreatyEdge.Status(childComplexity), true
+	case "TreatyEdge.statusNote":
+		if e.ComplexityRoot.TreatyEdge.StatusNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.StatusNote(childComplexity), true
+	case "TreatyEdge.window":
+		if e.ComplexityRoot.TreatyEdge.Window == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.Window(childComplexity), true
 
 	}
 	return 0, false
@@ -3908,7 +4087,11 @@ enum Direction {
 
 """
 Where a state stands with a treaty on a given day (today unless ` + "`" + `asOf` + "`" + ` says
-otherwise). RATIFIED covers accession, acceptance and approval.
+otherwise). RATIFIED covers accession, acceptance and approval. Where a step's
+date is known only to the month or year, or not at all, the step may or may not
+have happened on a day inside its window (see ` + "`" + `DateWindow` + "`" + `): the edge's
+` + "`" + `status` + "`" + ` is then the highest status certainly reached, ` + "`" + `possibleStatus` + "`" + ` the
+highest that may have been, and ` + "`" + `certain` + "`" + ` is false.
 """
 enum TreatyStatus {
   "No signature or ratification is recorded by that day."
@@ -3921,6 +4104,31 @@ enum TreatyStatus {
   IN_FORCE
   "The sources disagree on the state's status, or are silent on it."
   UNKNOWN
+}
+
+"How much of a date the sources give: the day, only the month, or only the year."
+enum DatePrecision {
+  "Known to the day (\"2010-07-01\")."
+  DAY
+  "Known only to the month (\"2007-10\"): some day of that month."
+  MONTH
+  "Known only to the year (\"2010\"): some day of that year."
+  YEAR
+}
+
+"""
+The days within which a step happened, both included. A date known to the day
+is a window of one day; a date known only to the month or year spans that
+month or year; a step the sources record without a date spans from the earliest
+day it was possible (the treaty's opening for a signature; the signature, or
+else the opening, for a ratification; the ratification for an entry into force)
+to the day its source was read.
+"""
+type DateWindow {
+  "The first day the step may have happened."
+  from: Date!
+  "The last day the step may have happened: by the end of this day it had."
+  to: Date!
 }
 
 "A step of a treaty's life in a state."
@@ -4102,6 +4310,8 @@ input ParticipationWhere {
   entryIntoForce: DateFilter
   "How the state became a party: ratification, accession, acceptance, approval."
   action: [String!]
+  "Whether the sources settle the status on the day (see the edges' ` + "`" + `certain` + "`" + `): false finds the states whose status may yet change within a step's window."
+  certain: Boolean
 }
 
 "Matches by treaty participations: ` + "`" + `some` + "`" + ` matches, ` + "`" + `none` + "`" + ` does, or ` + "`" + `all` + "`" + ` do."
@@ -4855,7 +5065,7 @@ type PartyEdge {
   cursor: String!
   "The treaty."
   instrument: Instrument!
-  "Where the state stands on ` + "`" + `asOf` + "`" + ` (or today)."
+  "The highest status certainly reached on ` + "`" + `asOf` + "`" + ` (or today); see ` + "`" + `certain` + "`" + `."
   status: TreatyStatus!
   "Date of signature."
   signed: Date
@@ -4867,6 +5077,20 @@ type PartyEdge {
   entryIntoForce: Date
   "Sources of the signature and ratification facts."
   sources: [Source!]!
+  "True when the sources settle the status on that day: every recorded step's window lies wholly before or after it. False on a day inside a step's window (the step may or may not have happened yet), and for UNKNOWN once the treaty is open."
+  certain: Boolean!
+  "The highest status the state may have reached on that day; equals ` + "`" + `status` + "`" + ` when ` + "`" + `certain` + "`" + `, UNKNOWN when the status is disputed."
+  possibleStatus: TreatyStatus!
+  "When not ` + "`" + `certain` + "`" + `: the window of the step that may or may not have happened by that day."
+  window: DateWindow
+  "The reading in words, such as \"signed; may have ratified between 2007-10-25 and 2026-11-23\"."
+  statusNote: String!
+  "The days on which the signature happened; null when no signature is recorded, or none was possible yet on that day. With ` + "`" + `signed` + "`" + ` null, the signature's date is unknown."
+  signedWindow: DateWindow
+  "The days on which the ratification (or accession, acceptance, approval) happened; null when none is recorded, or none was possible yet on that day. With ` + "`" + `ratified` + "`" + ` null, its date is unknown."
+  ratifiedWindow: DateWindow
+  "The days on which the treaty entered into force for the state; null when no date is recorded, or it was not yet possible on that day."
+  entryIntoForceWindow: DateWindow
 }
 
 "The states that signed or ratified a treaty, a page at a time, ordered by name."
@@ -4887,7 +5111,7 @@ type TreatyEdge {
   cursor: String!
   "The state."
   country: Country!
-  "Where the state stands on ` + "`" + `asOf` + "`" + ` (or today)."
+  "The highest status certainly reached on ` + "`" + `asOf` + "`" + ` (or today); see ` + "`" + `certain` + "`" + `."
   status: TreatyStatus!
   "Date of signature."
   signed: Date
@@ -4899,6 +5123,20 @@ type TreatyEdge {
   entryIntoForce: Date
   "Where the facts come from, with the date each source was read."
   sources: [Source!]!
+  "True when the sources settle the status on that day: every recorded step's window lies wholly before or after it. False on a day inside a step's window (the step may or may not have happened yet), and for UNKNOWN once the treaty is open."
+  certain: Boolean!
+  "The highest status the state may have reached on that day; equals ` + "`" + `status` + "`" + ` when ` + "`" + `certain` + "`" + `, UNKNOWN when the status is disputed."
+  possibleStatus: TreatyStatus!
+  "When not ` + "`" + `certain` + "`" + `: the window of the step that may or may not have happened by that day."
+  window: DateWindow
+  "The reading in words, such as \"signed; may have ratified between 2007-10-25 and 2026-11-23\"."
+  statusNote: String!
+  "The days on which the signature happened; null when no signature is recorded, or none was possible yet on that day. With ` + "`" + `signed` + "`" + ` null, the signature's date is unknown."
+  signedWindow: DateWindow
+  "The days on which the ratification (or accession, acceptance, approval) happened; null when none is recorded, or none was possible yet on that day. With ` + "`" + `ratified` + "`" + ` null, its date is unknown."
+  ratifiedWindow: DateWindow
+  "The days on which the treaty entered into force for the state; null when no date is recorded, or it was not yet possible on that day."
+  entryIntoForceWindow: DateWindow
 }
 
 "The treaties a state signed or ratified, a page at a time, ordered by name."
@@ -4991,7 +5229,7 @@ type CoverageRow {
 type CoverageCell {
   "The treaty."
   instrument: Instrument!
-  "Where the state stands with the treaty."
+  "The highest status certainly reached on the matrix's date; see ` + "`" + `certain` + "`" + `."
   status: TreatyStatus!
   "Date of signature."
   signed: Date
@@ -4999,14 +5237,38 @@ type CoverageCell {
   ratified: Date
   "Date the treaty entered into force (for the state, on participation edges)."
   entryIntoForce: Date
+  "True when the sources settle the status on that day: every recorded step's window lies wholly before or after it. False on a day inside a step's window (the step may or may not have happened yet), and for UNKNOWN once the treaty is open."
+  certain: Boolean!
+  "The highest status the state may have reached on that day; equals ` + "`" + `status` + "`" + ` when ` + "`" + `certain` + "`" + `, UNKNOWN when the status is disputed."
+  possibleStatus: TreatyStatus!
+  "When not ` + "`" + `certain` + "`" + `: the window of the step that may or may not have happened by that day."
+  window: DateWindow
+  "The reading in words, such as \"signed; may have ratified between 2007-10-25 and 2026-11-23\"."
+  statusNote: String!
+  "The days on which the signature happened; null when no signature is recorded, or none was possible yet on that day. With ` + "`" + `signed` + "`" + ` null, the signature's date is unknown."
+  signedWindow: DateWindow
+  "The days on which the ratification (or accession, acceptance, approval) happened; null when none is recorded, or none was possible yet on that day. With ` + "`" + `ratified` + "`" + ` null, its date is unknown."
+  ratifiedWindow: DateWindow
+  "The days on which the treaty entered into force for the state; null when no date is recorded, or it was not yet possible on that day."
+  entryIntoForceWindow: DateWindow
 }
 
-"How many treaty actions fell in one period."
+"""
+How many treaty actions fell in one period. Steps the sources date only to
+the year land in that year's bucket even with ` + "`" + `interval: MONTH` + "`" + ` (its ` + "`" + `period` + "`" + `
+is then \"2009\" and its ` + "`" + `precision` + "`" + ` YEAR, sorted before that year's months).
+Steps with no date at all are counted in one last bucket whose ` + "`" + `period` + "`" + ` is
+\"undated\", so the counts add up to every recorded step.
+"""
 type TimeBucket {
-  "\"2009\" (YEAR) or \"2009-03\" (MONTH)."
+  "\"2009\" (a year), \"2009-03\" (a month), or \"undated\"."
   period: String!
   "How many."
   count: Int!
+  "YEAR or MONTH: how much of a date the bucket's steps give; null for the undated bucket."
+  precision: DatePrecision
+  "True for the bucket of steps the sources record without a date."
+  undated: Boolean!
 }
 
 "How many nodes carry a label, or relationships a type."
@@ -5075,10 +5337,10 @@ type Instrument implements Node {
   openedPlace: String
   "Date the treaty entered into force."
   entryIntoForce: Date
-  "States party to this treaty (ratified, acceded, accepted or approved) on ` + "`" + `asOf` + "`" + ` or today, ordered by name."
-  parties("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): PartyConnection!
+  "States certainly party to this treaty (ratified, acceded, accepted or approved) on ` + "`" + `asOf` + "`" + ` or today, ordered by name. States that may have become party by then, inside an undated or month- or year-precision window, are among ` + "`" + `participants` + "`" + ` with ` + "`" + `certain: false` + "`" + `."
+  parties("Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `PartyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): PartyConnection!
   "States that signed or ratified this treaty, optionally only those with one of the given statuses on ` + "`" + `asOf` + "`" + ` or today."
-  participants("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): PartyConnection!
+  participants("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `PartyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): PartyConnection!
   "Bodies that monitor this instrument (MONITORS)."
   monitoredBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere): BodyRelationConnection!
   "Instruments this one supplements: a protocol supplements its convention (SUPPLEMENTS)."
@@ -5202,7 +5464,7 @@ type Country implements Node {
   "Date the state left the Council of Europe."
   coeLeft: Date
   "The treaties this state signed or ratified, optionally only those with one of the given statuses on ` + "`" + `asOf` + "`" + ` or today."
-  treaties("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere): TreatyConnection!
+  treaties("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `TreatyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere): TreatyConnection!
   "Projects that target this state (TARGETS)."
   projects("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere): ProjectRelationConnection!
   "Monitoring rounds that evaluated this state (EVALUATED)."
@@ -5397,7 +5659,7 @@ type Query {
   status on ` + "`" + `asOf` + "`" + ` (or today). At most 20 instruments.
   """
   coverage("The treaties, one column each, in this order (at most 20)." instruments: [ID!]!, "The states, one row each; Council of Europe member states on the date when null." countries: CountryWhere, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): [CoverageRow!]!
-  "How many signatures, ratifications or entries into force a treaty had per year or month."
+  "How many signatures, ratifications or entries into force a treaty had per year or month, with the undated ones in a last bucket: the counts add up to every recorded step."
   timeline("The treaty's id." instrument: ID!, "Which step to count." action: TreatyAction!, "Bucket width." interval: TimeInterval = YEAR): [TimeBucket!]!
   "Counts of nodes and relationships, and the date of the newest source."
   stats: GraphStats!
@@ -5949,6 +6211,20 @@ func (ec *executionContext) childFields_CoverageCell(ctx context.Context, field 
 		return ec.fieldContext_CoverageCell_ratified(ctx, field)
 	case "entryIntoForce":
 		return ec.fieldContext_CoverageCell_entryIntoForce(ctx, field)
+	case "certain":
+		return ec.fieldContext_CoverageCell_certain(ctx, field)
+	case "possibleStatus":
+		return ec.fieldContext_CoverageCell_possibleStatus(ctx, field)
+	case "window":
+		return ec.fieldContext_CoverageCell_window(ctx, field)
+	case "statusNote":
+		return ec.fieldContext_CoverageCell_statusNote(ctx, field)
+	case "signedWindow":
+		return ec.fieldContext_CoverageCell_signedWindow(ctx, field)
+	case "ratifiedWindow":
+		return ec.fieldContext_CoverageCell_ratifiedWindow(ctx, field)
+	case "entryIntoForceWindow":
+		return ec.fieldContext_CoverageCell_entryIntoForceWindow(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CoverageCell", field.Name)
 }
@@ -5961,6 +6237,16 @@ func (ec *executionContext) childFields_CoverageRow(ctx context.Context, field g
 		return ec.fieldContext_CoverageRow_cells(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CoverageRow", field.Name)
+}
+
+func (ec *executionContext) childFields_DateWindow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_DateWindow_from(ctx, field)
+	case "to":
+		return ec.fieldContext_DateWindow_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DateWindow", field.Name)
 }
 
 func (ec *executionContext) childFields_DiffEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6427,6 +6713,20 @@ func (ec *executionContext) childFields_PartyEdge(ctx context.Context, field gra
 		return ec.fieldContext_PartyEdge_entryIntoForce(ctx, field)
 	case "sources":
 		return ec.fieldContext_PartyEdge_sources(ctx, field)
+	case "certain":
+		return ec.fieldContext_PartyEdge_certain(ctx, field)
+	case "possibleStatus":
+		return ec.fieldContext_PartyEdge_possibleStatus(ctx, field)
+	case "window":
+		return ec.fieldContext_PartyEdge_window(ctx, field)
+	case "statusNote":
+		return ec.fieldContext_PartyEdge_statusNote(ctx, field)
+	case "signedWindow":
+		return ec.fieldContext_PartyEdge_signedWindow(ctx, field)
+	case "ratifiedWindow":
+		return ec.fieldContext_PartyEdge_ratifiedWindow(ctx, field)
+	case "entryIntoForceWindow":
+		return ec.fieldContext_PartyEdge_entryIntoForceWindow(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartyEdge", field.Name)
 }
@@ -6713,6 +7013,10 @@ func (ec *executionContext) childFields_TimeBucket(ctx context.Context, field gr
 		return ec.fieldContext_TimeBucket_period(ctx, field)
 	case "count":
 		return ec.fieldContext_TimeBucket_count(ctx, field)
+	case "precision":
+		return ec.fieldContext_TimeBucket_precision(ctx, field)
+	case "undated":
+		return ec.fieldContext_TimeBucket_undated(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TimeBucket", field.Name)
 }
@@ -6831,6 +7135,20 @@ func (ec *executionContext) childFields_TreatyEdge(ctx context.Context, field gr
 		return ec.fieldContext_TreatyEdge_entryIntoForce(ctx, field)
 	case "sources":
 		return ec.fieldContext_TreatyEdge_sources(ctx, field)
+	case "certain":
+		return ec.fieldContext_TreatyEdge_certain(ctx, field)
+	case "possibleStatus":
+		return ec.fieldContext_TreatyEdge_possibleStatus(ctx, field)
+	case "window":
+		return ec.fieldContext_TreatyEdge_window(ctx, field)
+	case "statusNote":
+		return ec.fieldContext_TreatyEdge_statusNote(ctx, field)
+	case "signedWindow":
+		return ec.fieldContext_TreatyEdge_signedWindow(ctx, field)
+	case "ratifiedWindow":
+		return ec.fieldContext_TreatyEdge_ratifiedWindow(ctx, field)
+	case "entryIntoForceWindow":
+		return ec.fieldContext_TreatyEdge_entryIntoForceWindow(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TreatyEdge", field.Name)
 }
@@ -7472,38 +7790,46 @@ func (ec *executionContext) field_Country_treaties_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["status"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "certain",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["certain"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
 		func(ctx context.Context, v any) (*model.Date, error) {
 			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["asOf"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*model.InstrumentWhere, error) {
 			return ec.unmarshalOInstrumentWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhere(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["where"] = arg4
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -7754,6 +8080,60 @@ func (ec *executionContext) field_Instrument_participants_args(ctx context.Conte
 		return nil, err
 	}
 	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "certain",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["certain"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.CountryWhere, error) {
+			return ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Instrument_parties_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "certain",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["certain"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
@@ -7786,44 +8166,6 @@ func (ec *executionContext) field_Instrument_participants_args(ctx context.Conte
 		return nil, err
 	}
 	args["where"] = arg4
-	return args, nil
-}
-
-func (ec *executionContext) field_Instrument_parties_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*model.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*model.CountryWhere, error) {
-			return ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg3
 	return args, nil
 }
 
@@ -11473,7 +11815,7 @@ func (ec *executionContext) _Country_treaties(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Treaties(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere))
+			return ec.Resolvers.Country().Treaties(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TreatyConnection) graphql.Marshaler {
@@ -12215,6 +12557,203 @@ func (ec *executionContext) fieldContext_CoverageCell_entryIntoForce(_ context.C
 	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, "Date")
 }
 
+func (ec *executionContext) _CoverageCell_certain(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_certain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_certain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CoverageCell_possibleStatus(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_possibleStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PossibleStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TreatyStatus) graphql.Marshaler {
+			return ec.marshalNTreatyStatus2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_possibleStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, "TreatyStatus")
+}
+
+func (ec *executionContext) _CoverageCell_window(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_window(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Window, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateWindow) graphql.Marshaler {
+			return ec.marshalODateWindow2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateWindow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_window(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageCell",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageCell_statusNote(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_statusNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_statusNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageCell_signedWindow(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_signedWindow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignedWindow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateWindow) graphql.Marshaler {
+			return ec.marshalODateWindow2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateWindow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_signedWindow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageCell",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageCell_ratifiedWindow(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_ratifiedWindow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RatifiedWindow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateWindow) graphql.Marshaler {
+			return ec.marshalODateWindow2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateWindow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_ratifiedWindow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageCell",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageCell_entryIntoForceWindow(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_entryIntoForceWindow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntryIntoForceWindow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateWindow) graphql.Marshaler {
+			return ec.marshalODateWindow2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateWindow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_entryIntoForceWindow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageCell",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CoverageRow_country(ctx context.Context, field graphql.CollectedField, obj *model.CoverageRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12277,6 +12816,52 @@ func (ec *executionContext) fieldContext_CoverageRow_cells(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DateWindow_from(ctx context.Context, field graphql.CollectedField, obj *model.DateWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DateWindow_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DateWindow_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DateWindow", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DateWindow_to(ctx context.Context, field graphql.CollectedField, obj *model.DateWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DateWindow_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DateWindow_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DateWindow", field, false, false, "Date")
 }
 
 func (ec *executionContext) _DiffEntry_op(ctx context.Context, field graphql.CollectedField, obj *model.DiffEntry) (ret graphql.Marshaler) {
@@ -14070,7 +14655,7 @@ func (ec *executionContext) _Instrument_parties(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Parties(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
+			return ec.Resolvers.Instrument().Parties(ctx, obj, fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartyConnection) graphql.Marshaler {
@@ -14114,7 +14699,7 @@ func (ec *executionContext) _Instrument_participants(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Participants(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
+			return ec.Resolvers.Instrument().Participants(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartyConnection) graphql.Marshaler {
@@ -16942,6 +17527,203 @@ func (ec *executionContext) fieldContext_PartyEdge_sources(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyEdge_certain(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_certain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_certain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyEdge", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PartyEdge_possibleStatus(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_possibleStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PossibleStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TreatyStatus) graphql.Marshaler {
+			return ec.marshalNTreatyStatus2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_possibleStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyEdge", field, false, false, "TreatyStatus")
+}
+
+func (ec *executionContext) _PartyEdge_window(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_window(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Window, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateWindow) graphql.Marshaler {
+			return ec.marshalODateWindow2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateWindow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_window(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyEdge_statusNote(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_statusNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_statusNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartyEdge_signedWindow(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_signedWindow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignedWindow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateWindow) graphql.Marshaler {
+			return ec.marshalODateWindow2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateWindow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_signedWindow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyEdge_ratifiedWindow(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_ratifiedWindow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RatifiedWindow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateWindow) graphql.Marshaler {
+			return ec.marshalODateWindow2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateWindow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_ratifiedWindow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyEdge_entryIntoForceWindow(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_entryIntoForceWindow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntryIntoForceWindow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateWindow) graphql.Marshaler {
+			return ec.marshalODateWindow2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateWindow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_entryIntoForceWindow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateWindow(ctx, field)
 		},
 	}
 	return fc, nil
@@ -20435,6 +21217,52 @@ func (ec *executionContext) fieldContext_TimeBucket_count(_ context.Context, fie
 	return graphql.NewScalarFieldContext("TimeBucket", field, false, false, "Int")
 }
 
+func (ec *executionContext) _TimeBucket_precision(ctx context.Context, field graphql.CollectedField, obj *model.TimeBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimeBucket_precision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Precision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DatePrecision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDatePrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimeBucket_precision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimeBucket", field, false, false, "DatePrecision")
+}
+
+func (ec *executionContext) _TimeBucket_undated(ctx context.Context, field graphql.CollectedField, obj *model.TimeBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimeBucket_undated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Undated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimeBucket_undated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimeBucket", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Topic_id(ctx context.Context, field graphql.CollectedField, obj *model.Topic) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21463,6 +22291,203 @@ func (ec *executionContext) fieldContext_TreatyEdge_sources(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TreatyEdge_certain(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_certain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_certain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyEdge", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TreatyEdge_possibleStatus(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_possibleStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PossibleStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TreatyStatus) graphql.Marshaler {
+			return ec.marshalNTreatyStatus2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_possibleStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyEdge", field, false, false, "TreatyStatus")
+}
+
+func (ec *executionContext) _TreatyEdge_window(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_window(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Window, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateWindow) graphql.Marshaler {
+			return ec.marshalODateWindow2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateWindow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_window(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TreatyEdge_statusNote(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_statusNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_statusNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TreatyEdge_signedWindow(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_signedWindow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignedWindow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateWindow) graphql.Marshaler {
+			return ec.marshalODateWindow2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateWindow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_signedWindow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TreatyEdge_ratifiedWindow(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_ratifiedWindow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RatifiedWindow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateWindow) graphql.Marshaler {
+			return ec.marshalODateWindow2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateWindow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_ratifiedWindow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TreatyEdge_entryIntoForceWindow(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_entryIntoForceWindow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntryIntoForceWindow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateWindow) graphql.Marshaler {
+			return ec.marshalODateWindow2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateWindow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_entryIntoForceWindow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateWindow(ctx, field)
 		},
 	}
 	return fc, nil
@@ -23916,7 +24941,7 @@ func (ec *executionContext) unmarshalInputParticipationWhere(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"instrument", "country", "status", "signed", "ratified", "entryIntoForce", "action"}
+	fieldsInOrder := [...]string{"instrument", "country", "status", "signed", "ratified", "entryIntoForce", "action", "certain"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23972,6 +24997,13 @@ func (ec *executionContext) unmarshalInputParticipationWhere(ctx context.Context
 				return it, err
 			}
 			it.Action = data
+		case "certain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certain"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Certain = data
 		}
 	}
 	return it, nil
@@ -25833,6 +26865,41 @@ func (ec *executionContext) _CoverageCell(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "certain":
+			out.Values[i] = ec._CoverageCell_certain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "possibleStatus":
+			out.Values[i] = ec._CoverageCell_possibleStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "window":
+			out.Values[i] = ec._CoverageCell_window(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "statusNote":
+			out.Values[i] = ec._CoverageCell_statusNote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signedWindow":
+			out.Values[i] = ec._CoverageCell_signedWindow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ratifiedWindow":
+			out.Values[i] = ec._CoverageCell_ratifiedWindow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entryIntoForceWindow":
+			out.Values[i] = ec._CoverageCell_entryIntoForceWindow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25868,6 +26935,44 @@ func (ec *executionContext) _CoverageRow(ctx context.Context, sel ast.SelectionS
 			}
 		case "cells":
 			out.Values[i] = ec._CoverageRow_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dateWindowImplementors = []string{"DateWindow"}
+
+func (ec *executionContext) _DateWindow(ctx context.Context, sel ast.SelectionSet, obj *model.DateWindow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dateWindowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DateWindow")
+		case "from":
+			out.Values[i] = ec._DateWindow_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._DateWindow_to(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -27566,6 +28671,41 @@ func (ec *executionContext) _PartyEdge(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "certain":
+			out.Values[i] = ec._PartyEdge_certain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "possibleStatus":
+			out.Values[i] = ec._PartyEdge_possibleStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "window":
+			out.Values[i] = ec._PartyEdge_window(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "statusNote":
+			out.Values[i] = ec._PartyEdge_statusNote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signedWindow":
+			out.Values[i] = ec._PartyEdge_signedWindow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ratifiedWindow":
+			out.Values[i] = ec._PartyEdge_ratifiedWindow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entryIntoForceWindow":
+			out.Values[i] = ec._PartyEdge_entryIntoForceWindow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28701,6 +29841,16 @@ func (ec *executionContext) _TimeBucket(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "precision":
+			out.Values[i] = ec._TimeBucket_precision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "undated":
+			out.Values[i] = ec._TimeBucket_undated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29087,6 +30237,41 @@ func (ec *executionContext) _TreatyEdge(ctx context.Context, sel ast.SelectionSe
 		case "sources":
 			out.Values[i] = ec._TreatyEdge_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certain":
+			out.Values[i] = ec._TreatyEdge_certain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "possibleStatus":
+			out.Values[i] = ec._TreatyEdge_possibleStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "window":
+			out.Values[i] = ec._TreatyEdge_window(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "statusNote":
+			out.Values[i] = ec._TreatyEdge_statusNote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signedWindow":
+			out.Values[i] = ec._TreatyEdge_signedWindow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ratifiedWindow":
+			out.Values[i] = ec._TreatyEdge_ratifiedWindow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entryIntoForceWindow":
+			out.Values[i] = ec._TreatyEdge_entryIntoForceWindow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -29749,6 +30934,16 @@ func (ec *executionContext) marshalNCoverageRow2ᚕgithubᚗcomᚋcoeᚑchildᚑ
 func (ec *executionContext) unmarshalNCreateEntityInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCreateEntityInput(ctx context.Context, v any) (model.CreateEntityInput, error) {
 	res, err := ec.unmarshalInputCreateEntityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDate2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
+	var res model.Date
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v model.Date) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNDeleteEntityInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDeleteEntityInput(ctx context.Context, v any) (model.DeleteEntityInput, error) {
@@ -31251,6 +32446,29 @@ func (ec *executionContext) unmarshalODateFilter2ᚖgithubᚗcomᚋcoeᚑchild�
 	}
 	res, err := ec.unmarshalInputDateFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODatePrecision2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDatePrecision(ctx context.Context, v any) (*model.DatePrecision, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.DatePrecision)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODatePrecision2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDatePrecision(ctx context.Context, sel ast.SelectionSet, v *model.DatePrecision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalODateWindow2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateWindow(ctx context.Context, sel ast.SelectionSet, v *model.DateWindow) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DateWindow(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (*model.Direction, error) {

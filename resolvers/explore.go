@@ -136,7 +136,7 @@ func (r *Resolver) coverage(ctx context.Context, instruments []string, countries
 	}
 	day := r.today()
 	if asOf != nil {
-		day = *asOf
+		day = asOf.First()
 	}
 	where := countries
 	if where == nil {
@@ -168,11 +168,13 @@ func (r *Resolver) coverage(ctx context.Context, instruments []string, countries
 		row := model.CoverageRow{Country: &c, Cells: make([]model.CoverageCell, 0, len(instruments))}
 		for _, id := range instruments {
 			inst := model.Instrument{Entity: data.Instruments[id]}
-			cell := model.CoverageCell{Instrument: &inst, Status: model.TreatyStatusNotSigned}
-			if p, ok := data.Participations[id][c.ID]; ok {
-				cell.Status = p.StatusOn(day)
-				cell.Signed, cell.Ratified, cell.EntryIntoForce = shown(p.Signed, day), shown(p.Ratified, day), shown(p.EntryIntoForce, day)
-			}
+			// A state with nothing recorded is certainly not bound.
+			p := data.Participations[id][c.ID]
+			p.Instrument, p.Country = inst, c
+			v := viewOn(p, day)
+			cell := model.CoverageCell{Instrument: &inst, Status: v.Status, Certain: v.Certain, PossibleStatus: v.Possible,
+				Window: v.Window, StatusNote: v.Note, Signed: v.Signed, Ratified: v.Ratified, EntryIntoForce: v.EntryIntoForce,
+				SignedWindow: v.SignedWindow, RatifiedWindow: v.RatifiedWindow, EntryIntoForceWindow: v.EntryIntoForceWindow}
 			row.Cells = append(row.Cells, cell)
 		}
 		rows = append(rows, row)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -101,9 +102,11 @@ func (c cursor) decode(s string) (*model.Cursor, error) {
 // is counted only when the connection's totalCount is selected.
 func (r *Resolver) pageRequest(ctx context.Context, list string, first *int, after *string, asOf *model.Date) (model.PageRequest, cursor, error) {
 	c := cursor{list: list, skip: !selected(ctx, "edges", "cursor") && !selected(ctx, "pageInfo")}
-	req := model.PageRequest{First: defaultPageSize, AsOf: asOf, Day: r.today(), SkipTotal: !selected(ctx, "totalCount")}
+	req := model.PageRequest{First: defaultPageSize, Day: r.today(), SkipTotal: !selected(ctx, "totalCount")}
 	if asOf != nil {
-		req.Day = *asOf
+		// A date known only to the month or year is read from its first day.
+		day := asOf.First()
+		req.AsOf, req.Day = &day, day
 	}
 	if first != nil {
 		if *first < 0 || *first > maxPageSize {
@@ -215,63 +218,61 @@ func (r *Resolver) relationsConn(ctx context.Context, id string, types []model.R
 	return conn, nil
 }
 
-// shown returns d when it is already a fact on day, nil otherwise, so a
-// date in the future of an as-of view does not show.
-func shown(d *model.Date, day model.Date) *model.Date {
-	if d == nil || d.After(day) {
-		return nil
-	}
-	return d
-}
-
-func (r *Resolver) participationPage(ctx context.Context, fromInstrument bool, id, list string, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where any) (model.ParticipationPage, model.PageRequest, cursor, error) {
+func (r *Resolver) participationPage(ctx context.Context, fromInstrument bool, id, list string, filter model.ParticipationFilter, first *int, after *string, asOf *model.Date, where any) (model.ParticipationPage, model.PageRequest, cursor, error) {
 	var st []string
-	for _, s := range status {
+	for _, s := range filter.Statuses {
 		st = append(st, string(s))
+	}
+	if filter.Certain != nil {
+		st = append(st, fmt.Sprintf("certain=%t", *filter.Certain))
 	}
 	req, c, err := r.pageRequest(ctx, list+":"+strings.Join(st, ","), first, after, asOf)
 	if err != nil {
 		return model.ParticipationPage{}, req, c, err
 	}
-	page, err := r.loaders(ctx).Participations(ctx, fromInstrument, id, where, status, req)
+	page, err := r.loaders(ctx).Participations(ctx, fromInstrument, id, where, filter, req)
 	return page, req, c, err
 }
 
 // participationEdges turns a page of state-treaty pairs into the edges of
 // either side's connection, with statuses and dates as of the page's day.
 func participationEdges[E any](page model.ParticipationPage, day model.Date, c cursor,
-	edge func(p model.TreatyParticipation, cursor string, status model.TreatyStatus, signed, ratified, entryIntoForce *model.Date) E) ([]E, []string) {
+	edge func(p model.TreatyParticipation, cursor string, v participationView) E) ([]E, []string) {
 	edges := make([]E, 0, len(page.Items))
 	cursors := make([]string, 0, len(page.Items))
 	for _, it := range page.Items {
 		p := it.Participation
 		cur := c.encode(it.Keys)
 		cursors = append(cursors, cur)
-		edges = append(edges, edge(p, cur, p.StatusOn(day), shown(p.Signed, day), shown(p.Ratified, day), shown(p.EntryIntoForce, day)))
+		edges = append(edges, edge(p, cur, viewOn(p, day)))
 	}
 	return edges, cursors
 }
 
-func (r *Resolver) parties(ctx context.Context, id string, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error) {
-	page, req, c, err := r.participationPage(ctx, true, id, "parties", status, first, after, asOf, where)
+func (r *Resolver) parties(ctx context.Context, id string, filter model.ParticipationFilter, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error) {
+	page, req, c, err := r.participationPage(ctx, true, id, "parties", filter, first, after, asOf, where)
 	if err != nil {
 		return nil, err
 	}
-	edges, cursors := participationEdges(page, req.Day, c, func(p model.TreatyParticipation, cur string, st model.TreatyStatus, signed, ratified, eif *model.Date) model.PartyEdge {
-		return model.PartyEdge{Node: &p.Country, Cursor: cur, Instrument: &p.Instrument, Status: st,
-			Signed: signed, Ratified: ratified, Action: p.Action, EntryIntoForce: eif, Sources: p.Sources}
+	edges, cursors := participationEdges(page, req.Day, c, func(p model.TreatyParticipation, cur string, v participationView) model.PartyEdge {
+		return model.PartyEdge{Node: &p.Country, Cursor: cur, Instrument: &p.Instrument, Status: v.Status,
+			Signed: v.Signed, Ratified: v.Ratified, Action: p.Action, EntryIntoForce: v.EntryIntoForce, Sources: p.Sources,
+			Certain: v.Certain, PossibleStatus: v.Possible, Window: v.Window, StatusNote: v.Note,
+			SignedWindow: v.SignedWindow, RatifiedWindow: v.RatifiedWindow, EntryIntoForceWindow: v.EntryIntoForceWindow}
 	})
 	return &model.PartyConnection{Edges: edges, TotalCount: page.Total, PageInfo: pageInfo(cursors, page.HasNext, after != nil)}, nil
 }
 
-func (r *Resolver) treaties(ctx context.Context, id string, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.TreatyConnection, error) {
-	page, req, c, err := r.participationPage(ctx, false, id, "treaties", status, first, after, asOf, where)
+func (r *Resolver) treaties(ctx context.Context, id string, filter model.ParticipationFilter, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.TreatyConnection, error) {
+	page, req, c, err := r.participationPage(ctx, false, id, "treaties", filter, first, after, asOf, where)
 	if err != nil {
 		return nil, err
 	}
-	edges, cursors := participationEdges(page, req.Day, c, func(p model.TreatyParticipation, cur string, st model.TreatyStatus, signed, ratified, eif *model.Date) model.TreatyEdge {
-		return model.TreatyEdge{Node: &p.Instrument, Cursor: cur, Country: &p.Country, Status: st,
-			Signed: signed, Ratified: ratified, Action: p.Action, EntryIntoForce: eif, Sources: p.Sources}
+	edges, cursors := participationEdges(page, req.Day, c, func(p model.TreatyParticipation, cur string, v participationView) model.TreatyEdge {
+		return model.TreatyEdge{Node: &p.Instrument, Cursor: cur, Country: &p.Country, Status: v.Status,
+			Signed: v.Signed, Ratified: v.Ratified, Action: p.Action, EntryIntoForce: v.EntryIntoForce, Sources: p.Sources,
+			Certain: v.Certain, PossibleStatus: v.Possible, Window: v.Window, StatusNote: v.Note,
+			SignedWindow: v.SignedWindow, RatifiedWindow: v.RatifiedWindow, EntryIntoForceWindow: v.EntryIntoForceWindow}
 	})
 	return &model.TreatyConnection{Edges: edges, TotalCount: page.Total, PageInfo: pageInfo(cursors, page.HasNext, after != nil)}, nil
 }

@@ -84,8 +84,8 @@ func (r *changeResolver) RelationType(ctx context.Context, obj *model.Change) (*
 }
 
 // Treaties is the resolver for the treaties field.
-func (r *countryResolver) Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.TreatyConnection, error) {
-	return r.treaties(ctx, obj.ID, status, first, after, asOf, where)
+func (r *countryResolver) Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.TreatyConnection, error) {
+	return r.treaties(ctx, obj.ID, model.ParticipationFilter{Statuses: status, Certain: certain}, first, after, asOf, where)
 }
 
 // Projects is the resolver for the projects field.
@@ -144,13 +144,13 @@ func (r *eventResolver) Relations(ctx context.Context, obj *model.Event, types [
 }
 
 // Parties is the resolver for the parties field.
-func (r *instrumentResolver) Parties(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error) {
-	return r.parties(ctx, obj.ID, []model.TreatyStatus{model.TreatyStatusRatified, model.TreatyStatusInForce}, first, after, asOf, where)
+func (r *instrumentResolver) Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error) {
+	return r.parties(ctx, obj.ID, model.ParticipationFilter{Statuses: []model.TreatyStatus{model.TreatyStatusRatified, model.TreatyStatusInForce}, Certain: certain}, first, after, asOf, where)
 }
 
 // Participants is the resolver for the participants field.
-func (r *instrumentResolver) Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error) {
-	return r.parties(ctx, obj.ID, status, first, after, asOf, where)
+func (r *instrumentResolver) Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error) {
+	return r.parties(ctx, obj.ID, model.ParticipationFilter{Statuses: status, Certain: certain}, first, after, asOf, where)
 }
 
 // MonitoredBy is the resolver for the monitoredBy field.

@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/coe-child-online/knowledge-graph/seed"
 	"github.com/coe-child-online/knowledge-graph/seed/seedcsv"
@@ -17,19 +19,19 @@ import (
 // with what the seed files say, computed here apart from the service.
 
 // statusOn is the status a treaty_parties.csv row gives on day.
-func statusOn(r map[string]string, day string) string {
-	switch {
-	case r["status"] == "party" && (r["ratified"] == "" || r["ratified"] <= day):
-		if r["entry_into_force"] != "" && r["entry_into_force"] <= day {
-			return "IN_FORCE"
-		}
-		return "RATIFIED"
-	case r["status"] == "unknown":
-		return "UNKNOWN"
-	case (r["signed"] != "" && r["signed"] <= day) || (r["signed"] == "" && r["status"] == "signatory"):
-		return "SIGNED"
+// statusOn returns a row's status on day, the highest certainly reached,
+// by the window rules of docs/model.md.
+func statusOn(t *testing.T, r map[string]string, day string) string {
+	return readingOn(t, r, day).Status
+}
+
+func readingOn(t *testing.T, r map[string]string, day string) seedcsv.Reading {
+	t.Helper()
+	opened, ok := seedcsv.Opened(t)[r["instrument"]]
+	if !ok {
+		t.Fatalf("no opening date for %s", r["instrument"])
 	}
-	return "NOT_SIGNED"
+	return seedcsv.ReadingOn(r, opened, seedcsv.Retrieved(t, "treaty_parties.csv"), day)
 }
 
 // membersOn returns the ids of the Council of Europe member states on day.
@@ -49,7 +51,7 @@ func TestMemberStatesPartyToBudapestButNotCETS224(t *testing.T) {
 	today := time.Now().Format("2006-01-02")
 	party := map[string]map[string]bool{}
 	for _, r := range seedcsv.Rows(t, "treaty_parties.csv") {
-		if st := statusOn(r, today); st == "RATIFIED" || st == "IN_FORCE" {
+		if st := statusOn(t, r, today); st == "RATIFIED" || st == "IN_FORCE" {
 			if party[r["instrument"]] == nil {
 				party[r["instrument"]] = map[string]bool{}
 			}
@@ -252,21 +254,34 @@ func TestNeighbourhoodOfGlacyPlus(t *testing.T) {
 	}
 }
 
+// TestCoverageOfTheThreeConventions reads the matrix on days before the
+// treaties opened, inside month-precision and undated windows, and today,
+// and compares every cell's status, certainty and window with the seed.
 func TestCoverageOfTheThreeConventions(t *testing.T) {
 	srv, _ := newTestServer(t)
 	rows := seedcsv.Rows(t, "treaty_parties.csv")
 	instruments := []string{"cets-201", "ets-185", "cets-224"}
-	for _, day := range []string{"2020-01-01", time.Now().Format("2006-01-02")} {
+	type cell struct {
+		Status, Possible string
+		Certain          bool
+		From, To         string
+	}
+	uncertain := map[string]int{}
+	for _, day := range []string{"2000-01-01", "2007-10-28", "2012-06-30", "2014-07-15", "2014-08-01", "2020-01-01", time.Now().Format("2006-01-02")} {
 		t.Run(day, func(t *testing.T) {
 			members := membersOn(t, day)
-			want := map[string][]string{}
+			want := map[string][]cell{}
 			for id := range members {
-				want[id] = []string{"NOT_SIGNED", "NOT_SIGNED", "NOT_SIGNED"}
+				want[id] = []cell{{"NOT_SIGNED", "NOT_SIGNED", true, "", ""}, {"NOT_SIGNED", "NOT_SIGNED", true, "", ""}, {"NOT_SIGNED", "NOT_SIGNED", true, "", ""}}
 			}
 			for _, r := range rows {
 				for i, inst := range instruments {
 					if r["instrument"] == inst && want[r["country"]] != nil {
-						want[r["country"]][i] = statusOn(r, day)
+						rd := readingOn(t, r, day)
+						want[r["country"]][i] = cell{rd.Status, rd.Possible, rd.Certain, rd.From, rd.To}
+						if !rd.Certain {
+							uncertain[day]++
+						}
 					}
 				}
 			}
@@ -279,20 +294,34 @@ func TestCoverageOfTheThreeConventions(t *testing.T) {
 						Instrument struct {
 							ID string `json:"id"`
 						} `json:"instrument"`
-						Status string `json:"status"`
+						Status         string `json:"status"`
+						PossibleStatus string `json:"possibleStatus"`
+						Certain        bool   `json:"certain"`
+						Window         *struct {
+							From string `json:"from"`
+							To   string `json:"to"`
+						} `json:"window"`
+						StatusNote string `json:"statusNote"`
 					} `json:"cells"`
 				} `json:"coverage"`
 			}
 			post(t, srv.URL, fmt.Sprintf(`{ coverage(instruments: ["cets-201", "ets-185", "cets-224"], asOf: %q) {
-  country { id } cells { instrument { id } status } } }`, day), nil, &got)
-			gotMap := map[string][]string{}
+  country { id } cells { instrument { id } status possibleStatus certain window { from to } statusNote } } }`, day), nil, &got)
+			gotMap := map[string][]cell{}
 			for _, row := range got.Coverage {
-				var cells []string
+				var cells []cell
 				for i, c := range row.Cells {
 					if c.Instrument.ID != instruments[i] {
 						t.Errorf("%s: cell %d is %s, want %s", row.Country.ID, i, c.Instrument.ID, instruments[i])
 					}
-					cells = append(cells, c.Status)
+					x := cell{Status: c.Status, Possible: c.PossibleStatus, Certain: c.Certain}
+					if c.Window != nil {
+						x.From, x.To = c.Window.From, c.Window.To
+					}
+					if !c.Certain && c.Status != "UNKNOWN" && !strings.Contains(c.StatusNote, "between "+x.From+" and "+x.To) {
+						t.Errorf("%s %s on %s: statusNote %q does not give the window %s..%s", row.Country.ID, c.Instrument.ID, day, c.StatusNote, x.From, x.To)
+					}
+					cells = append(cells, x)
 				}
 				gotMap[row.Country.ID] = cells
 			}
@@ -301,14 +330,129 @@ func TestCoverageOfTheThreeConventions(t *testing.T) {
 			}
 		})
 	}
+	// The days were chosen to reach every case: nothing uncertain before
+	// the treaties opened, uncertain cells inside the windows.
+	if uncertain["2000-01-01"] != 0 {
+		t.Errorf("seed: %d uncertain cells before any treaty opened", uncertain["2000-01-01"])
+	}
+	for _, day := range []string{"2012-06-30", "2014-07-15"} {
+		if uncertain[day] == 0 {
+			t.Errorf("seed: no uncertain cell on %s; the test no longer reaches a window", day)
+		}
+	}
+}
+
+// TestParticipationCertaintyFilters checks the Cypher that filters
+// participations by status and certainty against the seed, for each treaty
+// on days inside and outside the windows, through the connections'
+// arguments and through a country filter.
+func TestParticipationCertaintyFilters(t *testing.T) {
+	srv, _ := newTestServer(t)
+	rows := seedcsv.Rows(t, "treaty_parties.csv")
+	is := func(rd seedcsv.Reading, statuses ...string) bool {
+		for _, s := range statuses {
+			if rd.Status == s {
+				return true
+			}
+		}
+		return false
+	}
+	filters := []struct {
+		field, args string
+		keep        func(rd seedcsv.Reading) bool
+	}{
+		{"participants", "certain: false", func(rd seedcsv.Reading) bool { return !rd.Certain }},
+		{"participants", "certain: true", func(rd seedcsv.Reading) bool { return rd.Certain }},
+		{"participants", "status: [RATIFIED, IN_FORCE]", func(rd seedcsv.Reading) bool { return is(rd, "RATIFIED", "IN_FORCE") }},
+		{"participants", "status: [NOT_SIGNED, SIGNED], certain: false", func(rd seedcsv.Reading) bool { return !rd.Certain && is(rd, "NOT_SIGNED", "SIGNED") }},
+		{"participants", "status: [UNKNOWN]", func(rd seedcsv.Reading) bool { return is(rd, "UNKNOWN") }},
+		{"parties", "certain: true", func(rd seedcsv.Reading) bool { return rd.Certain && is(rd, "RATIFIED", "IN_FORCE") }},
+	}
+	for _, inst := range []string{"cets-201", "ets-185", "ets-189", "cets-224"} {
+		for _, day := range []string{"2001-01-01", "2009-06-30", "2014-07-15", "2018-06-24", time.Now().Format("2006-01-02")} {
+			uncertain := []string{}
+			for _, f := range filters {
+				var want []string
+				for _, r := range rows {
+					if r["instrument"] != inst {
+						continue
+					}
+					rd := readingOn(t, r, day)
+					// A pair shows on a day once a step may have happened,
+					// or when its status is disputed.
+					if rd.Possible == "NOT_SIGNED" {
+						continue
+					}
+					if f.args == "certain: false" && f.field == "participants" && !rd.Certain {
+						uncertain = append(uncertain, r["country"])
+					}
+					if f.keep(rd) {
+						want = append(want, r["country"])
+					}
+				}
+				sort.Strings(want)
+				q := fmt.Sprintf(`{ instrument(id: %q) { c: %s(first: 500, asOf: %q, %s) { totalCount edges { node { id } certain status } } } }`, inst, f.field, day, f.args)
+				var got struct {
+					Instrument struct {
+						C struct {
+							TotalCount int `json:"totalCount"`
+							Edges      []struct {
+								Node struct {
+									ID string `json:"id"`
+								} `json:"node"`
+							} `json:"edges"`
+						} `json:"c"`
+					} `json:"instrument"`
+				}
+				post(t, srv.URL, q, nil, &got)
+				var ids []string
+				for _, e := range got.Instrument.C.Edges {
+					ids = append(ids, e.Node.ID)
+				}
+				sort.Strings(ids)
+				if diff := cmp.Diff(want, ids, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("%s (-seed +API):\n%s", q, diff)
+				}
+				if got.Instrument.C.TotalCount != len(want) {
+					t.Errorf("%s: totalCount %d, want %d", q, got.Instrument.C.TotalCount, len(want))
+				}
+			}
+			// The same through a filter on countries.
+			sort.Strings(uncertain)
+			q := fmt.Sprintf(`{ countries(first: 500, where: {treaties: {some: {instrument: {id: {eq: %q}}, certain: false}}}, asOf: %q) { edges { node { id } } } }`, inst, day)
+			var got struct {
+				Countries struct {
+					Edges []struct {
+						Node struct {
+							ID string `json:"id"`
+						} `json:"node"`
+					} `json:"edges"`
+				} `json:"countries"`
+			}
+			post(t, srv.URL, q, nil, &got)
+			var ids []string
+			for _, e := range got.Countries.Edges {
+				ids = append(ids, e.Node.ID)
+			}
+			sort.Strings(ids)
+			if diff := cmp.Diff(uncertain, ids, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("%s (-seed +API):\n%s", q, diff)
+			}
+		}
+	}
 }
 
 func TestRatificationsOfBudapestPerYear(t *testing.T) {
 	srv, _ := newTestServer(t)
 	counts := map[string]int{}
 	for _, r := range seedcsv.Rows(t, "treaty_parties.csv") {
-		if r["instrument"] == "ets-185" && r["status"] == "party" && len(r["ratified"]) >= 4 {
-			counts[r["ratified"][:4]]++
+		// Undated ratifications are counted in their own last bucket.
+		if r["instrument"] == "ets-185" && r["status"] == "party" {
+			if r["ratified"] == "" {
+				counts["undated"]++
+			} else {
+				counts[r["ratified"][:4]]++
+			}
 		}
 	}
 	type bucket struct {
@@ -319,7 +463,12 @@ func TestRatificationsOfBudapestPerYear(t *testing.T) {
 	for p, c := range counts {
 		want = append(want, bucket{p, c})
 	}
-	sort.Slice(want, func(i, j int) bool { return want[i].Period < want[j].Period })
+	sort.Slice(want, func(i, j int) bool {
+		if (want[i].Period == "undated") != (want[j].Period == "undated") {
+			return want[j].Period == "undated"
+		}
+		return want[i].Period < want[j].Period
+	})
 	var got struct {
 		Timeline []bucket `json:"timeline"`
 	}

@@ -246,25 +246,10 @@ type TreatyParticipation struct {
 	// Disputed is set where the sources disagree on, or are silent about, the
 	// state's current status.
 	Disputed bool
-	Sources  []Source
-}
-
-// StatusOn returns where the state stands with the treaty on the given day.
-// Facts dated after that day do not count; a ratification with no known date
-// counts as already made, since the sources say it happened.
-func (p TreatyParticipation) StatusOn(day Date) TreatyStatus {
-	ratified := p.Party && (p.Ratified == nil || !p.Ratified.After(day))
-	switch {
-	case ratified && p.EntryIntoForce != nil && !p.EntryIntoForce.After(day):
-		return TreatyStatusInForce
-	case ratified:
-		return TreatyStatusRatified
-	case p.Disputed:
-		return TreatyStatusUnknown
-	case p.HasSigned && (p.Signed == nil || !p.Signed.After(day)):
-		// A signature with no known date counts as already made.
-		return TreatyStatusSigned
-	default:
-		return TreatyStatusNotSigned
-	}
+	// SignatureRead and RatificationRead are the days the signature's and
+	// the ratification's sources were first read: an undated step happened
+	// by then.
+	SignatureRead    *Date
+	RatificationRead *Date
+	Sources          []Source
 }

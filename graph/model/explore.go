@@ -44,6 +44,10 @@ type GraphStats struct {
 type TimeBucket struct {
 	Period string
 	Count  int
+	// Precision is YEAR or MONTH, nil for the undated bucket.
+	Precision *DatePrecision
+	// Undated marks the bucket of steps recorded without a date.
+	Undated bool
 }
 
 // SearchHit is one full-text search result with its rank score.
@@ -81,3 +85,15 @@ type CoverageData struct {
 	// More says that more states matched than the matrix may hold.
 	More bool
 }
+
+// ParticipationFilter narrows a treaty's or a state's participations: by
+// the status on the page's day (any when empty) and, when Certain is set, by
+// whether the sources settle it.
+type ParticipationFilter struct {
+	Statuses []TreatyStatus
+	Certain  *bool
+}
+
+// UndatedPeriod is the period of the timeline bucket that counts the steps
+// recorded without a date.
+const UndatedPeriod = "undated"

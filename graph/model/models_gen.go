@@ -205,7 +205,7 @@ type CountryWhere struct {
 type CoverageCell struct {
 	// The treaty.
 	Instrument *Instrument `json:"instrument"`
-	// Where the state stands with the treaty.
+	// The highest status certainly reached on the matrix's date; see `certain`.
 	Status TreatyStatus `json:"status"`
 	// Date of signature.
 	Signed *Date `json:"signed,omitempty"`
@@ -213,6 +213,20 @@ type CoverageCell struct {
 	Ratified *Date `json:"ratified,omitempty"`
 	// Date the treaty entered into force (for the state, on participation edges).
 	EntryIntoForce *Date `json:"entryIntoForce,omitempty"`
+	// True when the sources settle the status on that day: every recorded step's window lies wholly before or after it. False on a day inside a step's window (the step may or may not have happened yet), and for UNKNOWN once the treaty is open.
+	Certain bool `json:"certain"`
+	// The highest status the state may have reached on that day; equals `status` when `certain`, UNKNOWN when the status is disputed.
+	PossibleStatus TreatyStatus `json:"possibleStatus"`
+	// When not `certain`: the window of the step that may or may not have happened by that day.
+	Window *DateWindow `json:"window,omitempty"`
+	// The reading in words, such as "signed; may have ratified between 2007-10-25 and 2026-11-23".
+	StatusNote string `json:"statusNote"`
+	// The days on which the signature happened; null when no signature is recorded, or none was possible yet on that day. With `signed` null, the signature's date is unknown.
+	SignedWindow *DateWindow `json:"signedWindow,omitempty"`
+	// The days on which the ratification (or accession, acceptance, approval) happened; null when none is recorded, or none was possible yet on that day. With `ratified` null, its date is unknown.
+	RatifiedWindow *DateWindow `json:"ratifiedWindow,omitempty"`
+	// The days on which the treaty entered into force for the state; null when no date is recorded, or it was not yet possible on that day.
+	EntryIntoForceWindow *DateWindow `json:"entryIntoForceWindow,omitempty"`
 }
 
 // One state's row of a coverage matrix.
@@ -671,6 +685,8 @@ type ParticipationWhere struct {
 	EntryIntoForce *DateFilter `json:"entryIntoForce,omitempty"`
 	// How the state became a party: ratification, accession, acceptance, approval.
 	Action []string `json:"action,omitempty"`
+	// Whether the sources settle the status on the day (see the edges' `certain`): false finds the states whose status may yet change within a step's window.
+	Certain *bool `json:"certain,omitempty"`
 }
 
 // The states that signed or ratified a treaty, a page at a time, ordered by name.
@@ -692,7 +708,7 @@ type PartyEdge struct {
 	Cursor string `json:"cursor"`
 	// The treaty.
 	Instrument *Instrument `json:"instrument"`
-	// Where the state stands on `asOf` (or today).
+	// The highest status certainly reached on `asOf` (or today); see `certain`.
 	Status TreatyStatus `json:"status"`
 	// Date of signature.
 	Signed *Date `json:"signed,omitempty"`
@@ -704,6 +720,20 @@ type PartyEdge struct {
 	EntryIntoForce *Date `json:"entryIntoForce,omitempty"`
 	// Sources of the signature and ratification facts.
 	Sources []Source `json:"sources"`
+	// True when the sources settle the status on that day: every recorded step's window lies wholly before or after it. False on a day inside a step's window (the step may or may not have happened yet), and for UNKNOWN once the treaty is open.
+	Certain bool `json:"certain"`
+	// The highest status the state may have reached on that day; equals `status` when `certain`, UNKNOWN when the status is disputed.
+	PossibleStatus TreatyStatus `json:"possibleStatus"`
+	// When not `certain`: the window of the step that may or may not have happened by that day.
+	Window *DateWindow `json:"window,omitempty"`
+	// The reading in words, such as "signed; may have ratified between 2007-10-25 and 2026-11-23".
+	StatusNote string `json:"statusNote"`
+	// The days on which the signature happened; null when no signature is recorded, or none was possible yet on that day. With `signed` null, the signature's date is unknown.
+	SignedWindow *DateWindow `json:"signedWindow,omitempty"`
+	// The days on which the ratification (or accession, acceptance, approval) happened; null when none is recorded, or none was possible yet on that day. With `ratified` null, its date is unknown.
+	RatifiedWindow *DateWindow `json:"ratifiedWindow,omitempty"`
+	// The days on which the treaty entered into force for the state; null when no date is recorded, or it was not yet possible on that day.
+	EntryIntoForceWindow *DateWindow `json:"entryIntoForceWindow,omitempty"`
 }
 
 // A page of projects.
@@ -1058,7 +1088,7 @@ type TreatyEdge struct {
 	Cursor string `json:"cursor"`
 	// The state.
 	Country *Country `json:"country"`
-	// Where the state stands on `asOf` (or today).
+	// The highest status certainly reached on `asOf` (or today); see `certain`.
 	Status TreatyStatus `json:"status"`
 	// Date of signature.
 	Signed *Date `json:"signed,omitempty"`
@@ -1070,6 +1100,20 @@ type TreatyEdge struct {
 	EntryIntoForce *Date `json:"entryIntoForce,omitempty"`
 	// Where the facts come from, with the date each source was read.
 	Sources []Source `json:"sources"`
+	// True when the sources settle the status on that day: every recorded step's window lies wholly before or after it. False on a day inside a step's window (the step may or may not have happened yet), and for UNKNOWN once the treaty is open.
+	Certain bool `json:"certain"`
+	// The highest status the state may have reached on that day; equals `status` when `certain`, UNKNOWN when the status is disputed.
+	PossibleStatus TreatyStatus `json:"possibleStatus"`
+	// When not `certain`: the window of the step that may or may not have happened by that day.
+	Window *DateWindow `json:"window,omitempty"`
+	// The reading in words, such as "signed; may have ratified between 2007-10-25 and 2026-11-23".
+	StatusNote string `json:"statusNote"`
+	// The days on which the signature happened; null when no signature is recorded, or none was possible yet on that day. With `signed` null, the signature's date is unknown.
+	SignedWindow *DateWindow `json:"signedWindow,omitempty"`
+	// The days on which the ratification (or accession, acceptance, approval) happened; null when none is recorded, or none was possible yet on that day. With `ratified` null, its date is unknown.
+	RatifiedWindow *DateWindow `json:"ratifiedWindow,omitempty"`
+	// The days on which the treaty entered into force for the state; null when no date is recorded, or it was not yet possible on that day.
+	EntryIntoForceWindow *DateWindow `json:"entryIntoForceWindow,omitempty"`
 }
 
 // A relationship to remove.
@@ -1381,6 +1425,67 @@ func (e *CountrySortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e CountrySortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How much of a date the sources give: the day, only the month, or only the year.
+type DatePrecision string
+
+const (
+	// Known to the day ("2010-07-01").
+	DatePrecisionDay DatePrecision = "DAY"
+	// Known only to the month ("2007-10"): some day of that month.
+	DatePrecisionMonth DatePrecision = "MONTH"
+	// Known only to the year ("2010"): some day of that year.
+	DatePrecisionYear DatePrecision = "YEAR"
+)
+
+var AllDatePrecision = []DatePrecision{
+	DatePrecisionDay,
+	DatePrecisionMonth,
+	DatePrecisionYear,
+}
+
+func (e DatePrecision) IsValid() bool {
+	switch e {
+	case DatePrecisionDay, DatePrecisionMonth, DatePrecisionYear:
+		return true
+	}
+	return false
+}
+
+func (e DatePrecision) String() string {
+	return string(e)
+}
+
+func (e *DatePrecision) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DatePrecision(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DatePrecision", str)
+	}
+	return nil
+}
+
+func (e DatePrecision) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DatePrecision) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DatePrecision) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2296,7 +2401,11 @@ func (e TreatyAction) MarshalJSON() ([]byte, error) {
 }
 
 // Where a state stands with a treaty on a given day (today unless `asOf` says
-// otherwise). RATIFIED covers accession, acceptance and approval.
+// otherwise). RATIFIED covers accession, acceptance and approval. Where a step's
+// date is known only to the month or year, or not at all, the step may or may not
+// have happened on a day inside its window (see `DateWindow`): the edge's
+// `status` is then the highest status certainly reached, `possibleStatus` the
+// highest that may have been, and `certain` is false.
 type TreatyStatus string
 
 const (

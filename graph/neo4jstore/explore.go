@@ -281,8 +281,10 @@ var timelineActions = map[string]struct{ relType, prop string }{
 
 // Timeline counts an instrument's signatures, ratifications or entries into
 // force per year ("2009") or, when monthly, per month ("2009-03"), in the
-// order of the periods. Dates known only to the year are left out of
-// monthly counts rather than put in a month they may not belong to.
+// order of the periods. Dates known only to the year land in that year's
+// own bucket even when monthly, rather than in a month they may not belong
+// to; steps recorded without a date are counted in a last, undated bucket,
+// so the counts add up to every recorded step.
 func (s *Store) Timeline(ctx context.Context, instrument string, action string, monthly bool) ([]model.TimeBucket, error) {
 	op := "timeline " + action
 	act, ok := timelineActions[action]
@@ -298,8 +300,8 @@ func (s *Store) Timeline(ctx context.Context, instrument string, action string, 
 MATCH (i:Entity {id: $id})
 RETURN i:Instrument AS instrument, COLLECT {
   MATCH (i)<-[r:%s]-(:Country)
-  WITH r[$prop] AS d WHERE size(d) >= $width
-  WITH left(d, $width) AS period, count(*) AS c
+  WITH r[$prop] AS d
+  WITH CASE WHEN d IS NULL OR d = '' THEN '' ELSE left(d, CASE WHEN size(d) < $width THEN size(d) ELSE $width END) END AS period, count(*) AS c
   RETURN {period: period, count: c}
 } AS buckets`, act.relType)
 	res, err := s.read(ctx, op, cypher, map[string]any{"id": instrument, "prop": act.prop, "width": width})
@@ -329,9 +331,23 @@ RETURN i:Instrument AS instrument, COLLECT {
 		if !ok || !ok1 || !ok2 {
 			return nil, fmt.Errorf("%s: bad bucket %v", op, v)
 		}
-		out = append(out, model.TimeBucket{Period: period, Count: int(count)})
+		b := model.TimeBucket{Period: period, Count: int(count)}
+		if period == "" {
+			b.Period, b.Undated = model.UndatedPeriod, true
+		} else {
+			p := model.Date(period).Precision()
+			b.Precision = &p
+		}
+		out = append(out, b)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Period < out[j].Period })
+	// A year's own bucket ("2009") sorts before its months ("2009-01"); the
+	// undated bucket comes last.
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Undated != out[j].Undated {
+			return out[j].Undated
+		}
+		return out[i].Period < out[j].Period
+	})
 	return out, nil
 }
 

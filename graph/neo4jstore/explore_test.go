@@ -448,46 +448,70 @@ func TestTimelineCountsTheTreatyFile(t *testing.T) {
 	ctx := context.Background()
 	rows := seedcsv.Rows(t, "treaty_parties.csv")
 
-	// Which column dates each action, and which rows have that action.
-	actions := map[string]func(row map[string]string) string{
-		"SIGNATURE": func(r map[string]string) string { return r["signed"] },
-		"RATIFICATION": func(r map[string]string) string {
-			if r["status"] != "party" {
-				return ""
-			}
-			return r["ratified"]
+	// Which rows record each action, and the column that dates it: a
+	// signature is recorded when dated or when the state is a signatory; a
+	// ratification, and the entry into force that follows it, for a party.
+	type recorded func(r map[string]string) (bool, string)
+	actions := map[string]recorded{
+		"SIGNATURE": func(r map[string]string) (bool, string) {
+			return r["signed"] != "" || r["status"] == "signatory", r["signed"]
 		},
-		"ENTRY_INTO_FORCE": func(r map[string]string) string {
-			if r["status"] != "party" {
-				return ""
-			}
-			return r["entry_into_force"]
-		},
+		"RATIFICATION":     func(r map[string]string) (bool, string) { return r["status"] == "party", r["ratified"] },
+		"ENTRY_INTO_FORCE": func(r map[string]string) (bool, string) { return r["status"] == "party", r["entry_into_force"] },
 	}
-	for _, instrument := range []string{"ets-185", "cets-201"} {
-		for action, date := range actions {
+	for _, instrument := range []string{"ets-185", "cets-201", "ets-189", "cets-224"} {
+		for action, rec := range actions {
 			for _, monthly := range []bool{false, true} {
 				width := 4
 				if monthly {
 					width = 7
 				}
-				counts := map[string]int{}
+				// A date shorter than the bucket (a year, monthly) keeps
+				// its own bucket; an undated step goes to the last one.
+				counts, steps := map[string]int{}, 0
 				for _, r := range rows {
-					if d := date(r); r["instrument"] == instrument && len(d) >= width {
+					ok, d := rec(r)
+					if r["instrument"] != instrument || !ok {
+						continue
+					}
+					steps++
+					switch {
+					case d == "":
+						counts[model.UndatedPeriod]++
+					case len(d) < width:
+						counts[d]++
+					default:
 						counts[d[:width]]++
 					}
 				}
 				want := []model.TimeBucket{}
 				for p, c := range counts {
-					want = append(want, model.TimeBucket{Period: p, Count: c})
+					b := model.TimeBucket{Period: p, Count: c, Undated: p == model.UndatedPeriod}
+					if !b.Undated {
+						prec := model.Date(p).Precision()
+						b.Precision = &prec
+					}
+					want = append(want, b)
 				}
-				sort.Slice(want, func(i, j int) bool { return want[i].Period < want[j].Period })
+				sort.Slice(want, func(i, j int) bool {
+					if want[i].Undated != want[j].Undated {
+						return want[j].Undated
+					}
+					return want[i].Period < want[j].Period
+				})
 				got, err := s.Timeline(ctx, instrument, action, monthly)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("timeline %s %s monthly=%v (-treaty_parties.csv +graph):\n%s", instrument, action, monthly, diff)
+				}
+				total := 0
+				for _, b := range got {
+					total += b.Count
+				}
+				if total != steps {
+					t.Errorf("timeline %s %s monthly=%v: buckets add up to %d, the file records %d", instrument, action, monthly, total, steps)
 				}
 				if instrument == "ets-185" && action == "RATIFICATION" && len(want) < 2 {
 					t.Errorf("test data: ets-185 ratifications fall in %d periods, want several", len(want))

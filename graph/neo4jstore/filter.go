@@ -327,40 +327,93 @@ func (b *builder) propertyFilter(r string, p model.PropertyFilter) string {
 }
 
 // participation holds the Cypher pieces of one state-treaty pair: the
-// variables of its three possible relationships and what counts as visible
-// on the matrix day $day.
+// variables of the treaty and of its three possible relationships. Its
+// conditions mirror model.TreatyParticipation.ReadingOn on the day $day, so
+// filters and the statuses shown agree (a test checks every pair).
 type participation struct {
-	s, r, u string
+	i, s, r, u string
 }
 
-func (p participation) party() string {
-	return fmt.Sprintf("(%s IS NOT NULL AND coalesce(%s.date, '') <= $day)", p.r, p.r)
+// lastDay compares like the last day a date of any precision can stand for:
+// "2010" reads as "2010-12-31", and "2010-02" as "2010-02-31", which sorts
+// after every real day of February and before March.
+func lastDay(d string) string {
+	return fmt.Sprintf("(CASE size(%[1]s) WHEN 4 THEN %[1]s + '-12-31' WHEN 7 THEN %[1]s + '-31' ELSE %[1]s END)", d)
 }
 
-func (p participation) signed() string {
-	return fmt.Sprintf("(%s IS NOT NULL AND coalesce(%s.date, '') <= $day)", p.s, p.s)
+// read is the earliest day a relationship's sources were read, or the open
+// end when none says.
+func read(rel string) string {
+	return fmt.Sprintf("reduce(m = '%[2]s', d IN coalesce(%[1]s.sourceRetrieved, []) | CASE WHEN d <> '' AND d < m THEN d ELSE m END)", rel, model.Open)
 }
 
-func (p participation) visible() string {
-	return fmt.Sprintf("(%s OR %s OR %s IS NOT NULL)", p.party(), p.signed(), p.u)
-}
+func (p participation) opened() string { return fmt.Sprintf("coalesce(%s.opened, '0001')", p.i) }
 
-// status mirrors model.TreatyParticipation.StatusOn in Cypher, so filters
-// and the statuses shown agree.
-func (p participation) status(st model.TreatyStatus) string {
-	inForce := fmt.Sprintf("(%s.entryIntoForce IS NOT NULL AND %s.entryIntoForce <= $day)", p.r, p.r)
-	switch st {
-	case model.TreatyStatusInForce:
-		return p.party() + " AND " + inForce
-	case model.TreatyStatusRatified:
-		return p.party() + " AND NOT " + inForce
-	case model.TreatyStatusUnknown:
-		return "NOT " + p.party() + " AND " + p.u + " IS NOT NULL"
-	case model.TreatyStatusSigned:
-		return "NOT " + p.party() + " AND " + p.u + " IS NULL AND " + p.signed()
-	default:
-		return "NOT " + p.party() + " AND " + p.u + " IS NULL AND NOT " + p.signed()
+// begun holds when a step may have happened by $day: its relationship
+// exists and none of its starts lies after the day. A window starts at the
+// latest of the step's own date and the starts of the steps before it (the
+// signature, the opening), which is at or before $day exactly when each of
+// them is. A start compares correctly as written: "2007-10" <= $day exactly
+// when October 2007 has begun by then.
+func begun(rel string, starts ...string) string {
+	c := []string{rel + " IS NOT NULL"}
+	for _, s := range starts {
+		c = append(c, fmt.Sprintf("(%[1]s IS NULL OR %[1]s <= $day)", s))
 	}
+	return "(" + strings.Join(c, " AND ") + ")"
+}
+
+// done holds when a step's whole window lies on or before $day: it has
+// begun, and its end has passed: the last day of its date, or for an
+// undated step the day its source was read.
+func done(rel, date string, starts ...string) string {
+	return fmt.Sprintf("(%s AND (CASE WHEN %s IS NULL THEN %s ELSE %s END) <= $day)",
+		begun(rel, append([]string{date}, starts...)...), date, read(rel), lastDay(date))
+}
+
+func (p participation) level(certain bool) string {
+	sigStarts := []string{p.opened()}
+	ratStarts := []string{p.s + ".date", p.opened()}
+	eifStarts := []string{p.r + ".date", p.s + ".date", p.opened()}
+	eif := fmt.Sprintf("%[1]s.entryIntoForce IS NOT NULL AND ", p.r)
+	var sig, rat string
+	if certain {
+		sig = done(p.s, p.s+".date", sigStarts...)
+		rat = done(p.r, p.r+".date", ratStarts...)
+		eif += done(p.r, p.r+".entryIntoForce", eifStarts...)
+	} else {
+		sig = begun(p.s, append([]string{p.s + ".date"}, sigStarts...)...)
+		rat = begun(p.r, append([]string{p.r + ".date"}, ratStarts...)...)
+		eif += begun(p.r, append([]string{p.r + ".entryIntoForce"}, eifStarts...)...)
+	}
+	return fmt.Sprintf("(CASE WHEN %s THEN 3 WHEN %s THEN 2 WHEN %s THEN 1 ELSE 0 END)", eif, rat, sig)
+}
+
+// disputed holds when the status reads UNKNOWN: the sources disagree on it,
+// the treaty is open, and no ratification is certain by $day.
+func (p participation) disputed() string {
+	return fmt.Sprintf("(%s IS NOT NULL AND %s <= $day AND %s < 2)", p.u, p.opened(), p.level(true))
+}
+
+// visible holds when the pair has anything to show on $day: a step that may
+// have happened, or a disputed status.
+func (p participation) visible() string {
+	return fmt.Sprintf("(%s >= 1 OR %s)", p.level(false), p.disputed())
+}
+
+var statusLevel = map[model.TreatyStatus]int{model.TreatyStatusNotSigned: 0, model.TreatyStatusSigned: 1, model.TreatyStatusRatified: 2, model.TreatyStatusInForce: 3}
+
+// status holds when the pair's status on $day is st.
+func (p participation) status(st model.TreatyStatus) string {
+	if st == model.TreatyStatusUnknown {
+		return p.disputed()
+	}
+	return fmt.Sprintf("NOT %s AND %s = %d", p.disputed(), p.level(true), statusLevel[st])
+}
+
+// certain holds when the sources settle the pair's status on $day.
+func (p participation) certain() string {
+	return fmt.Sprintf("(NOT %s AND %s = %s)", p.disputed(), p.level(true), p.level(false))
 }
 
 // participationMatch returns the MATCH clauses that bind a state-treaty pair
@@ -415,6 +468,13 @@ func (b *builder) participationWhere(x string, fromInstrument bool, p participat
 	if w.Action != nil {
 		conds = append(conds, p.r+".action IN "+b.param(w.Action))
 	}
+	if w.Certain != nil {
+		c := p.certain()
+		if !*w.Certain {
+			c = "NOT " + c
+		}
+		conds = append(conds, c)
+	}
 	return join(nonEmpty(conds)), nil
 }
 
@@ -431,7 +491,10 @@ func (b *builder) nullableDate(rel, prop string, f *model.DateFilter) string {
 func (b *builder) participations(v string, fromInstrument bool, f *model.ParticipationListFilter) (string, error) {
 	one := func(w *model.ParticipationWhere, negate bool) (string, error) {
 		x := b.fresh("x")
-		p := participation{s: b.fresh("s"), r: b.fresh("r"), u: b.fresh("u")}
+		p := participation{i: x, s: b.fresh("s"), r: b.fresh("r"), u: b.fresh("u")}
+		if fromInstrument {
+			p.i = v
+		}
 		cond, err := b.participationWhere(x, fromInstrument, p, w)
 		if err != nil {
 			return "", err
@@ -444,7 +507,7 @@ func (b *builder) participations(v string, fromInstrument bool, f *model.Partici
 			}
 			cond = base + " AND NOT (" + cond + ")"
 		}
-		return fmt.Sprintf("EXISTS {\n%s\nWITH %s, %s, %s, %s WHERE %s }", participationMatch(v, x, fromInstrument, p), x, p.s, p.r, p.u, cond), nil
+		return fmt.Sprintf("EXISTS {\n%s\nWITH %s, %s, %s, %s, %s WHERE %s }", participationMatch(v, x, fromInstrument, p), v, x, p.s, p.r, p.u, cond), nil
 	}
 	var c []string
 	if f.Some != nil {

@@ -286,12 +286,15 @@ RETURN pid, total, rows`, match, ks, b.param(page.First+1),
 
 // ParticipationPages returns, for each treaty (fromInstrument) or state id,
 // one page of its state-treaty pairs whose other end matches where and whose
-// status on the page's day is one of statuses (any when empty), ordered by
+// status on the page's day passes filter, ordered by
 // the other end's name.
-func (s *Store) ParticipationPages(ctx context.Context, fromInstrument bool, ids []string, where any, statuses []model.TreatyStatus, page model.PageRequest) (map[string]model.ParticipationPage, error) {
+func (s *Store) ParticipationPages(ctx context.Context, fromInstrument bool, ids []string, where any, filter model.ParticipationFilter, page model.PageRequest) (map[string]model.ParticipationPage, error) {
 	b := newBuilder(page.AsOf, page.Day)
-	p := participation{s: "s", r: "r", u: "u"}
-	w := &model.ParticipationWhere{Status: statuses}
+	p := participation{i: "x", s: "s", r: "r", u: "u"}
+	if fromInstrument {
+		p.i = "p"
+	}
+	w := &model.ParticipationWhere{Status: filter.Statuses, Certain: filter.Certain}
 	switch x := where.(type) {
 	case *model.CountryWhere:
 		w.Country = x
@@ -307,7 +310,7 @@ func (s *Store) ParticipationPages(ctx context.Context, fromInstrument bool, ids
 		return nil, model.Errorf(model.CodeBadUserInput, "after: the cursor belongs to another list")
 	}
 	ks := b.keyset(keys, []bool{false, false}, page.After)
-	body := participationMatch("p", "x", fromInstrument, p) + "\n  WITH x, s, r, u WHERE " + cond
+	body := participationMatch("p", "x", fromInstrument, p) + "\n  WITH p, x, s, r, u WHERE " + cond
 	cypher := fmt.Sprintf(`
 UNWIND $ids AS pid
 MATCH (p:Entity {id: pid})
@@ -382,8 +385,10 @@ func fillParticipation(p *model.TreatyParticipation, rels ...any) {
 		case model.RelSigned:
 			p.HasSigned = true
 			p.Signed = optDate(r.Props["date"])
+			p.SignatureRead = model.EarliestRead(decodeSources(r.Props))
 		case model.RelRatified:
 			p.Party = true
+			p.RatificationRead = model.EarliestRead(decodeSources(r.Props))
 			p.Ratified = optDate(r.Props["date"])
 			p.Action = optString(r.Props["action"])
 			p.EntryIntoForce = optDate(r.Props["entryIntoForce"])

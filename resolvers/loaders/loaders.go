@@ -20,7 +20,7 @@ import (
 type Store interface {
 	Related(ctx context.Context, hop model.Hop, ids []string, where any, page model.PageRequest) (map[string]model.EntityPage, error)
 	RelationPages(ctx context.Context, ids []string, types []string, dir model.Direction, page model.PageRequest) (map[string]model.EntityPage, error)
-	ParticipationPages(ctx context.Context, fromInstrument bool, ids []string, where any, statuses []model.TreatyStatus, page model.PageRequest) (map[string]model.ParticipationPage, error)
+	ParticipationPages(ctx context.Context, fromInstrument bool, ids []string, where any, filter model.ParticipationFilter, page model.PageRequest) (map[string]model.ParticipationPage, error)
 }
 
 // Loaders holds the batchers of one request.
@@ -136,9 +136,9 @@ func (l *Loaders) Relations(ctx context.Context, id string, types []string, dir 
 }
 
 // Participations returns a page of the state-treaty pairs of id.
-func (l *Loaders) Participations(ctx context.Context, fromInstrument bool, id string, where any, statuses []model.TreatyStatus, page model.PageRequest) (model.ParticipationPage, error) {
-	b := batcherFor(ctx, l, signature(ctx, "participations", fromInstrument, where, statuses, page), func(ctx context.Context, ids []string) (map[string]model.ParticipationPage, error) {
-		return l.store.ParticipationPages(ctx, fromInstrument, ids, where, statuses, page)
+func (l *Loaders) Participations(ctx context.Context, fromInstrument bool, id string, where any, filter model.ParticipationFilter, page model.PageRequest) (model.ParticipationPage, error) {
+	b := batcherFor(ctx, l, signature(ctx, "participations", fromInstrument, where, filter, page), func(ctx context.Context, ids []string) (map[string]model.ParticipationPage, error) {
+		return l.store.ParticipationPages(ctx, fromInstrument, ids, where, filter, page)
 	}, func(p model.ParticipationPage) []string {
 		out := make([]string, len(p.Items))
 		for i, it := range p.Items {
