@@ -50,19 +50,19 @@ type ComplexityRoot struct {
 	Body struct {
 		Acronym      func(childComplexity int) int
 		Aliases      func(childComplexity int) int
-		Funds        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) int
+		Funds        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
 		ID           func(childComplexity int) int
-		Implements   func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) int
-		MemberOf     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere) int
-		Monitors     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) int
+		Implements   func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
+		MemberOf     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		Monitors     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
 		Name         func(childComplexity int) int
 		NameFr       func(childComplexity int) int
-		Organises    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere) int
-		PartOf       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere) int
-		Parts        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere) int
+		Organises    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
+		PartOf       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		Parts        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
 		Properties   func(childComplexity int) int
-		Publications func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ResourceWhere) int
-		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
+		Publications func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, language *model.Language) int
+		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName    func(childComplexity int) int
 		Sources      func(childComplexity int) int
 		Version      func(childComplexity int) int
@@ -129,19 +129,19 @@ type ComplexityRoot struct {
 		CoeAccession func(childComplexity int) int
 		CoeLeft      func(childComplexity int) int
 		CoeStatus    func(childComplexity int) int
-		EvaluatedIn  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere) int
-		Events       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.EventWhere) int
+		EvaluatedIn  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, language *model.Language) int
+		Events       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.EventWhere, language *model.Language) int
 		ID           func(childComplexity int) int
 		Iso2         func(childComplexity int) int
 		Iso3         func(childComplexity int) int
 		Name         func(childComplexity int) int
 		NameFr       func(childComplexity int) int
-		Projects     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) int
+		Projects     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
 		Properties   func(childComplexity int) int
-		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
+		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName    func(childComplexity int) int
 		Sources      func(childComplexity int) int
-		Treaties     func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) int
+		Treaties     func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
 		Version      func(childComplexity int) int
 	}
 
@@ -224,18 +224,18 @@ type ComplexityRoot struct {
 		Acronym      func(childComplexity int) int
 		Aliases      func(childComplexity int) int
 		EndDate      func(childComplexity int) int
-		HeldIn       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
+		HeldIn       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
 		ID           func(childComplexity int) int
 		Name         func(childComplexity int) int
 		NameFr       func(childComplexity int) int
-		Organisers   func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere) int
-		Participants func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere) int
+		Organisers   func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
+		Participants func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
 		Properties   func(childComplexity int) int
-		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
+		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName    func(childComplexity int) int
 		Sources      func(childComplexity int) int
 		StartDate    func(childComplexity int) int
-		Topics       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere) int
+		Topics       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
 		Version      func(childComplexity int) int
 	}
 
@@ -286,22 +286,22 @@ type ComplexityRoot struct {
 		Aliases        func(childComplexity int) int
 		EntryIntoForce func(childComplexity int) int
 		ID             func(childComplexity int) int
-		MonitoredBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere) int
+		MonitoredBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
 		Name           func(childComplexity int) int
 		NameFr         func(childComplexity int) int
 		Number         func(childComplexity int) int
 		Opened         func(childComplexity int) int
 		OpenedPlace    func(childComplexity int) int
-		Participants   func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
-		Parties        func(childComplexity int, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
+		Participants   func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
+		Parties        func(childComplexity int, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
 		Properties     func(childComplexity int) int
-		Relations      func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
+		Relations      func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName      func(childComplexity int) int
 		Sources        func(childComplexity int) int
-		SupplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) int
-		Supplements    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) int
-		SupportedBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) int
-		Topics         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere) int
+		SupplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
+		Supplements    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
+		SupportedBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
+		Topics         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
 		Version        func(childComplexity int) int
 	}
 
@@ -345,16 +345,16 @@ type ComplexityRoot struct {
 	MonitoringRound struct {
 		Acronym    func(childComplexity int) int
 		Aliases    func(childComplexity int) int
-		Evaluated  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
+		Evaluated  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
 		ID         func(childComplexity int) int
 		Name       func(childComplexity int) int
 		NameFr     func(childComplexity int) int
-		Organisers func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere) int
+		Organisers func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
 		Properties func(childComplexity int) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName  func(childComplexity int) int
 		Sources    func(childComplexity int) int
-		Topics     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere) int
+		Topics     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
 		Version    func(childComplexity int) int
 	}
 
@@ -466,19 +466,19 @@ type ComplexityRoot struct {
 		Acronym       func(childComplexity int) int
 		Aliases       func(childComplexity int) int
 		EndDate       func(childComplexity int) int
-		Funders       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere) int
+		Funders       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
 		ID            func(childComplexity int) int
-		ImplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere) int
+		ImplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
 		Name          func(childComplexity int) int
 		NameFr        func(childComplexity int) int
 		Properties    func(childComplexity int) int
-		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
+		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName     func(childComplexity int) int
 		Sources       func(childComplexity int) int
 		StartDate     func(childComplexity int) int
-		Supports      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) int
-		Targets       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
-		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere) int
+		Supports      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
+		Targets       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
+		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
 		Version       func(childComplexity int) int
 	}
 
@@ -553,17 +553,17 @@ type ComplexityRoot struct {
 	Resource struct {
 		Acronym    func(childComplexity int) int
 		Aliases    func(childComplexity int) int
-		Covers     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere) int
+		Covers     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
 		ID         func(childComplexity int) int
 		Name       func(childComplexity int) int
 		NameFr     func(childComplexity int) int
 		Properties func(childComplexity int) int
 		Published  func(childComplexity int) int
-		Publishers func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
+		Publishers func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName  func(childComplexity int) int
 		Sources    func(childComplexity int) int
-		Topics     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere) int
+		Topics     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
 		Version    func(childComplexity int) int
 	}
 
@@ -627,13 +627,13 @@ type ComplexityRoot struct {
 
 	Topic struct {
 		Acronym     func(childComplexity int) int
-		AddressedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere) int
+		AddressedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
 		Aliases     func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Name        func(childComplexity int) int
 		NameFr      func(childComplexity int) int
 		Properties  func(childComplexity int) int
-		Relations   func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) int
+		Relations   func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName   func(childComplexity int) int
 		Sources     func(childComplexity int) int
 		Version     func(childComplexity int) int
@@ -697,15 +697,15 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type BodyResolver interface {
-	Monitors(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error)
-	PartOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
-	Parts(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
-	MemberOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
-	Implements(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error)
-	Funds(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error)
-	Publications(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ResourceWhere) (*model.ResourceRelationConnection, error)
-	Organises(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error)
-	Relations(ctx context.Context, obj *model.Body, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
+	Monitors(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error)
+	PartOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
+	Parts(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
+	MemberOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
+	Implements(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error)
+	Funds(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error)
+	Publications(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, language *model.Language) (*model.ResourceRelationConnection, error)
+	Organises(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
+	Relations(ctx context.Context, obj *model.Body, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
 type ChangeResolver interface {
 	Actor(ctx context.Context, obj *model.Change) (string, error)
@@ -715,38 +715,38 @@ type ChangeResolver interface {
 	RelationType(ctx context.Context, obj *model.Change) (*model.RelationType, error)
 }
 type CountryResolver interface {
-	Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.TreatyConnection, error)
-	Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error)
-	EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere) (*model.MonitoringRoundRelationConnection, error)
-	Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere) (*model.EventRelationConnection, error)
-	Relations(ctx context.Context, obj *model.Country, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
+	Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.TreatyConnection, error)
+	Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error)
+	EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, language *model.Language) (*model.MonitoringRoundRelationConnection, error)
+	Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere, language *model.Language) (*model.EventRelationConnection, error)
+	Relations(ctx context.Context, obj *model.Country, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
 type DiffEntryResolver interface {
 	Op(ctx context.Context, obj *model.DiffEntry) (model.DiffOp, error)
 	Kind(ctx context.Context, obj *model.DiffEntry) (string, error)
 }
 type EventResolver interface {
-	Organisers(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error)
-	HeldIn(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error)
-	Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
-	Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error)
-	Relations(ctx context.Context, obj *model.Event, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
+	Organisers(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
+	HeldIn(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
+	Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
+	Relations(ctx context.Context, obj *model.Event, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
 type InstrumentResolver interface {
-	Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error)
-	Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error)
-	MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
-	Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error)
-	SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error)
-	SupportedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error)
-	Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error)
-	Relations(ctx context.Context, obj *model.Instrument, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
+	Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error)
+	Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error)
+	MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
+	Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error)
+	SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error)
+	SupportedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
+	Relations(ctx context.Context, obj *model.Instrument, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
 type MonitoringRoundResolver interface {
-	Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error)
-	Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
-	Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error)
-	Relations(ctx context.Context, obj *model.MonitoringRound, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
+	Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
+	Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
+	Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
+	Relations(ctx context.Context, obj *model.MonitoringRound, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
 type MutationResolver interface {
 	CreateEntity(ctx context.Context, input model.CreateEntityInput) (*model.EntityChange, error)
@@ -760,12 +760,12 @@ type MutationResolver interface {
 	ImportGraph(ctx context.Context, json string, apply *bool) (*model.ImportResult, error)
 }
 type ProjectResolver interface {
-	Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error)
-	Funders(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error)
-	ImplementedBy(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error)
-	Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error)
-	Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error)
-	Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
+	Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
+	Funders(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
+	ImplementedBy(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
+	Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
+	Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -791,14 +791,14 @@ type QueryResolver interface {
 	Changes(ctx context.Context, since *time.Time, entity *string, first *int, after *string) (*model.ChangeConnection, error)
 }
 type ResourceResolver interface {
-	Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error)
-	Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error)
-	Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error)
-	Relations(ctx context.Context, obj *model.Resource, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
+	Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
+	Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
+	Relations(ctx context.Context, obj *model.Resource, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
 type TopicResolver interface {
-	AddressedBy(ctx context.Context, obj *model.Topic, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error)
-	Relations(ctx context.Context, obj *model.Topic, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error)
+	AddressedBy(ctx context.Context, obj *model.Topic, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
+	Relations(ctx context.Context, obj *model.Topic, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -841,7 +841,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Funds(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere)), true
+		return e.ComplexityRoot.Body.Funds(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["language"].(*model.Language)), true
 	case "Body.id":
 		if e.ComplexityRoot.Body.ID == nil {
 			break
@@ -858,7 +858,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Implements(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere)), true
+		return e.ComplexityRoot.Body.Implements(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["language"].(*model.Language)), true
 	case "Body.memberOf":
 		if e.ComplexityRoot.Body.MemberOf == nil {
 			break
@@ -869,7 +869,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.MemberOf(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere)), true
+		return e.ComplexityRoot.Body.MemberOf(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
 	case "Body.monitors":
 		if e.ComplexityRoot.Body.Monitors == nil {
 			break
@@ -880,7 +880,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Monitors(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere)), true
+		return e.ComplexityRoot.Body.Monitors(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
 	case "Body.name":
 		if e.ComplexityRoot.Body.Name == nil {
 			break
@@ -903,7 +903,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Organises(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.NodeWhere)), true
+		return e.ComplexityRoot.Body.Organises(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.NodeWhere), args["language"].(*model.Language)), true
 	case "Body.partOf":
 		if e.ComplexityRoot.Body.PartOf == nil {
 			break
@@ -914,7 +914,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.PartOf(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere)), true
+		return e.ComplexityRoot.Body.PartOf(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
 	case "Body.parts":
 		if e.ComplexityRoot.Body.Parts == nil {
 			break
@@ -925,7 +925,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Parts(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere)), true
+		return e.ComplexityRoot.Body.Parts(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
 	case "Body.properties":
 		if e.ComplexityRoot.Body.Properties == nil {
 			break
@@ -942,7 +942,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Publications(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ResourceWhere)), true
+		return e.ComplexityRoot.Body.Publications(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ResourceWhere), args["language"].(*model.Language)), true
 	case "Body.relations":
 		if e.ComplexityRoot.Body.Relations == nil {
 			break
@@ -953,7 +953,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
+		return e.ComplexityRoot.Body.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["language"].(*model.Language)), true
 	case "Body.shortName":
 		if e.ComplexityRoot.Body.ShortName == nil {
 			break
@@ -1224,7 +1224,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.EvaluatedIn(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.MonitoringRoundWhere)), true
+		return e.ComplexityRoot.Country.EvaluatedIn(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.MonitoringRoundWhere), args["language"].(*model.Language)), true
 	case "Country.events":
 		if e.ComplexityRoot.Country.Events == nil {
 			break
@@ -1235,7 +1235,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.EventWhere)), true
+		return e.ComplexityRoot.Country.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.EventWhere), args["language"].(*model.Language)), true
 	case "Country.id":
 		if e.ComplexityRoot.Country.ID == nil {
 			break
@@ -1276,7 +1276,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Projects(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere)), true
+		return e.ComplexityRoot.Country.Projects(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["language"].(*model.Language)), true
 	case "Country.properties":
 		if e.ComplexityRoot.Country.Properties == nil {
 			break
@@ -1293,7 +1293,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
+		return e.ComplexityRoot.Country.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["language"].(*model.Language)), true
 	case "Country.shortName":
 		if e.ComplexityRoot.Country.ShortName == nil {
 			break
@@ -1316,7 +1316,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Treaties(childComplexity, args["status"].([]model.TreatyStatus), args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere)), true
+		return e.ComplexityRoot.Country.Treaties(childComplexity, args["status"].([]model.TreatyStatus), args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
 	case "Country.version":
 		if e.ComplexityRoot.Country.Version == nil {
 			break
@@ -1632,7 +1632,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.HeldIn(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
+		return e.ComplexityRoot.Event.HeldIn(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
 	case "Event.id":
 		if e.ComplexityRoot.Event.ID == nil {
 			break
@@ -1661,7 +1661,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Organisers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.NodeWhere)), true
+		return e.ComplexityRoot.Event.Organisers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.NodeWhere), args["language"].(*model.Language)), true
 	case "Event.participants":
 		if e.ComplexityRoot.Event.Participants == nil {
 			break
@@ -1672,7 +1672,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Participants(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere)), true
+		return e.ComplexityRoot.Event.Participants(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
 	case "Event.properties":
 		if e.ComplexityRoot.Event.Properties == nil {
 			break
@@ -1689,7 +1689,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
+		return e.ComplexityRoot.Event.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["language"].(*model.Language)), true
 	case "Event.shortName":
 		if e.ComplexityRoot.Event.ShortName == nil {
 			break
@@ -1718,7 +1718,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere)), true
+		return e.ComplexityRoot.Event.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
 	case "Event.version":
 		if e.ComplexityRoot.Event.Version == nil {
 			break
@@ -1910,7 +1910,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.MonitoredBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere)), true
+		return e.ComplexityRoot.Instrument.MonitoredBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
 	case "Instrument.name":
 		if e.ComplexityRoot.Instrument.Name == nil {
 			break
@@ -1951,7 +1951,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Participants(childComplexity, args["status"].([]model.TreatyStatus), args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
+		return e.ComplexityRoot.Instrument.Participants(childComplexity, args["status"].([]model.TreatyStatus), args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
 	case "Instrument.parties":
 		if e.ComplexityRoot.Instrument.Parties == nil {
 			break
@@ -1962,7 +1962,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Parties(childComplexity, args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
+		return e.ComplexityRoot.Instrument.Parties(childComplexity, args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
 	case "Instrument.properties":
 		if e.ComplexityRoot.Instrument.Properties == nil {
 			break
@@ -1979,7 +1979,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
+		return e.ComplexityRoot.Instrument.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["language"].(*model.Language)), true
 	case "Instrument.shortName":
 		if e.ComplexityRoot.Instrument.ShortName == nil {
 			break
@@ -2002,7 +2002,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.SupplementedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere)), true
+		return e.ComplexityRoot.Instrument.SupplementedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
 	case "Instrument.supplements":
 		if e.ComplexityRoot.Instrument.Supplements == nil {
 			break
@@ -2013,7 +2013,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Supplements(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere)), true
+		return e.ComplexityRoot.Instrument.Supplements(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
 	case "Instrument.supportedBy":
 		if e.ComplexityRoot.Instrument.SupportedBy == nil {
 			break
@@ -2024,7 +2024,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.SupportedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere)), true
+		return e.ComplexityRoot.Instrument.SupportedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["language"].(*model.Language)), true
 	case "Instrument.topics":
 		if e.ComplexityRoot.Instrument.Topics == nil {
 			break
@@ -2035,7 +2035,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere)), true
+		return e.ComplexityRoot.Instrument.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
 	case "Instrument.version":
 		if e.ComplexityRoot.Instrument.Version == nil {
 			break
@@ -2185,7 +2185,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.MonitoringRound.Evaluated(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
+		return e.ComplexityRoot.MonitoringRound.Evaluated(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
 	case "MonitoringRound.id":
 		if e.ComplexityRoot.MonitoringRound.ID == nil {
 			break
@@ -2214,7 +2214,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.MonitoringRound.Organisers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere)), true
+		return e.ComplexityRoot.MonitoringRound.Organisers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
 	case "MonitoringRound.properties":
 		if e.ComplexityRoot.MonitoringRound.Properties == nil {
 			break
@@ -2231,7 +2231,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.MonitoringRound.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
+		return e.ComplexityRoot.MonitoringRound.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["language"].(*model.Language)), true
 	case "MonitoringRound.shortName":
 		if e.ComplexityRoot.MonitoringRound.ShortName == nil {
 			break
@@ -2254,7 +2254,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.MonitoringRound.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere)), true
+		return e.ComplexityRoot.MonitoringRound.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
 	case "MonitoringRound.version":
 		if e.ComplexityRoot.MonitoringRound.Version == nil {
 			break
@@ -2738,7 +2738,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Funders(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.NodeWhere)), true
+		return e.ComplexityRoot.Project.Funders(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.NodeWhere), args["language"].(*model.Language)), true
 	case "Project.id":
 		if e.ComplexityRoot.Project.ID == nil {
 			break
@@ -2755,7 +2755,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.ImplementedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere)), true
+		return e.ComplexityRoot.Project.ImplementedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
 	case "Project.name":
 		if e.ComplexityRoot.Project.Name == nil {
 			break
@@ -2784,7 +2784,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
+		return e.ComplexityRoot.Project.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["language"].(*model.Language)), true
 	case "Project.shortName":
 		if e.ComplexityRoot.Project.ShortName == nil {
 			break
@@ -2813,7 +2813,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Supports(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere)), true
+		return e.ComplexityRoot.Project.Supports(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
 	case "Project.targets":
 		if e.ComplexityRoot.Project.Targets == nil {
 			break
@@ -2824,7 +2824,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Targets(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
+		return e.ComplexityRoot.Project.Targets(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
 	case "Project.topics":
 		if e.ComplexityRoot.Project.Topics == nil {
 			break
@@ -2835,7 +2835,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere)), true
+		return e.ComplexityRoot.Project.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
 	case "Project.version":
 		if e.ComplexityRoot.Project.Version == nil {
 			break
@@ -3255,7 +3255,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Resource.Covers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere)), true
+		return e.ComplexityRoot.Resource.Covers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
 	case "Resource.id":
 		if e.ComplexityRoot.Resource.ID == nil {
 			break
@@ -3296,7 +3296,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Resource.Publishers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.NodeWhere)), true
+		return e.ComplexityRoot.Resource.Publishers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.NodeWhere), args["language"].(*model.Language)), true
 	case "Resource.relations":
 		if e.ComplexityRoot.Resource.Relations == nil {
 			break
@@ -3307,7 +3307,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Resource.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
+		return e.ComplexityRoot.Resource.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["language"].(*model.Language)), true
 	case "Resource.shortName":
 		if e.ComplexityRoot.Resource.ShortName == nil {
 			break
@@ -3330,7 +3330,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Resource.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere)), true
+		return e.ComplexityRoot.Resource.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
 	case "Resource.version":
 		if e.ComplexityRoot.Resource.Version == nil {
 			break
@@ -3549,7 +3549,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Topic.AddressedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.NodeWhere)), true
+		return e.ComplexityRoot.Topic.AddressedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.NodeWhere), args["language"].(*model.Language)), true
 	case "Topic.aliases":
 		if e.ComplexityRoot.Topic.Aliases == nil {
 			break
@@ -3590,7 +3590,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Topic.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
+		return e.ComplexityRoot.Topic.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["language"].(*model.Language)), true
 	case "Topic.shortName":
 		if e.ComplexityRoot.Topic.ShortName == nil {
 			break
@@ -4169,6 +4169,18 @@ enum SortDirection {
   DESC
 }
 
+"""
+A language of names: which name orders a list by name, and by which
+language's alphabet. Case and accents are ignored, so "Côte d'Ivoire" comes
+before "Czech Republic"; equal names keep the id order.
+"""
+enum Language {
+  "English names, in English alphabetical order."
+  EN
+  "French names, in French alphabetical order; a node without a French name sorts by its English one."
+  FR
+}
+
 "Where a page of a connection stands (Relay cursor connections)."
 type PageInfo {
   "True when more results follow this page."
@@ -4352,7 +4364,7 @@ input InstrumentWhere {
 enum InstrumentSortField {
   "By id."
   ID
-  "By English name."
+  "By name, in the alphabetical order of the key's ` + "`" + `language` + "`" + ` (English by default)."
   NAME
   "By treaty number."
   NUMBER
@@ -4370,6 +4382,8 @@ input InstrumentSort {
   field: InstrumentSortField!
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
+  "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
+  language: Language = EN
 }
 
 "Filters bodies. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
@@ -4392,7 +4406,7 @@ input BodyWhere {
 enum BodySortField {
   "By id."
   ID
-  "By English name."
+  "By name, in the alphabetical order of the key's ` + "`" + `language` + "`" + ` (English by default)."
   NAME
   "Number of relationships of the body."
   RELATIONS
@@ -4404,6 +4418,8 @@ input BodySort {
   field: BodySortField!
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
+  "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
+  language: Language = EN
 }
 
 "Filters projects. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
@@ -4430,7 +4446,7 @@ input ProjectWhere {
 enum ProjectSortField {
   "By id."
   ID
-  "By English name."
+  "By name, in the alphabetical order of the key's ` + "`" + `language` + "`" + ` (English by default)."
   NAME
   "By start date."
   START_DATE
@@ -4446,6 +4462,8 @@ input ProjectSort {
   field: ProjectSortField!
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
+  "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
+  language: Language = EN
 }
 
 "Filters countries. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
@@ -4480,7 +4498,7 @@ input CountryWhere {
 enum CountrySortField {
   "By id."
   ID
-  "By English name."
+  "By name, in the alphabetical order of the key's ` + "`" + `language` + "`" + ` (English by default)."
   NAME
   "By ISO 3166-1 alpha-2 code."
   ISO2
@@ -4500,6 +4518,8 @@ input CountrySort {
   field: CountrySortField!
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
+  "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
+  language: Language = EN
 }
 
 "Filters resources. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
@@ -4524,7 +4544,7 @@ input ResourceWhere {
 enum ResourceSortField {
   "By id."
   ID
-  "By English name."
+  "By name, in the alphabetical order of the key's ` + "`" + `language` + "`" + ` (English by default)."
   NAME
   "By publication date."
   PUBLISHED
@@ -4536,6 +4556,8 @@ input ResourceSort {
   field: ResourceSortField!
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
+  "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
+  language: Language = EN
 }
 
 "Filters events. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
@@ -4562,7 +4584,7 @@ input EventWhere {
 enum EventSortField {
   "By id."
   ID
-  "By English name."
+  "By name, in the alphabetical order of the key's ` + "`" + `language` + "`" + ` (English by default)."
   NAME
   "By start date."
   START_DATE
@@ -4574,6 +4596,8 @@ input EventSort {
   field: EventSortField!
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
+  "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
+  language: Language = EN
 }
 
 "Filters monitoringRounds. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
@@ -4596,7 +4620,7 @@ input MonitoringRoundWhere {
 enum MonitoringRoundSortField {
   "By id."
   ID
-  "By English name."
+  "By name, in the alphabetical order of the key's ` + "`" + `language` + "`" + ` (English by default)."
   NAME
 }
 
@@ -4606,6 +4630,8 @@ input MonitoringRoundSort {
   field: MonitoringRoundSortField!
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
+  "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
+  language: Language = EN
 }
 
 "Filters topics. Fields combine with AND; use ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` for more."
@@ -4628,7 +4654,7 @@ input TopicWhere {
 enum TopicSortField {
   "By id."
   ID
-  "By English name."
+  "By name, in the alphabetical order of the key's ` + "`" + `language` + "`" + ` (English by default)."
   NAME
 }
 
@@ -4638,6 +4664,8 @@ input TopicSort {
   field: TopicSortField!
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
+  "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
+  language: Language = EN
 }
 
 "Related instruments reached through one kind of relationship, a page at a time."
@@ -5338,21 +5366,21 @@ type Instrument implements Node {
   "Date the treaty entered into force."
   entryIntoForce: Date
   "States certainly party to this treaty (ratified, acceded, accepted or approved) on ` + "`" + `asOf` + "`" + ` or today, ordered by name. States that may have become party by then, inside an undated or month- or year-precision window, are among ` + "`" + `participants` + "`" + ` with ` + "`" + `certain: false` + "`" + `."
-  parties("Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `PartyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): PartyConnection!
+  parties("Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `PartyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): PartyConnection!
   "States that signed or ratified this treaty, optionally only those with one of the given statuses on ` + "`" + `asOf` + "`" + ` or today."
-  participants("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `PartyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): PartyConnection!
+  participants("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `PartyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): PartyConnection!
   "Bodies that monitor this instrument (MONITORS)."
-  monitoredBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere): BodyRelationConnection!
+  monitoredBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection!
   "Instruments this one supplements: a protocol supplements its convention (SUPPLEMENTS)."
-  supplements("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere): InstrumentRelationConnection!
+  supplements("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection!
   "Instruments that supplement this one (SUPPLEMENTS)."
-  supplementedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere): InstrumentRelationConnection!
+  supplementedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection!
   "Projects that support this instrument (SUPPORTS)."
-  supportedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere): ProjectRelationConnection!
+  supportedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection!
   "Topics the instrument addresses (ADDRESSES)."
-  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere): TopicRelationConnection!
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
 
 "A committee, office, department, organisation or alliance."
@@ -5376,23 +5404,23 @@ type Body implements Node {
   "How many times the node has changed; an update or deletion must send the version it read."
   version: Int!
   "Instruments this body monitors (MONITORS)."
-  monitors("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere): InstrumentRelationConnection!
+  monitors("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection!
   "Bodies this one is part of (PART_OF)."
-  partOf("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere): BodyRelationConnection!
+  partOf("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection!
   "Bodies that are part of this one (PART_OF)."
-  parts("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere): BodyRelationConnection!
+  parts("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection!
   "Organisations or alliances this body is a member of (MEMBER_OF)."
-  memberOf("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere): BodyRelationConnection!
+  memberOf("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection!
   "Projects this body implements (IMPLEMENTED_BY)."
-  implements("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere): ProjectRelationConnection!
+  implements("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection!
   "Projects this body funds (FUNDED_BY)."
-  funds("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere): ProjectRelationConnection!
+  funds("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection!
   "Resources this body published (PUBLISHED_BY)."
-  publications("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ResourceWhere): ResourceRelationConnection!
+  publications("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ResourceWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): ResourceRelationConnection!
   "Events and monitoring rounds this body organises (ORGANISED_BY)."
-  organises("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere): NodeRelationConnection!
+  organises("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): NodeRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
 
 "A co-operation project."
@@ -5420,17 +5448,17 @@ type Project implements Node {
   "Date the project ended or ends, where known."
   endDate: Date
   "Countries the project targets (TARGETS)."
-  targets("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): CountryRelationConnection!
+  targets("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection!
   "Who funds the project: bodies, organisations or states (FUNDED_BY)."
-  funders("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere): NodeRelationConnection!
+  funders("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): NodeRelationConnection!
   "The office or body that implements the project (IMPLEMENTED_BY)."
-  implementedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere): BodyRelationConnection!
+  implementedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection!
   "Instruments the project supports (SUPPORTS)."
-  supports("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere): InstrumentRelationConnection!
+  supports("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection!
   "Topics the project addresses (ADDRESSES)."
-  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere): TopicRelationConnection!
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
 
 "A state."
@@ -5464,15 +5492,15 @@ type Country implements Node {
   "Date the state left the Council of Europe."
   coeLeft: Date
   "The treaties this state signed or ratified, optionally only those with one of the given statuses on ` + "`" + `asOf` + "`" + ` or today."
-  treaties("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `TreatyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere): TreatyConnection!
+  treaties("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `TreatyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TreatyConnection!
   "Projects that target this state (TARGETS)."
-  projects("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere): ProjectRelationConnection!
+  projects("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection!
   "Monitoring rounds that evaluated this state (EVALUATED)."
-  evaluatedIn("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: MonitoringRoundWhere): MonitoringRoundRelationConnection!
+  evaluatedIn("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: MonitoringRoundWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): MonitoringRoundRelationConnection!
   "Events held in this state (HELD_IN)."
-  events("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: EventWhere): EventRelationConnection!
+  events("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: EventWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): EventRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
 
 "A handbook, guide, leaflet, report, factsheet, course, tool or video."
@@ -5498,13 +5526,13 @@ type Resource implements Node {
   "Date (or year) of publication, where known."
   published: Date
   "Who published the resource (PUBLISHED_BY)."
-  publishers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere): NodeRelationConnection!
+  publishers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): NodeRelationConnection!
   "Topics the resource addresses (ADDRESSES)."
-  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere): TopicRelationConnection!
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection!
   "Countries the resource covers (COVERS)."
-  covers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): CountryRelationConnection!
+  covers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
 
 "A conference, awareness day, plenary, meeting or training."
@@ -5532,15 +5560,15 @@ type Event implements Node {
   "Last day of the event, where known."
   endDate: Date
   "Who organised the event (ORGANISED_BY)."
-  organisers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere): NodeRelationConnection!
+  organisers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): NodeRelationConnection!
   "Where the event took place (HELD_IN)."
-  heldIn("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): CountryRelationConnection!
+  heldIn("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection!
   "Bodies that took part (PARTICIPATED_IN)."
-  participants("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere): BodyRelationConnection!
+  participants("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection!
   "Topics the event addressed (ADDRESSES)."
-  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere): TopicRelationConnection!
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
 
 "A monitoring round of the Lanzarote Committee."
@@ -5564,13 +5592,13 @@ type MonitoringRound implements Node {
   "How many times the node has changed; an update or deletion must send the version it read."
   version: Int!
   "States the round evaluated (EVALUATED)."
-  evaluated("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere): CountryRelationConnection!
+  evaluated("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection!
   "The committee that conducts the round (ORGANISED_BY)."
-  organisers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere): BodyRelationConnection!
+  organisers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection!
   "Topics the round addresses (ADDRESSES)."
-  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere): TopicRelationConnection!
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
 
 "A subject the field works on: grooming, sextortion, digital citizenship..."
@@ -5594,9 +5622,9 @@ type Topic implements Node {
   "How many times the node has changed; an update or deletion must send the version it read."
   version: Int!
   "Everything that addresses this topic (ADDRESSES)."
-  addressedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere): NodeRelationConnection!
+  addressedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): NodeRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
-  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date): RelationConnection!
+  relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
 
 """
@@ -7304,6 +7332,14 @@ func (ec *executionContext) field_Body_funds_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -7342,6 +7378,14 @@ func (ec *executionContext) field_Body_implements_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -7380,6 +7424,14 @@ func (ec *executionContext) field_Body_memberOf_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -7418,6 +7470,14 @@ func (ec *executionContext) field_Body_monitors_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -7456,6 +7516,14 @@ func (ec *executionContext) field_Body_organises_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -7494,6 +7562,14 @@ func (ec *executionContext) field_Body_partOf_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -7532,6 +7608,14 @@ func (ec *executionContext) field_Body_parts_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -7570,6 +7654,14 @@ func (ec *executionContext) field_Body_publications_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -7616,6 +7708,14 @@ func (ec *executionContext) field_Body_relations_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -7654,6 +7754,14 @@ func (ec *executionContext) field_Country_evaluatedIn_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -7692,6 +7800,14 @@ func (ec *executionContext) field_Country_events_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -7730,6 +7846,14 @@ func (ec *executionContext) field_Country_projects_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -7776,6 +7900,14 @@ func (ec *executionContext) field_Country_relations_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -7830,6 +7962,14 @@ func (ec *executionContext) field_Country_treaties_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg6
 	return args, nil
 }
 
@@ -7868,6 +8008,14 @@ func (ec *executionContext) field_Event_heldIn_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -7906,6 +8054,14 @@ func (ec *executionContext) field_Event_organisers_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -7944,6 +8100,14 @@ func (ec *executionContext) field_Event_participants_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -7990,6 +8154,14 @@ func (ec *executionContext) field_Event_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8028,6 +8200,14 @@ func (ec *executionContext) field_Event_topics_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -8066,6 +8246,14 @@ func (ec *executionContext) field_Instrument_monitoredBy_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -8120,6 +8308,14 @@ func (ec *executionContext) field_Instrument_participants_args(ctx context.Conte
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg6
 	return args, nil
 }
 
@@ -8166,6 +8362,14 @@ func (ec *executionContext) field_Instrument_parties_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8212,6 +8416,14 @@ func (ec *executionContext) field_Instrument_relations_args(ctx context.Context,
 		return nil, err
 	}
 	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8250,6 +8462,14 @@ func (ec *executionContext) field_Instrument_supplementedBy_args(ctx context.Con
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -8288,6 +8508,14 @@ func (ec *executionContext) field_Instrument_supplements_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -8326,6 +8554,14 @@ func (ec *executionContext) field_Instrument_supportedBy_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -8364,6 +8600,14 @@ func (ec *executionContext) field_Instrument_topics_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -8402,6 +8646,14 @@ func (ec *executionContext) field_MonitoringRound_evaluated_args(ctx context.Con
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -8440,6 +8692,14 @@ func (ec *executionContext) field_MonitoringRound_organisers_args(ctx context.Co
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -8486,6 +8746,14 @@ func (ec *executionContext) field_MonitoringRound_relations_args(ctx context.Con
 		return nil, err
 	}
 	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8524,6 +8792,14 @@ func (ec *executionContext) field_MonitoringRound_topics_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -8728,6 +9004,14 @@ func (ec *executionContext) field_Project_funders_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -8766,6 +9050,14 @@ func (ec *executionContext) field_Project_implementedBy_args(ctx context.Context
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -8812,6 +9104,14 @@ func (ec *executionContext) field_Project_relations_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8850,6 +9150,14 @@ func (ec *executionContext) field_Project_supports_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -8888,6 +9196,14 @@ func (ec *executionContext) field_Project_targets_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -8926,6 +9242,14 @@ func (ec *executionContext) field_Project_topics_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -9698,6 +10022,14 @@ func (ec *executionContext) field_Resource_covers_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -9736,6 +10068,14 @@ func (ec *executionContext) field_Resource_publishers_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -9782,6 +10122,14 @@ func (ec *executionContext) field_Resource_relations_args(ctx context.Context, r
 		return nil, err
 	}
 	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -9820,6 +10168,14 @@ func (ec *executionContext) field_Resource_topics_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -9858,6 +10214,14 @@ func (ec *executionContext) field_Topic_addressedBy_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg4
 	return args, nil
 }
 
@@ -9904,6 +10268,14 @@ func (ec *executionContext) field_Topic_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -10207,7 +10579,7 @@ func (ec *executionContext) _Body_monitors(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Monitors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere))
+			return ec.Resolvers.Body().Monitors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
@@ -10251,7 +10623,7 @@ func (ec *executionContext) _Body_partOf(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().PartOf(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere))
+			return ec.Resolvers.Body().PartOf(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -10295,7 +10667,7 @@ func (ec *executionContext) _Body_parts(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Parts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere))
+			return ec.Resolvers.Body().Parts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -10339,7 +10711,7 @@ func (ec *executionContext) _Body_memberOf(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().MemberOf(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere))
+			return ec.Resolvers.Body().MemberOf(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -10383,7 +10755,7 @@ func (ec *executionContext) _Body_implements(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Implements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere))
+			return ec.Resolvers.Body().Implements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
@@ -10427,7 +10799,7 @@ func (ec *executionContext) _Body_funds(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Funds(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere))
+			return ec.Resolvers.Body().Funds(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
@@ -10471,7 +10843,7 @@ func (ec *executionContext) _Body_publications(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Publications(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ResourceWhere))
+			return ec.Resolvers.Body().Publications(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ResourceWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ResourceRelationConnection) graphql.Marshaler {
@@ -10515,7 +10887,7 @@ func (ec *executionContext) _Body_organises(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Organises(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.NodeWhere))
+			return ec.Resolvers.Body().Organises(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.NodeWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeRelationConnection) graphql.Marshaler {
@@ -10559,7 +10931,7 @@ func (ec *executionContext) _Body_relations(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
+			return ec.Resolvers.Body().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -11815,7 +12187,7 @@ func (ec *executionContext) _Country_treaties(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Treaties(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere))
+			return ec.Resolvers.Country().Treaties(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TreatyConnection) graphql.Marshaler {
@@ -11859,7 +12231,7 @@ func (ec *executionContext) _Country_projects(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Projects(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere))
+			return ec.Resolvers.Country().Projects(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
@@ -11903,7 +12275,7 @@ func (ec *executionContext) _Country_evaluatedIn(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().EvaluatedIn(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.MonitoringRoundWhere))
+			return ec.Resolvers.Country().EvaluatedIn(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.MonitoringRoundWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MonitoringRoundRelationConnection) graphql.Marshaler {
@@ -11947,7 +12319,7 @@ func (ec *executionContext) _Country_events(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Events(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.EventWhere))
+			return ec.Resolvers.Country().Events(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.EventWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventRelationConnection) graphql.Marshaler {
@@ -11991,7 +12363,7 @@ func (ec *executionContext) _Country_relations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
+			return ec.Resolvers.Country().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -13485,7 +13857,7 @@ func (ec *executionContext) _Event_organisers(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Organisers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.NodeWhere))
+			return ec.Resolvers.Event().Organisers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.NodeWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeRelationConnection) graphql.Marshaler {
@@ -13529,7 +13901,7 @@ func (ec *executionContext) _Event_heldIn(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().HeldIn(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
+			return ec.Resolvers.Event().HeldIn(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
@@ -13573,7 +13945,7 @@ func (ec *executionContext) _Event_participants(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Participants(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere))
+			return ec.Resolvers.Event().Participants(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -13617,7 +13989,7 @@ func (ec *executionContext) _Event_topics(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere))
+			return ec.Resolvers.Event().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
@@ -13661,7 +14033,7 @@ func (ec *executionContext) _Event_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
+			return ec.Resolvers.Event().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -14655,7 +15027,7 @@ func (ec *executionContext) _Instrument_parties(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Parties(ctx, obj, fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
+			return ec.Resolvers.Instrument().Parties(ctx, obj, fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartyConnection) graphql.Marshaler {
@@ -14699,7 +15071,7 @@ func (ec *executionContext) _Instrument_participants(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Participants(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
+			return ec.Resolvers.Instrument().Participants(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartyConnection) graphql.Marshaler {
@@ -14743,7 +15115,7 @@ func (ec *executionContext) _Instrument_monitoredBy(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().MonitoredBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere))
+			return ec.Resolvers.Instrument().MonitoredBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -14787,7 +15159,7 @@ func (ec *executionContext) _Instrument_supplements(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Supplements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere))
+			return ec.Resolvers.Instrument().Supplements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
@@ -14831,7 +15203,7 @@ func (ec *executionContext) _Instrument_supplementedBy(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().SupplementedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere))
+			return ec.Resolvers.Instrument().SupplementedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
@@ -14875,7 +15247,7 @@ func (ec *executionContext) _Instrument_supportedBy(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().SupportedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere))
+			return ec.Resolvers.Instrument().SupportedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
@@ -14919,7 +15291,7 @@ func (ec *executionContext) _Instrument_topics(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere))
+			return ec.Resolvers.Instrument().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
@@ -14963,7 +15335,7 @@ func (ec *executionContext) _Instrument_relations(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
+			return ec.Resolvers.Instrument().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -15741,7 +16113,7 @@ func (ec *executionContext) _MonitoringRound_evaluated(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.MonitoringRound().Evaluated(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
+			return ec.Resolvers.MonitoringRound().Evaluated(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
@@ -15785,7 +16157,7 @@ func (ec *executionContext) _MonitoringRound_organisers(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.MonitoringRound().Organisers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere))
+			return ec.Resolvers.MonitoringRound().Organisers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -15829,7 +16201,7 @@ func (ec *executionContext) _MonitoringRound_topics(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.MonitoringRound().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere))
+			return ec.Resolvers.MonitoringRound().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
@@ -15873,7 +16245,7 @@ func (ec *executionContext) _MonitoringRound_relations(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.MonitoringRound().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
+			return ec.Resolvers.MonitoringRound().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -18088,7 +18460,7 @@ func (ec *executionContext) _Project_targets(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Targets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
+			return ec.Resolvers.Project().Targets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
@@ -18132,7 +18504,7 @@ func (ec *executionContext) _Project_funders(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Funders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.NodeWhere))
+			return ec.Resolvers.Project().Funders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.NodeWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeRelationConnection) graphql.Marshaler {
@@ -18176,7 +18548,7 @@ func (ec *executionContext) _Project_implementedBy(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().ImplementedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere))
+			return ec.Resolvers.Project().ImplementedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -18220,7 +18592,7 @@ func (ec *executionContext) _Project_supports(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Supports(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere))
+			return ec.Resolvers.Project().Supports(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
@@ -18264,7 +18636,7 @@ func (ec *executionContext) _Project_topics(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere))
+			return ec.Resolvers.Project().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
@@ -18308,7 +18680,7 @@ func (ec *executionContext) _Project_relations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
+			return ec.Resolvers.Project().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -20276,7 +20648,7 @@ func (ec *executionContext) _Resource_publishers(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Resource().Publishers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.NodeWhere))
+			return ec.Resolvers.Resource().Publishers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.NodeWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeRelationConnection) graphql.Marshaler {
@@ -20320,7 +20692,7 @@ func (ec *executionContext) _Resource_topics(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Resource().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere))
+			return ec.Resolvers.Resource().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
@@ -20364,7 +20736,7 @@ func (ec *executionContext) _Resource_covers(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Resource().Covers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere))
+			return ec.Resolvers.Resource().Covers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
@@ -20408,7 +20780,7 @@ func (ec *executionContext) _Resource_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Resource().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
+			return ec.Resolvers.Resource().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -21489,7 +21861,7 @@ func (ec *executionContext) _Topic_addressedBy(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Topic().AddressedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.NodeWhere))
+			return ec.Resolvers.Topic().AddressedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.NodeWhere), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeRelationConnection) graphql.Marshaler {
@@ -21533,7 +21905,7 @@ func (ec *executionContext) _Topic_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Topic().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date))
+			return ec.Resolvers.Topic().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -23580,8 +23952,11 @@ func (ec *executionContext) unmarshalInputBodySort(ctx context.Context, obj any)
 	if _, present := asMap["direction"]; !present {
 		asMap["direction"] = "ASC"
 	}
+	if _, present := asMap["language"]; !present {
+		asMap["language"] = "EN"
+	}
 
-	fieldsInOrder := [...]string{"field", "direction"}
+	fieldsInOrder := [...]string{"field", "direction", "language"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23602,6 +23977,13 @@ func (ec *executionContext) unmarshalInputBodySort(ctx context.Context, obj any)
 				return it, err
 			}
 			it.Direction = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
 		}
 	}
 	return it, nil
@@ -23759,8 +24141,11 @@ func (ec *executionContext) unmarshalInputCountrySort(ctx context.Context, obj a
 	if _, present := asMap["direction"]; !present {
 		asMap["direction"] = "ASC"
 	}
+	if _, present := asMap["language"]; !present {
+		asMap["language"] = "EN"
+	}
 
-	fieldsInOrder := [...]string{"field", "direction"}
+	fieldsInOrder := [...]string{"field", "direction", "language"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23781,6 +24166,13 @@ func (ec *executionContext) unmarshalInputCountrySort(ctx context.Context, obj a
 				return it, err
 			}
 			it.Direction = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
 		}
 	}
 	return it, nil
@@ -24211,8 +24603,11 @@ func (ec *executionContext) unmarshalInputEventSort(ctx context.Context, obj any
 	if _, present := asMap["direction"]; !present {
 		asMap["direction"] = "ASC"
 	}
+	if _, present := asMap["language"]; !present {
+		asMap["language"] = "EN"
+	}
 
-	fieldsInOrder := [...]string{"field", "direction"}
+	fieldsInOrder := [...]string{"field", "direction", "language"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24233,6 +24628,13 @@ func (ec *executionContext) unmarshalInputEventSort(ctx context.Context, obj any
 				return it, err
 			}
 			it.Direction = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
 		}
 	}
 	return it, nil
@@ -24453,8 +24855,11 @@ func (ec *executionContext) unmarshalInputInstrumentSort(ctx context.Context, ob
 	if _, present := asMap["direction"]; !present {
 		asMap["direction"] = "ASC"
 	}
+	if _, present := asMap["language"]; !present {
+		asMap["language"] = "EN"
+	}
 
-	fieldsInOrder := [...]string{"field", "direction"}
+	fieldsInOrder := [...]string{"field", "direction", "language"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24475,6 +24880,13 @@ func (ec *executionContext) unmarshalInputInstrumentSort(ctx context.Context, ob
 				return it, err
 			}
 			it.Direction = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
 		}
 	}
 	return it, nil
@@ -24681,8 +25093,11 @@ func (ec *executionContext) unmarshalInputMonitoringRoundSort(ctx context.Contex
 	if _, present := asMap["direction"]; !present {
 		asMap["direction"] = "ASC"
 	}
+	if _, present := asMap["language"]; !present {
+		asMap["language"] = "EN"
+	}
 
-	fieldsInOrder := [...]string{"field", "direction"}
+	fieldsInOrder := [...]string{"field", "direction", "language"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24703,6 +25118,13 @@ func (ec *executionContext) unmarshalInputMonitoringRoundSort(ctx context.Contex
 				return it, err
 			}
 			it.Direction = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
 		}
 	}
 	return it, nil
@@ -25035,8 +25457,11 @@ func (ec *executionContext) unmarshalInputProjectSort(ctx context.Context, obj a
 	if _, present := asMap["direction"]; !present {
 		asMap["direction"] = "ASC"
 	}
+	if _, present := asMap["language"]; !present {
+		asMap["language"] = "EN"
+	}
 
-	fieldsInOrder := [...]string{"field", "direction"}
+	fieldsInOrder := [...]string{"field", "direction", "language"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25057,6 +25482,13 @@ func (ec *executionContext) unmarshalInputProjectSort(ctx context.Context, obj a
 				return it, err
 			}
 			it.Direction = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
 		}
 	}
 	return it, nil
@@ -25344,8 +25776,11 @@ func (ec *executionContext) unmarshalInputResourceSort(ctx context.Context, obj 
 	if _, present := asMap["direction"]; !present {
 		asMap["direction"] = "ASC"
 	}
+	if _, present := asMap["language"]; !present {
+		asMap["language"] = "EN"
+	}
 
-	fieldsInOrder := [...]string{"field", "direction"}
+	fieldsInOrder := [...]string{"field", "direction", "language"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25366,6 +25801,13 @@ func (ec *executionContext) unmarshalInputResourceSort(ctx context.Context, obj 
 				return it, err
 			}
 			it.Direction = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
 		}
 	}
 	return it, nil
@@ -25600,8 +26042,11 @@ func (ec *executionContext) unmarshalInputTopicSort(ctx context.Context, obj any
 	if _, present := asMap["direction"]; !present {
 		asMap["direction"] = "ASC"
 	}
+	if _, present := asMap["language"]; !present {
+		asMap["language"] = "EN"
+	}
 
-	fieldsInOrder := [...]string{"field", "direction"}
+	fieldsInOrder := [...]string{"field", "direction", "language"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25622,6 +26067,13 @@ func (ec *executionContext) unmarshalInputTopicSort(ctx context.Context, obj any
 				return it, err
 			}
 			it.Direction = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
 		}
 	}
 	return it, nil
@@ -32717,6 +33169,22 @@ func (ec *executionContext) marshalOJSON2map(ctx context.Context, sel ast.Select
 	_ = ctx
 	res := graphql.MarshalMap(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx context.Context, v any) (*model.Language, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Language)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx context.Context, sel ast.SelectionSet, v *model.Language) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOMonitoringRoundSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortᚄ(ctx context.Context, v any) ([]model.MonitoringRoundSort, error) {

@@ -46,8 +46,8 @@ var hops = map[string]model.Hop{
 	"Topic.AddressedBy":          {Type: "ADDRESSES", Out: false, Label: ""},
 }
 
-func (r *Resolver) relInstrument(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any) (*model.InstrumentRelationConnection, error) {
-	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where)
+func (r *Resolver) relInstrument(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any, language *model.Language) (*model.InstrumentRelationConnection, error) {
+	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where, language)
 	if err != nil {
 		return nil, err
 	}
@@ -63,8 +63,8 @@ func (r *Resolver) relInstrument(ctx context.Context, field, id string, first *i
 	return conn, nil
 }
 
-func (r *Resolver) relBody(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any) (*model.BodyRelationConnection, error) {
-	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where)
+func (r *Resolver) relBody(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any, language *model.Language) (*model.BodyRelationConnection, error) {
+	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where, language)
 	if err != nil {
 		return nil, err
 	}
@@ -80,8 +80,8 @@ func (r *Resolver) relBody(ctx context.Context, field, id string, first *int, af
 	return conn, nil
 }
 
-func (r *Resolver) relProject(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any) (*model.ProjectRelationConnection, error) {
-	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where)
+func (r *Resolver) relProject(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any, language *model.Language) (*model.ProjectRelationConnection, error) {
+	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where, language)
 	if err != nil {
 		return nil, err
 	}
@@ -97,8 +97,8 @@ func (r *Resolver) relProject(ctx context.Context, field, id string, first *int,
 	return conn, nil
 }
 
-func (r *Resolver) relCountry(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any) (*model.CountryRelationConnection, error) {
-	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where)
+func (r *Resolver) relCountry(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any, language *model.Language) (*model.CountryRelationConnection, error) {
+	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where, language)
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +114,8 @@ func (r *Resolver) relCountry(ctx context.Context, field, id string, first *int,
 	return conn, nil
 }
 
-func (r *Resolver) relResource(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any) (*model.ResourceRelationConnection, error) {
-	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where)
+func (r *Resolver) relResource(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any, language *model.Language) (*model.ResourceRelationConnection, error) {
+	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where, language)
 	if err != nil {
 		return nil, err
 	}
@@ -131,8 +131,8 @@ func (r *Resolver) relResource(ctx context.Context, field, id string, first *int
 	return conn, nil
 }
 
-func (r *Resolver) relEvent(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any) (*model.EventRelationConnection, error) {
-	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where)
+func (r *Resolver) relEvent(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any, language *model.Language) (*model.EventRelationConnection, error) {
+	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where, language)
 	if err != nil {
 		return nil, err
 	}
@@ -148,8 +148,8 @@ func (r *Resolver) relEvent(ctx context.Context, field, id string, first *int, a
 	return conn, nil
 }
 
-func (r *Resolver) relMonitoringRound(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any) (*model.MonitoringRoundRelationConnection, error) {
-	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where)
+func (r *Resolver) relMonitoringRound(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any, language *model.Language) (*model.MonitoringRoundRelationConnection, error) {
+	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where, language)
 	if err != nil {
 		return nil, err
 	}
@@ -165,8 +165,8 @@ func (r *Resolver) relMonitoringRound(ctx context.Context, field, id string, fir
 	return conn, nil
 }
 
-func (r *Resolver) relTopic(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any) (*model.TopicRelationConnection, error) {
-	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where)
+func (r *Resolver) relTopic(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any, language *model.Language) (*model.TopicRelationConnection, error) {
+	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where, language)
 	if err != nil {
 		return nil, err
 	}
@@ -182,8 +182,8 @@ func (r *Resolver) relTopic(ctx context.Context, field, id string, first *int, a
 	return conn, nil
 }
 
-func (r *Resolver) relNode(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any) (*model.NodeRelationConnection, error) {
-	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where)
+func (r *Resolver) relNode(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any, language *model.Language) (*model.NodeRelationConnection, error) {
+	page, cur, err := r.relatedPage(ctx, field, id, first, after, asOf, where, language)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +202,7 @@ func (r *Resolver) relNode(ctx context.Context, field, id string, first *int, af
 func (r *Resolver) listInstrument(ctx context.Context, where *model.InstrumentWhere, sort []model.InstrumentSort, first *int, after *string, asOf *model.Date) (*model.InstrumentConnection, error) {
 	specs := make([]model.SortSpec, len(sort))
 	for i, s := range sort {
-		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc}
+		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc, Language: languageOf(s.Language)}
 	}
 	var w any
 	if where != nil {
@@ -228,7 +228,7 @@ func (r *Resolver) listInstrument(ctx context.Context, where *model.InstrumentWh
 func (r *Resolver) listBody(ctx context.Context, where *model.BodyWhere, sort []model.BodySort, first *int, after *string, asOf *model.Date) (*model.BodyConnection, error) {
 	specs := make([]model.SortSpec, len(sort))
 	for i, s := range sort {
-		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc}
+		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc, Language: languageOf(s.Language)}
 	}
 	var w any
 	if where != nil {
@@ -254,7 +254,7 @@ func (r *Resolver) listBody(ctx context.Context, where *model.BodyWhere, sort []
 func (r *Resolver) listProject(ctx context.Context, where *model.ProjectWhere, sort []model.ProjectSort, first *int, after *string, asOf *model.Date) (*model.ProjectConnection, error) {
 	specs := make([]model.SortSpec, len(sort))
 	for i, s := range sort {
-		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc}
+		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc, Language: languageOf(s.Language)}
 	}
 	var w any
 	if where != nil {
@@ -280,7 +280,7 @@ func (r *Resolver) listProject(ctx context.Context, where *model.ProjectWhere, s
 func (r *Resolver) listCountry(ctx context.Context, where *model.CountryWhere, sort []model.CountrySort, first *int, after *string, asOf *model.Date) (*model.CountryConnection, error) {
 	specs := make([]model.SortSpec, len(sort))
 	for i, s := range sort {
-		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc}
+		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc, Language: languageOf(s.Language)}
 	}
 	var w any
 	if where != nil {
@@ -306,7 +306,7 @@ func (r *Resolver) listCountry(ctx context.Context, where *model.CountryWhere, s
 func (r *Resolver) listResource(ctx context.Context, where *model.ResourceWhere, sort []model.ResourceSort, first *int, after *string, asOf *model.Date) (*model.ResourceConnection, error) {
 	specs := make([]model.SortSpec, len(sort))
 	for i, s := range sort {
-		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc}
+		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc, Language: languageOf(s.Language)}
 	}
 	var w any
 	if where != nil {
@@ -332,7 +332,7 @@ func (r *Resolver) listResource(ctx context.Context, where *model.ResourceWhere,
 func (r *Resolver) listEvent(ctx context.Context, where *model.EventWhere, sort []model.EventSort, first *int, after *string, asOf *model.Date) (*model.EventConnection, error) {
 	specs := make([]model.SortSpec, len(sort))
 	for i, s := range sort {
-		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc}
+		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc, Language: languageOf(s.Language)}
 	}
 	var w any
 	if where != nil {
@@ -358,7 +358,7 @@ func (r *Resolver) listEvent(ctx context.Context, where *model.EventWhere, sort 
 func (r *Resolver) listMonitoringRound(ctx context.Context, where *model.MonitoringRoundWhere, sort []model.MonitoringRoundSort, first *int, after *string, asOf *model.Date) (*model.MonitoringRoundConnection, error) {
 	specs := make([]model.SortSpec, len(sort))
 	for i, s := range sort {
-		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc}
+		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc, Language: languageOf(s.Language)}
 	}
 	var w any
 	if where != nil {
@@ -384,7 +384,7 @@ func (r *Resolver) listMonitoringRound(ctx context.Context, where *model.Monitor
 func (r *Resolver) listTopic(ctx context.Context, where *model.TopicWhere, sort []model.TopicSort, first *int, after *string, asOf *model.Date) (*model.TopicConnection, error) {
 	specs := make([]model.SortSpec, len(sort))
 	for i, s := range sort {
-		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc}
+		specs[i] = model.SortSpec{Field: string(s.Field), Desc: s.Direction != nil && *s.Direction == model.SortDirectionDesc, Language: languageOf(s.Language)}
 	}
 	var w any
 	if where != nil {

@@ -65,21 +65,30 @@ func countryID(id string) string {
 // field or sort order) is refused rather than misread.
 type cursor struct {
 	list string
+	// names is set when the list is ordered by name, so its cursors hold
+	// names as collation keys.
+	names bool
 	// skip leaves the cursors empty when the query selects neither an
 	// edge's cursor nor the page's.
 	skip bool
 }
 
+// cursorVersion numbers what cursors hold. Version 1 holds names as their
+// collation keys (model.NameSortKey); cursors without a version hold names
+// as written, a position in an order no list uses any more.
+const cursorVersion = 1
+
 type cursorJSON struct {
-	List string `json:"l"`
-	Keys []any  `json:"k"`
+	List    string `json:"l"`
+	Keys    []any  `json:"k"`
+	Version int    `json:"v,omitempty"`
 }
 
 func (c cursor) encode(keys []any) string {
 	if c.skip {
 		return ""
 	}
-	b, _ := json.Marshal(cursorJSON{List: c.list, Keys: keys})
+	b, _ := json.Marshal(cursorJSON{List: c.list, Keys: keys, Version: cursorVersion})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -92,16 +101,20 @@ func (c cursor) decode(s string) (*model.Cursor, error) {
 	if err != nil || len(cj.Keys) == 0 {
 		return nil, model.Errorf(model.CodeBadUserInput, "after: %q is not a cursor this API returned", s)
 	}
+	if c.names && cj.Version < cursorVersion {
+		return nil, model.Errorf(model.CodeBadUserInput, "after: the cursor dates from before lists were ordered by name in a language's alphabetical order; read the list again from its first page")
+	}
 	if cj.List != c.list {
 		return nil, model.Errorf(model.CodeBadUserInput, "after: the cursor belongs to another list or sort order")
 	}
 	return &model.Cursor{Keys: cj.Keys}, nil
 }
 
-// pageRequest checks the paging arguments of a connection. The page's total
-// is counted only when the connection's totalCount is selected.
-func (r *Resolver) pageRequest(ctx context.Context, list string, first *int, after *string, asOf *model.Date) (model.PageRequest, cursor, error) {
-	c := cursor{list: list, skip: !selected(ctx, "edges", "cursor") && !selected(ctx, "pageInfo")}
+// pageRequest checks the paging arguments of a connection whose cursors are
+// c's. The page's total is counted only when the connection's totalCount is
+// selected.
+func (r *Resolver) pageRequest(ctx context.Context, c cursor, first *int, after *string, asOf *model.Date) (model.PageRequest, cursor, error) {
+	c.skip = !selected(ctx, "edges", "cursor") && !selected(ctx, "pageInfo")
 	req := model.PageRequest{First: defaultPageSize, Day: r.today(), SkipTotal: !selected(ctx, "totalCount")}
 	if asOf != nil {
 		// A date known only to the month or year is read from its first day.
@@ -160,24 +173,45 @@ func pageInfo(cursors []string, hasNext, hasPrevious bool) *model.PageInfo {
 	return pi
 }
 
-func (r *Resolver) relatedPage(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any) (model.EntityPage, cursor, error) {
-	req, c, err := r.pageRequest(ctx, "rel:"+field, first, after, asOf)
+// languageOf returns the language an argument asks for, English when none.
+func languageOf(l *model.Language) model.Language {
+	if l == nil || !l.IsValid() {
+		return model.LanguageEn
+	}
+	return *l
+}
+
+// nameOrder is a name-ordered list's signature: its cursors fit only the
+// same list in the same language.
+func nameOrder(list string, lang model.Language) cursor {
+	return cursor{list: list + "@" + string(lang), names: true}
+}
+
+func (r *Resolver) relatedPage(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any, language *model.Language) (model.EntityPage, cursor, error) {
+	lang := languageOf(language)
+	req, c, err := r.pageRequest(ctx, nameOrder("rel:"+field, lang), first, after, asOf)
 	if err != nil {
 		return model.EntityPage{}, c, err
 	}
+	req.Language = lang
 	page, err := r.loaders(ctx).Related(ctx, hops[field], id, where, req)
 	return page, c, err
 }
 
 func (r *Resolver) listPage(ctx context.Context, label string, where any, sort []model.SortSpec, first *int, after *string, asOf *model.Date) (model.EntityPage, cursor, error) {
 	sig := []string{label}
+	names := false
 	for _, s := range sort {
 		sig = append(sig, s.Field)
+		if s.Field == "NAME" {
+			names = true
+			sig[len(sig)-1] += "@" + string(languageOf(&s.Language))
+		}
 		if s.Desc {
 			sig[len(sig)-1] += " DESC"
 		}
 	}
-	req, c, err := r.pageRequest(ctx, "list:"+strings.Join(sig, ","), first, after, asOf)
+	req, c, err := r.pageRequest(ctx, cursor{list: "list:" + strings.Join(sig, ","), names: names}, first, after, asOf)
 	if err != nil {
 		return model.EntityPage{}, c, err
 	}
@@ -185,7 +219,7 @@ func (r *Resolver) listPage(ctx context.Context, label string, where any, sort [
 	return page, c, err
 }
 
-func (r *Resolver) relationsConn(ctx context.Context, id string, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
+func (r *Resolver) relationsConn(ctx context.Context, id string, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
 	dir := model.DirectionBoth
 	if direction != nil {
 		dir = *direction
@@ -194,10 +228,12 @@ func (r *Resolver) relationsConn(ctx context.Context, id string, types []model.R
 	for _, t := range types {
 		ts = append(ts, string(t))
 	}
-	req, c, err := r.pageRequest(ctx, "relations:"+string(dir)+":"+strings.Join(ts, ","), first, after, asOf)
+	lang := languageOf(language)
+	req, c, err := r.pageRequest(ctx, nameOrder("relations:"+string(dir)+":"+strings.Join(ts, ","), lang), first, after, asOf)
 	if err != nil {
 		return nil, err
 	}
+	req.Language = lang
 	page, err := r.loaders(ctx).Relations(ctx, id, ts, dir, req)
 	if err != nil {
 		return nil, err
@@ -218,7 +254,7 @@ func (r *Resolver) relationsConn(ctx context.Context, id string, types []model.R
 	return conn, nil
 }
 
-func (r *Resolver) participationPage(ctx context.Context, fromInstrument bool, id, list string, filter model.ParticipationFilter, first *int, after *string, asOf *model.Date, where any) (model.ParticipationPage, model.PageRequest, cursor, error) {
+func (r *Resolver) participationPage(ctx context.Context, fromInstrument bool, id, list string, filter model.ParticipationFilter, first *int, after *string, asOf *model.Date, where any, language *model.Language) (model.ParticipationPage, model.PageRequest, cursor, error) {
 	var st []string
 	for _, s := range filter.Statuses {
 		st = append(st, string(s))
@@ -226,10 +262,12 @@ func (r *Resolver) participationPage(ctx context.Context, fromInstrument bool, i
 	if filter.Certain != nil {
 		st = append(st, fmt.Sprintf("certain=%t", *filter.Certain))
 	}
-	req, c, err := r.pageRequest(ctx, list+":"+strings.Join(st, ","), first, after, asOf)
+	lang := languageOf(language)
+	req, c, err := r.pageRequest(ctx, nameOrder(list+":"+strings.Join(st, ","), lang), first, after, asOf)
 	if err != nil {
 		return model.ParticipationPage{}, req, c, err
 	}
+	req.Language = lang
 	page, err := r.loaders(ctx).Participations(ctx, fromInstrument, id, where, filter, req)
 	return page, req, c, err
 }
@@ -249,8 +287,8 @@ func participationEdges[E any](page model.ParticipationPage, day model.Date, c c
 	return edges, cursors
 }
 
-func (r *Resolver) parties(ctx context.Context, id string, filter model.ParticipationFilter, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error) {
-	page, req, c, err := r.participationPage(ctx, true, id, "parties", filter, first, after, asOf, where)
+func (r *Resolver) parties(ctx context.Context, id string, filter model.ParticipationFilter, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error) {
+	page, req, c, err := r.participationPage(ctx, true, id, "parties", filter, first, after, asOf, where, language)
 	if err != nil {
 		return nil, err
 	}
@@ -263,8 +301,8 @@ func (r *Resolver) parties(ctx context.Context, id string, filter model.Particip
 	return &model.PartyConnection{Edges: edges, TotalCount: page.Total, PageInfo: pageInfo(cursors, page.HasNext, after != nil)}, nil
 }
 
-func (r *Resolver) treaties(ctx context.Context, id string, filter model.ParticipationFilter, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.TreatyConnection, error) {
-	page, req, c, err := r.participationPage(ctx, false, id, "treaties", filter, first, after, asOf, where)
+func (r *Resolver) treaties(ctx context.Context, id string, filter model.ParticipationFilter, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.TreatyConnection, error) {
+	page, req, c, err := r.participationPage(ctx, false, id, "treaties", filter, first, after, asOf, where, language)
 	if err != nil {
 		return nil, err
 	}

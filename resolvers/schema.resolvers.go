@@ -15,48 +15,48 @@ import (
 )
 
 // Monitors is the resolver for the monitors field.
-func (r *bodyResolver) Monitors(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error) {
-	return r.relInstrument(ctx, "Body.Monitors", obj.ID, first, after, asOf, where)
+func (r *bodyResolver) Monitors(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
+	return r.relInstrument(ctx, "Body.Monitors", obj.ID, first, after, asOf, where, language)
 }
 
 // PartOf is the resolver for the partOf field.
-func (r *bodyResolver) PartOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error) {
-	return r.relBody(ctx, "Body.PartOf", obj.ID, first, after, asOf, where)
+func (r *bodyResolver) PartOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+	return r.relBody(ctx, "Body.PartOf", obj.ID, first, after, asOf, where, language)
 }
 
 // Parts is the resolver for the parts field.
-func (r *bodyResolver) Parts(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error) {
-	return r.relBody(ctx, "Body.Parts", obj.ID, first, after, asOf, where)
+func (r *bodyResolver) Parts(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+	return r.relBody(ctx, "Body.Parts", obj.ID, first, after, asOf, where, language)
 }
 
 // MemberOf is the resolver for the memberOf field.
-func (r *bodyResolver) MemberOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error) {
-	return r.relBody(ctx, "Body.MemberOf", obj.ID, first, after, asOf, where)
+func (r *bodyResolver) MemberOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+	return r.relBody(ctx, "Body.MemberOf", obj.ID, first, after, asOf, where, language)
 }
 
 // Implements is the resolver for the implements field.
-func (r *bodyResolver) Implements(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error) {
-	return r.relProject(ctx, "Body.Implements", obj.ID, first, after, asOf, where)
+func (r *bodyResolver) Implements(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
+	return r.relProject(ctx, "Body.Implements", obj.ID, first, after, asOf, where, language)
 }
 
 // Funds is the resolver for the funds field.
-func (r *bodyResolver) Funds(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error) {
-	return r.relProject(ctx, "Body.Funds", obj.ID, first, after, asOf, where)
+func (r *bodyResolver) Funds(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
+	return r.relProject(ctx, "Body.Funds", obj.ID, first, after, asOf, where, language)
 }
 
 // Publications is the resolver for the publications field.
-func (r *bodyResolver) Publications(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ResourceWhere) (*model.ResourceRelationConnection, error) {
-	return r.relResource(ctx, "Body.Publications", obj.ID, first, after, asOf, where)
+func (r *bodyResolver) Publications(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, language *model.Language) (*model.ResourceRelationConnection, error) {
+	return r.relResource(ctx, "Body.Publications", obj.ID, first, after, asOf, where, language)
 }
 
 // Organises is the resolver for the organises field.
-func (r *bodyResolver) Organises(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error) {
-	return r.relNode(ctx, "Body.Organises", obj.ID, first, after, asOf, where)
+func (r *bodyResolver) Organises(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
+	return r.relNode(ctx, "Body.Organises", obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
-func (r *bodyResolver) Relations(ctx context.Context, obj *model.Body, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
-	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
+func (r *bodyResolver) Relations(ctx context.Context, obj *model.Body, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
 // Actor is the resolver for the actor field.
@@ -84,28 +84,28 @@ func (r *changeResolver) RelationType(ctx context.Context, obj *model.Change) (*
 }
 
 // Treaties is the resolver for the treaties field.
-func (r *countryResolver) Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.TreatyConnection, error) {
-	return r.treaties(ctx, obj.ID, model.ParticipationFilter{Statuses: status, Certain: certain}, first, after, asOf, where)
+func (r *countryResolver) Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.TreatyConnection, error) {
+	return r.treaties(ctx, obj.ID, model.ParticipationFilter{Statuses: status, Certain: certain}, first, after, asOf, where, language)
 }
 
 // Projects is the resolver for the projects field.
-func (r *countryResolver) Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error) {
-	return r.relProject(ctx, "Country.Projects", obj.ID, first, after, asOf, where)
+func (r *countryResolver) Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
+	return r.relProject(ctx, "Country.Projects", obj.ID, first, after, asOf, where, language)
 }
 
 // EvaluatedIn is the resolver for the evaluatedIn field.
-func (r *countryResolver) EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere) (*model.MonitoringRoundRelationConnection, error) {
-	return r.relMonitoringRound(ctx, "Country.EvaluatedIn", obj.ID, first, after, asOf, where)
+func (r *countryResolver) EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, language *model.Language) (*model.MonitoringRoundRelationConnection, error) {
+	return r.relMonitoringRound(ctx, "Country.EvaluatedIn", obj.ID, first, after, asOf, where, language)
 }
 
 // Events is the resolver for the events field.
-func (r *countryResolver) Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere) (*model.EventRelationConnection, error) {
-	return r.relEvent(ctx, "Country.Events", obj.ID, first, after, asOf, where)
+func (r *countryResolver) Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere, language *model.Language) (*model.EventRelationConnection, error) {
+	return r.relEvent(ctx, "Country.Events", obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
-func (r *countryResolver) Relations(ctx context.Context, obj *model.Country, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
-	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
+func (r *countryResolver) Relations(ctx context.Context, obj *model.Country, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
 // Op is the resolver for the op field.
@@ -119,88 +119,88 @@ func (r *diffEntryResolver) Kind(ctx context.Context, obj *model.DiffEntry) (str
 }
 
 // Organisers is the resolver for the organisers field.
-func (r *eventResolver) Organisers(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error) {
-	return r.relNode(ctx, "Event.Organisers", obj.ID, first, after, asOf, where)
+func (r *eventResolver) Organisers(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
+	return r.relNode(ctx, "Event.Organisers", obj.ID, first, after, asOf, where, language)
 }
 
 // HeldIn is the resolver for the heldIn field.
-func (r *eventResolver) HeldIn(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error) {
-	return r.relCountry(ctx, "Event.HeldIn", obj.ID, first, after, asOf, where)
+func (r *eventResolver) HeldIn(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
+	return r.relCountry(ctx, "Event.HeldIn", obj.ID, first, after, asOf, where, language)
 }
 
 // Participants is the resolver for the participants field.
-func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error) {
-	return r.relBody(ctx, "Event.Participants", obj.ID, first, after, asOf, where)
+func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+	return r.relBody(ctx, "Event.Participants", obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
-func (r *eventResolver) Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error) {
-	return r.relTopic(ctx, "Event.Topics", obj.ID, first, after, asOf, where)
+func (r *eventResolver) Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
+	return r.relTopic(ctx, "Event.Topics", obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
-func (r *eventResolver) Relations(ctx context.Context, obj *model.Event, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
-	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
+func (r *eventResolver) Relations(ctx context.Context, obj *model.Event, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
 // Parties is the resolver for the parties field.
-func (r *instrumentResolver) Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error) {
-	return r.parties(ctx, obj.ID, model.ParticipationFilter{Statuses: []model.TreatyStatus{model.TreatyStatusRatified, model.TreatyStatusInForce}, Certain: certain}, first, after, asOf, where)
+func (r *instrumentResolver) Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error) {
+	return r.parties(ctx, obj.ID, model.ParticipationFilter{Statuses: []model.TreatyStatus{model.TreatyStatusRatified, model.TreatyStatusInForce}, Certain: certain}, first, after, asOf, where, language)
 }
 
 // Participants is the resolver for the participants field.
-func (r *instrumentResolver) Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.PartyConnection, error) {
-	return r.parties(ctx, obj.ID, model.ParticipationFilter{Statuses: status, Certain: certain}, first, after, asOf, where)
+func (r *instrumentResolver) Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error) {
+	return r.parties(ctx, obj.ID, model.ParticipationFilter{Statuses: status, Certain: certain}, first, after, asOf, where, language)
 }
 
 // MonitoredBy is the resolver for the monitoredBy field.
-func (r *instrumentResolver) MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error) {
-	return r.relBody(ctx, "Instrument.MonitoredBy", obj.ID, first, after, asOf, where)
+func (r *instrumentResolver) MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+	return r.relBody(ctx, "Instrument.MonitoredBy", obj.ID, first, after, asOf, where, language)
 }
 
 // Supplements is the resolver for the supplements field.
-func (r *instrumentResolver) Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error) {
-	return r.relInstrument(ctx, "Instrument.Supplements", obj.ID, first, after, asOf, where)
+func (r *instrumentResolver) Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
+	return r.relInstrument(ctx, "Instrument.Supplements", obj.ID, first, after, asOf, where, language)
 }
 
 // SupplementedBy is the resolver for the supplementedBy field.
-func (r *instrumentResolver) SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error) {
-	return r.relInstrument(ctx, "Instrument.SupplementedBy", obj.ID, first, after, asOf, where)
+func (r *instrumentResolver) SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
+	return r.relInstrument(ctx, "Instrument.SupplementedBy", obj.ID, first, after, asOf, where, language)
 }
 
 // SupportedBy is the resolver for the supportedBy field.
-func (r *instrumentResolver) SupportedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.ProjectWhere) (*model.ProjectRelationConnection, error) {
-	return r.relProject(ctx, "Instrument.SupportedBy", obj.ID, first, after, asOf, where)
+func (r *instrumentResolver) SupportedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
+	return r.relProject(ctx, "Instrument.SupportedBy", obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
-func (r *instrumentResolver) Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error) {
-	return r.relTopic(ctx, "Instrument.Topics", obj.ID, first, after, asOf, where)
+func (r *instrumentResolver) Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
+	return r.relTopic(ctx, "Instrument.Topics", obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
-func (r *instrumentResolver) Relations(ctx context.Context, obj *model.Instrument, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
-	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
+func (r *instrumentResolver) Relations(ctx context.Context, obj *model.Instrument, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
 // Evaluated is the resolver for the evaluated field.
-func (r *monitoringRoundResolver) Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error) {
-	return r.relCountry(ctx, "MonitoringRound.Evaluated", obj.ID, first, after, asOf, where)
+func (r *monitoringRoundResolver) Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
+	return r.relCountry(ctx, "MonitoringRound.Evaluated", obj.ID, first, after, asOf, where, language)
 }
 
 // Organisers is the resolver for the organisers field.
-func (r *monitoringRoundResolver) Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error) {
-	return r.relBody(ctx, "MonitoringRound.Organisers", obj.ID, first, after, asOf, where)
+func (r *monitoringRoundResolver) Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+	return r.relBody(ctx, "MonitoringRound.Organisers", obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
-func (r *monitoringRoundResolver) Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error) {
-	return r.relTopic(ctx, "MonitoringRound.Topics", obj.ID, first, after, asOf, where)
+func (r *monitoringRoundResolver) Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
+	return r.relTopic(ctx, "MonitoringRound.Topics", obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
-func (r *monitoringRoundResolver) Relations(ctx context.Context, obj *model.MonitoringRound, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
-	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
+func (r *monitoringRoundResolver) Relations(ctx context.Context, obj *model.MonitoringRound, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
 // CreateEntity is the resolver for the createEntity field.
@@ -249,33 +249,33 @@ func (r *mutationResolver) ImportGraph(ctx context.Context, json string, apply *
 }
 
 // Targets is the resolver for the targets field.
-func (r *projectResolver) Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error) {
-	return r.relCountry(ctx, "Project.Targets", obj.ID, first, after, asOf, where)
+func (r *projectResolver) Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
+	return r.relCountry(ctx, "Project.Targets", obj.ID, first, after, asOf, where, language)
 }
 
 // Funders is the resolver for the funders field.
-func (r *projectResolver) Funders(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error) {
-	return r.relNode(ctx, "Project.Funders", obj.ID, first, after, asOf, where)
+func (r *projectResolver) Funders(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
+	return r.relNode(ctx, "Project.Funders", obj.ID, first, after, asOf, where, language)
 }
 
 // ImplementedBy is the resolver for the implementedBy field.
-func (r *projectResolver) ImplementedBy(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.BodyWhere) (*model.BodyRelationConnection, error) {
-	return r.relBody(ctx, "Project.ImplementedBy", obj.ID, first, after, asOf, where)
+func (r *projectResolver) ImplementedBy(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+	return r.relBody(ctx, "Project.ImplementedBy", obj.ID, first, after, asOf, where, language)
 }
 
 // Supports is the resolver for the supports field.
-func (r *projectResolver) Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere) (*model.InstrumentRelationConnection, error) {
-	return r.relInstrument(ctx, "Project.Supports", obj.ID, first, after, asOf, where)
+func (r *projectResolver) Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
+	return r.relInstrument(ctx, "Project.Supports", obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
-func (r *projectResolver) Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error) {
-	return r.relTopic(ctx, "Project.Topics", obj.ID, first, after, asOf, where)
+func (r *projectResolver) Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
+	return r.relTopic(ctx, "Project.Topics", obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
-func (r *projectResolver) Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
-	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
+func (r *projectResolver) Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
 // Node is the resolver for the node field.
@@ -404,33 +404,33 @@ func (r *queryResolver) Changes(ctx context.Context, since *time.Time, entity *s
 }
 
 // Publishers is the resolver for the publishers field.
-func (r *resourceResolver) Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error) {
-	return r.relNode(ctx, "Resource.Publishers", obj.ID, first, after, asOf, where)
+func (r *resourceResolver) Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
+	return r.relNode(ctx, "Resource.Publishers", obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
-func (r *resourceResolver) Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere) (*model.TopicRelationConnection, error) {
-	return r.relTopic(ctx, "Resource.Topics", obj.ID, first, after, asOf, where)
+func (r *resourceResolver) Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
+	return r.relTopic(ctx, "Resource.Topics", obj.ID, first, after, asOf, where, language)
 }
 
 // Covers is the resolver for the covers field.
-func (r *resourceResolver) Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere) (*model.CountryRelationConnection, error) {
-	return r.relCountry(ctx, "Resource.Covers", obj.ID, first, after, asOf, where)
+func (r *resourceResolver) Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
+	return r.relCountry(ctx, "Resource.Covers", obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
-func (r *resourceResolver) Relations(ctx context.Context, obj *model.Resource, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
-	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
+func (r *resourceResolver) Relations(ctx context.Context, obj *model.Resource, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
 // AddressedBy is the resolver for the addressedBy field.
-func (r *topicResolver) AddressedBy(ctx context.Context, obj *model.Topic, first *int, after *string, asOf *model.Date, where *model.NodeWhere) (*model.NodeRelationConnection, error) {
-	return r.relNode(ctx, "Topic.AddressedBy", obj.ID, first, after, asOf, where)
+func (r *topicResolver) AddressedBy(ctx context.Context, obj *model.Topic, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
+	return r.relNode(ctx, "Topic.AddressedBy", obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
-func (r *topicResolver) Relations(ctx context.Context, obj *model.Topic, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date) (*model.RelationConnection, error) {
-	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf)
+func (r *topicResolver) Relations(ctx context.Context, obj *model.Topic, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
+	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
 // Body returns graph.BodyResolver implementation.

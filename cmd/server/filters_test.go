@@ -123,21 +123,15 @@ func TestSortByRelatedCount(t *testing.T) {
 			count[r["country"]]++
 		}
 	}
-	names := map[string]string{}
+	names := map[string]map[string]string{}
 	var want []string
 	for _, c := range seedcsv.Rows(t, "countries.csv") {
-		names[c["id"]] = c["name"]
+		names[c["id"]] = map[string]string{"EN": c["name"]}
 		want = append(want, c["id"])
 	}
-	sort.SliceStable(want, func(i, j int) bool {
-		if count[want[i]] != count[want[j]] {
-			return count[want[i]] > count[want[j]]
-		}
-		if names[want[i]] != names[want[j]] {
-			return names[want[i]] < names[want[j]]
-		}
-		return want[i] < want[j]
-	})
+	// Names in English alphabetical order, then by ratifications.
+	want = collated(want, names, "EN", false)
+	sort.SliceStable(want, func(i, j int) bool { return count[want[i]] > count[want[j]] })
 	// Page through 9 at a time to check the cursors of a sorted list too.
 	var got []string
 	var after any

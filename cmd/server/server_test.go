@@ -153,7 +153,18 @@ func TestExampleQueryReturnsTheLanzaroteParties(t *testing.T) {
 		}
 		want = append(want, p)
 	}
-	sort.Slice(want, func(i, j int) bool { return want[i].Node.Name < want[j].Node.Name })
+	// In English alphabetical order, as the API lists parties by default.
+	byName := map[string]map[string]string{}
+	order := make([]string, len(want))
+	byID := map[string]party{}
+	for i, p := range want {
+		byName[p.Node.Iso2] = map[string]string{"EN": p.Node.Name}
+		order[i] = p.Node.Iso2
+		byID[p.Node.Iso2] = p
+	}
+	for i, iso := range collated(order, byName, "EN", false) {
+		want[i] = byID[iso]
+	}
 
 	if got.Instrument.Number != "CETS 201" {
 		t.Errorf("number = %q, want CETS 201", got.Instrument.Number)

@@ -51,10 +51,12 @@ type Page struct {
 }
 
 // SortSpec is one sort key of a list: a sort enum value of the schema and
-// its direction.
+// its direction. Language says whose names, in whose alphabetical order,
+// NAME sorts by; the zero value is English.
 type SortSpec struct {
-	Field string
-	Desc  bool
+	Field    string
+	Desc     bool
+	Language Language
 }
 
 // Cursor is a decoded position in a list: the sort keys of the last row
@@ -76,6 +78,9 @@ type PageRequest struct {
 	// the database as much again as reading the page, so it is done only
 	// when the total is asked for.
 	SkipTotal bool
+	// Language says whose names, in whose alphabetical order, order a
+	// connection ordered by name; the zero value is English.
+	Language Language
 }
 
 // RelInfo is the relationship that leads to a node of a page.

@@ -75,6 +75,8 @@ type BodySort struct {
 	Field BodySortField `json:"field"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
+	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
+	Language *Language `json:"language,omitempty"`
 }
 
 // Filters bodies. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -171,6 +173,8 @@ type CountrySort struct {
 	Field CountrySortField `json:"field"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
+	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
+	Language *Language `json:"language,omitempty"`
 }
 
 // Filters countries. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -353,6 +357,8 @@ type EventSort struct {
 	Field EventSortField `json:"field"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
+	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
+	Language *Language `json:"language,omitempty"`
 }
 
 // Filters events. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -459,6 +465,8 @@ type InstrumentSort struct {
 	Field InstrumentSortField `json:"field"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
+	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
+	Language *Language `json:"language,omitempty"`
 }
 
 // Filters instruments. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -559,6 +567,8 @@ type MonitoringRoundSort struct {
 	Field MonitoringRoundSortField `json:"field"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
+	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
+	Language *Language `json:"language,omitempty"`
 }
 
 // Filters monitoringRounds. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -788,6 +798,8 @@ type ProjectSort struct {
 	Field ProjectSortField `json:"field"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
+	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
+	Language *Language `json:"language,omitempty"`
 }
 
 // Filters projects. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -936,6 +948,8 @@ type ResourceSort struct {
 	Field ResourceSortField `json:"field"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
+	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
+	Language *Language `json:"language,omitempty"`
 }
 
 // Filters resources. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -1052,6 +1066,8 @@ type TopicSort struct {
 	Field TopicSortField `json:"field"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
+	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
+	Language *Language `json:"language,omitempty"`
 }
 
 // Filters topics. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -1168,7 +1184,7 @@ type BodySortField string
 const (
 	// By id.
 	BodySortFieldID BodySortField = "ID"
-	// By English name.
+	// By name, in the alphabetical order of the key's `language` (English by default).
 	BodySortFieldName BodySortField = "NAME"
 	// Number of relationships of the body.
 	BodySortFieldRelations BodySortField = "RELATIONS"
@@ -1363,7 +1379,7 @@ type CountrySortField string
 const (
 	// By id.
 	CountrySortFieldID CountrySortField = "ID"
-	// By English name.
+	// By name, in the alphabetical order of the key's `language` (English by default).
 	CountrySortFieldName CountrySortField = "NAME"
 	// By ISO 3166-1 alpha-2 code.
 	CountrySortFieldIso2 CountrySortField = "ISO2"
@@ -1695,7 +1711,7 @@ type EventSortField string
 const (
 	// By id.
 	EventSortFieldID EventSortField = "ID"
-	// By English name.
+	// By name, in the alphabetical order of the key's `language` (English by default).
 	EventSortFieldName EventSortField = "NAME"
 	// By start date.
 	EventSortFieldStartDate EventSortField = "START_DATE"
@@ -1756,7 +1772,7 @@ type InstrumentSortField string
 const (
 	// By id.
 	InstrumentSortFieldID InstrumentSortField = "ID"
-	// By English name.
+	// By name, in the alphabetical order of the key's `language` (English by default).
 	InstrumentSortFieldName InstrumentSortField = "NAME"
 	// By treaty number.
 	InstrumentSortFieldNumber InstrumentSortField = "NUMBER"
@@ -1820,13 +1836,73 @@ func (e InstrumentSortField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A language of names: which name orders a list by name, and by which
+// language's alphabet. Case and accents are ignored, so "Côte d'Ivoire" comes
+// before "Czech Republic"; equal names keep the id order.
+type Language string
+
+const (
+	// English names, in English alphabetical order.
+	LanguageEn Language = "EN"
+	// French names, in French alphabetical order; a node without a French name sorts by its English one.
+	LanguageFr Language = "FR"
+)
+
+var AllLanguage = []Language{
+	LanguageEn,
+	LanguageFr,
+}
+
+func (e Language) IsValid() bool {
+	switch e {
+	case LanguageEn, LanguageFr:
+		return true
+	}
+	return false
+}
+
+func (e Language) String() string {
+	return string(e)
+}
+
+func (e *Language) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Language(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Language", str)
+	}
+	return nil
+}
+
+func (e Language) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Language) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Language) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What monitoringRounds can be sorted by.
 type MonitoringRoundSortField string
 
 const (
 	// By id.
 	MonitoringRoundSortFieldID MonitoringRoundSortField = "ID"
-	// By English name.
+	// By name, in the alphabetical order of the key's `language` (English by default).
 	MonitoringRoundSortFieldName MonitoringRoundSortField = "NAME"
 )
 
@@ -1884,7 +1960,7 @@ type ProjectSortField string
 const (
 	// By id.
 	ProjectSortFieldID ProjectSortField = "ID"
-	// By English name.
+	// By name, in the alphabetical order of the key's `language` (English by default).
 	ProjectSortFieldName ProjectSortField = "NAME"
 	// By start date.
 	ProjectSortFieldStartDate ProjectSortField = "START_DATE"
@@ -2110,7 +2186,7 @@ type ResourceSortField string
 const (
 	// By id.
 	ResourceSortFieldID ResourceSortField = "ID"
-	// By English name.
+	// By name, in the alphabetical order of the key's `language` (English by default).
 	ResourceSortFieldName ResourceSortField = "NAME"
 	// By publication date.
 	ResourceSortFieldPublished ResourceSortField = "PUBLISHED"
@@ -2287,7 +2363,7 @@ type TopicSortField string
 const (
 	// By id.
 	TopicSortFieldID TopicSortField = "ID"
-	// By English name.
+	// By name, in the alphabetical order of the key's `language` (English by default).
 	TopicSortFieldName TopicSortField = "NAME"
 )
 

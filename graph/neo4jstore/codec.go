@@ -33,8 +33,23 @@ const (
 	keyUntil      = "validUntil"
 	keyVersion    = "version"
 	keyElision    = "elisionText"
+	keySortNameEn = "sortNameEn"
+	keySortNameFr = "sortNameFr"
 	originSeed    = model.OriginSeed
 )
+
+// sortNameKeys name, per language, the property that holds a node's name as
+// model.NameSortKey gives it: lists ordered by name sort and page by it.
+var sortNameKeys = map[model.Language]string{model.LanguageEn: keySortNameEn, model.LanguageFr: keySortNameFr}
+
+// sortNameKey returns the sort-name property of lang; the zero Language is
+// English.
+func sortNameKey(lang model.Language) string {
+	if k, ok := sortNameKeys[lang]; ok {
+		return k
+	}
+	return keySortNameEn
+}
 
 // The free properties that say since when, and until when, a node or a
 // relationship is a fact, in order of preference. The loader copies the first
@@ -77,7 +92,8 @@ func asOfCondition(v string) string {
 // must be reserved in model, so free properties from the seed cannot clash
 // with them (codec_test.go checks it).
 var storageKeys = []string{keyID, keyName, keyNameFr, keyShortName, keyAcronym, keyAliases, keyAliasText,
-	keySourceURLs, keySourceTtl, keySourceDate, keyJSON, keyOrigin, keyKey, keyFrom, keyUntil, keyNames, keyVersion, keyElision}
+	keySourceURLs, keySourceTtl, keySourceDate, keyJSON, keyOrigin, keyKey, keyFrom, keyUntil, keyNames, keyVersion, keyElision,
+	keySortNameEn, keySortNameFr}
 
 func encodeSources(props map[string]any, sources []model.Source) {
 	urls := make([]string, len(sources))
@@ -210,6 +226,9 @@ func entityProps(e model.Entity, origin string, version int) (map[string]any, er
 		names = append(names, n)
 	}
 	props[keyNames] = nameKeys(names...)
+	for lang, k := range sortNameKeys {
+		props[k] = model.NameSortKey(lang, e.NameIn(lang))
+	}
 	if t := elisionText(names); t != "" {
 		props[keyElision] = t
 	}

@@ -53,12 +53,20 @@ func SortKeyOf(label, field string) (ok, count bool) {
 	return ok, k.count
 }
 
+// sortExpr returns the expression of one sort key, names in English order.
 func sortExpr(label, field string) (sortKey, error) {
+	return sortExprIn(label, field, model.LanguageEn)
+}
+
+// sortExprIn returns the expression of one sort key; NAME sorts by the
+// collation key of lang's names, so the database's plain string order is
+// that language's alphabetical order.
+func sortExprIn(label, field string, lang model.Language) (sortKey, error) {
 	switch field {
 	case "ID":
 		return sortKey{expr: "n.id"}, nil
 	case "NAME":
-		return textKey("name"), nil
+		return textKey(sortNameKey(lang)), nil
 	}
 	k, ok := sortFields[label][field]
 	if !ok {
@@ -103,7 +111,7 @@ func (s *Store) ListEntities(ctx context.Context, label string, where any, sort 
 	var withs, keys, order []string
 	var desc []bool
 	for i, sp := range sort {
-		k, err := sortExpr(label, sp.Field)
+		k, err := sortExprIn(label, sp.Field, sp.Language)
 		if err != nil {
 			return model.EntityPage{}, err
 		}
@@ -192,8 +200,8 @@ func pageFromRecord(rec *neo4j.Record, op string, first int) (model.EntityPage, 
 
 // Related returns, for each parent id, one page of the nodes one hop away
 // (matching where, a *XWhere of the far label or *NodeWhere), ordered by
-// name, with the relationship that leads to each. One statement serves the
-// whole batch of parents.
+// name in the page's language, with the relationship that leads to each. One
+// statement serves the whole batch of parents.
 func (s *Store) Related(ctx context.Context, hop model.Hop, ids []string, where any, page model.PageRequest) (map[string]model.EntityPage, error) {
 	label := hop.Label
 	if label == "" {
@@ -222,11 +230,11 @@ UNWIND $ids AS pid
 MATCH (p:Entity {id: pid})
 %[5]s
 CALL (p) { %[1]s
-  WITH n, r, coalesce(n.name, '') AS k0, n.id AS k1, coalesce(r.relKey, elementId(r)) AS k2 WHERE %[2]s
+  WITH n, r, coalesce(n.%[6]s, '') AS k0, n.id AS k1, coalesce(r.relKey, elementId(r)) AS k2 WHERE %[2]s
   WITH n, r, [k0, k1, k2] AS keys ORDER BY k0, k1, k2 LIMIT %[3]s
   RETURN collect({node: n, rel: r, keys: keys, outgoing: %[4]t}) AS rows }
 RETURN pid, total, rows`, match, ks, b.param(page.First+1), hop.Out,
-		totalCall(page, "p", match, "count(*)"))
+		totalCall(page, "p", match, "count(*)"), sortNameKey(page.Language))
 	b.params["ids"] = ids
 	op := fmt.Sprintf("related %s %s", hop.Type, label)
 	return s.pagesByParent(ctx, op, cypher, b.params, page.First)
@@ -254,7 +262,7 @@ func (s *Store) pagesByParent(ctx context.Context, op, cypher string, params map
 
 // RelationPages returns, for each parent id, one page of all its
 // relationships (of the given types, in the given direction), ordered by
-// type, then the other node's name and id.
+// type, then the other node's name in the page's language, and id.
 func (s *Store) RelationPages(ctx context.Context, ids []string, types []string, dir model.Direction, page model.PageRequest) (map[string]model.EntityPage, error) {
 	b := newBuilder(page.AsOf, page.Day)
 	keys := []string{"k0", "k1", "k2", "k3"}
@@ -275,19 +283,19 @@ UNWIND $ids AS pid
 MATCH (p:Entity {id: pid})
 %[4]s
 CALL (p) { %[1]s
-  WITH n, r, outgoing, type(r) AS k0, coalesce(n.name, '') AS k1, n.id AS k2, coalesce(r.relKey, elementId(r)) AS k3 WHERE %[2]s
+  WITH n, r, outgoing, type(r) AS k0, coalesce(n.%[5]s, '') AS k1, n.id AS k2, coalesce(r.relKey, elementId(r)) AS k3 WHERE %[2]s
   WITH n, r, outgoing, [k0, k1, k2, k3] AS keys ORDER BY k0, k1, k2, k3 LIMIT %[3]s
   RETURN collect({node: n, rel: r, keys: keys, outgoing: outgoing}) AS rows }
 RETURN pid, total, rows`, match, ks, b.param(page.First+1),
-		totalCall(page, "p", match, "count(*)"))
+		totalCall(page, "p", match, "count(*)"), sortNameKey(page.Language))
 	b.params["ids"] = ids
 	return s.pagesByParent(ctx, "read relations", cypher, b.params, page.First)
 }
 
 // ParticipationPages returns, for each treaty (fromInstrument) or state id,
 // one page of its state-treaty pairs whose other end matches where and whose
-// status on the page's day passes filter, ordered by
-// the other end's name.
+// status on the page's day passes filter, ordered by the other end's name
+// in the page's language.
 func (s *Store) ParticipationPages(ctx context.Context, fromInstrument bool, ids []string, where any, filter model.ParticipationFilter, page model.PageRequest) (map[string]model.ParticipationPage, error) {
 	b := newBuilder(page.AsOf, page.Day)
 	p := participation{i: "x", s: "s", r: "r", u: "u"}
@@ -316,11 +324,11 @@ UNWIND $ids AS pid
 MATCH (p:Entity {id: pid})
 %[4]s
 CALL (p) { %[1]s
-  WITH x, s, r, u, coalesce(x.name, '') AS k0, x.id AS k1 WHERE %[2]s
+  WITH x, s, r, u, coalesce(x.%[5]s, '') AS k0, x.id AS k1 WHERE %[2]s
   WITH x, s, r, u, [k0, k1] AS keys ORDER BY k0, k1 LIMIT %[3]s
   RETURN collect({node: x, s: s, r: r, u: u, keys: keys}) AS rows }
 RETURN pid, p, total, rows`, body, ks, b.param(page.First+1),
-		totalCall(page, "p", body, "count(*)"))
+		totalCall(page, "p", body, "count(*)"), sortNameKey(page.Language))
 	b.params["ids"] = ids
 	const op = "read treaty participations"
 	res, err := s.read(ctx, op, cypher, b.params)

@@ -18,7 +18,8 @@ var schemaStatements = []string{
 	entityNamesStatement(),
 }
 
-// EnsureSchema creates the constraints and indexes the graph needs. It is
+// EnsureSchema creates the constraints and indexes the graph needs, and
+// gives nodes stored in an older layout the sort names lists order by. It is
 // idempotent.
 func (s *Store) EnsureSchema(ctx context.Context) error {
 	s.warmUp()
@@ -31,6 +32,9 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 		if err != nil {
 			return classify("create schema", err)
 		}
+	}
+	if err := s.addSortNames(ctx); err != nil {
+		return err
 	}
 	return s.awaitFulltextIndex(ctx)
 }
