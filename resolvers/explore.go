@@ -57,7 +57,12 @@ func (r *Resolver) search(ctx context.Context, query string, types []model.Entit
 }
 
 func traversal(types []model.RelationType, asOf *model.Date) model.Traversal {
-	t := model.Traversal{AsOf: asOf}
+	t := model.Traversal{}
+	if asOf != nil {
+		// A date known only to the month or year is read from its first day.
+		day := asOf.First()
+		t.AsOf = &day
+	}
 	for _, rt := range types {
 		t.Types = append(t.Types, string(rt))
 	}

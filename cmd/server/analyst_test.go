@@ -442,6 +442,73 @@ func TestParticipationCertaintyFilters(t *testing.T) {
 	}
 }
 
+// TestParticipationEdgesShowFromTheirWindow reads the treaties' signature
+// and ratification relationships as of several days, through a node's
+// relations and a neighbourhood: each shows from the first day its window
+// begins, an undated one never before the treaty opened.
+func TestParticipationEdgesShowFromTheirWindow(t *testing.T) {
+	srv, _ := newTestServer(t)
+	rows := seedcsv.Rows(t, "treaty_parties.csv")
+	opened, read := seedcsv.Opened(t), seedcsv.Retrieved(t, "treaty_parties.csv")
+	for _, inst := range []string{"cets-201", "ets-185"} {
+		for _, day := range []string{"2000-01-01", "2007-10-26", "2009-06-30", "2014-07-15", time.Now().Format("2006-01-02")} {
+			want := map[string][]string{"SIGNED": {}, "RATIFIED": {}}
+			for _, r := range rows {
+				if r["instrument"] != inst {
+					continue
+				}
+				sig, rat := seedcsv.Begun(r, opened[inst], read)
+				if sig != "" && sig <= day {
+					want["SIGNED"] = append(want["SIGNED"], r["country"])
+				}
+				if rat != "" && rat <= day {
+					want["RATIFIED"] = append(want["RATIFIED"], r["country"])
+				}
+			}
+			for typ, ids := range want {
+				sort.Strings(ids)
+				q := fmt.Sprintf(`{ instrument(id: %q) { relations(types: [%s], first: 500, asOf: %q) { totalCount edges { node { id } } } }
+  neighbourhood(id: %q, depth: 1, relationTypes: [%s], asOf: %q, limit: 500) { nodes { id } } }`, inst, typ, day, inst, typ, day)
+				var got struct {
+					Instrument struct {
+						Relations struct {
+							TotalCount int `json:"totalCount"`
+							Edges      []struct {
+								Node struct {
+									ID string `json:"id"`
+								} `json:"node"`
+							} `json:"edges"`
+						} `json:"relations"`
+					} `json:"instrument"`
+					Neighbourhood struct {
+						Nodes []struct {
+							ID string `json:"id"`
+						} `json:"nodes"`
+					} `json:"neighbourhood"`
+				}
+				post(t, srv.URL, q, nil, &got)
+				var rel, hood []string
+				for _, e := range got.Instrument.Relations.Edges {
+					rel = append(rel, e.Node.ID)
+				}
+				for _, n := range got.Neighbourhood.Nodes {
+					if n.ID != inst {
+						hood = append(hood, n.ID)
+					}
+				}
+				sort.Strings(rel)
+				sort.Strings(hood)
+				if diff := cmp.Diff(ids, rel, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("%s %s relations on %s (-seed +API):\n%s", inst, typ, day, diff)
+				}
+				if diff := cmp.Diff(ids, hood, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("%s %s neighbourhood on %s (-seed +API):\n%s", inst, typ, day, diff)
+				}
+			}
+		}
+	}
+}
+
 func TestRatificationsOfBudapestPerYear(t *testing.T) {
 	srv, _ := newTestServer(t)
 	counts := map[string]int{}

@@ -88,6 +88,20 @@ func asOfCondition(v string) string {
 	return "($asOf IS NULL OR (coalesce(" + v + ".validFrom, '') <= $asOf AND coalesce(" + v + ".validUntil, '9999') >= $asOf))"
 }
 
+// relAsOfCondition is asOfCondition for a relationship r. A signature,
+// ratification or disputed status is a fact from the first day its window
+// begins (docs/model.md, "Dates are windows"): its date as written, and
+// never before the treaty opened; an undated ratification from the
+// signature, or else the opening; an undated signature or a disputed status
+// from the opening. Only then, as a relationship with no date at all would
+// be, it is not taken as always true.
+func relAsOfCondition(r string) string {
+	return fmt.Sprintf(`($asOf IS NULL
+  OR (type(%[1]s) IN ['SIGNED', 'RATIFIED', 'STATUS_UNKNOWN'] AND coalesce(endNode(%[1]s).opened, '') <= $asOf AND coalesce(%[1]s.date,
+    CASE type(%[1]s) WHEN 'RATIFIED' THEN head(COLLECT { WITH startNode(%[1]s) AS su, endNode(%[1]s) AS eu MATCH (su)-[sig:SIGNED]->(eu) WHERE sig.date IS NOT NULL RETURN sig.date }) END, '') <= $asOf)
+  OR (NOT type(%[1]s) IN ['SIGNED', 'RATIFIED', 'STATUS_UNKNOWN'] AND coalesce(%[1]s.validFrom, '') <= $asOf AND coalesce(%[1]s.validUntil, '9999') >= $asOf))`, r)
+}
+
 // storageKeys are the properties the store writes for its own use; each
 // must be reserved in model, so free properties from the seed cannot clash
 // with them (codec_test.go checks it).

@@ -39,7 +39,7 @@ func traversalParams(t model.Traversal, params map[string]any) map[string]any {
 
 // relCondition holds for a relationship r the traversal may follow.
 func relCondition(r string) string {
-	return "($types IS NULL OR type(" + r + ") IN $types) AND " + asOfCondition(r)
+	return "($types IS NULL OR type(" + r + ") IN $types) AND " + relAsOfCondition(r)
 }
 
 // ShortestPaths returns the shortest undirected paths of at most maxHops

@@ -250,7 +250,7 @@ func (b *builder) relations(v string, filters []model.RelationFilter) (string, e
 		}
 		r, m := b.fresh("r"), b.fresh("m")
 		pat := pattern(v, r, string(f.Type), m, "Entity", dir)
-		base := []string{asOfCondition(r), asOfCondition(m)}
+		base := []string{relAsOfCondition(r), asOfCondition(m)}
 		if f.Edge != nil {
 			if f.Edge.Date != nil {
 				base = append(base, b.dateFilter(r+"."+keyFrom, f.Edge.Date))

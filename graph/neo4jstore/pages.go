@@ -31,13 +31,13 @@ var sortFields = map[string]map[string]sortKey{
 	"Country": {
 		"ISO2": textKey("iso2"), "COE_STATUS": textKey("coeStatus"), "COE_ACCESSION": textKey("coeAccession"),
 		"TREATIES_RATIFIED": {expr: "COUNT { (n)-[q:RATIFIED]->(:Instrument) WHERE coalesce(q.date, '') <= $day }", count: true},
-		"PROJECTS":          {expr: "COUNT { (n)<-[q:TARGETS]-(:Project) WHERE " + asOfCondition("q") + " }", count: true},
+		"PROJECTS":          {expr: "COUNT { (n)<-[q:TARGETS]-(:Project) WHERE " + relAsOfCondition("q") + " }", count: true},
 	},
 	"Project": {
 		"START_DATE": textKey("startDate"), "END_DATE": textKey("endDate"),
-		"TARGETS": {expr: "COUNT { (n)-[q:TARGETS]->(:Country) WHERE " + asOfCondition("q") + " }", count: true},
+		"TARGETS": {expr: "COUNT { (n)-[q:TARGETS]->(:Country) WHERE " + relAsOfCondition("q") + " }", count: true},
 	},
-	"Body":     {"RELATIONS": {expr: "COUNT { (n)-[q]-() WHERE " + asOfCondition("q") + " }", count: true}},
+	"Body":     {"RELATIONS": {expr: "COUNT { (n)-[q]-() WHERE " + relAsOfCondition("q") + " }", count: true}},
 	"Resource": {"PUBLISHED": textKey("published")},
 	"Event":    {"START_DATE": textKey("startDate")},
 }
@@ -224,7 +224,7 @@ func (s *Store) Related(ctx context.Context, hop model.Hop, ids []string, where 
 		return nil, model.Errorf(model.CodeBadUserInput, "after: the cursor belongs to another list")
 	}
 	ks := b.keyset(keys, []bool{false, false, false}, page.After)
-	match := fmt.Sprintf("MATCH %s WHERE %s AND %s AND %s", pattern("p", "r", hop.Type, "n", label, dir), asOfCondition("r"), asOfCondition("n"), filter)
+	match := fmt.Sprintf("MATCH %s WHERE %s AND %s AND %s", pattern("p", "r", hop.Type, "n", label, dir), relAsOfCondition("r"), asOfCondition("n"), filter)
 	cypher := fmt.Sprintf(`
 UNWIND $ids AS pid
 MATCH (p:Entity {id: pid})
@@ -277,7 +277,7 @@ func (s *Store) RelationPages(ctx context.Context, ids []string, types []string,
 	match := fmt.Sprintf(`MATCH (p)-[r]-(n:Entity)
   WITH p, r, n, startNode(r) = p AS outgoing
   WHERE (%[1]s IS NULL OR type(r) IN %[1]s) AND (%[2]s = 'BOTH' OR (%[2]s = 'OUTGOING') = outgoing)
-    AND %[3]s AND %[4]s`, b.param(typeParam), b.param(string(dir)), asOfCondition("r"), asOfCondition("n"))
+    AND %[3]s AND %[4]s`, b.param(typeParam), b.param(string(dir)), relAsOfCondition("r"), asOfCondition("n"))
 	cypher := fmt.Sprintf(`
 UNWIND $ids AS pid
 MATCH (p:Entity {id: pid})

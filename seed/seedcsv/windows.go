@@ -102,13 +102,12 @@ func later(a, b string) string {
 	return b
 }
 
-// ReadingOn reads row on day (a full date), for a treaty opened on opened
-// whose row's sources were read on read.
-func ReadingOn(row map[string]string, opened, read, day string) Reading {
-	type step struct {
-		recorded bool
-		from, to string
-	}
+type step struct {
+	recorded bool
+	from, to string
+}
+
+func steps(row map[string]string, opened, read string) [3]step {
 	mk := func(recorded bool, date, earliest string) step {
 		if !recorded {
 			return step{}
@@ -127,10 +126,23 @@ func ReadingOn(row map[string]string, opened, read, day string) Reading {
 	}
 	rat := mk(party, row["ratified"], ratEarliest)
 	eif := mk(party && row["entry_into_force"] != "", row["entry_into_force"], rat.from)
+	return [3]step{sig, rat, eif}
+}
+
+// Begun returns the first day the row's signature and ratification may
+// have happened, empty for a step the row does not record.
+func Begun(row map[string]string, opened, read string) (signature, ratification string) {
+	st := steps(row, opened, read)
+	return st[0].from, st[1].from
+}
+
+// ReadingOn reads row on day (a full date), for a treaty opened on opened
+// whose row's sources were read on read.
+func ReadingOn(row map[string]string, opened, read, day string) Reading {
 	names := []string{"NOT_SIGNED", "SIGNED", "RATIFIED", "IN_FORCE"}
 	certain, possible := 0, 0
 	var from, to string
-	for i, s := range []step{sig, rat, eif} {
+	for i, s := range steps(row, opened, read) {
 		if !s.recorded {
 			continue
 		}
