@@ -10,7 +10,7 @@ import (
 // panics, and it either succeeds or lists problems with their file.
 func FuzzReadCountries(f *testing.F) {
 	base := fstest.MapFS{}
-	for _, name := range []string{FileRetrieved, FileEntities, FileRelations, FileTreatyParties} {
+	for _, name := range []string{FileRetrieved, FileEntities, FileNamesFr, FileRelations, FileTreatyParties} {
 		b, err := Embedded().(interface{ ReadFile(string) ([]byte, error) }).ReadFile(name)
 		if err != nil {
 			f.Fatal(err)

@@ -33,6 +33,7 @@ type reader struct {
 	problems  []Problem
 	retrieved map[string]model.Date
 	entities  []model.Entity
+	index     map[string]int     // id -> position in entities
 	where     map[string]Problem // id -> where it was defined
 	labels    map[string]string  // id -> label
 	relations []model.RelationRecord
@@ -45,10 +46,11 @@ func (r *reader) fail(file string, line int, format string, args ...any) {
 // Read parses and checks every seed file in fsys. It returns a
 // *ValidationError listing every problem when any file is wrong.
 func Read(fsys fs.FS) (*Data, error) {
-	r := &reader{fsys: fsys, retrieved: map[string]model.Date{}, where: map[string]Problem{}, labels: map[string]string{}}
+	r := &reader{fsys: fsys, retrieved: map[string]model.Date{}, index: map[string]int{}, where: map[string]Problem{}, labels: map[string]string{}}
 	r.readRetrieved()
 	r.readCountries()
 	r.readEntities()
+	r.readNamesFr()
 	r.readRelations()
 	r.readTreatyParties()
 	if len(r.problems) > 0 {
@@ -136,6 +138,7 @@ func (r *reader) define(e model.Entity, file string, line int) {
 	}
 	r.where[e.ID] = Problem{File: file, Line: line}
 	r.labels[e.ID] = e.Label
+	r.index[e.ID] = len(r.entities)
 	r.entities = append(r.entities, e)
 }
 
@@ -341,6 +344,60 @@ func (r *reader) readEntities() {
 		e.Sources = r.sources(FileEntities, line, "entity "+y.ID, y.Sources)
 		r.define(e, FileEntities, line)
 	})
+}
+
+// readNamesFr gives entities their French names. Each row's sources join
+// the entity's own, so the French name is as traceable as the rest of the
+// node; a source the entity already names is not repeated.
+func (r *reader) readNamesFr() {
+	header := []string{"id", "name_fr", "sources", "quote"}
+	seen := map[string]int{}
+	r.csvRows(FileNamesFr, header, func(line int, f map[string]string) {
+		id, name := f["id"], f["name_fr"]
+		if prev, dup := seen[id]; dup {
+			r.fail(FileNamesFr, line, "duplicate id %q (first given at %s:%d)", id, FileNamesFr, prev)
+			return
+		}
+		seen[id] = line
+		i, known := r.index[id]
+		if !known {
+			r.fail(FileNamesFr, line, "unknown id %q", id)
+			return
+		}
+		if name == "" {
+			r.fail(FileNamesFr, line, "%s has no French name", id)
+		}
+		if f["quote"] == "" {
+			r.fail(FileNamesFr, line, "%s: quote: say where the source gives the French name", id)
+		}
+		srcs := r.sources(FileNamesFr, line, "French name of "+id, splitSources(f["sources"]))
+		if name == "" {
+			return
+		}
+		e := &r.entities[i]
+		if e.NameFr != nil && *e.NameFr != name {
+			at := r.where[id]
+			r.fail(FileNamesFr, line, "%s: French name %q differs from %q given at %s:%d", id, name, *e.NameFr, at.File, at.Line)
+			return
+		}
+		e.NameFr = &name
+		e.Sources = appendNewSources(e.Sources, srcs)
+	})
+}
+
+// appendNewSources adds to have the sources of add it does not name yet.
+func appendNewSources(have, add []model.Source) []model.Source {
+	named := map[string]bool{}
+	for _, s := range have {
+		named[s.Title] = true
+	}
+	for _, s := range add {
+		if !named[s.Title] {
+			named[s.Title] = true
+			have = append(have, s)
+		}
+	}
+	return have
 }
 
 type yamlRelation struct {

@@ -2,6 +2,7 @@ package seed
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
@@ -49,6 +50,23 @@ func breakFile(t *testing.T, fsys fstest.MapFS, file, old, replacement string) (
 		}
 	}
 	return line, itemLine
+}
+
+// lineOf returns the number of the first line of a shipped seed file that
+// starts with prefix.
+func lineOf(t *testing.T, file, prefix string) int {
+	t.Helper()
+	b, err := fs.ReadFile(Embedded(), file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return i + 1
+		}
+	}
+	t.Fatalf("%s has no line starting with %q: the test needs updating", file, prefix)
+	return 0
 }
 
 func problemsOf(t *testing.T, fsys fs.FS) []string {
@@ -144,6 +162,48 @@ func TestEachProblemIsReportedWithFileAndLine(t *testing.T) {
 			edit: edit{FileCountries, "country-ad,AD,AND,Andorra,,member", "country-ad,AD,AND,Andorra,,friend"},
 			want: func(line, item int) string {
 				return Problem{FileCountries, line, `coe_status "friend": want member, observer, former_member or non_member`}.String()
+			},
+		},
+		{
+			name: "French name for an unknown id",
+			edit: edit{FileNamesFr, "\ncountry-at,Autriche,", "\ncountry-zz,Autriche,"},
+			want: func(line, item int) string {
+				return Problem{FileNamesFr, line + 1, `unknown id "country-zz"`}.String()
+			},
+		},
+		{
+			name: "empty French name",
+			edit: edit{FileNamesFr, "\ncountry-be,Belgique,", "\ncountry-be,,"},
+			want: func(line, item int) string {
+				return Problem{FileNamesFr, line + 1, `country-be has no French name`}.String()
+			},
+		},
+		{
+			name: "two French names for one id",
+			edit: edit{FileNamesFr, "\ncountry-de,Allemagne,", "\ncountry-fr,Allemagne,"},
+			want: func(line, item int) string {
+				return Problem{FileNamesFr, line + 1, fmt.Sprintf(`duplicate id "country-fr" (first given at names_fr.csv:%d)`, lineOf(t, FileNamesFr, "country-fr,"))}.String()
+			},
+		},
+		{
+			name: "French name that contradicts entities.yaml",
+			edit: edit{FileNamesFr, "\ncdbio,Comité directeur pour les droits de l'Homme dans les domaines de la biomédecine et de la santé,", "\ncdbio,Comité de la biomédecine,"},
+			want: func(line, item int) string {
+				return Problem{FileNamesFr, line + 1, fmt.Sprintf(`cdbio: French name "Comité de la biomédecine" differs from "Comité directeur pour les droits de l'Homme dans les domaines de la biomédecine et de la santé" given at entities.yaml:%d`, lineOf(t, FileEntities, "  - id: cdbio"))}.String()
+			},
+		},
+		{
+			name: "French name without a source",
+			edit: edit{FileNamesFr, "\ncountry-ch,Suisse,https://www.coe.int/fr/web/children/lanzarote-convention | https://www.coe.int/fr/web/children/urgent-monitoring-round?ref=enfancejeunesseinfos.fr,", "\ncountry-ch,Suisse,,"},
+			want: func(line, item int) string {
+				return Problem{FileNamesFr, line + 1, `French name of country-ch has no source`}.String()
+			},
+		},
+		{
+			name: "French name without the words of its source",
+			edit: edit{FileNamesFr, "/presentation-de-kiribati/,[1] (French Ministry for Europe and Foreign Affairs): heading « Présentation de Kiribati »", "/presentation-de-kiribati/,"},
+			want: func(line, item int) string {
+				return Problem{FileNamesFr, line, `country-ki: quote: say where the source gives the French name`}.String()
 			},
 		},
 	}

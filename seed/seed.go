@@ -33,6 +33,7 @@ const (
 	FileRetrieved     = "retrieved.yaml"
 	FileCountries     = "countries.csv"
 	FileEntities      = "entities.yaml"
+	FileNamesFr       = "names_fr.csv"
 	FileRelations     = "relations.yaml"
 	FileTreatyParties = "treaty_parties.csv"
 )

@@ -66,7 +66,7 @@ func TestBrokenFilesWriteNothing(t *testing.T) {
 	nodes, rels := graphSize(t)
 
 	dir := t.TempDir()
-	for _, name := range []string{seed.FileRetrieved, seed.FileCountries, seed.FileEntities, seed.FileRelations, seed.FileTreatyParties} {
+	for _, name := range []string{seed.FileRetrieved, seed.FileCountries, seed.FileEntities, seed.FileNamesFr, seed.FileRelations, seed.FileTreatyParties} {
 		b, err := os.ReadFile(filepath.Join("../../seed/data", name))
 		if err != nil {
 			t.Fatal(err)

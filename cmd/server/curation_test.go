@@ -480,7 +480,7 @@ func TestTokensCarryTheCuratorRoleAndName(t *testing.T) {
 func TestImportSeedMutationShowsTheChangedFacts(t *testing.T) {
 	url := curationServer(t)
 	files := []map[string]any{}
-	for _, name := range []string{"retrieved.yaml", "countries.csv", "entities.yaml", "relations.yaml", "treaty_parties.csv"} {
+	for _, name := range []string{"retrieved.yaml", "countries.csv", "entities.yaml", "relations.yaml", "treaty_parties.csv", "names_fr.csv"} {
 		b, err := os.ReadFile(filepath.Join("../../seed/data", name))
 		if err != nil {
 			t.Fatal(err)

@@ -13,14 +13,20 @@ import (
 // match whatever case and accents the reader types ("Türkiye", "turkiye").
 const keyNames = "nameKeys"
 
-// foldName lower-cases s and strips its accents.
+// typographicApostrophes are written for "'" by French keyboards and
+// word processors ("Côte d’Ivoire"); names and queries alike fold them to
+// "'", so either spelling finds the other.
+var typographicApostrophes = strings.NewReplacer("\u2019", "'", "\u02bc", "'")
+
+// foldName lower-cases s, strips its accents and writes every apostrophe
+// as "'".
 func foldName(s string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
 		out = s
 	}
-	return strings.ToLower(strings.TrimSpace(out))
+	return strings.ToLower(strings.TrimSpace(typographicApostrophes.Replace(out)))
 }
 
 func nameKeys(names ...string) []string {

@@ -37,6 +37,14 @@ var stopWords = map[string]bool{
 	"was": true, "will": true, "with": true,
 }
 
+// frenchLinkWords are the articles and prepositions that join the words of
+// French names, folded as the query is. The analyzer keeps them, so they
+// still count towards the score where a name has them.
+var frenchLinkWords = map[string]bool{
+	"au": true, "aux": true, "d": true, "de": true, "des": true, "du": true, "en": true, "et": true,
+	"l": true, "la": true, "le": true, "les": true, "par": true, "pour": true, "sur": true,
+}
+
 // maxSearchWords bounds the words of a query: each becomes a clause per
 // indexed property, and Lucene refuses queries of more than 1024 clauses.
 const maxSearchWords = 32
@@ -122,6 +130,11 @@ func isWord(s string) bool {
 // which is what the index holds. Words are folded first because Lucene does
 // not run the analyzer over a prefix; lower case also keeps "AND", "OR" and
 // "NOT" from being read as operators.
+//
+// French articles and prepositions are wanted but not required: a reader
+// types the French name "Convention de Budapest", and the entity holds
+// "Convention sur la cybercriminalité" and the alias "Budapest
+// Convention", with no "de" anywhere.
 func luceneQuery(words []string) string {
 	clauses := make([]string, len(words))
 	for i, w := range words {
@@ -129,7 +142,10 @@ func luceneQuery(words []string) string {
 		if i == len(words)-1 && isWord(w) && !stopWords[w] {
 			q = "(" + q + " " + w + "*)"
 		}
-		clauses[i] = "+" + q
+		if !frenchLinkWords[w] {
+			q = "+" + q
+		}
+		clauses[i] = q
 	}
 	return strings.Join(clauses, " ")
 }
