@@ -194,6 +194,9 @@ func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror
 	switch {
 	case errors.As(err, &merr):
 		gqlErr.Message = merr.Message
+		if arg := argumentError(ctx, err); arg != "" {
+			gqlErr.Message = "argument " + arg + ": " + merr.Message
+		}
 		switch merr.Code {
 		case model.CodeInternal, model.CodeUnavailable, model.CodeCommitUnknown:
 			logger.Error("request failed", "request_id", id, "code", merr.Code, "err", err, "cause", merr.Err)
@@ -209,6 +212,11 @@ func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror
 		// A batch loader gave up waiting at the request's deadline.
 		gqlErr.Message = "the graph database did not answer in time"
 		setCode(gqlErr, model.CodeUnavailable, id)
+	case argumentError(ctx, err) != "":
+		// A value the client wrote that the argument's type refused,
+		// caught while the field's arguments were read.
+		gqlErr.Message = "argument " + argumentError(ctx, err) + ": " + gqlErr.Message
+		setCode(gqlErr, model.CodeBadUserInput, id)
 	case gqlErr.Path == nil:
 		// Errors outside execution (bad variables, unknown operation) are
 		// about the request the client sent.
@@ -223,6 +231,32 @@ func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror
 		info.setCode(code)
 	}
 	return gqlErr
+}
+
+// argumentError returns the name of the field argument whose value could
+// not be read as its type, when err is such an error, and "" otherwise.
+// gqlgen reports these on the field's path followed by the argument's name
+// (and the input fields inside it), which no resolver error carries.
+func argumentError(ctx context.Context, err error) string {
+	var ge *gqlerror.Error
+	fc := graphql.GetFieldContext(ctx)
+	if !errors.As(err, &ge) || fc == nil || fc.Field.Field == nil {
+		return ""
+	}
+	base := fc.Path()
+	if len(ge.Path) <= len(base) {
+		return ""
+	}
+	name, ok := ge.Path[len(base)].(ast.PathName)
+	if !ok {
+		return ""
+	}
+	for _, a := range fc.Field.Arguments {
+		if a.Name == string(name) {
+			return ge.Path[len(base):].String()
+		}
+	}
+	return ""
 }
 
 func setCode(e *gqlerror.Error, code model.Code, id string) {
