@@ -192,7 +192,7 @@ function treatyTable(edges, spec) {
       const s = statusInfo(e.status);
       const open = !e.certain && e.status !== 'UNKNOWN';
       return h('tr', { 'data-id': e.node.id, 'data-status': e.status, 'data-certain': String(e.certain) },
-        h('th', { scope: 'row' }, entityLink(e.node, shortLabel(e.node) !== e.node.name ? `${e.node.name} (${shortLabel(e.node)})` : e.node.name)),
+        h('th', { scope: 'row' }, rowName(e.node)),
         h('td', { 'data-step': 'status' },
           h('span', { class: ['status-badge', `status-${e.status.toLowerCase()}`, open && 'uncertain'], title: s.help }, s.label),
           !e.certain ? h('span', { class: 'status-note' }, e.statusNote) : null),
@@ -201,6 +201,15 @@ function treatyTable(edges, spec) {
         stepCell('entryIntoForce', e.entryIntoForce, e.entryIntoForceWindow),
         h('td', { class: 'relation-sources' }, sourceList(e.sources, { compact: true })));
     }))));
+}
+
+// rowName keeps a treaty's row short: its usual name and number, the full
+// title on hover and on its own page.
+function rowName(node) {
+  if (node.__typename !== 'Instrument' || !node.shortName) return entityLink(node);
+  const link = entityLink(node, node.shortName);
+  link.title = node.name;
+  return [link, node.number ? h('span', { class: 'muted small' }, ` ${node.number}`) : null];
 }
 
 function stepCell(step, date, window, how) {
