@@ -2,8 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -61,8 +59,7 @@ func countryID(id string) string {
 	return id
 }
 
-// cursor encodes positions of one list: a cursor from another list (another
-// field or sort order) is refused rather than misread.
+// cursor encodes positions of one list (see model.CursorList).
 type cursor struct {
 	list string
 	// names is set when the list is ordered by name, so its cursors hold
@@ -73,41 +70,15 @@ type cursor struct {
 	skip bool
 }
 
-// cursorVersion numbers what cursors hold. Version 1 holds names as their
-// collation keys (model.NameSortKey); cursors without a version hold names
-// as written, a position in an order no list uses any more.
-const cursorVersion = 1
-
-type cursorJSON struct {
-	List    string `json:"l"`
-	Keys    []any  `json:"k"`
-	Version int    `json:"v,omitempty"`
-}
-
 func (c cursor) encode(keys []any) string {
 	if c.skip {
 		return ""
 	}
-	b, _ := json.Marshal(cursorJSON{List: c.list, Keys: keys, Version: cursorVersion})
-	return base64.RawURLEncoding.EncodeToString(b)
+	return model.CursorList{Name: c.list, Names: c.names}.Encode(keys)
 }
 
 func (c cursor) decode(s string) (*model.Cursor, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	var cj cursorJSON
-	if err == nil {
-		err = json.Unmarshal(b, &cj)
-	}
-	if err != nil || len(cj.Keys) == 0 {
-		return nil, model.Errorf(model.CodeBadUserInput, "after: %q is not a cursor this API returned", s)
-	}
-	if c.names && cj.Version < cursorVersion {
-		return nil, model.Errorf(model.CodeBadUserInput, "after: the cursor dates from before lists were ordered by name in a language's alphabetical order; read the list again from its first page")
-	}
-	if cj.List != c.list {
-		return nil, model.Errorf(model.CodeBadUserInput, "after: the cursor belongs to another list or sort order")
-	}
-	return &model.Cursor{Keys: cj.Keys}, nil
+	return model.CursorList{Name: c.list, Names: c.names}.Decode(s)
 }
 
 // pageRequest checks the paging arguments of a connection whose cursors are
@@ -184,17 +155,18 @@ func languageOf(l *model.Language) model.Language {
 // nameOrder is a name-ordered list's signature: its cursors fit only the
 // same list in the same language.
 func nameOrder(list string, lang model.Language) cursor {
-	return cursor{list: list + "@" + string(lang), names: true}
+	o := model.NameOrder(list, lang)
+	return cursor{list: o.Name, names: o.Names}
 }
 
-func (r *Resolver) relatedPage(ctx context.Context, field, id string, first *int, after *string, asOf *model.Date, where any, language *model.Language) (model.EntityPage, cursor, error) {
+func (r *Resolver) relatedPage(ctx context.Context, hop model.Hop, list, id string, first *int, after *string, asOf *model.Date, where any, language *model.Language) (model.EntityPage, cursor, error) {
 	lang := languageOf(language)
-	req, c, err := r.pageRequest(ctx, nameOrder("rel:"+field, lang), first, after, asOf)
+	req, c, err := r.pageRequest(ctx, nameOrder(list, lang), first, after, asOf)
 	if err != nil {
 		return model.EntityPage{}, c, err
 	}
 	req.Language = lang
-	page, err := r.loaders(ctx).Related(ctx, hops[field], id, where, req)
+	page, err := r.loaders(ctx).Related(ctx, hop, id, where, req)
 	return page, c, err
 }
 

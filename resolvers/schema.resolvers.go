@@ -16,42 +16,42 @@ import (
 
 // Monitors is the resolver for the monitors field.
 func (r *bodyResolver) Monitors(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
-	return r.relInstrument(ctx, "Body.Monitors", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.InstrumentRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // PartOf is the resolver for the partOf field.
 func (r *bodyResolver) PartOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
-	return r.relBody(ctx, "Body.PartOf", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Parts is the resolver for the parts field.
 func (r *bodyResolver) Parts(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
-	return r.relBody(ctx, "Body.Parts", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // MemberOf is the resolver for the memberOf field.
 func (r *bodyResolver) MemberOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
-	return r.relBody(ctx, "Body.MemberOf", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Implements is the resolver for the implements field.
 func (r *bodyResolver) Implements(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
-	return r.relProject(ctx, "Body.Implements", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.ProjectRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Funds is the resolver for the funds field.
 func (r *bodyResolver) Funds(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
-	return r.relProject(ctx, "Body.Funds", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.ProjectRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Publications is the resolver for the publications field.
 func (r *bodyResolver) Publications(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, language *model.Language) (*model.ResourceRelationConnection, error) {
-	return r.relResource(ctx, "Body.Publications", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.ResourceRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Organises is the resolver for the organises field.
 func (r *bodyResolver) Organises(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
-	return r.relNode(ctx, "Body.Organises", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.NodeRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
@@ -90,17 +90,17 @@ func (r *countryResolver) Treaties(ctx context.Context, obj *model.Country, stat
 
 // Projects is the resolver for the projects field.
 func (r *countryResolver) Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
-	return r.relProject(ctx, "Country.Projects", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.ProjectRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // EvaluatedIn is the resolver for the evaluatedIn field.
 func (r *countryResolver) EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, language *model.Language) (*model.MonitoringRoundRelationConnection, error) {
-	return r.relMonitoringRound(ctx, "Country.EvaluatedIn", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.MonitoringRoundRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Events is the resolver for the events field.
 func (r *countryResolver) Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere, language *model.Language) (*model.EventRelationConnection, error) {
-	return r.relEvent(ctx, "Country.Events", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.EventRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
@@ -120,22 +120,22 @@ func (r *diffEntryResolver) Kind(ctx context.Context, obj *model.DiffEntry) (str
 
 // Organisers is the resolver for the organisers field.
 func (r *eventResolver) Organisers(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
-	return r.relNode(ctx, "Event.Organisers", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.NodeRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // HeldIn is the resolver for the heldIn field.
 func (r *eventResolver) HeldIn(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
-	return r.relCountry(ctx, "Event.HeldIn", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.CountryRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Participants is the resolver for the participants field.
 func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
-	return r.relBody(ctx, "Event.Participants", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
 func (r *eventResolver) Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
-	return r.relTopic(ctx, "Event.Topics", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.TopicRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
@@ -155,27 +155,27 @@ func (r *instrumentResolver) Participants(ctx context.Context, obj *model.Instru
 
 // MonitoredBy is the resolver for the monitoredBy field.
 func (r *instrumentResolver) MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
-	return r.relBody(ctx, "Instrument.MonitoredBy", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Supplements is the resolver for the supplements field.
 func (r *instrumentResolver) Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
-	return r.relInstrument(ctx, "Instrument.Supplements", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.InstrumentRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // SupplementedBy is the resolver for the supplementedBy field.
 func (r *instrumentResolver) SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
-	return r.relInstrument(ctx, "Instrument.SupplementedBy", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.InstrumentRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // SupportedBy is the resolver for the supportedBy field.
 func (r *instrumentResolver) SupportedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
-	return r.relProject(ctx, "Instrument.SupportedBy", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.ProjectRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
 func (r *instrumentResolver) Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
-	return r.relTopic(ctx, "Instrument.Topics", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.TopicRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
@@ -185,17 +185,17 @@ func (r *instrumentResolver) Relations(ctx context.Context, obj *model.Instrumen
 
 // Evaluated is the resolver for the evaluated field.
 func (r *monitoringRoundResolver) Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
-	return r.relCountry(ctx, "MonitoringRound.Evaluated", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.CountryRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Organisers is the resolver for the organisers field.
 func (r *monitoringRoundResolver) Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
-	return r.relBody(ctx, "MonitoringRound.Organisers", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
 func (r *monitoringRoundResolver) Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
-	return r.relTopic(ctx, "MonitoringRound.Topics", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.TopicRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
@@ -250,27 +250,27 @@ func (r *mutationResolver) ImportGraph(ctx context.Context, json string, apply *
 
 // Targets is the resolver for the targets field.
 func (r *projectResolver) Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
-	return r.relCountry(ctx, "Project.Targets", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.CountryRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Funders is the resolver for the funders field.
 func (r *projectResolver) Funders(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
-	return r.relNode(ctx, "Project.Funders", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.NodeRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // ImplementedBy is the resolver for the implementedBy field.
 func (r *projectResolver) ImplementedBy(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
-	return r.relBody(ctx, "Project.ImplementedBy", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Supports is the resolver for the supports field.
 func (r *projectResolver) Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
-	return r.relInstrument(ctx, "Project.Supports", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.InstrumentRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
 func (r *projectResolver) Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
-	return r.relTopic(ctx, "Project.Topics", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.TopicRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
@@ -294,42 +294,42 @@ func (r *queryResolver) Search(ctx context.Context, query string, types []model.
 
 // Instruments is the resolver for the instruments field.
 func (r *queryResolver) Instruments(ctx context.Context, where *model.InstrumentWhere, sort []model.InstrumentSort, first *int, after *string, asOf *model.Date) (*model.InstrumentConnection, error) {
-	return r.listInstrument(ctx, where, sort, first, after, asOf)
+	return listConnection[model.InstrumentConnection](ctx, r.Resolver, where, sort, first, after, asOf)
 }
 
 // Bodies is the resolver for the bodies field.
 func (r *queryResolver) Bodies(ctx context.Context, where *model.BodyWhere, sort []model.BodySort, first *int, after *string, asOf *model.Date) (*model.BodyConnection, error) {
-	return r.listBody(ctx, where, sort, first, after, asOf)
+	return listConnection[model.BodyConnection](ctx, r.Resolver, where, sort, first, after, asOf)
 }
 
 // Projects is the resolver for the projects field.
 func (r *queryResolver) Projects(ctx context.Context, where *model.ProjectWhere, sort []model.ProjectSort, first *int, after *string, asOf *model.Date) (*model.ProjectConnection, error) {
-	return r.listProject(ctx, where, sort, first, after, asOf)
+	return listConnection[model.ProjectConnection](ctx, r.Resolver, where, sort, first, after, asOf)
 }
 
 // Countries is the resolver for the countries field.
 func (r *queryResolver) Countries(ctx context.Context, where *model.CountryWhere, sort []model.CountrySort, first *int, after *string, asOf *model.Date) (*model.CountryConnection, error) {
-	return r.listCountry(ctx, where, sort, first, after, asOf)
+	return listConnection[model.CountryConnection](ctx, r.Resolver, where, sort, first, after, asOf)
 }
 
 // Resources is the resolver for the resources field.
 func (r *queryResolver) Resources(ctx context.Context, where *model.ResourceWhere, sort []model.ResourceSort, first *int, after *string, asOf *model.Date) (*model.ResourceConnection, error) {
-	return r.listResource(ctx, where, sort, first, after, asOf)
+	return listConnection[model.ResourceConnection](ctx, r.Resolver, where, sort, first, after, asOf)
 }
 
 // Events is the resolver for the events field.
 func (r *queryResolver) Events(ctx context.Context, where *model.EventWhere, sort []model.EventSort, first *int, after *string, asOf *model.Date) (*model.EventConnection, error) {
-	return r.listEvent(ctx, where, sort, first, after, asOf)
+	return listConnection[model.EventConnection](ctx, r.Resolver, where, sort, first, after, asOf)
 }
 
 // MonitoringRounds is the resolver for the monitoringRounds field.
 func (r *queryResolver) MonitoringRounds(ctx context.Context, where *model.MonitoringRoundWhere, sort []model.MonitoringRoundSort, first *int, after *string, asOf *model.Date) (*model.MonitoringRoundConnection, error) {
-	return r.listMonitoringRound(ctx, where, sort, first, after, asOf)
+	return listConnection[model.MonitoringRoundConnection](ctx, r.Resolver, where, sort, first, after, asOf)
 }
 
 // Topics is the resolver for the topics field.
 func (r *queryResolver) Topics(ctx context.Context, where *model.TopicWhere, sort []model.TopicSort, first *int, after *string, asOf *model.Date) (*model.TopicConnection, error) {
-	return r.listTopic(ctx, where, sort, first, after, asOf)
+	return listConnection[model.TopicConnection](ctx, r.Resolver, where, sort, first, after, asOf)
 }
 
 // Instrument is the resolver for the instrument field.
@@ -405,17 +405,17 @@ func (r *queryResolver) Changes(ctx context.Context, since *time.Time, entity *s
 
 // Publishers is the resolver for the publishers field.
 func (r *resourceResolver) Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
-	return r.relNode(ctx, "Resource.Publishers", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.NodeRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
 func (r *resourceResolver) Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
-	return r.relTopic(ctx, "Resource.Topics", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.TopicRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Covers is the resolver for the covers field.
 func (r *resourceResolver) Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
-	return r.relCountry(ctx, "Resource.Covers", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.CountryRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
@@ -425,7 +425,7 @@ func (r *resourceResolver) Relations(ctx context.Context, obj *model.Resource, t
 
 // AddressedBy is the resolver for the addressedBy field.
 func (r *topicResolver) AddressedBy(ctx context.Context, obj *model.Topic, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
-	return r.relNode(ctx, "Topic.AddressedBy", obj.ID, first, after, asOf, where, language)
+	return relatedConnection[model.NodeRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.

@@ -1,8 +1,9 @@
 package model
 
 // Hop is one typed step from a node: a relationship type, which way it
-// points and the label of the node at the far end (any entity when empty). The typed relationship
-// fields of the API are hops.
+// points and the label of the node at the far end (any entity when empty).
+// The typed relationship fields of the API are hops, declared in the schema
+// with @relation.
 type Hop struct {
 	Type  string
 	Out   bool
