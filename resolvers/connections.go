@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -30,19 +29,13 @@ func relatedConnection[C any](ctx context.Context, r *Resolver, parent string, f
 		return nil, fmt.Errorf("related: %s.%s: %w", fc.Object, fc.Field.Name, errOr(err, "no @relation declaration"))
 	}
 	hop := model.Hop{Type: d.Type, Out: d.Out, Label: nodeLabel(reflect.TypeFor[C]())}
-	page, cur, err := r.relatedPage(ctx, hop, relationList(fc.Object, fc.Field.Name), parent, first, after, asOf, where, language)
+	page, cur, err := r.relatedPage(ctx, hop, model.RelationFieldList(fc.Object, fc.Field.Name), parent, first, after, asOf, where, language)
 	if err != nil {
 		return nil, err
 	}
 	conn := new(C)
 	fillConnection(reflect.ValueOf(conn).Elem(), page, cur, after != nil)
 	return conn, nil
-}
-
-// relationList is the cursor list of a typed relationship field, such as
-// "rel:Project.Targets": the object, then the field's Go method name.
-func relationList(object, field string) string {
-	return "rel:" + object + "." + strings.ToUpper(field[:1]) + field[1:]
 }
 
 func errOr(err error, msg string) error {

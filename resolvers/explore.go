@@ -176,7 +176,7 @@ func (r *Resolver) coverage(ctx context.Context, instruments []string, countries
 			// A state with nothing recorded is certainly not bound.
 			p := data.Participations[id][c.ID]
 			p.Instrument, p.Country = inst, c
-			v := viewOn(p, day)
+			v := p.ViewOn(day)
 			cell := model.CoverageCell{Instrument: &inst, Status: v.Status, Certain: v.Certain, PossibleStatus: v.Possible,
 				Window: v.Window, StatusNote: v.Note, Signed: v.Signed, Ratified: v.Ratified, EntryIntoForce: v.EntryIntoForce,
 				SignedWindow: v.SignedWindow, RatifiedWindow: v.RatifiedWindow, EntryIntoForceWindow: v.EntryIntoForceWindow}

@@ -14,14 +14,14 @@ import (
 
 // Limits on arguments, checked before any query runs.
 const (
-	defaultPageSize = 50
-	maxPageSize     = 500
-	maxPathHops     = 6
-	maxPaths        = 100
-	maxDepth        = 3
-	maxSubgraph     = 500
-	maxCoverage     = 20
-	maxCoverageRows = 1000
+	defaultPageSize = model.DefaultPage
+	maxPageSize     = model.MaxPage
+	maxPathHops     = model.MaxPathHops
+	maxPaths        = model.MaxPaths
+	maxDepth        = model.MaxNeighbourhoodDepth
+	maxSubgraph     = model.MaxSubgraph
+	maxCoverage     = model.MaxCoverageColumns
+	maxCoverageRows = model.MaxCoverageRows
 )
 
 func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
@@ -52,12 +52,7 @@ func (r *Resolver) entity(ctx context.Context, id, label string) (model.Entity, 
 	return e, nil
 }
 
-func countryID(id string) string {
-	if len(id) == 2 {
-		return "country-" + strings.ToLower(id)
-	}
-	return id
-}
+func countryID(id string) string { return model.CountryID(id) }
 
 // cursor encodes positions of one list (see model.CursorList).
 type cursor struct {
@@ -247,14 +242,14 @@ func (r *Resolver) participationPage(ctx context.Context, fromInstrument bool, i
 // participationEdges turns a page of state-treaty pairs into the edges of
 // either side's connection, with statuses and dates as of the page's day.
 func participationEdges[E any](page model.ParticipationPage, day model.Date, c cursor,
-	edge func(p model.TreatyParticipation, cursor string, v participationView) E) ([]E, []string) {
+	edge func(p model.TreatyParticipation, cursor string, v model.ParticipationView) E) ([]E, []string) {
 	edges := make([]E, 0, len(page.Items))
 	cursors := make([]string, 0, len(page.Items))
 	for _, it := range page.Items {
 		p := it.Participation
 		cur := c.encode(it.Keys)
 		cursors = append(cursors, cur)
-		edges = append(edges, edge(p, cur, viewOn(p, day)))
+		edges = append(edges, edge(p, cur, p.ViewOn(day)))
 	}
 	return edges, cursors
 }
@@ -264,7 +259,7 @@ func (r *Resolver) parties(ctx context.Context, id string, filter model.Particip
 	if err != nil {
 		return nil, err
 	}
-	edges, cursors := participationEdges(page, req.Day, c, func(p model.TreatyParticipation, cur string, v participationView) model.PartyEdge {
+	edges, cursors := participationEdges(page, req.Day, c, func(p model.TreatyParticipation, cur string, v model.ParticipationView) model.PartyEdge {
 		return model.PartyEdge{Node: &p.Country, Cursor: cur, Instrument: &p.Instrument, Status: v.Status,
 			Signed: v.Signed, Ratified: v.Ratified, Action: p.Action, EntryIntoForce: v.EntryIntoForce, Sources: p.Sources,
 			Certain: v.Certain, PossibleStatus: v.Possible, Window: v.Window, StatusNote: v.Note,
@@ -278,7 +273,7 @@ func (r *Resolver) treaties(ctx context.Context, id string, filter model.Partici
 	if err != nil {
 		return nil, err
 	}
-	edges, cursors := participationEdges(page, req.Day, c, func(p model.TreatyParticipation, cur string, v participationView) model.TreatyEdge {
+	edges, cursors := participationEdges(page, req.Day, c, func(p model.TreatyParticipation, cur string, v model.ParticipationView) model.TreatyEdge {
 		return model.TreatyEdge{Node: &p.Instrument, Cursor: cur, Country: &p.Country, Status: v.Status,
 			Signed: v.Signed, Ratified: v.Ratified, Action: p.Action, EntryIntoForce: v.EntryIntoForce, Sources: p.Sources,
 			Certain: v.Certain, PossibleStatus: v.Possible, Window: v.Window, StatusNote: v.Note,

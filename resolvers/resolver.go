@@ -15,6 +15,7 @@ import (
 // Store is what the resolvers read from and write to.
 type Store interface {
 	loaders.Store
+	ReadPlanner
 	Curator
 	importer.Target
 	Nodes(ctx context.Context, ids []string) (map[string]model.Entity, error)

@@ -40,6 +40,10 @@ import (
 	"github.com/coe-child-online/knowledge-graph/web"
 )
 
+// planCacheSize is how many compiled statements the read planner keeps:
+// a dashboard's queries, many times over.
+const planCacheSize = 1000
+
 // newHandler wires the routes: GraphQL, GraphiQL (in development), health
 // and readiness, behind request limits, logging and CORS.
 func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now func() time.Time, tel *telemetry.Telemetry) (http.Handler, error) {
@@ -52,7 +56,16 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 			return nil, err
 		}
 	}
-	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolvers.New(store, now)}))
+	res := resolvers.New(store, now)
+	schema := graph.NewExecutableSchema(graph.Config{Resolvers: res})
+	planner, err := resolvers.NewPlanner(res, schema, planCacheSize)
+	if err != nil {
+		return nil, err
+	}
+	gql := handler.New(schema)
+	// Each root field of a query is one statement of the read planner;
+	// the resolvers answer the rest.
+	gql.Use(planner)
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})

@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 )
 
 // CursorVersion numbers what cursors hold. Version 1 holds names as their
@@ -57,4 +58,14 @@ func (c CursorList) Decode(s string) (*Cursor, error) {
 // cursors fit only the same list in the same language.
 func NameOrder(list string, lang Language) CursorList {
 	return CursorList{Name: list + "@" + string(lang), Names: true}
+}
+
+// RelationFieldList is the cursor list of a typed relationship field, such
+// as "rel:Project.Targets": the object type, then the field's Go method
+// name.
+func RelationFieldList(object, field string) string {
+	if field == "" {
+		return "rel:" + object + "."
+	}
+	return "rel:" + object + "." + strings.ToUpper(field[:1]) + field[1:]
 }

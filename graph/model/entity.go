@@ -3,6 +3,8 @@
 // error codes every layer shares.
 package model
 
+import "strings"
+
 // Labels lists the node labels of the graph, one per entity type, in the order
 // the API documents them.
 var Labels = []string{"Instrument", "Body", "Project", "Country", "Resource", "Event", "MonitoringRound", "Topic"}
@@ -129,6 +131,15 @@ func (p Project) EndDate() *Date { return p.date("endDate") }
 
 // Country is a state.
 type Country struct{ Entity }
+
+// CountryID returns the id of the country an API caller names by its id
+// ("country-mu") or its ISO 3166-1 alpha-2 code ("MU").
+func CountryID(id string) string {
+	if len(id) == 2 {
+		return "country-" + strings.ToLower(id)
+	}
+	return id
+}
 
 // Iso2 returns the ISO 3166-1 alpha-2 code.
 func (c Country) Iso2() string {

@@ -240,3 +240,29 @@ func EarliestRead(sources []Source) *Date {
 	}
 	return min
 }
+
+// ParticipationView is what a treaty edge or a coverage cell shows of a
+// state-treaty pair on one day: the reading of its status, and the dates and
+// windows of the steps that may already have happened by then.
+type ParticipationView struct {
+	Reading
+	Note                                               string
+	Signed, Ratified, EntryIntoForce                   *Date
+	SignedWindow, RatifiedWindow, EntryIntoForceWindow *DateWindow
+}
+
+// ViewOn returns the pair as it stands on day.
+func (p TreatyParticipation) ViewOn(day Date) ParticipationView {
+	sig, rat, eif := p.Steps()
+	r := p.ReadingOn(day)
+	return ParticipationView{
+		Reading:              r,
+		Note:                 r.Note(),
+		Signed:               ShownOn(p.Signed, day),
+		Ratified:             ShownOn(p.Ratified, day),
+		EntryIntoForce:       ShownOn(p.EntryIntoForce, day),
+		SignedWindow:         sig.WindowOn(day),
+		RatifiedWindow:       rat.WindowOn(day),
+		EntryIntoForceWindow: eif.WindowOn(day),
+	}
+}

@@ -84,8 +84,12 @@ func setValidity(props map[string]any, free map[string]any, fromKeys, untilKeys 
 // asOfCondition returns a Cypher condition on the variable v that holds when
 // v is already, and still, a fact on the date in parameter $asOf; with a null
 // $asOf it always holds. A fact with no date counts as always true.
-func asOfCondition(v string) string {
-	return "($asOf IS NULL OR (coalesce(" + v + ".validFrom, '') <= $asOf AND coalesce(" + v + ".validUntil, '9999') >= $asOf))"
+func asOfCondition(v string) string { return asOfConditionAt(v, "$asOf") }
+
+// asOfConditionAt is asOfCondition with the date in the parameter asOf
+// ("$a3"), for a statement whose connections each have their own.
+func asOfConditionAt(v, asOf string) string {
+	return "(" + asOf + " IS NULL OR (coalesce(" + v + ".validFrom, '') <= " + asOf + " AND coalesce(" + v + ".validUntil, '9999') >= " + asOf + "))"
 }
 
 // relAsOfCondition is asOfCondition for a relationship r. A signature,
@@ -95,11 +99,15 @@ func asOfCondition(v string) string {
 // signature, or else the opening; an undated signature or a disputed status
 // from the opening. Only then, as a relationship with no date at all would
 // be, it is not taken as always true.
-func relAsOfCondition(r string) string {
-	return fmt.Sprintf(`($asOf IS NULL
-  OR (type(%[1]s) IN ['SIGNED', 'RATIFIED', 'STATUS_UNKNOWN'] AND coalesce(endNode(%[1]s).opened, '') <= $asOf AND coalesce(%[1]s.date,
-    CASE type(%[1]s) WHEN 'RATIFIED' THEN head(COLLECT { WITH startNode(%[1]s) AS su, endNode(%[1]s) AS eu MATCH (su)-[sig:SIGNED]->(eu) WHERE sig.date IS NOT NULL RETURN sig.date }) END, '') <= $asOf)
-  OR (NOT type(%[1]s) IN ['SIGNED', 'RATIFIED', 'STATUS_UNKNOWN'] AND coalesce(%[1]s.validFrom, '') <= $asOf AND coalesce(%[1]s.validUntil, '9999') >= $asOf))`, r)
+func relAsOfCondition(r string) string { return relAsOfConditionAt(r, "$asOf") }
+
+// relAsOfConditionAt is relAsOfCondition with the date in the parameter
+// asOf.
+func relAsOfConditionAt(r, asOf string) string {
+	return fmt.Sprintf(`(%[2]s IS NULL
+  OR (type(%[1]s) IN ['SIGNED', 'RATIFIED', 'STATUS_UNKNOWN'] AND coalesce(endNode(%[1]s).opened, '') <= %[2]s AND coalesce(%[1]s.date,
+    CASE type(%[1]s) WHEN 'RATIFIED' THEN head(COLLECT { WITH startNode(%[1]s) AS su, endNode(%[1]s) AS eu MATCH (su)-[sig:SIGNED]->(eu) WHERE sig.date IS NOT NULL RETURN sig.date }) END, '') <= %[2]s)
+  OR (NOT type(%[1]s) IN ['SIGNED', 'RATIFIED', 'STATUS_UNKNOWN'] AND coalesce(%[1]s.validFrom, '') <= %[2]s AND coalesce(%[1]s.validUntil, '9999') >= %[2]s))`, r, asOf)
 }
 
 // storageKeys are the properties the store writes for its own use; each

@@ -15,6 +15,13 @@ import (
 type builder struct {
 	params map[string]any
 	n      int
+	// prefix starts the names of the builder's parameters and variables,
+	// so several builders can write parts of one statement.
+	prefix string
+	// asOf and day name the parameters holding the as-of date (null for
+	// none) and the day statuses are read on: "$asOf" and "$day" unless a
+	// statement holds connections with dates of their own.
+	asOf, day string
 }
 
 func newBuilder(asOf *model.Date, day model.Date) *builder {
@@ -22,19 +29,19 @@ func newBuilder(asOf *model.Date, day model.Date) *builder {
 	if asOf != nil {
 		a = string(*asOf)
 	}
-	return &builder{params: map[string]any{"asOf": a, "day": string(day)}}
+	return &builder{params: map[string]any{"asOf": a, "day": string(day)}, asOf: "$asOf", day: "$day"}
 }
 
 func (b *builder) param(v any) string {
 	b.n++
-	k := fmt.Sprintf("p%d", b.n)
+	k := fmt.Sprintf("%sp%d", b.prefix, b.n)
 	b.params[k] = v
 	return "$" + k
 }
 
 func (b *builder) fresh(prefix string) string {
 	b.n++
-	return fmt.Sprintf("%s%d", prefix, b.n)
+	return fmt.Sprintf("%s%s%d", prefix, b.prefix, b.n)
 }
 
 var propertyName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9]*$`)
@@ -250,7 +257,7 @@ func (b *builder) relations(v string, filters []model.RelationFilter) (string, e
 		}
 		r, m := b.fresh("r"), b.fresh("m")
 		pat := pattern(v, r, string(f.Type), m, "Entity", dir)
-		base := []string{relAsOfCondition(r), asOfCondition(m)}
+		base := []string{relAsOfConditionAt(r, b.asOf), asOfConditionAt(m, b.asOf)}
 		if f.Edge != nil {
 			if f.Edge.Date != nil {
 				base = append(base, b.dateFilter(r+"."+keyFrom, f.Edge.Date))
@@ -332,6 +339,8 @@ func (b *builder) propertyFilter(r string, p model.PropertyFilter) string {
 // filters and the statuses shown agree (a test checks every pair).
 type participation struct {
 	i, s, r, u string
+	// day names the parameter holding the day statuses are read on.
+	day string
 }
 
 // lastDay compares like the last day a date of any precision can stand for:
@@ -355,10 +364,10 @@ func (p participation) opened() string { return fmt.Sprintf("coalesce(%s.opened,
 // signature, the opening), which is at or before $day exactly when each of
 // them is. A start compares correctly as written: "2007-10" <= $day exactly
 // when October 2007 has begun by then.
-func begun(rel string, starts ...string) string {
+func begun(day, rel string, starts ...string) string {
 	c := []string{rel + " IS NOT NULL"}
 	for _, s := range starts {
-		c = append(c, fmt.Sprintf("(%[1]s IS NULL OR %[1]s <= $day)", s))
+		c = append(c, fmt.Sprintf("(%[1]s IS NULL OR %[1]s <= %[2]s)", s, day))
 	}
 	return "(" + strings.Join(c, " AND ") + ")"
 }
@@ -366,9 +375,9 @@ func begun(rel string, starts ...string) string {
 // done holds when a step's whole window lies on or before $day: it has
 // begun, and its end has passed: the last day of its date, or for an
 // undated step the day its source was read.
-func done(rel, date string, starts ...string) string {
-	return fmt.Sprintf("(%s AND (CASE WHEN %s IS NULL THEN %s ELSE %s END) <= $day)",
-		begun(rel, append([]string{date}, starts...)...), date, read(rel), lastDay(date))
+func done(day, rel, date string, starts ...string) string {
+	return fmt.Sprintf("(%s AND (CASE WHEN %s IS NULL THEN %s ELSE %s END) <= %s)",
+		begun(day, rel, append([]string{date}, starts...)...), date, read(rel), lastDay(date), day)
 }
 
 func (p participation) level(certain bool) string {
@@ -378,13 +387,13 @@ func (p participation) level(certain bool) string {
 	eif := fmt.Sprintf("%[1]s.entryIntoForce IS NOT NULL AND ", p.r)
 	var sig, rat string
 	if certain {
-		sig = done(p.s, p.s+".date", sigStarts...)
-		rat = done(p.r, p.r+".date", ratStarts...)
-		eif += done(p.r, p.r+".entryIntoForce", eifStarts...)
+		sig = done(p.day, p.s, p.s+".date", sigStarts...)
+		rat = done(p.day, p.r, p.r+".date", ratStarts...)
+		eif += done(p.day, p.r, p.r+".entryIntoForce", eifStarts...)
 	} else {
-		sig = begun(p.s, append([]string{p.s + ".date"}, sigStarts...)...)
-		rat = begun(p.r, append([]string{p.r + ".date"}, ratStarts...)...)
-		eif += begun(p.r, append([]string{p.r + ".entryIntoForce"}, eifStarts...)...)
+		sig = begun(p.day, p.s, append([]string{p.s + ".date"}, sigStarts...)...)
+		rat = begun(p.day, p.r, append([]string{p.r + ".date"}, ratStarts...)...)
+		eif += begun(p.day, p.r, append([]string{p.r + ".entryIntoForce"}, eifStarts...)...)
 	}
 	return fmt.Sprintf("(CASE WHEN %s THEN 3 WHEN %s THEN 2 WHEN %s THEN 1 ELSE 0 END)", eif, rat, sig)
 }
@@ -392,7 +401,7 @@ func (p participation) level(certain bool) string {
 // disputed holds when the status reads UNKNOWN: the sources disagree on it,
 // the treaty is open, and no ratification is certain by $day.
 func (p participation) disputed() string {
-	return fmt.Sprintf("(%s IS NOT NULL AND %s <= $day AND %s < 2)", p.u, p.opened(), p.level(true))
+	return fmt.Sprintf("(%s IS NOT NULL AND %s <= %s AND %s < 2)", p.u, p.opened(), p.day, p.level(true))
 }
 
 // visible holds when the pair has anything to show on $day: a step that may
@@ -436,7 +445,7 @@ OPTIONAL MATCH (%[1]s)-[%[5]s:STATUS_UNKNOWN]->(%[2]s)`, v, x, p.s, p.r, p.u)
 
 // participationWhere compiles the conditions on one pair (x the other end).
 func (b *builder) participationWhere(x string, fromInstrument bool, p participation, w *model.ParticipationWhere) (string, error) {
-	conds := []string{p.visible(), asOfCondition(x)}
+	conds := []string{p.visible(), asOfConditionAt(x, b.asOf)}
 	if w == nil {
 		return join(conds), nil
 	}
@@ -491,7 +500,7 @@ func (b *builder) nullableDate(rel, prop string, f *model.DateFilter) string {
 func (b *builder) participations(v string, fromInstrument bool, f *model.ParticipationListFilter) (string, error) {
 	one := func(w *model.ParticipationWhere, negate bool) (string, error) {
 		x := b.fresh("x")
-		p := participation{i: x, s: b.fresh("s"), r: b.fresh("r"), u: b.fresh("u")}
+		p := participation{i: x, s: b.fresh("s"), r: b.fresh("r"), u: b.fresh("u"), day: b.day}
 		if fromInstrument {
 			p.i = v
 		}

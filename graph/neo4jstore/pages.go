@@ -298,7 +298,7 @@ RETURN pid, total, rows`, match, ks, b.param(page.First+1),
 // in the page's language.
 func (s *Store) ParticipationPages(ctx context.Context, fromInstrument bool, ids []string, where any, filter model.ParticipationFilter, page model.PageRequest) (map[string]model.ParticipationPage, error) {
 	b := newBuilder(page.AsOf, page.Day)
-	p := participation{i: "x", s: "s", r: "r", u: "u"}
+	p := participation{i: "x", s: "s", r: "r", u: "u", day: "$day"}
 	if fromInstrument {
 		p.i = "p"
 	}

@@ -161,46 +161,13 @@ func luceneQuery(words []string) string {
 // types a name wants that entity, not the ones that mention it most.
 func (s *Store) Search(ctx context.Context, query string, labels []string, first int, after *model.SearchAfter) (hits []model.SearchHit, total int, hasNext bool, err error) {
 	const op = "search"
-	key := foldName(query)
-	words := strings.Fields(key)
-	if len(words) == 0 {
-		return nil, 0, false, model.Errorf(model.CodeBadUserInput, "query: give some words to search for")
+	params, err := searchParams(query, labels, first, after)
+	if err != nil {
+		return nil, 0, false, err
 	}
-	if len(words) > maxSearchWords {
-		return nil, 0, false, model.Errorf(model.CodeBadUserInput, "query: %d words is more than the %d a search takes", len(words), maxSearchWords)
-	}
-	if first < 0 {
-		return nil, 0, false, model.Errorf(model.CodeBadUserInput, "first: %d is negative", first)
-	}
-	for _, l := range labels {
-		if !model.IsLabel(l) {
-			return nil, 0, false, model.Errorf(model.CodeBadUserInput, "unknown entity type %q", l)
-		}
-	}
-	params := map[string]any{
-		"index": entityNamesIndex, "lucene": luceneQuery(words), "key": strings.Join(words, " "),
-		"labels": nil, "afterScore": nil, "afterID": nil, "limit": first + 1,
-	}
-	if len(labels) > 0 {
-		params["labels"] = labels
-	}
-	if after != nil {
-		params["afterScore"] = after.Score
-		params["afterID"] = after.ID
-	}
-	// Every name key is the folded text of an indexed property, and the
-	// query wants each of its words, so an exact match is always among the
-	// full-text hits: no second lookup is needed to find it. Its score is
-	// lifted above the best full-text score, keeping its own score's order
-	// among exact matches.
-	res, err := s.read(ctx, op, `
-CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node, score
-WHERE $labels IS NULL OR any(l IN labels(node) WHERE l IN $labels)
-WITH collect({n: node, score: score, exact: $key IN node.nameKeys}) AS hits, max(score) AS top
+	res, err := s.read(ctx, op, searchHits+`
 RETURN size(hits) AS total, COLLECT {
-  UNWIND hits AS h
-  WITH h.n AS n, CASE WHEN h.exact THEN top + 1.0 + h.score ELSE h.score END AS score
-  WHERE $afterScore IS NULL OR score < $afterScore OR (score = $afterScore AND n.id > $afterID)
+  `+searchPage+`
   RETURN {n: n, score: score} AS hit
   ORDER BY score DESC, n.id ASC
   LIMIT $limit
@@ -234,4 +201,54 @@ RETURN size(hits) AS total, COLLECT {
 		hits, hasNext = hits[:first], true
 	}
 	return hits, int(n), hasNext, nil
+}
+
+// searchHits finds a search's hits, each with its score and whether one of
+// the node's name keys is the query's: every name key is the folded text
+// of an indexed property, and the query wants each of its words, so an
+// exact match is always among the full-text hits and no second lookup is
+// needed to find it.
+const searchHits = `
+CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node, score
+WHERE $labels IS NULL OR any(l IN labels(node) WHERE l IN $labels)
+WITH collect({n: node, score: score, exact: $key IN node.nameKeys}) AS hits, max(score) AS top`
+
+// searchPage ranks the hits, an exact match's score lifted above the best
+// full-text score (keeping its own score's order among exact matches), and
+// keeps those after the cursor.
+const searchPage = `UNWIND hits AS h
+  WITH h.n AS n, CASE WHEN h.exact THEN top + 1.0 + h.score ELSE h.score END AS score
+  WHERE $afterScore IS NULL OR score < $afterScore OR (score = $afterScore AND n.id > $afterID)`
+
+// searchParams checks a search's arguments and returns the parameters of
+// searchHits and searchPage, and $limit (one more than first).
+func searchParams(query string, labels []string, first int, after *model.SearchAfter) (map[string]any, error) {
+	key := foldName(query)
+	words := strings.Fields(key)
+	if len(words) == 0 {
+		return nil, model.Errorf(model.CodeBadUserInput, "query: give some words to search for")
+	}
+	if len(words) > maxSearchWords {
+		return nil, model.Errorf(model.CodeBadUserInput, "query: %d words is more than the %d a search takes", len(words), maxSearchWords)
+	}
+	if first < 0 {
+		return nil, model.Errorf(model.CodeBadUserInput, "first: %d is negative", first)
+	}
+	for _, l := range labels {
+		if !model.IsLabel(l) {
+			return nil, model.Errorf(model.CodeBadUserInput, "unknown entity type %q", l)
+		}
+	}
+	params := map[string]any{
+		"index": entityNamesIndex, "lucene": luceneQuery(words), "key": strings.Join(words, " "),
+		"labels": nil, "afterScore": nil, "afterID": nil, "limit": first + 1,
+	}
+	if len(labels) > 0 {
+		params["labels"] = labels
+	}
+	if after != nil {
+		params["afterScore"] = after.Score
+		params["afterID"] = after.ID
+	}
+	return params, nil
 }

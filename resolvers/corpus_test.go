@@ -1,0 +1,106 @@
+package resolvers_test
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/coe-child-online/knowledge-graph/web"
+)
+
+// corpusQuery is a query the project ships: a worked example of
+// docs/queries.md or a document the explorer sends, with variables to run
+// it on the seed graph.
+type corpusQuery struct {
+	name  string
+	query string
+	vars  map[string]any
+}
+
+// explorerVars are values for the explorer's operations on the seed graph.
+var explorerVars = map[string][]map[string]any{
+	"ExplorerSearch":                 {{"q": "lanzarote"}, {"q": "cyber", "types": []any{"PROJECT", "BODY"}, "first": 5}},
+	"ExplorerNodeName":               {{"id": "cets-201"}, {"id": "country-fr"}},
+	"ExplorerEntity":                 {{"id": "cets-201"}, {"id": "glacy-plus"}, {"id": "country-mu"}, {"id": "lanzarote-committee"}},
+	"ExplorerRelations":              {{"id": "glacy-plus"}, {"id": "cets-201", "asOf": "2015-01-01"}},
+	"ExplorerNeighbourhood":          {{"id": "glacy-plus", "limit": 50}, {"id": "cets-201", "asOf": "2012-01-01", "limit": 500}},
+	"ExplorerShortestPath":           {{"from": "country-mu", "to": "cets-201", "maxHops": 4}, {"from": "glacy-plus", "to": "country-fr", "asOf": "2016-01-01"}},
+	"ExplorerCoverage":               {{"instruments": []any{"cets-201", "ets-185", "cets-224"}}, {"instruments": []any{"cets-201"}, "asOf": "2012-06-30"}},
+	"ExplorerTimeline":               {{"instrument": "ets-185", "action": "RATIFICATION", "interval": "YEAR"}},
+	"ExplorerCountryTreaties":        {{"id": "country-fr"}, {"id": "country-mu"}},
+	"ExplorerInstrumentParticipants": {{"id": "cets-201"}, {"id": "ets-185"}},
+}
+
+var (
+	jsConst       = regexp.MustCompile("(?s)(?:export )?const ([A-Z_]+) = (?:`(.*?)`|'([^']*)');")
+	jsRelations   = regexp.MustCompile("(?s)export function relationsQuery\\(typename\\) \\{.*?return `(.*?)`;")
+	jsPlaceholder = regexp.MustCompile(`\$\{(\w+)\}`)
+)
+
+// explorerQueries reads the documents of web/explorer/src/explore/queries.js:
+// its template strings, with their ${...} parts filled in, and the
+// relations query for each node type.
+func explorerQueries(tb testing.TB) []corpusQuery {
+	tb.Helper()
+	b, err := os.ReadFile("../web/explorer/src/explore/queries.js")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	src := string(b)
+	consts := map[string]string{}
+	expand := func(s string, extra map[string]string) string {
+		return jsPlaceholder.ReplaceAllStringFunc(s, func(m string) string {
+			name := jsPlaceholder.FindStringSubmatch(m)[1]
+			if v, ok := extra[name]; ok {
+				return v
+			}
+			v, ok := consts[name]
+			if !ok {
+				tb.Fatalf("queries.js: %s is not a constant this test can fill in", m)
+			}
+			return v
+		})
+	}
+	var docs []string
+	for _, m := range jsConst.FindAllStringSubmatch(src, -1) {
+		consts[m[1]] = expand(m[2]+m[3], nil)
+		if strings.Contains(m[2], "query ") {
+			docs = append(docs, consts[m[1]])
+		}
+	}
+	rel := jsRelations.FindStringSubmatch(src)
+	if rel == nil {
+		tb.Fatal("queries.js: relationsQuery not found")
+	}
+	for _, typ := range []string{"Instrument", "Body", "Project", "Country", "Resource", "Event", "MonitoringRound", "Topic"} {
+		docs = append(docs, expand(rel[1], map[string]string{"typename": typ}))
+	}
+	var out []corpusQuery
+	for _, d := range docs {
+		op := regexp.MustCompile(`query (\w+)`).FindStringSubmatch(d)[1]
+		vars, ok := explorerVars[op]
+		if !ok {
+			tb.Fatalf("queries.js: no test variables for %s", op)
+		}
+		for i, v := range vars {
+			out = append(out, corpusQuery{name: fmt.Sprintf("explorer %s #%d", op, i+1), query: d, vars: v})
+		}
+	}
+	return out
+}
+
+// exampleQueries returns the worked examples of docs/queries.md.
+func exampleQueries(tb testing.TB) []corpusQuery {
+	tb.Helper()
+	examples, err := web.Examples()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []corpusQuery
+	for _, e := range examples {
+		out = append(out, corpusQuery{name: "example " + e.Name, query: e.Query})
+	}
+	return out
+}

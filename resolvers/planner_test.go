@@ -1,0 +1,190 @@
+package resolvers_test
+
+import (
+	"fmt"
+	"sort"
+
+	"bytes"
+	"context"
+	"encoding/json"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/coe-child-online/knowledge-graph/graph"
+	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
+	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore/neo4jtest"
+	"github.com/coe-child-online/knowledge-graph/resolvers"
+	"github.com/coe-child-online/knowledge-graph/resolvers/loaders"
+)
+
+// apis serves the same schema on the test Neo4j twice: through the read
+// planner, and level by level through the resolvers and their batch
+// loaders, the planner's oracle.
+type apis struct {
+	planned, levels http.Handler
+}
+
+// answer is one GraphQL answer with the statements it cost.
+type answer struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+	trips int64
+}
+
+func newAPIs(tb testing.TB, store *neo4jstore.Store, now func() time.Time) *apis {
+	tb.Helper()
+	r := resolvers.New(store, now)
+	es := graph.NewExecutableSchema(graph.Config{Resolvers: r})
+	p, err := resolvers.NewPlanner(r, es, 200)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	serve := func(planned bool) http.Handler {
+		h := handler.New(es)
+		h.AddTransport(transport.POST{})
+		if planned {
+			h.Use(p)
+		}
+		return loaders.Middleware(store, h)
+	}
+	return &apis{planned: serve(true), levels: serve(false)}
+}
+
+// ask sends a query to h and returns its answer.
+func ask(tb testing.TB, h http.Handler, query string, vars map[string]any) answer {
+	tb.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	ctx, rt := neo4jstore.WithRoundTrips(context.Background())
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req.WithContext(ctx))
+	var a answer
+	if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil {
+		tb.Fatalf("query %s: answer is not JSON: %v\n%s", query, err, rec.Body.String())
+	}
+	a.trips = rt.Count()
+	return a
+}
+
+// rootFields counts the root fields of a query's operation.
+func rootFields(tb testing.TB, query string) int {
+	tb.Helper()
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		tb.Fatalf("query %s: %v", query, err)
+	}
+	return len(doc.Operations[0].SelectionSet)
+}
+
+// firstDifference returns where two JSON values first differ, and how;
+// "" when they are equal.
+func firstDifference(path string, a, b any) string {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok {
+			return fmt.Sprintf("%s: %s vs %s", path, short(a), short(b))
+		}
+		keys := make([]string, 0, len(x)+len(y))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		for k := range y {
+			if _, ok := x[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if d := firstDifference(path+"."+k, x[k], y[k]); d != "" {
+				return d
+			}
+		}
+		return ""
+	case []any:
+		y, ok := b.([]any)
+		if !ok {
+			return fmt.Sprintf("%s: %s vs %s", path, short(a), short(b))
+		}
+		for i := 0; i < len(x) && i < len(y); i++ {
+			if d := firstDifference(fmt.Sprintf("%s[%d]", path, i), x[i], y[i]); d != "" {
+				return d
+			}
+		}
+		if len(x) != len(y) {
+			return fmt.Sprintf("%s: %d items vs %d", path, len(x), len(y))
+		}
+		return ""
+	}
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		return fmt.Sprintf("%s: %s vs %s", path, short(a), short(b))
+	}
+	return ""
+}
+
+func short(v any) string {
+	b, _ := json.Marshal(v)
+	if len(b) > 200 {
+		return string(b[:200]) + "..."
+	}
+	return string(b)
+}
+
+// compare returns the first difference between the planner's answer and
+// the oracle's: their data, then their errors' codes.
+func compare(got, want answer) string {
+	var g, w any
+	_ = json.Unmarshal(got.Data, &g)
+	_ = json.Unmarshal(want.Data, &w)
+	if d := firstDifference("data", g, w); d != "" {
+		return d
+	}
+	codes := func(a answer) []any {
+		var out []any
+		for _, e := range a.Errors {
+			out = append(out, e.Extensions["code"])
+		}
+		return out
+	}
+	return firstDifference("errors", codes(got), codes(want))
+}
+
+// TestPlannedQueriesOfTheProject runs every worked example of
+// docs/queries.md and every document of the explorer through the planner
+// and level by level: the answers must be equal, and the planner must send
+// one statement per root field.
+func TestPlannedQueriesOfTheProject(t *testing.T) {
+	store := neo4jtest.Open(t)
+	neo4jtest.LoadSeed(t, store)
+	a := newAPIs(t, store, time.Now)
+	corpus := append(exampleQueries(t), explorerQueries(t)...)
+	if len(corpus) < 30 {
+		t.Fatalf("%d queries in the corpus: the examples or the explorer's queries were not found", len(corpus))
+	}
+	for _, q := range corpus {
+		got := ask(t, a.planned, q.query, q.vars)
+		want := ask(t, a.levels, q.query, q.vars)
+		if len(want.Errors) > 0 {
+			t.Errorf("%s: the oracle answers errors %v", q.name, want.Errors)
+			continue
+		}
+		if d := compare(got, want); d != "" {
+			t.Errorf("%s: the planner's answer differs from the resolvers' at %s\nquery: %s\nvariables: %v", q.name, d, q.query, q.vars)
+		}
+		if n := rootFields(t, q.query); got.trips != int64(n) {
+			t.Errorf("%s: %d statements for %d root fields, want one each\nquery: %s", q.name, got.trips, n, q.query)
+		}
+	}
+}
