@@ -259,7 +259,7 @@ func (r *Resolver) parties(ctx context.Context, id string, status []model.Treaty
 	}
 	edges, cursors := participationEdges(page, req.Day, c, func(p model.TreatyParticipation, cur string, st model.TreatyStatus, signed, ratified, eif *model.Date) model.PartyEdge {
 		return model.PartyEdge{Node: &p.Country, Cursor: cur, Instrument: &p.Instrument, Status: st,
-			Signed: signed, Ratified: ratified, Action: p.Action, EntryIntoForce: eif, Sources: p.Sources}
+			Signed: signed, Ratified: ratified, Action: p.Action, EntryIntoForce: eif, Sources: p.Sources, Variants: nonNilVariants(p.Variants)}
 	})
 	return &model.PartyConnection{Edges: edges, TotalCount: page.Total, PageInfo: pageInfo(cursors, page.HasNext, after != nil)}, nil
 }
@@ -271,7 +271,7 @@ func (r *Resolver) treaties(ctx context.Context, id string, status []model.Treat
 	}
 	edges, cursors := participationEdges(page, req.Day, c, func(p model.TreatyParticipation, cur string, st model.TreatyStatus, signed, ratified, eif *model.Date) model.TreatyEdge {
 		return model.TreatyEdge{Node: &p.Instrument, Cursor: cur, Country: &p.Country, Status: st,
-			Signed: signed, Ratified: ratified, Action: p.Action, EntryIntoForce: eif, Sources: p.Sources}
+			Signed: signed, Ratified: ratified, Action: p.Action, EntryIntoForce: eif, Sources: p.Sources, Variants: nonNilVariants(p.Variants)}
 	})
 	return &model.TreatyConnection{Edges: edges, TotalCount: page.Total, PageInfo: pageInfo(cursors, page.HasNext, after != nil)}, nil
 }

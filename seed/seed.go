@@ -35,6 +35,9 @@ const (
 	FileEntities      = "entities.yaml"
 	FileRelations     = "relations.yaml"
 	FileTreatyParties = "treaty_parties.csv"
+	// FileVariants gives, where the sources disagree, the other values of
+	// cells of countries.csv and treaty_parties.csv. It may be absent.
+	FileVariants = "variants.csv"
 )
 
 // Data is the checked content of the seed files.

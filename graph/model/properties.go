@@ -7,7 +7,7 @@ var reservedProperties = map[string]bool{
 	"id": true, "name": true, "nameFr": true, "shortName": true, "acronym": true, "aliases": true,
 	"aliasText": true, "nameKeys": true, "sourceUrls": true, "sourceTitles": true, "sourceRetrieved": true,
 	"jsonKeys": true, "managedBy": true, "relKey": true, "validFrom": true, "validUntil": true,
-	"version": true, "updatedAt": true, "elisionText": true,
+	"version": true, "updatedAt": true, "elisionText": true, "variants": true, "statedFigures": true,
 }
 
 // IsReservedProperty reports whether name is one of the store's own property
