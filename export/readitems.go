@@ -206,6 +206,8 @@ func (r *docReader) variants(line int) []model.Variant {
 			r.add(line, "variants[%d] (%s) has no value", i, v.Property)
 		case len(v.Sources) == 0:
 			r.add(line, "variants[%d] (%s) has no source", i, v.Property)
+		case v.Mark != model.Unmarked && v.Mark != model.MarkPreferred && v.Mark != model.MarkNotPreferred:
+			r.add(line, "variants[%d] (%s): mark %q: want %q, %q or none", i, v.Property, v.Mark, model.MarkPreferred, model.MarkNotPreferred)
 		}
 		p, err := plain(v.Value)
 		if err != nil {

@@ -46,7 +46,7 @@ func (r *reader) choose(property string, cands []candidate) []model.Variant {
 			continue
 		}
 		m := &merged[i]
-		m.sources = appendSources(m.sources, c.sources)
+		m.sources = model.MergeSources(m.sources, c.sources)
 		switch {
 		case c.mark == model.Unmarked:
 		case m.mark == model.Unmarked:
@@ -66,16 +66,14 @@ func (r *reader) choose(property string, cands []candidate) []model.Variant {
 		}
 	}
 	vs := make([]model.Variant, len(merged))
-	marks := make([]model.Mark, len(merged))
 	for i, c := range merged {
-		vs[i] = model.Variant{Property: property, Value: c.value, Sources: c.sources}
+		vs[i] = model.Variant{Property: property, Value: c.value, Sources: c.sources, Mark: c.mark}
 		if c.note != "" {
 			n := c.note
 			vs[i].Note = &n
 		}
-		marks[i] = c.mark
 	}
-	out, err := model.PreferVariants(vs, marks)
+	out, err := model.PreferVariants(vs)
 	if err != nil {
 		file, line := "", 0
 		if len(merged) > 0 {
@@ -85,30 +83,6 @@ func (r *reader) choose(property string, cands []candidate) []model.Variant {
 		return vs
 	}
 	return out
-}
-
-func appendSources(have, more []model.Source) []model.Source {
-	out := append([]model.Source(nil), have...)
-	for _, m := range more {
-		dup := false
-		for _, h := range out {
-			if h.Title == m.Title && deref(h.URL) == deref(m.URL) {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // checkFields reports the keys of a YAML mapping that are not allowed.
@@ -219,7 +193,7 @@ func (r *reader) entityVariants(file string, e *model.Entity, block *yaml.Node) 
 					c.mark = model.MarkPreferred
 				}
 			}
-			r.checkVariantValue(file, node.Line, e.Label, top, c.value)
+			r.checkVariantValue(file, node.Line, top, c.value)
 			cands = append(cands, c)
 		}
 		if prop == "name" && !hasValue(cands, e.Name) {
@@ -260,7 +234,7 @@ var dateKeys = map[string]bool{model.KeyOpened: true, model.KeyEntryIntoForce: t
 	model.KeyEndDate: true, model.KeyPublished: true, model.KeyCoeAccession: true, model.KeyCoeLeft: true,
 	"adopted": true, "adoptedByCm": true, "launched": true, "date": true, "established": true}
 
-func (r *reader) checkVariantValue(file string, line int, label, key string, v any) {
+func (r *reader) checkVariantValue(file string, line int, key string, v any) {
 	if !dateKeys[key] {
 		return
 	}

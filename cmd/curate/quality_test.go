@@ -123,3 +123,62 @@ func TestJSONRoundTripKeepsVariants(t *testing.T) {
 		}
 	}
 }
+
+// TestTreatyOfficeChartSettlesADisputedDate: the United Kingdom's
+// ratification of CETS 201 has three dates from secondary sources and none
+// preferred; a Treaty Office chart giving one of them makes it the answer,
+// and every other value stays a variant.
+func TestTreatyOfficeChartSettlesADisputedDate(t *testing.T) {
+	s := neo4jtest.Open(t)
+	neo4jtest.LoadSeed(t, s)
+	const uk, treaty = "country-gb", "cets-201"
+	var disputed []string
+	eif := ""
+	for _, r := range seedcsv.Rows(t, "variants.csv") {
+		if r["subject"] == treaty+"|"+uk && r["property"] == "ratified" {
+			disputed = append(disputed, r["value"])
+		}
+	}
+	for _, r := range seedcsv.Rows(t, "treaty_parties.csv") {
+		if r["instrument"] == treaty && r["country"] == uk {
+			eif = r["entry_into_force"]
+			if r["ratified"] != "" {
+				t.Fatalf("treaty_parties.csv now gives the United Kingdom's ratification (%s): the test needs another disputed date", r["ratified"])
+			}
+		}
+	}
+	if len(disputed) < 2 || eif == "" {
+		t.Fatalf("variants.csv gives %v for the United Kingdom's ratification: the test needs a disputed date", disputed)
+	}
+	settled := disputed[0]
+	rows, _ := chartOfSeed(t)
+	rows = append(rows, chartRow{country: uk, state: "United Kingdom", ratified: settled, eif: eif})
+	if out, err := curate(t, "import-chart", "-treaty", "201", "-apply", writeChart(t, rows)); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	got, err := s.Coverage(context.Background(), []string{treaty}, nil, "2026-01-01", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := got.Participations[treaty][uk]
+	if p.Ratified == nil || string(*p.Ratified) != settled {
+		t.Errorf("after the chart the United Kingdom ratified on %v, want %s", p.Ratified, settled)
+	}
+	values := map[string]model.Variant{}
+	for _, v := range p.Variants {
+		if v.Property == "ratified" {
+			values[v.Value.(string)] = v
+		}
+	}
+	for _, d := range disputed {
+		v, ok := values[d]
+		switch {
+		case !ok:
+			t.Errorf("the variant %s is gone after the chart", d)
+		case d == settled && (!v.Preferred || model.BestRank(v.Sources) != model.RankTreatyOffice):
+			t.Errorf("%s: preferred %v, sources %v; want it preferred on the Treaty Office chart", d, v.Preferred, v.Sources)
+		case d != settled && v.Preferred:
+			t.Errorf("%s is still preferred beside the chart's date", d)
+		}
+	}
+}

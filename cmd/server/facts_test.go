@@ -425,6 +425,23 @@ func TestStatedFiguresAndPartyCount(t *testing.T) {
 			parties[r["instrument"]]++
 		}
 	}
+	// Counted for a whole list at once, every instrument answers its own.
+	var list struct {
+		Instruments struct {
+			Edges []struct {
+				Node struct {
+					ID         string `json:"id"`
+					PartyCount int    `json:"partyCount"`
+				} `json:"node"`
+			} `json:"edges"`
+		} `json:"instruments"`
+	}
+	post(t, srv.URL, `{ instruments(first: 500) { edges { node { id partyCount } } } }`, nil, &list)
+	for _, e := range list.Instruments.Edges {
+		if e.Node.PartyCount != parties[e.Node.ID] {
+			t.Errorf("instruments: %s partyCount %d, want %d from treaty_parties.csv", e.Node.ID, e.Node.PartyCount, parties[e.Node.ID])
+		}
+	}
 	for inst, want := range parties {
 		var got struct {
 			Instrument struct {
@@ -452,10 +469,10 @@ func TestStatedFiguresAndPartyCount(t *testing.T) {
 // value), no two keys may hold one idea, and no key of the synonym table
 // may be left unmerged.
 func TestPropertiesHoldEachFactOnce(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv, data := newTestServer(t)
 	nodes := allNodes(t, srv.URL)
-	if len(nodes) == 0 {
-		t.Fatal("the API lists no nodes")
+	if len(nodes) != len(data.Entities) {
+		t.Fatalf("the API lists %d nodes, the seed has %d: the walk misses some", len(nodes), len(data.Entities))
 	}
 	synonyms := model.PropertySynonyms()
 	var problems []string
@@ -660,5 +677,65 @@ func TestDataQualityCountsTheSeedFiles(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantDisputed, gotDisputed); diff != "" {
 		t.Errorf("dataQuality.disputed, number of values per fact (-seed files +API):\n%s", diff)
+	}
+}
+
+// TestCuratorsValueJoinsTheVariants: a curator setting a property the
+// sources disagree on adds a value, preferred and resting on the change's
+// sources; the sources' values stay.
+func TestCuratorsValueJoinsTheVariants(t *testing.T) {
+	url := curationServer(t)
+	var subject, before string
+	var values []string
+	for _, r := range seedcsv.Rows(t, "variants.csv") {
+		if strings.HasPrefix(r["subject"], "country-") && r["property"] == "coe_accession" {
+			if subject == "" {
+				subject = r["subject"]
+			}
+			if r["subject"] == subject {
+				values = append(values, r["value"])
+			}
+		}
+	}
+	if subject == "" {
+		t.Fatal("variants.csv gives no state's accession: the test needs one")
+	}
+	for _, r := range seedcsv.Rows(t, "countries.csv") {
+		if r["id"] == subject {
+			before = r["coe_accession"]
+		}
+	}
+	const read = `query($id: ID!) { node(id: $id) { version ... on Country { coeAccession } variants { property value preferred note sources { title } } } }`
+	var got struct {
+		Node struct {
+			Version      int          `json:"version"`
+			CoeAccession *string      `json:"coeAccession"`
+			Variants     []apiVariant `json:"variants"`
+		} `json:"node"`
+	}
+	must(t, url, "reader", read, map[string]any{"id": subject}, &got)
+	const curated = "1901-01-01"
+	var updated struct{ UpdateEntity entityChange }
+	must(t, url, "curator", updateEntity, map[string]any{"in": map[string]any{
+		"id": subject, "version": got.Node.Version, "properties": map[string]any{"coeAccession": curated}, "sources": coeSource}}, &updated)
+	must(t, url, "reader", read, map[string]any{"id": subject}, &got)
+	if got.Node.CoeAccession == nil || *got.Node.CoeAccession != curated {
+		t.Errorf("%s coeAccession = %v after the curator set %s (was %s)", subject, got.Node.CoeAccession, curated, before)
+	}
+	seen := map[string]bool{}
+	for _, v := range got.Node.Variants {
+		s := fmt.Sprint(v.Value)
+		seen[s] = true
+		if (s == curated) != v.Preferred {
+			t.Errorf("%s variant %s: preferred %v", subject, s, v.Preferred)
+		}
+		if s == curated && (len(v.Sources) != 1 || v.Sources[0].Title != coeSource[0]["title"] || v.Note == nil) {
+			t.Errorf("the curator's value rests on %v with note %v, want the change's source and a note", v.Sources, v.Note)
+		}
+	}
+	for _, v := range values {
+		if !seen[v] {
+			t.Errorf("the sources' value %s is gone after the curator's change", v)
+		}
 	}
 }

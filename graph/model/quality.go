@@ -87,7 +87,7 @@ func Quality(d QualityData) DataQuality {
 		inst := Instrument{d.Instruments[id]}
 		inForce := inst.EntryIntoForce() != nil
 		row := TreatyQuality{Instrument: &inst}
-		parts := d.Participations[id]
+		parts := append([]TreatyParticipation(nil), d.Participations[id]...)
 		sort.SliceStable(parts, func(i, j int) bool { return parts[i].Country.ID < parts[j].Country.ID })
 		for _, p := range parts {
 			row.Participations++

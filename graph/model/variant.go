@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -21,6 +22,10 @@ type Variant struct {
 	Preferred bool     `json:"preferred"`
 	Sources   []Source `json:"sources"`
 	Note      *string  `json:"note,omitempty"`
+	// Mark is a curator's judgement on the value, kept with it so the rule
+	// gives the same answer when a later statement joins the values; the
+	// API shows its effect (Preferred) and its reason (Note).
+	Mark Mark `json:"mark,omitempty"`
 }
 
 // StatedFigure is a figure a source states, such as "48 parties", kept as
@@ -159,20 +164,21 @@ func BestRank(sources []Source) SourceRank {
 	return best
 }
 
-// Mark is a curator's judgement on one value, recorded in the seed files:
-// the checked reference set marks which value it prefers where it can.
-type Mark int
+// Mark is a curator's judgement on one value, recorded in the seed files
+// (the checked reference set marks which value it prefers where it can) or
+// made by a curator's change.
+type Mark string
 
 // The marks a value can carry.
 const (
 	// Unmarked: the ranking of sources decides.
-	Unmarked Mark = iota
+	Unmarked Mark = ""
 	// MarkPreferred: this value answers, whatever the ranking says; its
 	// note gives the reason when the ranking would choose otherwise.
-	MarkPreferred
+	MarkPreferred Mark = "preferred"
 	// MarkNotPreferred: this value never answers; its note gives the
 	// reason when its sources rank best.
-	MarkNotPreferred
+	MarkNotPreferred Mark = "notPreferred"
 )
 
 // PreferVariants is the one rule that decides which of the values the
@@ -188,19 +194,13 @@ const (
 //     preferred, none answers: the property is unknown and every value
 //     stays visible as a variant.
 //
-// marks[i] is the mark of vs[i] (Unmarked when marks is short). A mark
-// records what the ranking cannot know (a typing error on an official page,
-// the majority of equal sources), so one that overrules the ranking must
-// say why in its value's note. It returns an error naming the property
-// when two values are marked preferred or a mark overrules the ranking
-// without a note.
-func PreferVariants(vs []Variant, marks []Mark) ([]Variant, error) {
-	mark := func(i int) Mark {
-		if i < len(marks) {
-			return marks[i]
-		}
-		return Unmarked
-	}
+// A mark (Variant.Mark) records what the ranking cannot know (a typing
+// error on an official page, the majority of equal sources), so one that
+// overrules the ranking must say why in its value's note. It returns an
+// error naming the property when two values are marked preferred or a mark
+// overrules the ranking without a note.
+func PreferVariants(vs []Variant) ([]Variant, error) {
+	mark := func(i int) Mark { return vs[i].Mark }
 	out := make([]Variant, len(vs))
 	copy(out, vs)
 	for i := range out {
@@ -269,6 +269,160 @@ func show(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
+}
+
+// AddStatement adds a value stated later (by a curator's change, or by an
+// import such as a Treaty Office chart) to the variants of property: an
+// equal value gains the sources and the mark, another joins the values,
+// and the rule is applied again. A value marked preferred takes the mark
+// from any value marked so before. A mark was made on the sources known
+// then: an unmarked statement whose sources rank better than all of a
+// marked value's drops that mark, so a Treaty Office chart settles what
+// secondary sources left open. It returns all the variants, and the value
+// the property now answers, if any.
+func AddStatement(vs []Variant, property string, value any, sources []Source, mark Mark, note string) ([]Variant, any, bool, error) {
+	out := make([]Variant, 0, len(vs)+1)
+	var set []int
+	found := false
+	rank := BestRank(sources)
+	for _, v := range vs {
+		if v.Property != property {
+			out = append(out, v)
+			continue
+		}
+		switch {
+		case mark == MarkPreferred && v.Mark == MarkPreferred:
+			v.Mark = Unmarked
+		case mark == Unmarked && v.Mark != Unmarked && len(sources) > 0 && rank < BestRank(v.Sources):
+			v.Mark = Unmarked
+		}
+		if SameValue(v.Value, value) {
+			found = true
+			v.Sources = MergeSources(v.Sources, sources)
+			if mark != Unmarked {
+				v.Mark = mark
+			}
+			if note != "" && (v.Note == nil || !strings.Contains(*v.Note, note)) {
+				n := note
+				if v.Note != nil && *v.Note != "" {
+					n = *v.Note + "; " + note
+				}
+				v.Note = &n
+			}
+		}
+		set = append(set, len(out))
+		out = append(out, v)
+	}
+	if !found {
+		v := Variant{Property: property, Value: value, Sources: sources, Mark: mark}
+		if note != "" {
+			n := note
+			v.Note = &n
+		}
+		set = append(set, len(out))
+		out = append(out, v)
+	}
+	group := make([]Variant, len(set))
+	for i, j := range set {
+		group[i] = out[j]
+	}
+	group, err := PreferVariants(group)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	for i, j := range set {
+		out[j] = group[i]
+	}
+	preferred, ok := PreferredVariant(group, property)
+	return out, preferred, ok, nil
+}
+
+// MergeSources returns the sources of both lists, each once, old ones
+// first.
+func MergeSources(have, more []Source) []Source {
+	out := append([]Source(nil), have...)
+	for _, m := range more {
+		dup := false
+		for _, h := range out {
+			if h.Title == m.Title && ((h.URL == nil) == (m.URL == nil)) && (h.URL == nil || *h.URL == *m.URL) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// RestateVariants joins what an import now gives for a fact's properties
+// (props, resting on sources) to the variants the fact had: each property
+// with variants gets the new value as one more statement and answers what
+// the rule then prefers; a property the import is silent on keeps the value
+// its variants prefer. It returns the variants and the properties to store.
+func RestateVariants(old []Variant, props map[string]any, sources []Source) ([]Variant, map[string]any, error) {
+	out := make(map[string]any, len(props))
+	for k, v := range props {
+		out[k] = v
+	}
+	vs := old
+	for _, p := range variantProperties(old) {
+		var preferred any
+		var ok bool
+		if v, given := props[p]; given {
+			var err error
+			if vs, preferred, ok, err = AddStatement(vs, p, v, sources, Unmarked, ""); err != nil {
+				return nil, nil, err
+			}
+		} else {
+			preferred, ok = PreferredVariant(vs, p)
+		}
+		if ok {
+			out[p] = preferred
+		} else {
+			delete(out, p)
+		}
+	}
+	return vs, out, nil
+}
+
+// CurateVariants adds a curator's values (set, by property; nil removes) to
+// the variants of the properties that have some: each value joins them
+// marked preferred, resting on the change's sources, since the curator
+// decides. Properties without variants are left to the caller.
+func CurateVariants(vs []Variant, set map[string]any, sources []Source, note string) ([]Variant, error) {
+	has := map[string]bool{}
+	for _, p := range variantProperties(vs) {
+		has[p] = true
+	}
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !has[k] || set[k] == nil {
+			continue
+		}
+		var err error
+		if vs, _, _, err = AddStatement(vs, k, set[k], sources, MarkPreferred, note); err != nil {
+			return nil, err
+		}
+	}
+	return vs, nil
+}
+
+func variantProperties(vs []Variant) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range vs {
+		if !seen[v.Property] {
+			seen[v.Property] = true
+			out = append(out, v.Property)
+		}
+	}
+	return out
 }
 
 // PreferredVariant returns the preferred value of property among vs, and

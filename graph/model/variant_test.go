@@ -75,7 +75,12 @@ func TestPreferVariants(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := PreferVariants(tt.values, tt.marks)
+			values := make([]Variant, len(tt.values))
+			copy(values, tt.values)
+			for i, m := range tt.marks {
+				values[i].Mark = m
+			}
+			got, err := PreferVariants(values)
 			if tt.wantErr != "" {
 				if err == nil || err.Error() != tt.wantErr {
 					t.Fatalf("error %v, want %q", err, tt.wantErr)
@@ -94,8 +99,8 @@ func TestPreferVariants(t *testing.T) {
 			if strings.Join(preferred, ",") != tt.want {
 				t.Errorf("preferred %v, want %q", preferred, tt.want)
 			}
-			for i := range tt.values {
-				if tt.values[i].Preferred {
+			for i := range values {
+				if values[i].Preferred {
 					t.Errorf("PreferVariants changed its input")
 				}
 			}
@@ -150,5 +155,36 @@ func TestLongTailLeavesOutTypedFields(t *testing.T) {
 	}
 	if got := (Entity{Label: "Topic"}).LongTail(); got != nil {
 		t.Errorf("LongTail of nothing = %v, want nil", got)
+	}
+}
+
+func TestAddStatement(t *testing.T) {
+	wiki, office := web("https://en.wikipedia.org/wiki/X"), web("https://www.coe.int/en/web/conventions/full-list?module=signatures-by-treaty&treatynum=201")
+	note := "the chart settles it"
+	undecided := []Variant{
+		{Property: "date", Value: "2018-06-20", Sources: []Source{wiki}, Mark: MarkNotPreferred},
+		{Property: "date", Value: "2018-06-27", Sources: []Source{wiki}, Mark: MarkNotPreferred, Note: &note},
+		{Property: "entryIntoForce", Value: "2018-10-01", Sources: []Source{wiki}, Preferred: true},
+	}
+	// A Treaty Office chart giving a new value settles the date.
+	got, v, ok, err := AddStatement(undecided, "date", "2018-06-20", []Source{office}, Unmarked, "")
+	if err != nil || !ok || v != "2018-06-20" {
+		t.Fatalf("AddStatement = %v, %v, %v", v, ok, err)
+	}
+	if len(got) != 3 || len(got[0].Sources) != 2 || got[0].Mark != Unmarked || !got[0].Preferred || got[1].Preferred {
+		t.Fatalf("the value the chart gives should gain its source, lose the mark made without it and answer: %+v", got)
+	}
+	// A secondary source does not lift a mark.
+	got, _, ok, err = AddStatement(undecided, "date", "2018-06-27", []Source{wiki}, Unmarked, "")
+	if err != nil || ok || got[1].Mark != MarkNotPreferred {
+		t.Errorf("a secondary source lifted a mark: %v, %v, %+v", ok, err, got)
+	}
+	// A curator preferring a value takes the mark over.
+	got, v, ok, err = AddStatement(undecided, "date", "2018-06-21", []Source{wiki}, MarkPreferred, "set by a curator")
+	if err != nil || !ok || v != "2018-06-21" || len(got) != 4 || !got[3].Preferred || got[3].Note == nil {
+		t.Errorf("a curator's value: %v, %v, %v, %+v", v, ok, err, got)
+	}
+	if !got[2].Preferred {
+		t.Errorf("another property's variants changed: %+v", got[2])
 	}
 }
