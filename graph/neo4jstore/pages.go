@@ -404,5 +404,6 @@ func fillParticipation(p *model.TreatyParticipation, rels ...any) {
 			p.Disputed = true
 		}
 		p.Sources = appendNew(p.Sources, decodeSources(r.Props))
+		p.Variants = append(p.Variants, model.ParticipationVariants(r.Type, decodeVariants(r.Props))...)
 	}
 }
