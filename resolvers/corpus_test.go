@@ -104,3 +104,29 @@ func exampleQueries(tb testing.TB) []corpusQuery {
 	}
 	return out
 }
+
+// featureQueries reach what neither the examples nor the explorer ask for:
+// variants and stated figures, counts, aliases of one field with other
+// arguments, fragments on interfaces, every kind of connection, paging.
+func featureQueries() []corpusQuery {
+	q := func(name, query string, vars map[string]any) corpusQuery {
+		return corpusQuery{name: "feature " + name, query: query, vars: vars}
+	}
+	return []corpusQuery{
+		q("variants and figures", `{ countries(first: 100, where: {iso2: {in: ["TR", "IS"]}}) { edges { node { id coeAccession properties variants { property value preferred note sources { url title retrieved } } statedFigures { what value } } } }
+  body(id: "council-of-europe") { statedFigures { __typename what value date note sources { title } } variants { property } } }`, nil),
+		q("party counts", `query($d: Date) { instruments(first: 10, sort: [{field: PARTIES, direction: DESC}]) { edges { node { id now: partyCount then: partyCount(asOf: $d) } } } }`, map[string]any{"d": "2015-06"}),
+		q("participation variants", `{ instrument(id: "cets-201") { participants(first: 500) { edges { node { id } variants { property value preferred } } } } }`, nil),
+		q("aliases with their own arguments", `{ c: country(id: "country-fr") { a: treaties(first: 2) { edges { cursor node { id } } pageInfo { endCursor hasNextPage } } b: treaties(first: 3, language: FR, status: [SIGNED]) { totalCount edges { status node { name } } } } }`, nil),
+		q("fragments on the interface", `query { node(id: "glacy-plus") { ...N ... on Project { funders { edges { node { ...N ... on Country { iso2 } ... on Body { acronym } } } } } } } fragment N on Node { __typename id name sources { title } }`, nil),
+		q("relations by type and direction", `{ body(id: "lanzarote-committee") { out: relations(direction: OUTGOING, types: [MONITORS, PART_OF]) { totalCount edges { type direction node { id } } } all: relations(first: 3, asOf: "2012") { edges { cursor type key version properties } pageInfo { hasNextPage endCursor } } } }`, nil),
+		q("search with nested connections", `{ search(query: "convention", types: [INSTRUMENT], first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { cursor score node { id ... on Instrument { parties(first: 2) { totalCount edges { node { iso2 } status } } } } } } }`, nil),
+		q("all shortest paths", `{ allShortestPaths(from: "country-mu", to: "ets-185", maxHops: 3, first: 5) { length nodes { __typename id ... on Country { projects(first: 1) { totalCount } } } edges { type from to key version sources { title } } } }`, nil),
+		q("neighbourhood without edges", `{ neighbourhood(id: "cets-201", depth: 2, limit: 40, relationTypes: [MONITORS, SUPPORTS, SUPPLEMENTS]) { truncated nodes { id name } } }`, nil),
+		q("coverage of chosen states", `{ coverage(instruments: ["ets-185", "ets-189"], countries: {iso2: {in: ["FR", "MU", "US"]}}, asOf: "2010") { __typename country { iso2 treaties(first: 1) { totalCount } } cells { __typename instrument { id number } status possibleStatus certain window { from to } statusNote signedWindow { from } } } }`, nil),
+		q("lists by every sort", `{ a: projects(first: 5, sort: [{field: TARGETS, direction: DESC}, {field: NAME, language: FR}]) { edges { cursor node { id startDate endDate } } }
+  b: events(first: 5, sort: [{field: START_DATE, direction: DESC}]) { totalCount edges { node { id startDate } } }
+  c: bodies(first: 5, sort: [{field: RELATIONS, direction: DESC}]) { edges { node { id } } }
+  d: resources(first: 5, sort: [{field: PUBLISHED}], asOf: "2015-01-01") { edges { node { id published } } } }`, nil),
+	}
+}

@@ -147,6 +147,13 @@ func (r *Resolver) updateEntity(ctx context.Context, in model.UpdateEntityInput)
 			}
 		}
 		next.Properties = merged
+		// A curator's value for a property the sources disagree on is one
+		// more value, preferred, beside the sources' own.
+		vs, err := model.CurateVariants(cur.Variants, props, sources, "set by "+actor.Name)
+		if err != nil {
+			return model.Entity{}, model.Errorf(model.CodeBadUserInput, "input.properties: %v", err)
+		}
+		next.Variants = vs
 		return next, checkEntity("input.properties", next)
 	}
 	updated, change, err := r.store.UpdateEntity(ctx, actor, in.ID, in.Version, sources, edit)

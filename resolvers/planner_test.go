@@ -169,7 +169,7 @@ func TestPlannedQueriesOfTheProject(t *testing.T) {
 	store := neo4jtest.Open(t)
 	neo4jtest.LoadSeed(t, store)
 	a := newAPIs(t, store, time.Now)
-	corpus := append(exampleQueries(t), explorerQueries(t)...)
+	corpus := append(append(exampleQueries(t), explorerQueries(t)...), featureQueries()...)
 	if len(corpus) < 30 {
 		t.Fatalf("%d queries in the corpus: the examples or the explorer's queries were not found", len(corpus))
 	}

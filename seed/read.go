@@ -37,6 +37,8 @@ type reader struct {
 	where     map[string]Problem // id -> where it was defined
 	labels    map[string]string  // id -> label
 	relations []model.RelationRecord
+	// variants are the rows of variants.csv by subject.
+	variants map[string][]*csvVariant
 }
 
 func (r *reader) fail(file string, line int, format string, args ...any) {
@@ -48,11 +50,13 @@ func (r *reader) fail(file string, line int, format string, args ...any) {
 func Read(fsys fs.FS) (*Data, error) {
 	r := &reader{fsys: fsys, retrieved: map[string]model.Date{}, index: map[string]int{}, where: map[string]Problem{}, labels: map[string]string{}}
 	r.readRetrieved()
+	r.readVariants()
 	r.readCountries()
 	r.readEntities()
 	r.readNamesFr()
 	r.readRelations()
 	r.readTreatyParties()
+	r.unusedVariants()
 	if len(r.problems) > 0 {
 		sort.SliceStable(r.problems, func(i, j int) bool {
 			if r.problems[i].File != r.problems[j].File {
@@ -229,18 +233,25 @@ func (r *reader) readCountries() {
 		if !coeStatuses[f["coe_status"]] {
 			r.fail(FileCountries, line, "coe_status %q: want member, observer, former_member or non_member", f["coe_status"])
 		}
-		if d := r.date(FileCountries, line, "coe_accession", f["coe_accession"]); d != nil {
-			props["coeAccession"] = string(*d)
-		}
-		if d := r.date(FileCountries, line, "coe_left", f["coe_left"]); d != nil {
-			props["coeLeft"] = string(*d)
-		}
 		e := model.Entity{ID: f["id"], Label: "Country", Name: f["name"], Properties: props, Aliases: []string{}}
+		e.Sources = r.sources(FileCountries, line, "country "+f["id"], splitSources(f["sources"]))
+		for _, col := range []string{"coe_accession", "coe_left"} {
+			d := r.date(FileCountries, line, col, f[col])
+			cell := ""
+			if d != nil {
+				cell = string(*d)
+			}
+			key := countryVariantColumns[col]
+			vs, value := r.cellVariants(f["id"], col, key, cell, FileCountries, line, e.Sources, true)
+			e.Variants = append(e.Variants, vs...)
+			if value != "" {
+				props[key] = value
+			}
+		}
 		if f["name_fr"] != "" {
 			fr := f["name_fr"]
 			e.NameFr = &fr
 		}
-		e.Sources = r.sources(FileCountries, line, "country "+f["id"], splitSources(f["sources"]))
 		r.define(e, FileCountries, line)
 	})
 }
@@ -256,6 +267,10 @@ type yamlEntity struct {
 	Aliases    []string       `yaml:"aliases"`
 	Properties map[string]any `yaml:"properties"`
 	Sources    []string       `yaml:"sources"`
+	// Variants and StatedFigures are read by hand, so each problem keeps
+	// its line.
+	Variants      yaml.Node `yaml:"variants"`
+	StatedFigures yaml.Node `yaml:"statedFigures"`
 }
 
 // yamlItems decodes the list under key in a YAML file, item by item, so each
@@ -301,7 +316,7 @@ func (r *reader) yamlItems(file, key string, item func(line int, node *yaml.Node
 }
 
 var entityFields = map[string]bool{"id": true, "label": true, "name": true, "nameFr": true, "shortName": true,
-	"acronym": true, "aliases": true, "properties": true, "sources": true}
+	"acronym": true, "aliases": true, "properties": true, "sources": true, "variants": true, "statedFigures": true}
 
 func (r *reader) readEntities() {
 	r.yamlItems(FileEntities, "entities", func(line int, node *yaml.Node) {
@@ -331,6 +346,9 @@ func (r *reader) readEntities() {
 			}
 			props[k] = plain(v)
 		}
+		// One key per fact, each date apart from its note (see
+		// model.NormaliseProperties).
+		props = model.NormaliseProperties(props)
 		for _, k := range []string{"opened", "entryIntoForce"} {
 			if s, ok := props[k].(string); ok {
 				r.date(FileEntities, line, y.ID+" "+k, s)
@@ -342,6 +360,8 @@ func (r *reader) readEntities() {
 		}
 		e.NameFr, e.ShortName, e.Acronym = opt(y.NameFr), opt(y.ShortName), opt(y.Acronym)
 		e.Sources = r.sources(FileEntities, line, "entity "+y.ID, y.Sources)
+		r.entityVariants(FileEntities, &e, &y.Variants)
+		r.statedFigures(FileEntities, &e, &y.StatedFigures)
 		r.define(e, FileEntities, line)
 	})
 }
@@ -491,33 +511,53 @@ func (r *reader) readTreatyParties() {
 		}
 		what := fmt.Sprintf("%s %s", country, inst)
 		srcs := r.sources(FileTreatyParties, line, what, splitSources(f["sources"]))
+		var variants []model.Variant
 		add := func(typ string, props map[string]any) {
-			r.relations = append(r.relations, model.RelationRecord{From: country, Type: typ, To: inst, Properties: props, Sources: srcs})
+			r.relations = append(r.relations, model.RelationRecord{From: country, Type: typ, To: inst, Properties: props, Sources: srcs, Variants: variants})
+			variants = nil
 		}
-		if signed != nil || status == "signatory" {
-			props := map[string]any{}
-			if signed != nil {
-				props["date"] = string(*signed)
+		// cell gives a step's date as the rule chooses it among the cell
+		// and the other values variants.csv gives, and keeps those values.
+		cell := func(column string, d *model.Date, props map[string]any) {
+			v := ""
+			if d != nil {
+				v = string(*d)
 			}
+			vs, value := r.cellVariants(inst+"|"+country, column, partyVariantColumns[column], v, FileTreatyParties, line, srcs, false)
+			variants = append(variants, vs...)
+			if value != "" {
+				props[partyVariantColumns[column]] = value
+			}
+		}
+		if signed != nil || status == "signatory" || r.hasVariants(inst+"|"+country, "signed") {
+			props := map[string]any{}
+			cell("signed", signed, props)
 			add(model.RelSigned, props)
 		}
 		switch status {
 		case "party":
 			props := map[string]any{}
-			if ratified != nil {
-				props["date"] = string(*ratified)
-			}
+			cell("ratified", ratified, props)
 			if action != "" && action != "signature_only" {
 				props["action"] = action
 			}
-			if eif != nil {
-				props["entryIntoForce"] = string(*eif)
-			}
+			cell("entry_into_force", eif, props)
 			add(model.RelRatified, props)
 		case "unknown":
 			add(model.RelStatusUnknown, map[string]any{})
 		}
 	})
+}
+
+// hasVariants reports whether variants.csv gives values for a column of a
+// subject.
+func (r *reader) hasVariants(subject, column string) bool {
+	for _, v := range r.variants[subject] {
+		if v.property == column {
+			return true
+		}
+	}
+	return false
 }
 
 func opt(s string) *string {

@@ -42,6 +42,9 @@ type RelationRecord struct {
 	To         string
 	Properties map[string]any
 	Sources    []Source
+	// Variants are the values the sources give for properties of the
+	// relationship where they disagree.
+	Variants []Variant
 }
 
 // Page is one page of a list ordered by id.

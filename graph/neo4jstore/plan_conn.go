@@ -612,8 +612,7 @@ func (c *compiler) participations(p, label string, f *model.Selection, cl *cols,
 	if err != nil {
 		return nil, err
 	}
-	body := participationMatch(p, x, fromInstrument, part) +
-		fmt.Sprintf("\n  WITH %s, %s, %s, %s, %s WHERE %s", p, x, part.s, part.r, part.u, cond)
+	body := participationMatch(p, x, fromInstrument, part) + "\n  WHERE " + cond
 	keys := []string{"k0" + x, "k1" + x}
 	instrument := x
 	if fromInstrument {
@@ -715,6 +714,15 @@ func participationField(ef *model.Selection, view func(row []any, st *bound) (mo
 			tp, _ := view(row, st)
 			return src(w, tp.Sources)
 		}, nil
+	case "variants":
+		vw, err := variantsWriter(ef)
+		if err != nil {
+			return nil, err
+		}
+		return func(w *jsonOut, row, _ []any, st *bound) error {
+			tp, _ := view(row, st)
+			return vw(w, tp.Variants)
+		}, nil
 	case "window":
 		return window(func(v model.ParticipationView) *model.DateWindow { return v.Window })
 	case "signedWindow":
@@ -725,4 +733,43 @@ func participationField(ef *model.Selection, view func(row []any, st *bound) (mo
 		return window(func(v model.ParticipationView) *model.DateWindow { return v.EntryIntoForceWindow })
 	}
 	return nil, fmt.Errorf("%w: participation field %s", model.ErrUnplanned, ef.Field)
+}
+
+// partyCount compiles Instrument.partyCount: how many states are party to
+// the treaty in variable p on asOf (or today), counted as parties lists
+// them.
+func (c *compiler) partyCount(p string, f *model.Selection, heavy func(string) int) (valueWriter, error) {
+	pp := c.pageParams()
+	if err := c.bind(func(env model.ReadEnv, st *bound) error {
+		asOf, err := decodeArg[*model.Date](f, "asOf", env.Vars)
+		if err != nil {
+			return err
+		}
+		day := env.Today
+		var asOfV any
+		if asOf != nil {
+			day = asOf.First()
+			asOfV = string(day)
+		}
+		st.params[pp.asOf], st.params[pp.day] = asOfV, string(day)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	x := c.name("x")
+	part := participation{i: p, s: c.name("s"), r: c.name("r"), u: c.name("u"), day: "$" + pp.day}
+	b := &builder{params: map[string]any{}, prefix: c.name("f") + "_", asOf: "$" + pp.asOf, day: "$" + pp.day}
+	cond, err := b.participationWhere(x, true, part, &model.ParticipationWhere{Status: []model.TreatyStatus{model.TreatyStatusRatified, model.TreatyStatusInForce}})
+	if err != nil {
+		return nil, err
+	}
+	if len(b.params) > 0 {
+		return nil, fmt.Errorf("partyCount: the parties' condition takes no values")
+	}
+	i := heavy("COUNT { " + participationMatch(p, x, true, part) + "\n  WHERE " + cond + " }")
+	return func(w *jsonOut, row []any, _ *bound) error {
+		n, _ := row[i].(int64)
+		w.int(n)
+		return nil
+	}, nil
 }

@@ -163,13 +163,42 @@ func (c *compiler) nodeField(v, label string, labelCol int, f *model.Selection, 
 		i := cl.add("properties(" + v + ")")
 		return func(w *jsonOut, row []any, _ *bound) error {
 			props, _ := row[i].(map[string]any)
+			// The long tail: what no typed field of the label answers
+			// (model.Entity.LongTail).
 			free := decodeFree(props)
-			if free == nil {
+			for k := range free {
+				if model.IsTypedKey(label, k) {
+					delete(free, k)
+				}
+			}
+			if len(free) == 0 {
 				w.null()
 				return nil
 			}
 			return w.value(free)
 		}, nil
+	case "variants":
+		i := prop(keyVariants)
+		vw, err := variantsWriter(f)
+		if err != nil {
+			return nil, err
+		}
+		return func(w *jsonOut, row []any, _ *bound) error {
+			return vw(w, decodeVariants(map[string]any{keyVariants: row[i]}))
+		}, nil
+	case "statedFigures":
+		i := prop(keyFigures)
+		fw, err := figuresWriter(f)
+		if err != nil {
+			return nil, err
+		}
+		return func(w *jsonOut, row []any, _ *bound) error {
+			return fw(w, decodeFigures(map[string]any{keyFigures: row[i]}))
+		}, nil
+	case "partyCount":
+		if label == "Instrument" {
+			return c.partyCount(v, f, heavy)
+		}
 	}
 	if kind, ok := nodeScalars[label][f.Field]; ok {
 		i := prop(f.Field)
@@ -303,4 +332,68 @@ func relOf(v any) (typ string, props map[string]any, key string) {
 	props, _ = l[1].(map[string]any)
 	eid, _ := l[2].(string)
 	return typ, props, relKeyOf(dbtype.Relationship{ElementId: eid, Props: props})
+}
+
+// sourcedWriter compiles the selection of a list of objects that carry
+// sources: each selected field writes from one item, sources through
+// sourcesWriter.
+func sourcedWriter[T any](f *model.Selection, typeName string, fields map[string]func(w *jsonOut, item T) error, sources func(item T) []model.Source) (func(w *jsonOut, list []T) error, error) {
+	writers := make([]func(w *jsonOut, item T) error, len(f.Fields))
+	for i := range f.Fields {
+		sf := &f.Fields[i]
+		switch sf.Field {
+		case "__typename":
+			writers[i] = func(w *jsonOut, _ T) error { w.str(typeName); return nil }
+		case "sources":
+			src, err := sourcesWriter(sf)
+			if err != nil {
+				return nil, err
+			}
+			writers[i] = func(w *jsonOut, item T) error { return src(w, sources(item)) }
+		default:
+			fw, ok := fields[sf.Field]
+			if !ok {
+				return nil, fmt.Errorf("%w: %s.%s", model.ErrUnplanned, typeName, sf.Field)
+			}
+			writers[i] = fw
+		}
+	}
+	return func(w *jsonOut, list []T) error {
+		w.open('[')
+		for i, item := range list {
+			if i > 0 {
+				w.comma()
+			}
+			w.open('{')
+			for j, fw := range writers {
+				w.key(j == 0, f.Fields[j].Alias)
+				if err := fw(w, item); err != nil {
+					return err
+				}
+			}
+			w.close('}')
+		}
+		w.close(']')
+		return nil
+	}, nil
+}
+
+// variantsWriter compiles the selection of a list of variants.
+func variantsWriter(f *model.Selection) (func(w *jsonOut, list []model.Variant) error, error) {
+	return sourcedWriter(f, "Variant", map[string]func(w *jsonOut, v model.Variant) error{
+		"property":  func(w *jsonOut, v model.Variant) error { w.str(v.Property); return nil },
+		"value":     func(w *jsonOut, v model.Variant) error { return w.value(v.Value) },
+		"preferred": func(w *jsonOut, v model.Variant) error { w.bool(v.Preferred); return nil },
+		"note":      func(w *jsonOut, v model.Variant) error { w.optStr(v.Note); return nil },
+	}, func(v model.Variant) []model.Source { return v.Sources })
+}
+
+// figuresWriter compiles the selection of a list of stated figures.
+func figuresWriter(f *model.Selection) (func(w *jsonOut, list []model.StatedFigure) error, error) {
+	return sourcedWriter(f, "StatedFigure", map[string]func(w *jsonOut, v model.StatedFigure) error{
+		"what":  func(w *jsonOut, v model.StatedFigure) error { w.str(v.What); return nil },
+		"value": func(w *jsonOut, v model.StatedFigure) error { return w.value(v.Value) },
+		"date":  func(w *jsonOut, v model.StatedFigure) error { w.optStr((*string)(v.Date)); return nil },
+		"note":  func(w *jsonOut, v model.StatedFigure) error { w.optStr(v.Note); return nil },
+	}, func(v model.StatedFigure) []model.Source { return v.Sources })
 }
