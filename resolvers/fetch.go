@@ -161,6 +161,9 @@ func (r *Resolver) relatedPage(ctx context.Context, hop model.Hop, list, id stri
 		return model.EntityPage{}, c, err
 	}
 	req.Language = lang
+	if payloadPlanned(ctx) {
+		return model.EntityPage{}, c, nil
+	}
 	page, err := r.loaders(ctx).Related(ctx, hop, id, where, req)
 	return page, c, err
 }
@@ -201,6 +204,9 @@ func (r *Resolver) relationsConn(ctx context.Context, id string, types []model.R
 		return nil, err
 	}
 	req.Language = lang
+	if payloadPlanned(ctx) {
+		return &model.RelationConnection{Edges: []model.RelationEdge{}, PageInfo: pageInfo(nil, false, after != nil)}, nil
+	}
 	page, err := r.loaders(ctx).Relations(ctx, id, ts, dir, req)
 	if err != nil {
 		return nil, err
@@ -235,6 +241,9 @@ func (r *Resolver) participationPage(ctx context.Context, fromInstrument bool, i
 		return model.ParticipationPage{}, req, c, err
 	}
 	req.Language = lang
+	if payloadPlanned(ctx) {
+		return model.ParticipationPage{}, req, c, nil
+	}
 	page, err := r.loaders(ctx).Participations(ctx, fromInstrument, id, where, filter, req)
 	return page, req, c, err
 }

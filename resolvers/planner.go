@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -80,7 +81,13 @@ var plannedRoots = map[string]bool{
 func (p *Planner) InterceptRootField(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 	oc := graphql.GetOperationContext(ctx)
 	rfc := graphql.GetRootFieldContext(ctx)
-	if oc == nil || rfc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query || !plannedRoots[rfc.Field.Name] {
+	if oc == nil || rfc == nil || oc.Operation == nil {
+		return next(ctx)
+	}
+	if oc.Operation.Operation == ast.Mutation && nodePayloads[rfc.Field.Name] {
+		return p.mutation(ctx, next, oc, rfc.Field)
+	}
+	if oc.Operation.Operation != ast.Query || !plannedRoots[rfc.Field.Name] {
 		return next(ctx)
 	}
 	field := rfc.Field
@@ -292,4 +299,112 @@ func input(v *ast.Value) model.Input {
 	}
 	val, _ := v.Value(nil)
 	return model.Input{Kind: model.InputValue, Value: val}
+}
+
+// nodePayloads are the mutations whose payload holds a node
+// (EntityChange.node).
+var nodePayloads = map[string]bool{"createEntity": true, "updateEntity": true}
+
+// payload is how a mutation's resolver tells the planner which node its
+// payload holds.
+type payload struct {
+	mu sync.Mutex
+	id string
+}
+
+type payloadKey struct{}
+
+// payloadNode records the node of a mutation's payload, for the planner to
+// read its selection in one statement once the change is written.
+func payloadNode(ctx context.Context) func(*model.EntityChange, error) (*model.EntityChange, error) {
+	return func(c *model.EntityChange, err error) (*model.EntityChange, error) {
+		if pl, ok := ctx.Value(payloadKey{}).(*payload); ok && err == nil && c != nil && c.Node != nil {
+			pl.mu.Lock()
+			pl.id = model.EntityOf(c.Node).ID
+			pl.mu.Unlock()
+		}
+		return c, err
+	}
+}
+
+// payloadPlanned reports whether ctx runs inside a mutation whose payload
+// node the planner reads: connections below it are left empty, the
+// planner's answer replacing the node.
+func payloadPlanned(ctx context.Context) bool {
+	_, ok := ctx.Value(payloadKey{}).(*payload)
+	return ok
+}
+
+// mutation runs a mutation and, when the selection of its payload's node
+// reads more than the node's own fields, answers that node with one
+// statement of the planner after the write.
+func (p *Planner) mutation(ctx context.Context, next graphql.RootResolver, oc *graphql.OperationContext, field graphql.CollectedField) graphql.Marshaler {
+	fields := graphql.CollectFields(oc, field.Selections, []string{"EntityChange"})
+	var nodes []int
+	for i, f := range fields {
+		if f.Name == "node" && p.reads(oc, f) {
+			nodes = append(nodes, i)
+		}
+	}
+	if len(nodes) == 0 {
+		return next(ctx)
+	}
+	pl := &payload{}
+	m := next(context.WithValue(ctx, payloadKey{}, pl))
+	fs, ok := m.(*graphql.FieldSet)
+	pl.mu.Lock()
+	id := pl.id
+	pl.mu.Unlock()
+	if !ok || id == "" || len(fs.Values) != len(fields) {
+		return m
+	}
+	env := model.ReadEnv{Vars: map[string]any{payloadIDVar: id}, Today: p.r.today()}
+	for _, i := range nodes {
+		f := fields[i]
+		key := cacheKey(oc, field) + "\x00" + f.Alias
+		entry, ok := p.cache.Get(ctx, key)
+		if !ok {
+			sel := p.selection(oc, f, "EntityChange")
+			sel.Field = "node"
+			sel.Args = map[string]model.Input{"id": {Kind: model.InputVariable, Name: payloadIDVar}}
+			read, err := p.r.store.CompileRead(sel, env)
+			if err != nil {
+				// The change is written; its payload answers without the
+				// node's connections rather than not at all.
+				graphql.AddError(ctx, err)
+				return m
+			}
+			entry = &planned{read: read}
+			p.cache.Add(ctx, key, entry)
+		}
+		out, err := p.r.store.RunRead(ctx, entry.read, env)
+		if err != nil {
+			graphql.AddError(ctx, err)
+			return m
+		}
+		fs.Values[i] = rawJSON(out)
+	}
+	return fs
+}
+
+// payloadIDVar is the variable a payload's node read takes its id from; no
+// query can name it.
+const payloadIDVar = "\x00payload"
+
+// reads reports whether the selection of a payload's node reads more than
+// the node's own fields: a field with arguments, or a connection.
+func (p *Planner) reads(oc *graphql.OperationContext, f graphql.CollectedField) bool {
+	def := p.schema.Types[f.Definition.Type.Name()]
+	if def == nil {
+		return false
+	}
+	for _, impl := range p.schema.GetPossibleTypes(def) {
+		satisfies := append([]string{impl.Name}, impl.Interfaces...)
+		for _, c := range graphql.CollectFields(oc, f.Selections, satisfies) {
+			if c.Definition != nil && (len(c.Definition.Arguments) > 0 || strings.HasSuffix(c.Definition.Type.Name(), "Connection")) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
+	"github.com/coe-child-online/knowledge-graph/auth"
 	"github.com/coe-child-online/knowledge-graph/graph"
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore/neo4jtest"
@@ -64,10 +65,16 @@ func newAPIs(tb testing.TB, store *neo4jstore.Store, now func() time.Time) *apis
 // ask sends a query to h and returns its answer.
 func ask(tb testing.TB, h http.Handler, query string, vars map[string]any) answer {
 	tb.Helper()
+	return askAs(tb, h, auth.Principal{}, query, vars)
+}
+
+// askAs sends a query to h as the caller p.
+func askAs(tb testing.TB, h http.Handler, p auth.Principal, query string, vars map[string]any) answer {
+	tb.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	ctx, rt := neo4jstore.WithRoundTrips(context.Background())
+	ctx, rt := neo4jstore.WithRoundTrips(auth.WithPrincipal(context.Background(), p))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req.WithContext(ctx))
 	var a answer
@@ -186,5 +193,49 @@ func TestPlannedQueriesOfTheProject(t *testing.T) {
 		if n := rootFields(t, q.query); got.trips != int64(n) {
 			t.Errorf("%s: %d statements for %d root fields, want one each\nquery: %s", q.name, got.trips, n, q.query)
 		}
+	}
+}
+
+// TestMutationPayloadIsOneMoreStatement updates a node three times: asking
+// only for the node's id (the write alone), with a nested selection through
+// the planner, and with the same selection level by level. The planned
+// payload costs one statement more than the write, and answers like the
+// resolvers.
+func TestMutationPayloadIsOneMoreStatement(t *testing.T) {
+	store := neo4jtest.Open(t)
+	neo4jtest.LoadSeed(t, store)
+	a := newAPIs(t, store, time.Now)
+	curator := auth.Principal{Name: "planner test", Role: auth.RoleCurator, Method: auth.MethodAPIKey}
+	const mutation = `mutation($v: Int!, $name: String!) { updateEntity(input: {id: "glacy-plus", version: $v, name: $name, sources: [{title: "test"}]}) {
+  change { action } node { %s } } }`
+	const nested = `id name ... on Project { targets(first: 100) { totalCount edges { node { iso2 treaties(first: 3) { edges { node { id } status } } } } } funders { edges { node { __typename id } } } }`
+	version := func() int {
+		v := ask(t, a.levels, `{ project(id: "glacy-plus") { version } }`, nil)
+		var d struct {
+			Project struct{ Version int } `json:"project"`
+		}
+		if err := json.Unmarshal(v.Data, &d); err != nil {
+			t.Fatal(err)
+		}
+		return d.Project.Version
+	}
+	update := func(h http.Handler, selection, name string) answer {
+		got := askAs(t, h, curator, fmt.Sprintf(mutation, selection), map[string]any{"v": version(), "name": name})
+		if len(got.Errors) > 0 {
+			t.Fatalf("update %s: %+v", selection, got.Errors)
+		}
+		return got
+	}
+	write := update(a.planned, "id", "GLACY+ one")
+	planned := update(a.planned, nested, "GLACY+ two")
+	levels := update(a.levels, nested, "GLACY+ two")
+	if planned.trips != write.trips+1 {
+		t.Errorf("the planned payload cost %d statements, the write alone %d: want one more", planned.trips, write.trips)
+	}
+	if d := compare(planned, levels); d != "" {
+		t.Errorf("the planned payload differs from the resolvers' at %s", d)
+	}
+	if !bytes.Contains(planned.Data, []byte(`"totalCount":`)) || bytes.Contains(planned.Data, []byte(`"totalCount":0`)) {
+		t.Errorf("the payload's node has no targets: %s", planned.Data)
 	}
 }

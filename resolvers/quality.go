@@ -15,6 +15,9 @@ func (r *Resolver) partyCount(ctx context.Context, id string, asOf *model.Date) 
 		day := asOf.First()
 		req.AsOf, req.Day = &day, day
 	}
+	if payloadPlanned(ctx) {
+		return 0, nil
+	}
 	parties := model.ParticipationFilter{Statuses: []model.TreatyStatus{model.TreatyStatusRatified, model.TreatyStatusInForce}}
 	page, err := r.loaders(ctx).Participations(ctx, true, id, nil, parties, req)
 	if err != nil {

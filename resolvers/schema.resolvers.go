@@ -210,12 +210,12 @@ func (r *monitoringRoundResolver) Relations(ctx context.Context, obj *model.Moni
 
 // CreateEntity is the resolver for the createEntity field.
 func (r *mutationResolver) CreateEntity(ctx context.Context, input model.CreateEntityInput) (*model.EntityChange, error) {
-	return r.createEntity(ctx, input)
+	return payloadNode(ctx)(r.createEntity(ctx, input))
 }
 
 // UpdateEntity is the resolver for the updateEntity field.
 func (r *mutationResolver) UpdateEntity(ctx context.Context, input model.UpdateEntityInput) (*model.EntityChange, error) {
-	return r.updateEntity(ctx, input)
+	return payloadNode(ctx)(r.updateEntity(ctx, input))
 }
 
 // DeleteEntity is the resolver for the deleteEntity field.
