@@ -82,11 +82,19 @@ func postJSON(ctx context.Context, url string, body []byte, debug bool) (gqlAnsw
 	return a, nil
 }
 
-// capture runs a query through the service's own resolvers in-process and
-// returns the statements it sent, for the raw-driver replay.
+// capture runs a query through the service's own resolvers and read
+// planner in-process and returns the statements it sent, for the raw-driver
+// replay.
 func capture(ctx context.Context, store *neo4jstore.Store, body []byte) ([]neo4jstore.Statement, error) {
-	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolvers.New(store, time.Now)}))
+	res := resolvers.New(store, time.Now)
+	schema := graph.NewExecutableSchema(graph.Config{Resolvers: res})
+	planner, err := resolvers.NewPlanner(res, schema, 100)
+	if err != nil {
+		return nil, err
+	}
+	gql := handler.New(schema)
 	gql.AddTransport(transport.POST{})
+	gql.Use(planner)
 	h := loaders.Middleware(store, gql)
 	ctx, log := neo4jstore.WithStatementLog(ctx)
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body)).WithContext(ctx)

@@ -34,6 +34,85 @@ type latest struct {
 	Ratios       []ratio            `json:"ratios"`
 	PeakRSSMB    map[string]float64 `json:"peak_rss_mb"`
 	ScaleRatios  []ratio            `json:"scale_ratios"`
+	Goals        []goal             `json:"goals"`
+}
+
+// The goals of the compiled reads (bench/README.md), checked on the seed
+// graph and the 1M graph at every concurrency measured there.
+const (
+	goalVsLibrary = 2.0  // service req/s ÷ @neo4j/graphql req/s, at least
+	goalVsRaw     = 0.9  // service req/s ÷ raw driver req/s, at least
+	goalScale     = 2.0  // p50 on the 1M graph ÷ p50 on the seed graph, at most
+	goalPeakMB    = 71.0 // the service's peak resident memory before the planner
+)
+
+// goal is one goal on one query, graph and concurrency: what was measured
+// against what was wanted, and whether it holds.
+type goal struct {
+	Graph       string  `json:"graph"`
+	Query       string  `json:"query"`
+	Concurrency int     `json:"concurrency"`
+	Goal        string  `json:"goal"`
+	Got         float64 `json:"got"`
+	Want        float64 `json:"want"`
+	Met         bool    `json:"met"`
+}
+
+// goalGraphs are the graphs the goals are checked on.
+var goalGraphs = map[string]bool{"seed": true, "1M": true}
+
+// checkGoals checks every goal the measurements allow.
+func checkGoals(l latest, by map[string]measurement) []goal {
+	var out []goal
+	add := func(g goal, met bool) {
+		g.Met = met
+		out = append(out, g)
+	}
+	for _, m := range l.Measurements {
+		if m.System != systemService || !goalGraphs[m.Graph] {
+			continue
+		}
+		base := goal{Graph: m.Graph, Query: m.Query, Concurrency: m.Concurrency}
+		n, ok := by[fmt.Sprintf("%s|%s|%d|%s", m.Graph, m.Query, m.Concurrency, systemNeo4jGraphQL)]
+		switch {
+		case ok && n.RPS > 0:
+			g := base
+			g.Goal, g.Got, g.Want = "req/s ÷ @neo4j/graphql", round(m.RPS/n.RPS), goalVsLibrary
+			add(g, g.Got >= g.Want)
+			g.Goal, g.Got, g.Want = "p99 ÷ @neo4j/graphql's", round(m.P99ms/n.P99ms), 1
+			add(g, g.Got < g.Want)
+		default:
+			g := base
+			g.Goal = "req/s ÷ @neo4j/graphql (not measured: the answers differ or the library failed)"
+			add(g, false)
+		}
+		if r, ok := by[fmt.Sprintf("%s|%s|%d|%s", m.Graph, m.Query, m.Concurrency, systemRaw)]; ok && r.RPS > 0 {
+			g := base
+			g.Goal, g.Got, g.Want = "req/s ÷ raw driver", round(m.RPS/r.RPS), goalVsRaw
+			add(g, g.Got >= g.Want)
+		}
+		if m.Graph == "1M" {
+			if s, ok := by[fmt.Sprintf("seed|%s|%d|%s", m.Query, m.Concurrency, systemService)]; ok && s.P50ms > 0 {
+				g := base
+				g.Goal, g.Got, g.Want = "p50 on 1M ÷ p50 on seed", round(m.P50ms/s.P50ms), goalScale
+				add(g, g.Got <= g.Want)
+			}
+		}
+	}
+	if mb, ok := l.PeakRSSMB["service"]; ok {
+		add(goal{Graph: "all", Query: "all", Goal: "service peak resident MB", Got: mb, Want: goalPeakMB}, mb <= goalPeakMB)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Query != b.Query {
+			return a.Query < b.Query
+		}
+		if a.Graph != b.Graph {
+			return graphRank(a.Graph) < graphRank(b.Graph)
+		}
+		return a.Concurrency < b.Concurrency
+	})
+	return out
 }
 
 func report(args []string, stdout io.Writer) error {
@@ -98,6 +177,7 @@ func report(args []string, stdout io.Writer) error {
 			}
 		}
 	}
+	l.Goals = checkGoals(l, by)
 	b, err := json.MarshalIndent(l, "", "  ")
 	if err != nil {
 		return err
@@ -195,6 +275,23 @@ func table(l latest, by map[string]measurement) string {
 		})
 		for _, r := range l.ScaleRatios {
 			fmt.Fprintf(&b, "| %s | %d | %s | %.2f |\n", r.Query, r.Concurrency, r.Graph, r.P50)
+		}
+		b.WriteString("\n")
+	}
+	if len(l.Goals) > 0 {
+		met := 0
+		for _, g := range l.Goals {
+			if g.Met {
+				met++
+			}
+		}
+		fmt.Fprintf(&b, "## Goals\n\n%d of %d goals met (service ≥ %.1f× @neo4j/graphql req/s with a lower p99, ≥ %.1f× the raw driver, 1M p50 ≤ %.0f× the seed graph's, peak memory ≤ %.0f MB). Missed:\n\n",
+			met, len(l.Goals), goalVsLibrary, goalVsRaw, goalScale, goalPeakMB)
+		b.WriteString("| query | graph | c | goal | measured | wanted |\n|---|---|---|---|---|---|\n")
+		for _, g := range l.Goals {
+			if !g.Met {
+				fmt.Fprintf(&b, "| %s | %s | %d | %s | %.2f | %.2f |\n", g.Query, g.Graph, g.Concurrency, g.Goal, g.Got, g.Want)
+			}
 		}
 		b.WriteString("\n")
 	}

@@ -120,6 +120,8 @@ type Country implements Entity @node {
   signed: [Instrument!]! @relationship(type: "SIGNED", direction: OUT, properties: "Signature")
   ratified: [Instrument!]! @relationship(type: "RATIFIED", direction: OUT, properties: "Ratification")
   events: [Event!]! @relationship(type: "HELD_IN", direction: IN)
+  evaluatedIn: [MonitoringRound!]! @relationship(type: "EVALUATED", direction: IN)
+  memberOf: [Body!]! @relationship(type: "MEMBER_OF", direction: OUT)
   # The three relationship fields cannot give one row per treaty with its
   # status on a day, which is what the service's Country.treaties is.
   "Treaties the state signed, ratified or has a disputed status with, each once, as they stand today."

@@ -96,6 +96,12 @@ func asOfConditionAt(v, asOf string) string {
 	return "(" + asOf + " IS NULL OR (coalesce(" + v + ".validFrom, '') <= " + asOf + " AND coalesce(" + v + ".validUntil, '9999') >= " + asOf + "))"
 }
 
+// dateRef reads the date parameter p, which holds "" for no date: its value,
+// or null. A parameter that is null for one request and a date for the
+// next changes type, and Neo4j plans the statement again for each type;
+// "" keeps it a string, so a statement is planned once.
+func dateRef(p string) string { return "(CASE WHEN " + p + " = '' THEN null ELSE " + p + " END)" }
+
 // relAsOfCondition is asOfCondition for a relationship r. A signature,
 // ratification or disputed status is a fact from the first day its window
 // begins (docs/model.md, "Dates are windows"): its date as written, and
@@ -104,6 +110,19 @@ func asOfConditionAt(v, asOf string) string {
 // from the opening. Only then, as a relationship with no date at all would
 // be, it is not taken as always true.
 func relAsOfCondition(r string) string { return relAsOfConditionAt(r, "$asOf") }
+
+// relAsOfConditionOf is relAsOfConditionAt for a relationship whose type
+// the statement knows: for a type other than a treaty step's it is the
+// plain window of validFrom and validUntil. Neo4j plans that in a fraction
+// of the time the general condition takes, whose treaty branch reads the
+// signature of an undated ratification.
+func relAsOfConditionOf(r, typ, asOf string) string {
+	switch typ {
+	case "", model.RelSigned, model.RelRatified, model.RelStatusUnknown:
+		return relAsOfConditionAt(r, asOf)
+	}
+	return asOfConditionAt(r, asOf)
+}
 
 // relAsOfConditionAt is relAsOfCondition with the date in the parameter
 // asOf.

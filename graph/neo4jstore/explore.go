@@ -24,22 +24,24 @@ const (
 )
 
 // traversalParams turns a traversal into the $types and $asOf parameters
-// the conditions below read; null means "no restriction".
+// the conditions below read: the types follow a "" no relationship type
+// is, and no date is "", so the parameters keep their types whatever the
+// traversal and Neo4j plans the statement once.
 func traversalParams(t model.Traversal, params map[string]any) map[string]any {
-	params["types"] = nil
-	if len(t.Types) > 0 {
-		params["types"] = t.Types
-	}
-	params["asOf"] = nil
+	params["types"] = append([]string{""}, t.Types...)
+	params["asOf"] = ""
 	if t.AsOf != nil {
 		params["asOf"] = string(*t.AsOf)
 	}
 	return params
 }
 
+// traversalDate reads the traversal's as-of date, null when it has none.
+var traversalDate = dateRef("$asOf")
+
 // relCondition holds for a relationship r the traversal may follow.
 func relCondition(r string) string {
-	return "($types IS NULL OR type(" + r + ") IN $types) AND " + relAsOfCondition(r)
+	return "(size($types) = 1 OR type(" + r + ") IN $types) AND " + relAsOfConditionAt(r, traversalDate)
 }
 
 // ShortestPaths returns the shortest undirected paths of at most maxHops
@@ -78,7 +80,7 @@ CALL (a, b) {
   LIMIT $limit
   RETURN collect(p) AS paths
 }
-RETURN a, b IS NOT NULL AS toFound, paths`, fn, MaxPathHops, relCondition("r"), asOfCondition("x"))
+RETURN a, b IS NOT NULL AS toFound, paths`, fn, MaxPathHops, relCondition("r"), asOfConditionAt("x", traversalDate))
 	params := traversalParams(t, map[string]any{"from": from, "to": to, "maxHops": maxHops, "limit": max(limit, 0)})
 	res, err := s.read(ctx, op, cypher, params)
 	if err != nil {
@@ -188,7 +190,7 @@ CALL (seen, frontier, cut) {
 }
 WITH seen, found, cut, $limit - size(seen) AS room
 WITH seen + found[0..room] AS seen, found[0..room] AS frontier, cut OR size(found) > room AS cut`,
-			relCondition("r"), asOfCondition("b"))
+			relCondition("r"), asOfConditionAt("b", traversalDate))
 	}
 	// Every qualifying relationship among the returned nodes, not only those
 	// the walk crossed: a drawing should show how the nodes of one level

@@ -257,7 +257,7 @@ func (b *builder) relations(v string, filters []model.RelationFilter) (string, e
 		}
 		r, m := b.fresh("r"), b.fresh("m")
 		pat := pattern(v, r, string(f.Type), m, "Entity", dir)
-		base := []string{relAsOfConditionAt(r, b.asOf), asOfConditionAt(m, b.asOf)}
+		base := []string{relAsOfConditionOf(r, string(f.Type), b.asOf), asOfConditionAt(m, b.asOf)}
 		if f.Edge != nil {
 			if f.Edge.Date != nil {
 				base = append(base, b.dateFilter(r+"."+keyFrom, f.Edge.Date))

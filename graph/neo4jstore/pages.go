@@ -31,11 +31,11 @@ var sortFields = map[string]map[string]sortKey{
 	"Country": {
 		"ISO2": textKey("iso2"), "COE_STATUS": textKey("coeStatus"), "COE_ACCESSION": textKey("coeAccession"),
 		"TREATIES_RATIFIED": {expr: "COUNT { (n)-[q:RATIFIED]->(:Instrument) WHERE coalesce(q.date, '') <= $day }", count: true},
-		"PROJECTS":          {expr: "COUNT { (n)<-[q:TARGETS]-(:Project) WHERE " + relAsOfCondition("q") + " }", count: true},
+		"PROJECTS":          {expr: "COUNT { (n)<-[q:TARGETS]-(:Project) WHERE " + relAsOfConditionOf("q", "TARGETS", "$asOf") + " }", count: true},
 	},
 	"Project": {
 		"START_DATE": textKey("startDate"), "END_DATE": textKey("endDate"),
-		"TARGETS": {expr: "COUNT { (n)-[q:TARGETS]->(:Country) WHERE " + relAsOfCondition("q") + " }", count: true},
+		"TARGETS": {expr: "COUNT { (n)-[q:TARGETS]->(:Country) WHERE " + relAsOfConditionOf("q", "TARGETS", "$asOf") + " }", count: true},
 	},
 	"Body":     {"RELATIONS": {expr: "COUNT { (n)-[q]-() WHERE " + relAsOfCondition("q") + " }", count: true}},
 	"Resource": {"PUBLISHED": textKey("published")},
@@ -224,7 +224,7 @@ func (s *Store) Related(ctx context.Context, hop model.Hop, ids []string, where 
 		return nil, model.Errorf(model.CodeBadUserInput, "after: the cursor belongs to another list")
 	}
 	ks := b.keyset(keys, []bool{false, false, false}, page.After)
-	match := fmt.Sprintf("MATCH %s WHERE %s AND %s AND %s", pattern("p", "r", hop.Type, "n", label, dir), relAsOfCondition("r"), asOfCondition("n"), filter)
+	match := fmt.Sprintf("MATCH %s WHERE %s AND %s AND %s", pattern("p", "r", hop.Type, "n", label, dir), relAsOfConditionOf("r", hop.Type, "$asOf"), asOfCondition("n"), filter)
 	cypher := fmt.Sprintf(`
 UNWIND $ids AS pid
 MATCH (p:Entity {id: pid})

@@ -46,6 +46,14 @@ func (r *Read) Statement() string { return r.cypher }
 type bound struct {
 	params map[string]any
 	conns  []connState
+	// view holds the reading of the last participation decoded, which
+	// each field of its edge reads.
+	view struct {
+		row *any
+		day model.Date
+		tp  model.TreatyParticipation
+		v   model.ParticipationView
+	}
 }
 
 // connState is what a connection's answer needs of its arguments.

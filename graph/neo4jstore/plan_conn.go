@@ -45,6 +45,9 @@ func decodeWhere(f *model.Selection, name, label string, vars map[string]any) (a
 // pageParams name a connection's paging parameters.
 type pageParams struct{ limit, after, asOf, day string }
 
+// asOfRef reads the connection's as-of date, null when it has none.
+func (pp pageParams) asOfRef() string { return dateRef("$" + pp.asOf) }
+
 func (c *compiler) pageParams() pageParams {
 	p := c.name("c")
 	return pageParams{limit: p + "l", after: p + "k", asOf: p + "a", day: p + "d"}
@@ -73,7 +76,7 @@ func (c *compiler) paging(f *model.Selection, pp pageParams, nkeys func(env mode
 			return err
 		}
 		day := env.Today
-		var asOfV any
+		asOfV := ""
 		if asOf != nil {
 			// A date known only to the month or year is read from its
 			// first day.
@@ -88,7 +91,10 @@ func (c *compiler) paging(f *model.Selection, pp pageParams, nkeys func(env mode
 		if err != nil {
 			return err
 		}
-		var keys any
+		// The cursor's keys after a flag saying there is a cursor: a list
+		// of mixed types either way, so the parameter keeps its type
+		// (see dateRef).
+		keys := []any{false, ""}
 		if after != nil {
 			cur, err := l.Decode(*after)
 			if err != nil {
@@ -101,7 +107,7 @@ func (c *compiler) paging(f *model.Selection, pp pageParams, nkeys func(env mode
 			if len(cur.Keys) != want {
 				return model.Errorf(model.CodeBadUserInput, "after: the cursor belongs to another list or sort order")
 			}
-			keys = cur.Keys
+			keys = append([]any{true}, cur.Keys...)
 		}
 		st.params[pp.limit] = int64(n + 1)
 		st.params[pp.after] = keys
@@ -118,28 +124,28 @@ func fixedKeys(n int) func(model.ReadEnv) (int, error) {
 }
 
 // keysetText is the condition that keeps the rows after the cursor in the
-// parameter after (all rows when it is null): the keys compared in their
-// directions, each tie broken by the next.
+// parameter after, a flag saying whether there is a cursor followed by its
+// keys: the keys compared in their directions, each tie broken by the next.
 func keysetText(keys []string, desc []bool, after string) string {
 	alts := make([]string, len(keys))
 	for i := range keys {
 		var c []string
 		for j := 0; j < i; j++ {
-			c = append(c, fmt.Sprintf("%s = %s[%d]", keys[j], after, j))
+			c = append(c, fmt.Sprintf("%s = %s[%d]", keys[j], after, j+1))
 		}
 		op := ">"
 		if desc[i] {
 			op = "<"
 		}
-		alts[i] = strings.Join(append(c, fmt.Sprintf("%s %s %s[%d]", keys[i], op, after, i)), " AND ")
+		alts[i] = strings.Join(append(c, fmt.Sprintf("%s %s %s[%d]", keys[i], op, after, i+1)), " AND ")
 	}
-	return fmt.Sprintf("(%s IS NULL OR (%s))", after, strings.Join(alts, ") OR ("))
+	return fmt.Sprintf("(NOT %s[0] OR (%s))", after, strings.Join(alts, ") OR ("))
 }
 
 // languageFragment compiles the sort-name property of the language
 // argument of f.
 func (c *compiler) languageFragment(f *model.Selection, pp pageParams) (string, error) {
-	return c.fragment("$"+pp.asOf, "$"+pp.day, func(env model.ReadEnv, _ *builder) (string, error) {
+	return c.fragment(pp.asOfRef(), "$"+pp.day, func(env model.ReadEnv, _ *builder) (string, error) {
 		l, err := decodeArg[*model.Language](f, "language", env.Vars)
 		if err != nil {
 			return "", err
@@ -403,7 +409,7 @@ func (c *compiler) related(p, label string, f *model.Selection, cl *cols, heavy 
 	}
 	r, m := c.name("r"), c.name("m")
 	pp := c.pageParams()
-	filter, err := c.fragment("$"+pp.asOf, "$"+pp.day, func(env model.ReadEnv, b *builder) (string, error) {
+	filter, err := c.fragment(pp.asOfRef(), "$"+pp.day, func(env model.ReadEnv, b *builder) (string, error) {
 		w, err := decodeWhere(f, "where", hop.Label, env.Vars)
 		if err != nil {
 			return "", err
@@ -430,7 +436,7 @@ func (c *compiler) related(p, label string, f *model.Selection, cl *cols, heavy 
 		dir = model.DirectionOutgoing
 	}
 	match := fmt.Sprintf("MATCH %s WHERE %s AND %s AND %s", pattern(p, r, hop.Type, m, far, dir),
-		relAsOfConditionAt(r, "$"+pp.asOf), asOfConditionAt(m, "$"+pp.asOf), filter)
+		relAsOfConditionOf(r, hop.Type, pp.asOfRef()), asOfConditionAt(m, pp.asOfRef()), filter)
 	keys := []string{"k0" + m, "k1" + m, "k2" + m}
 	rows := func(rowList string) string {
 		return fmt.Sprintf(`COLLECT { %[1]s
@@ -485,11 +491,9 @@ func (c *compiler) relations(p string, f *model.Selection, cl *cols, heavy func(
 		if err != nil {
 			return err
 		}
-		var tp any
-		if len(names) > 0 {
-			tp = names
-		}
-		st.params[types], st.params[dir] = tp, d
+		// "" before the types keeps the list one of text when empty
+		// (see dateRef).
+		st.params[types], st.params[dir] = append([]string{""}, names...), d
 		return nil
 	}); err != nil {
 		return nil, err
@@ -507,8 +511,8 @@ func (c *compiler) relations(p string, f *model.Selection, cl *cols, heavy func(
 	}
 	match := fmt.Sprintf(`MATCH (%[1]s)-[%[2]s]-(%[3]s:Entity)
   WITH %[1]s, %[2]s, %[3]s, startNode(%[2]s) = %[1]s AS %[4]s
-  WHERE ($%[5]s IS NULL OR type(%[2]s) IN $%[5]s) AND ($%[6]s = 'BOTH' OR ($%[6]s = 'OUTGOING') = %[4]s)
-    AND %[7]s AND %[8]s`, p, r, m, o, types, dir, relAsOfConditionAt(r, "$"+pp.asOf), asOfConditionAt(m, "$"+pp.asOf))
+  WHERE (size($%[5]s) = 1 OR type(%[2]s) IN $%[5]s) AND ($%[6]s = 'BOTH' OR ($%[6]s = 'OUTGOING') = %[4]s)
+    AND %[7]s AND %[8]s`, p, r, m, o, types, dir, relAsOfConditionAt(r, pp.asOfRef()), asOfConditionAt(m, pp.asOfRef()))
 	keys := []string{"k0" + m, "k1" + m, "k2" + m, "k3" + m}
 	rows := func(rowList string) string {
 		return fmt.Sprintf(`COLLECT { %[1]s
@@ -587,7 +591,7 @@ func (c *compiler) participations(p, label string, f *model.Selection, cl *cols,
 		}
 		return pw, list + ":" + strings.Join(st, ","), nil
 	}
-	cond, err := c.fragment("$"+pp.asOf, "$"+pp.day, func(env model.ReadEnv, b *builder) (string, error) {
+	cond, err := c.fragment(pp.asOfRef(), "$"+pp.day, func(env model.ReadEnv, b *builder) (string, error) {
 		pw, _, err := filter(env)
 		if err != nil {
 			return "", err
@@ -647,9 +651,15 @@ func (c *compiler) participations(p, label string, f *model.Selection, cl *cols,
 		}
 		si, ri, ui, oi := rc.add(part.s), rc.add(part.r), rc.add(part.u), rc.add(instrument+".opened")
 		view := func(row []any, st *bound) (model.TreatyParticipation, model.ParticipationView) {
+			day := st.conns[k].day
+			if len(row) > 0 && st.view.row == &row[0] && st.view.day == day {
+				return st.view.tp, st.view.v
+			}
 			tp := model.TreatyParticipation{Instrument: model.Instrument{Entity: model.Entity{Properties: map[string]any{"opened": row[oi]}}}}
 			fillParticipation(&tp, row[si], row[ri], row[ui])
-			return tp, tp.ViewOn(st.conns[k].day)
+			v := tp.ViewOn(day)
+			st.view.row, st.view.day, st.view.tp, st.view.v = &row[0], day, tp, v
+			return tp, v
 		}
 		return participationField(ef, view)
 	}, heavy)
@@ -746,7 +756,7 @@ func (c *compiler) partyCount(p string, f *model.Selection, heavy func(string) i
 			return err
 		}
 		day := env.Today
-		var asOfV any
+		asOfV := ""
 		if asOf != nil {
 			day = asOf.First()
 			asOfV = string(day)
@@ -758,7 +768,7 @@ func (c *compiler) partyCount(p string, f *model.Selection, heavy func(string) i
 	}
 	x := c.name("x")
 	part := participation{i: p, s: c.name("s"), r: c.name("r"), u: c.name("u"), day: "$" + pp.day}
-	b := &builder{params: map[string]any{}, prefix: c.name("f") + "_", asOf: "$" + pp.asOf, day: "$" + pp.day}
+	b := &builder{params: map[string]any{}, prefix: c.name("f") + "_", asOf: pp.asOfRef(), day: "$" + pp.day}
 	cond, err := b.participationWhere(x, true, part, &model.ParticipationWhere{Status: []model.TreatyStatus{model.TreatyStatusRatified, model.TreatyStatusInForce}})
 	if err != nil {
 		return nil, err

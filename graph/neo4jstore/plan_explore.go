@@ -551,7 +551,7 @@ CALL (a, b) {
   RETURN collect(%s) AS paths
 }
 RETURN [a IS NOT NULL, b IS NOT NULL, CASE WHEN a IS NULL THEN null ELSE %s END, paths] AS v`,
-		fn, MaxPathHops, relCondition("r"), asOfCondition("x"), pathCols.list(), single.list())
+		fn, MaxPathHops, relCondition("r"), asOfConditionAt("x", traversalDate), pathCols.list(), single.list())
 	writePath := func(w *jsonOut, p []any, st *bound) error {
 		w.open('{')
 		// single's and pathCols's columns line up field for field.
@@ -662,7 +662,7 @@ CALL (seen, frontier, cut) {
   RETURN collect(b) AS found
 }
 WITH seen, found, cut, $limit - size(seen) AS room
-WITH seen + found[0..room] AS seen, found[0..room] AS frontier, cut OR size(found) > room AS cut`, d, relCondition("r"), asOfCondition("b"))
+WITH seen + found[0..room] AS seen, found[0..room] AS frontier, cut OR size(found) > room AS cut`, d, relCondition("r"), asOfConditionAt("b", traversalDate))
 	}
 	out := newCols()
 	out.add("cut")

@@ -97,7 +97,8 @@ func (c *compiler) listRoot(r *Read, sel *model.Selection, label string) error {
 	// The list's dates are the statement's $asOf and $day, which the sort
 	// keys (parties today, say) read.
 	pp := pageParams{limit: c.name("l"), after: c.name("k"), asOf: "asOf", day: "day"}
-	filter, err := c.fragment("$asOf", "$day", func(env model.ReadEnv, b *builder) (string, error) {
+	asOf := dateRef("$asOf")
+	filter, err := c.fragment(asOf, "$day", func(env model.ReadEnv, b *builder) (string, error) {
 		w, err := decodeWhere(sel, "where", label, env.Vars)
 		if err != nil {
 			return "", err
@@ -107,7 +108,7 @@ func (c *compiler) listRoot(r *Read, sel *model.Selection, label string) error {
 	if err != nil {
 		return err
 	}
-	order, err := c.fragment("$asOf", "$day", func(env model.ReadEnv, b *builder) (string, error) {
+	order, err := c.fragment(asOf, "$day", func(env model.ReadEnv, b *builder) (string, error) {
 		specs, err := sortSpecs(sel, label, env.Vars)
 		if err != nil {
 			return "", err
@@ -120,7 +121,9 @@ func (c *compiler) listRoot(r *Read, sel *model.Selection, label string) error {
 				return "", err
 			}
 			name := fmt.Sprintf("k%d", i)
-			withs = append(withs, k.expr+" AS "+name)
+			// The sort keys read the statement's $asOf, which here
+			// holds "" for none.
+			withs = append(withs, strings.ReplaceAll(k.expr, "$asOf", asOf)+" AS "+name)
 			keys = append(keys, name)
 			desc = append(desc, sp.Desc)
 			dir := "ASC"
@@ -164,7 +167,7 @@ func (c *compiler) listRoot(r *Read, sel *model.Selection, label string) error {
 	if err != nil {
 		return err
 	}
-	match := fmt.Sprintf("MATCH (n:%s) WHERE %s AND %s", label, asOfCondition("n"), filter)
+	match := fmt.Sprintf("MATCH (n:%s) WHERE %s AND %s", label, asOfConditionAt("n", asOf), filter)
 	rows := func(rowList string) string {
 		return fmt.Sprintf("COLLECT { %s\n  %s\n  RETURN %s }", match, order, rowList)
 	}

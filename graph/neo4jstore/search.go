@@ -210,7 +210,7 @@ RETURN size(hits) AS total, COLLECT {
 // needed to find it.
 const searchHits = `
 CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node, score
-WHERE $labels IS NULL OR any(l IN labels(node) WHERE l IN $labels)
+WHERE size($labels) = 1 OR any(l IN labels(node) WHERE l IN $labels)
 WITH collect({n: node, score: score, exact: $key IN node.nameKeys}) AS hits, max(score) AS top`
 
 // searchPage ranks the hits, an exact match's score lifted above the best
@@ -218,7 +218,7 @@ WITH collect({n: node, score: score, exact: $key IN node.nameKeys}) AS hits, max
 // keeps those after the cursor.
 const searchPage = `UNWIND hits AS h
   WITH h.n AS n, CASE WHEN h.exact THEN top + 1.0 + h.score ELSE h.score END AS score
-  WHERE $afterScore IS NULL OR score < $afterScore OR (score = $afterScore AND n.id > $afterID)`
+  WHERE $afterID = '' OR score < $afterScore OR (score = $afterScore AND n.id > $afterID)`
 
 // searchParams checks a search's arguments and returns the parameters of
 // searchHits and searchPage, and $limit (one more than first).
@@ -239,12 +239,12 @@ func searchParams(query string, labels []string, first int, after *model.SearchA
 			return nil, model.Errorf(model.CodeBadUserInput, "unknown entity type %q", l)
 		}
 	}
+	// No parameter is ever null, nor an empty list: one that changes type
+	// between requests makes Neo4j plan the statement again. The labels
+	// follow a "" that no node carries.
 	params := map[string]any{
 		"index": entityNamesIndex, "lucene": luceneQuery(words), "key": strings.Join(words, " "),
-		"labels": nil, "afterScore": nil, "afterID": nil, "limit": first + 1,
-	}
-	if len(labels) > 0 {
-		params["labels"] = labels
+		"labels": append([]string{""}, labels...), "afterScore": 0.0, "afterID": "", "limit": first + 1,
 	}
 	if after != nil {
 		params["afterScore"] = after.Score
