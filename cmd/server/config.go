@@ -10,8 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/coe-child-online/knowledge-graph/auth"
-	"github.com/coe-child-online/knowledge-graph/resolvers"
+	"github.com/coe-child-online/knowledge-graph/httpapi"
 )
 
 // config is the service's configuration: environment variables, each
@@ -22,31 +21,19 @@ type config struct {
 	Neo4jPassword   string
 	Neo4jDatabase   string
 	Listen          string
-	CORSOrigins     []string
-	CORSCredentials bool
 	LogLevel        slog.Level
 	QueryTimeout    time.Duration
 	ShutdownTimeout time.Duration
-	// Development turns on introspection, field suggestions and GraphiQL,
-	// and lets GET requests through without a preflight header.
-	Development bool
-	Security    security
+	// HTTP is the request policy: limits, credentials, CORS, mode.
+	HTTP httpapi.Config
 	// MaxPoolSize caps the driver's connections to Neo4j.
 	MaxPoolSize int
 	// PprofAddr, when set, serves Go's profiler there (loopback only).
 	PprofAddr string
-	// Auth says who may call: API keys and JWT verifiers, and whether
-	// anonymous callers may read.
-	Auth auth.Config
-	// ExportMaxFacts bounds the nodes plus relationships one /export may
-	// return.
-	ExportMaxFacts int
 	// OTLPEndpoint receives traces over OTLP/HTTP; off when empty.
 	OTLPEndpoint string
 	// SlowQuery is the statement time above which its shape is logged.
 	SlowQuery time.Duration
-	// Metrics serves /metrics.
-	Metrics bool
 }
 
 // Development defaults: the embedded Neo4j that `make run` starts.
@@ -65,6 +52,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	def := httpapi.Defaults()
 	var (
 		cfg         config
 		origins     string
@@ -78,38 +66,38 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&cfg.Neo4jPassword, "neo4j-password", env("NEO4J_PASSWORD", defaultPassword), "Neo4j password (NEO4J_PASSWORD)")
 	fs.StringVar(&cfg.Neo4jDatabase, "neo4j-database", env("NEO4J_DATABASE", "neo4j"), "Neo4j database name (NEO4J_DATABASE)")
 	fs.StringVar(&cfg.Listen, "listen", env("LISTEN_ADDR", "127.0.0.1:8080"), "HTTP listen address (LISTEN_ADDR)")
-	fs.StringVar(&origins, "cors-origins", env("CORS_ORIGINS", "http://127.0.0.1:8080,http://localhost:8080"), "comma-separated origins allowed by CORS (CORS_ORIGINS)")
+	fs.StringVar(&origins, "cors-origins", env("CORS_ORIGINS", strings.Join(def.CORSOrigins, ",")), "comma-separated origins allowed by CORS (CORS_ORIGINS)")
 	fs.StringVar(&credentials, "cors-credentials", env("CORS_ALLOW_CREDENTIALS", "false"), "allow credentials in CORS requests (CORS_ALLOW_CREDENTIALS)")
 	fs.StringVar(&level, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (LOG_LEVEL)")
 	fs.StringVar(&timeout, "query-timeout", env("QUERY_TIMEOUT", "10s"), "deadline for each database transaction (QUERY_TIMEOUT)")
 	fs.StringVar(&shutdown, "shutdown-timeout", env("SHUTDOWN_TIMEOUT", "15s"), "how long in-flight requests may take to finish on shutdown (SHUTDOWN_TIMEOUT)")
 	mode := fs.String("mode", env("MODE", "production"), "production or development (MODE)")
-	fs.Int64Var(&cfg.Security.MaxBodyBytes, "max-body-bytes", envInt(env, "MAX_BODY_BYTES", 1<<20), "largest request body accepted (MAX_BODY_BYTES)")
-	fs.IntVar(&cfg.Security.MaxTokens, "max-tokens", int(envInt(env, "MAX_TOKENS", 5000)), "most tokens a query may have (MAX_TOKENS)")
-	fs.IntVar(&cfg.Security.MaxDirectives, "max-directives", int(envInt(env, "MAX_DIRECTIVES", 8)), "most directives in a query (MAX_DIRECTIVES)")
-	fs.IntVar(&cfg.Security.Limits.MaxDepth, "max-depth", int(envInt(env, "MAX_DEPTH", 15)), "deepest field nesting (MAX_DEPTH)")
-	fs.IntVar(&cfg.Security.Limits.MaxCost, "max-cost", int(envInt(env, "MAX_COST", 2000000)), "highest query cost (MAX_COST)")
-	fs.IntVar(&cfg.Security.Limits.MaxAliases, "max-aliases", int(envInt(env, "MAX_ALIASES", 30)), "most aliases in a query (MAX_ALIASES)")
-	fs.IntVar(&cfg.Security.Limits.MaxRootFields, "max-root-fields", int(envInt(env, "MAX_ROOT_FIELDS", 10)), "most root fields in a query (MAX_ROOT_FIELDS)")
-	fs.IntVar(&cfg.Security.Limits.MaxFields, "max-fields", int(envInt(env, "MAX_FIELDS", 500)), "most field selections in a query, duplicates included (MAX_FIELDS)")
-	fs.IntVar(&cfg.Security.CostPerMinute, "rate-limit", int(envInt(env, "RATE_LIMIT_COST_PER_MINUTE", 10000000)), "cost points each client may spend per minute, 0 for no limit (RATE_LIMIT_COST_PER_MINUTE)")
-	fs.StringVar(&cfg.Security.TrustedDocuments, "trusted-documents", env("TRUSTED_DOCUMENTS", ""), "JSON file of the only operations allowed, by SHA-256 hash (TRUSTED_DOCUMENTS); off when empty")
-	requestTimeout := fs.String("request-timeout", env("REQUEST_TIMEOUT", "15s"), "deadline for a whole request (REQUEST_TIMEOUT)")
+	fs.Int64Var(&cfg.HTTP.MaxBodyBytes, "max-body-bytes", envInt(env, "MAX_BODY_BYTES", def.MaxBodyBytes), "largest request body accepted (MAX_BODY_BYTES)")
+	fs.IntVar(&cfg.HTTP.MaxTokens, "max-tokens", int(envInt(env, "MAX_TOKENS", int64(def.MaxTokens))), "most tokens a query may have (MAX_TOKENS)")
+	fs.IntVar(&cfg.HTTP.MaxDirectives, "max-directives", int(envInt(env, "MAX_DIRECTIVES", int64(def.MaxDirectives))), "most directives in a query (MAX_DIRECTIVES)")
+	fs.IntVar(&cfg.HTTP.Limits.MaxDepth, "max-depth", int(envInt(env, "MAX_DEPTH", int64(def.Limits.MaxDepth))), "deepest field nesting (MAX_DEPTH)")
+	fs.IntVar(&cfg.HTTP.Limits.MaxCost, "max-cost", int(envInt(env, "MAX_COST", int64(def.Limits.MaxCost))), "highest query cost (MAX_COST)")
+	fs.IntVar(&cfg.HTTP.Limits.MaxAliases, "max-aliases", int(envInt(env, "MAX_ALIASES", int64(def.Limits.MaxAliases))), "most aliases in a query (MAX_ALIASES)")
+	fs.IntVar(&cfg.HTTP.Limits.MaxRootFields, "max-root-fields", int(envInt(env, "MAX_ROOT_FIELDS", int64(def.Limits.MaxRootFields))), "most root fields in a query (MAX_ROOT_FIELDS)")
+	fs.IntVar(&cfg.HTTP.Limits.MaxFields, "max-fields", int(envInt(env, "MAX_FIELDS", int64(def.Limits.MaxFields))), "most field selections in a query, duplicates included (MAX_FIELDS)")
+	fs.IntVar(&cfg.HTTP.CostPerMinute, "rate-limit", int(envInt(env, "RATE_LIMIT_COST_PER_MINUTE", int64(def.CostPerMinute))), "cost points each client may spend per minute, 0 for no limit (RATE_LIMIT_COST_PER_MINUTE)")
+	fs.StringVar(&cfg.HTTP.TrustedDocuments, "trusted-documents", env("TRUSTED_DOCUMENTS", ""), "JSON file of the only operations allowed, by SHA-256 hash (TRUSTED_DOCUMENTS); off when empty")
+	requestTimeout := fs.String("request-timeout", env("REQUEST_TIMEOUT", def.RequestTimeout.String()), "deadline for a whole request (REQUEST_TIMEOUT)")
 	pool := fs.String("neo4j-max-pool-size", env("NEO4J_MAX_POOL_SIZE", "64"), "most connections the driver opens to Neo4j (NEO4J_MAX_POOL_SIZE)")
 	fs.StringVar(&cfg.PprofAddr, "pprof", env("PPROF_ADDR", ""), "serve Go's profiler on this loopback address, such as 127.0.0.1:6060 (PPROF_ADDR); off when empty")
-	fs.StringVar(&cfg.Auth.KeysFile, "api-keys-file", env("API_KEYS_FILE", ""), "file of API keys, one \"name role sha256:hash\" per line (API_KEYS_FILE); make one with `go run ./cmd/apikey`")
-	fs.StringVar(&cfg.Auth.Keys, "api-keys", env("API_KEYS", ""), "API keys as in the keys file, separated by ';' (API_KEYS)")
-	fs.StringVar(&cfg.Auth.JWTSecret, "jwt-secret", env("JWT_SECRET", ""), "HS256 secret for JWTs, at least 32 bytes (JWT_SECRET)")
-	fs.StringVar(&cfg.Auth.JWTPublicKeyFile, "jwt-public-key-file", env("JWT_PUBLIC_KEY_FILE", ""), "PEM RSA public key for RS256 JWTs (JWT_PUBLIC_KEY_FILE)")
-	fs.StringVar(&cfg.Auth.JWKSFile, "jwks-file", env("JWKS_FILE", ""), "JWKS file of RSA keys for RS256 JWTs (JWKS_FILE)")
-	fs.StringVar(&cfg.Auth.Issuer, "jwt-issuer", env("JWT_ISSUER", ""), "required iss claim of JWTs (JWT_ISSUER); not checked when empty")
-	fs.StringVar(&cfg.Auth.Audience, "jwt-audience", env("JWT_AUDIENCE", ""), "required aud claim of JWTs (JWT_AUDIENCE); not checked when empty")
-	leeway := fs.String("jwt-leeway", env("JWT_LEEWAY", "30s"), "clock skew allowed on JWT times (JWT_LEEWAY)")
+	fs.StringVar(&cfg.HTTP.Auth.KeysFile, "api-keys-file", env("API_KEYS_FILE", ""), "file of API keys, one \"name role sha256:hash\" per line (API_KEYS_FILE); make one with `go run ./cmd/apikey`")
+	fs.StringVar(&cfg.HTTP.Auth.Keys, "api-keys", env("API_KEYS", ""), "API keys as in the keys file, separated by ';' (API_KEYS)")
+	fs.StringVar(&cfg.HTTP.Auth.JWTSecret, "jwt-secret", env("JWT_SECRET", ""), "HS256 secret for JWTs, at least 32 bytes (JWT_SECRET)")
+	fs.StringVar(&cfg.HTTP.Auth.JWTPublicKeyFile, "jwt-public-key-file", env("JWT_PUBLIC_KEY_FILE", ""), "PEM RSA public key for RS256 JWTs (JWT_PUBLIC_KEY_FILE)")
+	fs.StringVar(&cfg.HTTP.Auth.JWKSFile, "jwks-file", env("JWKS_FILE", ""), "JWKS file of RSA keys for RS256 JWTs (JWKS_FILE)")
+	fs.StringVar(&cfg.HTTP.Auth.Issuer, "jwt-issuer", env("JWT_ISSUER", ""), "required iss claim of JWTs (JWT_ISSUER); not checked when empty")
+	fs.StringVar(&cfg.HTTP.Auth.Audience, "jwt-audience", env("JWT_AUDIENCE", ""), "required aud claim of JWTs (JWT_AUDIENCE); not checked when empty")
+	leeway := fs.String("jwt-leeway", env("JWT_LEEWAY", def.Auth.Leeway.String()), "clock skew allowed on JWT times (JWT_LEEWAY)")
 	anonymous := fs.String("anonymous-reads", env("ANONYMOUS_READS", "true"), "let callers without a key or token read (ANONYMOUS_READS)")
 	fs.StringVar(&cfg.OTLPEndpoint, "otlp-endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT", ""), "OTLP/HTTP collector for traces, such as http://127.0.0.1:4318 (OTEL_EXPORTER_OTLP_ENDPOINT); off when empty")
 	slow := fs.String("slow-query", env("SLOW_QUERY_THRESHOLD", "500ms"), "log statements slower than this with their Cypher shape; 0 turns it off (SLOW_QUERY_THRESHOLD)")
 	metrics := fs.String("metrics", env("METRICS", "true"), "serve Prometheus metrics at /metrics (METRICS)")
-	fs.IntVar(&cfg.ExportMaxFacts, "export-max-facts", int(envInt(env, "EXPORT_MAX_FACTS", 500000)), "most nodes plus relationships one /export returns (EXPORT_MAX_FACTS)")
+	fs.IntVar(&cfg.HTTP.ExportMaxFacts, "export-max-facts", int(envInt(env, "EXPORT_MAX_FACTS", int64(def.ExportMaxFacts))), "most nodes plus relationships one /export returns (EXPORT_MAX_FACTS)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, fmt.Errorf("config: %w (flags: %s)", err, flagNames(fs))
 	}
@@ -122,12 +110,12 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 			return config{}, fmt.Errorf("config: CORS_ORIGINS may not be \"*\"; list the origins")
 		}
 		if o != "" {
-			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
+			cfg.HTTP.CORSOrigins = append(cfg.HTTP.CORSOrigins, o)
 		}
 	}
 	switch strings.ToLower(credentials) {
 	case "true", "1", "yes":
-		cfg.CORSCredentials = true
+		cfg.HTTP.CORSCredentials = true
 	case "false", "0", "no":
 	default:
 		return config{}, fmt.Errorf("config: CORS_ALLOW_CREDENTIALS %q: want true or false", credentials)
@@ -152,14 +140,14 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	switch *mode {
 	case "production":
 	case "development":
-		cfg.Development = true
+		cfg.HTTP.Development = true
 	default:
 		return config{}, fmt.Errorf("config: MODE %q: want production or development", *mode)
 	}
-	if cfg.Security.RequestTimeout, err = positiveDuration("REQUEST_TIMEOUT", *requestTimeout); err != nil {
+	if cfg.HTTP.RequestTimeout, err = positiveDuration("REQUEST_TIMEOUT", *requestTimeout); err != nil {
 		return config{}, err
 	}
-	if cfg.Security.MaxBodyBytes < 1024 || cfg.Security.MaxTokens < 100 || cfg.Security.CostPerMinute < 0 {
+	if cfg.HTTP.MaxBodyBytes < 1024 || cfg.HTTP.MaxTokens < 100 || cfg.HTTP.CostPerMinute < 0 {
 		return config{}, fmt.Errorf("config: MAX_BODY_BYTES must be at least 1024, MAX_TOKENS at least 100, RATE_LIMIT_COST_PER_MINUTE not negative")
 	}
 	if n, err := strconv.Atoi(*pool); err != nil || n < 1 || n > 10000 {
@@ -167,12 +155,12 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	} else {
 		cfg.MaxPoolSize = n
 	}
-	if cfg.Auth.Leeway, err = positiveDuration("JWT_LEEWAY", *leeway); err != nil {
+	if cfg.HTTP.Auth.Leeway, err = positiveDuration("JWT_LEEWAY", *leeway); err != nil {
 		return config{}, err
 	}
 	switch strings.ToLower(*anonymous) {
 	case "true", "1", "yes":
-		cfg.Auth.AnonymousReads = true
+		cfg.HTTP.Auth.AnonymousReads = true
 	case "false", "0", "no":
 	default:
 		return config{}, fmt.Errorf("config: ANONYMOUS_READS %q: want true or false", *anonymous)
@@ -184,12 +172,12 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	switch strings.ToLower(*metrics) {
 	case "true", "1", "yes":
-		cfg.Metrics = true
+		cfg.HTTP.Metrics = true
 	case "false", "0", "no":
 	default:
 		return config{}, fmt.Errorf("config: METRICS %q: want true or false", *metrics)
 	}
-	if cfg.ExportMaxFacts < 1 {
+	if cfg.HTTP.ExportMaxFacts < 1 {
 		return config{}, fmt.Errorf("config: EXPORT_MAX_FACTS must be at least 1")
 	}
 	if cfg.PprofAddr != "" {
@@ -223,17 +211,6 @@ func newLogger(w io.Writer, level slog.Level, development bool) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
-}
-
-// security holds the limits that keep hostile requests cheap.
-type security struct {
-	MaxBodyBytes     int64
-	MaxTokens        int
-	MaxDirectives    int
-	Limits           resolvers.Limits
-	CostPerMinute    int
-	TrustedDocuments string
-	RequestTimeout   time.Duration
 }
 
 // envInt reads a whole number from the environment, or def when unset or

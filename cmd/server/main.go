@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
+	"github.com/coe-child-online/knowledge-graph/httpapi"
 	"github.com/coe-child-online/knowledge-graph/logbuffer"
 	"github.com/coe-child-online/knowledge-graph/telemetry"
 )
@@ -52,11 +53,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		defer cancel()
 		_ = logs.Close(closeCtx)
 	}()
-	logger := newLogger(logs, cfg.LogLevel, cfg.Development)
+	logger := newLogger(logs, cfg.LogLevel, cfg.HTTP.Development)
 
 	pool := &poolRef{}
 	tel, err := telemetry.New(ctx, telemetry.Config{Version: version(), OTLPEndpoint: cfg.OTLPEndpoint, SlowQuery: cfg.SlowQuery,
-		Logger: logger, RequestID: requestID}, pool)
+		Logger: logger, RequestID: httpapi.RequestID}, pool)
 	if err != nil {
 		return err
 	}
@@ -96,7 +97,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
-	h, err := newHandler(cfg, store, logger, time.Now, tel)
+	h, err := httpapi.New(cfg.HTTP, httpapi.Deps{Store: store, Logger: logger, Telemetry: tel, Now: time.Now})
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bufio"
@@ -21,11 +21,11 @@ import (
 
 // observedServer serves the handler with its own telemetry, on a store that
 // reports its statements to it, with the seed loaded.
-func observedServer(t *testing.T, tcfg telemetry.Config, flags ...string) (string, *telemetry.Telemetry) {
+func observedServer(t *testing.T, tcfg telemetry.Config, changes ...func(*Config)) (string, *telemetry.Telemetry) {
 	t.Helper()
 	seeded := neo4jtest.Open(t)
 	neo4jtest.LoadSeed(t, seeded)
-	tcfg.RequestID = requestID
+	tcfg.RequestID = RequestID
 	tel, err := telemetry.New(context.Background(), tcfg, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -37,15 +37,11 @@ func observedServer(t *testing.T, tcfg telemetry.Config, flags ...string) (strin
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close(context.Background()) })
-	cfg, err := loadConfig(append([]string{"-mode", "production"}, flags...), func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
 	logger := tcfg.Logger
 	if logger == nil {
 		logger = discardLogger()
 	}
-	h, err := newHandler(cfg, store, logger, time.Now, tel)
+	h, err := New(productionConfig(changes...), Deps{Store: store, Logger: logger, Telemetry: tel})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +135,7 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 }
 
 func TestRateLimitRejectionsAreCounted(t *testing.T) {
-	url, _ := observedServer(t, telemetry.Config{}, "-rate-limit", "40")
+	url, _ := observedServer(t, telemetry.Config{}, func(c *Config) { c.CostPerMinute = 40 })
 	for i := 0; i < 4; i++ {
 		call(t, url, "", `{ countries(first: 10) { edges { node { id } } } }`, nil)
 	}

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -23,7 +23,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"go.opentelemetry.io/otel/attribute"
@@ -35,30 +34,22 @@ import (
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
 	"github.com/coe-child-online/knowledge-graph/resolvers"
-	"github.com/coe-child-online/knowledge-graph/resolvers/loaders"
 	"github.com/coe-child-online/knowledge-graph/telemetry"
-	"github.com/coe-child-online/knowledge-graph/web"
 )
 
-// newHandler wires the routes: GraphQL, GraphiQL (in development), health
-// and readiness, behind request limits, logging and CORS.
-func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now func() time.Time, tel *telemetry.Telemetry) (http.Handler, error) {
-	authn, err := auth.New(cfg.Auth)
-	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	if tel == nil {
-		if tel, err = telemetry.New(context.Background(), telemetry.Config{Logger: logger, SlowQuery: cfg.SlowQuery, RequestID: requestID}, store); err != nil {
-			return nil, err
-		}
-	}
-	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolvers.New(store, now)}))
+// newGraphQL builds the GraphQL server: its transports, the query cache, the
+// parser's token cap, the directive limit, introspection in development only,
+// persisted and trusted documents, the checks every operation passes before
+// it runs, and the error presenter.
+func newGraphQL(cfg Config, deps Deps, limiter *rateLimiter) (*handler.Server, error) {
+	logger := deps.Logger
+	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolvers.New(deps.Store, deps.Now)}))
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	gql.SetParserTokenLimit(cfg.Security.MaxTokens)
-	gql.Use(directiveLimit{max: cfg.Security.MaxDirectives})
+	gql.SetParserTokenLimit(cfg.MaxTokens)
+	gql.Use(directiveLimit{max: cfg.MaxDirectives})
 	if cfg.Development {
 		gql.Use(extension.Introspection{})
 	} else {
@@ -68,9 +59,9 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 	}
 	apqCache := lru.New[string](1000)
 	var trusted trustedDocuments
-	if cfg.Security.TrustedDocuments != "" {
+	if cfg.TrustedDocuments != "" {
 		var err error
-		if trusted, err = loadTrustedDocuments(cfg.Security.TrustedDocuments); err != nil {
+		if trusted, err = loadTrustedDocuments(cfg.TrustedDocuments); err != nil {
 			return nil, err
 		}
 		for h, q := range trusted {
@@ -78,48 +69,7 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 		}
 	}
 	gql.Use(extension.AutomaticPersistedQuery{Cache: apqCache})
-	limiter := newRateLimiter(cfg.Security.CostPerMinute, now)
-
-	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		oc := graphql.GetOperationContext(ctx)
-		info := requestInfoFrom(ctx)
-		if info != nil {
-			name := oc.OperationName
-			if name == "" && oc.Operation != nil {
-				// The name in the document, when the request does not
-				// repeat it in operationName.
-				name = oc.Operation.Name
-			}
-			info.setOperation(name)
-		}
-		refuse := func(err error) graphql.ResponseHandler {
-			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{presentError(ctx, err, logger)}})
-		}
-		if auth.FromContext(ctx).Role < auth.RoleReader {
-			return refuse(model.Errorf(model.CodeUnauthenticated, "this server needs an API key or token to read; send it as Authorization: Bearer ..."))
-		}
-		if trusted != nil {
-			if _, ok := trusted[hashQuery(oc.RawQuery)]; !ok {
-				return refuse(model.Errorf(model.CodeForbidden, "only registered operations run here; this one is not registered"))
-			}
-		}
-		shape, err := resolvers.Inspect(ctx, cfg.Security.Limits)
-		if info != nil {
-			info.setCost(shape.Cost)
-		}
-		if err != nil {
-			return refuse(err)
-		}
-		if cfg.Security.CostPerMinute > 0 && info != nil {
-			ok, remaining, retry := limiter.take(info.client, shape.Cost)
-			info.setBudget(cfg.Security.CostPerMinute, remaining, retry)
-			if !ok {
-				tel.Metrics.RateLimited()
-				return refuse(model.Errorf(model.CodeRateLimited, "this client has spent its budget of %d cost points per minute; retry in %s", cfg.Security.CostPerMinute, retry))
-			}
-		}
-		return next(ctx)
-	})
+	gql.AroundOperations(admit(cfg, trusted, limiter, deps.Telemetry, logger))
 	// Every answer carries its cost in extensions.cost; a client that sends
 	// X-Debug-Round-Trips also sees the statements it cost the database.
 	gql.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
@@ -143,44 +93,57 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 		return presentError(ctx, err, logger)
 	})
 	gql.SetRecoverFunc(func(ctx context.Context, p any) error {
-		logger.Error("panic in resolver", "request_id", requestID(ctx), "panic", p, "stack", string(debug.Stack()))
+		logger.Error("panic in resolver", "request_id", RequestID(ctx), "panic", p, "stack", string(debug.Stack()))
 		return &model.Error{Code: model.CodeInternal, Message: "internal error"}
 	})
+	return gql, nil
+}
 
-	mux := http.NewServeMux()
-	mux.Handle("/graphql", authenticate(authn, guardRequests(cfg, loaders.Middleware(store, gql))))
-	mux.Handle("GET /export", authenticate(authn, exportHandler(cfg, store, limiter, logger)))
-	// The explorer always; GraphiQL (at / and /graphiql) only in
-	// development, where introspection is on for it.
-	if err := web.Mount(mux, cfg.Development); err != nil {
-		return nil, err
-	}
-	if cfg.Metrics {
-		mux.Handle("GET /metrics", tel.Metrics.Handler())
-	}
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-		defer cancel()
-		if err := store.Ping(ctx); err != nil {
-			logger.Warn("not ready", "err", err)
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": model.ErrorMessage(err)})
-			return
+// admit decides, once an operation is parsed and before it runs, whether it
+// may run: the caller may read, the operation is trusted when a list is
+// set, its shape is within the limits, and its cost within the caller's
+// budget.
+func admit(cfg Config, trusted trustedDocuments, limiter *rateLimiter, tel *telemetry.Telemetry, logger *slog.Logger) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		oc := graphql.GetOperationContext(ctx)
+		info := requestInfoFrom(ctx)
+		if info != nil {
+			name := oc.OperationName
+			if name == "" && oc.Operation != nil {
+				// The name in the document, when the request does not
+				// repeat it in operationName.
+				name = oc.Operation.Name
+			}
+			info.setOperation(name)
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
-	})
-
-	c := cors.New(cors.Options{
-		AllowedOrigins:   cfg.CORSOrigins,
-		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Api-Key", "X-Request-Id", "X-Debug-Round-Trips", "GraphQL-Require-Preflight"},
-		ExposedHeaders:   []string{"X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After"},
-		AllowCredentials: cfg.CORSCredentials,
-		MaxAge:           600,
-	})
-	return logRequests(logger, tel, c.Handler(mux)), nil
+		refuse := func(err error) graphql.ResponseHandler {
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{presentError(ctx, err, logger)}})
+		}
+		if auth.FromContext(ctx).Role < auth.RoleReader {
+			return refuse(model.Errorf(model.CodeUnauthenticated, "this server needs an API key or token to read; send it as Authorization: Bearer ..."))
+		}
+		if trusted != nil {
+			if _, ok := trusted[hashQuery(oc.RawQuery)]; !ok {
+				return refuse(model.Errorf(model.CodeForbidden, "only registered operations run here; this one is not registered"))
+			}
+		}
+		shape, err := inspect(ctx, cfg.Limits)
+		if info != nil {
+			info.setCost(shape.Cost)
+		}
+		if err != nil {
+			return refuse(err)
+		}
+		if cfg.CostPerMinute > 0 && info != nil {
+			ok, remaining, retry := limiter.take(info.client, shape.Cost)
+			info.setBudget(cfg.CostPerMinute, remaining, retry)
+			if !ok {
+				tel.Metrics.RateLimited()
+				return refuse(model.Errorf(model.CodeRateLimited, "this client has spent its budget of %d cost points per minute; retry in %s", cfg.CostPerMinute, retry))
+			}
+		}
+		return next(ctx)
+	}
 }
 
 // presentError decides what a client sees of an error: the code and message
@@ -189,7 +152,7 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 // the log only.
 func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror.Error {
 	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
-	id := requestID(ctx)
+	id := RequestID(ctx)
 	var merr *model.Error
 	switch {
 	case errors.As(err, &merr):
@@ -332,7 +295,9 @@ func requestInfoFrom(ctx context.Context) *requestInfo {
 	return info
 }
 
-func requestID(ctx context.Context) string {
+// RequestID returns the id of the request ctx belongs to (the one its
+// answer carries in X-Request-Id), or "" outside a request.
+func RequestID(ctx context.Context) string {
 	if info := requestInfoFrom(ctx); info != nil {
 		return info.id
 	}
@@ -460,7 +425,7 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code model.C
 		info.setCode(string(code))
 	}
 	ext := map[string]any{"code": string(code)}
-	if id := requestID(r.Context()); id != "" {
+	if id := RequestID(r.Context()); id != "" {
 		ext["requestId"] = id
 	}
 	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": ext}}})
@@ -471,7 +436,7 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code model.C
 // malformed, or an array batch), POSTs that are not JSON, and in production
 // GET requests without a preflight header (they could be forged across
 // sites). It also gives the request its deadline.
-func guardRequests(cfg config, next http.Handler) http.Handler {
+func guardRequests(cfg Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodPost:
@@ -479,15 +444,15 @@ func guardRequests(cfg config, next http.Handler) http.Handler {
 				writeError(w, r, http.StatusUnsupportedMediaType, model.CodeBadUserInput, "send the request as application/json")
 				return
 			}
-			if r.ContentLength > cfg.Security.MaxBodyBytes {
-				writeError(w, r, http.StatusRequestEntityTooLarge, model.CodeBadUserInput, fmt.Sprintf("the body is over the limit of %d bytes", cfg.Security.MaxBodyBytes))
+			if r.ContentLength > cfg.MaxBodyBytes {
+				writeError(w, r, http.StatusRequestEntityTooLarge, model.CodeBadUserInput, fmt.Sprintf("the body is over the limit of %d bytes", cfg.MaxBodyBytes))
 				return
 			}
-			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, cfg.Security.MaxBodyBytes))
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, cfg.MaxBodyBytes))
 			if err != nil {
 				var tooLarge *http.MaxBytesError
 				if errors.As(err, &tooLarge) {
-					writeError(w, r, http.StatusRequestEntityTooLarge, model.CodeBadUserInput, fmt.Sprintf("the body is over the limit of %d bytes", cfg.Security.MaxBodyBytes))
+					writeError(w, r, http.StatusRequestEntityTooLarge, model.CodeBadUserInput, fmt.Sprintf("the body is over the limit of %d bytes", cfg.MaxBodyBytes))
 					return
 				}
 				writeError(w, r, http.StatusBadRequest, model.CodeBadUserInput, "the body could not be read")
@@ -511,12 +476,12 @@ func guardRequests(cfg config, next http.Handler) http.Handler {
 				writeError(w, r, http.StatusBadRequest, model.CodeBadUserInput, "GET requests need a GraphQL-Require-Preflight header; or use POST")
 				return
 			}
-			if int64(len(r.URL.RawQuery)) > cfg.Security.MaxBodyBytes {
+			if int64(len(r.URL.RawQuery)) > cfg.MaxBodyBytes {
 				writeError(w, r, http.StatusRequestURITooLong, model.CodeBadUserInput, "the query string is too long")
 				return
 			}
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), cfg.Security.RequestTimeout)
+		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
