@@ -110,6 +110,43 @@ export function formatDate(value) {
   return `${Number(d)} ${month} ${y}`;
 }
 
+// dateElement is a date as the sources give it, in words, with the machine
+// form beside it: "October 2007" reads as a month, never as its first day.
+export function dateElement(value) {
+  return h('time', { datetime: value }, formatDate(value));
+}
+
+// stepDate shows when a treaty step happened: its date, or, for a step the
+// sources record without one, "date unknown" with the days it may fall in.
+// Null when no such step is recorded.
+export function stepDate(date, window) {
+  if (date) return h('span', { class: 'step-date' }, dateElement(date));
+  if (window) {
+    return h('span', { class: 'date-unknown', dataset: { from: window.from, to: window.to } },
+      'date unknown (between ', dateElement(window.from), ' and ', dateElement(window.to), ')');
+  }
+  return null;
+}
+
+// stepDateText is stepDate for a tooltip, which takes text only.
+export function stepDateText(date, window) {
+  if (date) return formatDate(date);
+  if (window) return `date unknown (between ${formatDate(window.from)} and ${formatDate(window.to)})`;
+  return null;
+}
+
+// statusText says a status in words and, when the sources leave it open on
+// that day, what else it may have been and within which days.
+export function statusText(edge) {
+  const label = statusInfo(edge.status).label;
+  if (edge.certain || edge.status === 'UNKNOWN' || !edge.statusNote) return label;
+  return capitalise(edge.statusNote);
+}
+
+export function capitalise(s) {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 export function todayISO() {
   const d = new Date();
   const pad = (n) => String(n).padStart(2, '0');

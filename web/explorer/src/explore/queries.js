@@ -35,6 +35,7 @@ query ExplorerNodeName($id: ID!) {
 }`;
 
 const SOURCES = 'sources { url title retrieved }';
+const STEP_WINDOWS = 'signedWindow { from to } ratifiedWindow { from to } entryIntoForceWindow { from to }';
 const NAMES = 'nameFr shortName acronym aliases properties';
 
 export const ENTITY = `
@@ -99,7 +100,10 @@ export const COVERAGE = `
 query ExplorerCoverage($instruments: [ID!]!, $asOf: Date) {
   coverage(instruments: $instruments, asOf: $asOf) {
     country { id name iso2 }
-    cells { instrument { id } status signed ratified entryIntoForce }
+    cells {
+      instrument { id } status possibleStatus certain statusNote window { from to }
+      signed ratified entryIntoForce ${STEP_WINDOWS}
+    }
   }
   instruments(where: { id: { in: $instruments } }, first: 20) {
     edges { node { id name number shortName } }
@@ -107,7 +111,35 @@ query ExplorerCoverage($instruments: [ID!]!, $asOf: Date) {
 }`;
 
 export const TIMELINE = `
-query ExplorerTimeline($instrument: ID!, $action: TreatyAction!) {
+query ExplorerTimeline($instrument: ID!, $action: TreatyAction!, $interval: TimeInterval!) {
   instrument(id: $instrument) { id name number shortName }
-  timeline(instrument: $instrument, action: $action, interval: YEAR) { period count }
+  timeline(instrument: $instrument, action: $action, interval: $interval) { period count precision undated }
+}`;
+
+// What a treaty row of an entity page shows: the status with how sure the
+// sources are of it, and each step's date or, without one, its window.
+const TREATY_STEPS = `
+  status possibleStatus certain statusNote window { from to }
+  signed ratified action entryIntoForce ${STEP_WINDOWS}
+  ${SOURCES}
+`;
+
+export const COUNTRY_TREATIES = `
+query ExplorerCountryTreaties($id: ID!, $after: String) {
+  country(id: $id) {
+    treaties(first: 500, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges { node { __typename id name number shortName acronym } ${TREATY_STEPS} }
+    }
+  }
+}`;
+
+export const INSTRUMENT_PARTICIPANTS = `
+query ExplorerInstrumentParticipants($id: ID!, $after: String) {
+  instrument(id: $id) {
+    participants(first: 500, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges { node { __typename id name iso2 } ${TREATY_STEPS} }
+    }
+  }
 }`;

@@ -1,9 +1,12 @@
 import { gql, isAbort } from '../api.js';
 import { h, loading } from '../dom.js';
 import { errorView } from '../errors.js';
-import { ENTITY, relationsQuery } from '../queries.js';
 import {
-  entityLink, formatDate, humanKey, propertyValue, relationName, relationPhrase, shortLabel, sourceList, typeBadge,
+  COUNTRY_TREATIES, ENTITY, INSTRUMENT_PARTICIPANTS, relationsQuery,
+} from '../queries.js';
+import {
+  entityLink, formatDate, humanKey, propertyValue, relationName, relationPhrase, shortLabel, sourceList, statusInfo,
+  stepDate, typeBadge,
 } from '../format.js';
 
 // Typed fields worth a line of their own, in reading order.
@@ -24,6 +27,23 @@ const FIELDS = [
 
 // Relationship properties that date a fact come first in its line.
 const DATE_KEYS = ['date', 'startDate', 'from', 'since', 'entryIntoForce', 'endDate', 'until', 'to'];
+
+// The steps of a treaty whose date a relationship carries as `date`; one
+// without it is recorded, but its date is unknown to the sources.
+const DATED_STEPS = ['SIGNED', 'RATIFIED'];
+
+// A country's treaties and a treaty's states, read through the typed
+// connections that give each step's date or window.
+const TREATY_TABLES = {
+  Country: {
+    query: COUNTRY_TREATIES, field: 'country', connection: 'treaties',
+    heading: 'Treaties', column: 'Treaty', empty: 'No signature or ratification is recorded for this state.',
+  },
+  Instrument: {
+    query: INSTRUMENT_PARTICIPANTS, field: 'instrument', connection: 'participants',
+    heading: 'Signatures and ratifications', column: 'State', empty: 'No state is recorded as having signed or ratified this treaty.',
+  },
+};
 
 // Pages of relationships to read at most (500 each): enough for the largest
 // node in the graph, bounded so a runaway graph cannot hang the page.
@@ -52,10 +72,41 @@ export function entityView({ outlet, params, signal, setTitle }) {
     setTitle(node.name);
     const relations = h('section', { class: 'relations', 'aria-labelledby': 'rel-heading' },
       h('h2', { id: 'rel-heading' }, 'Relationships'), loading('relationships'));
-    body.replaceChildren(header(node), facts(node), sourcesSection(node), relations);
+    const spec = TREATY_TABLES[node.__typename];
+    const treaties = spec
+      ? h('section', { class: 'treaties', 'aria-labelledby': 'treaties-heading', 'data-loaded': 'false' },
+        h('h2', { id: 'treaties-heading' }, spec.heading), loading(spec.heading.toLowerCase()))
+      : null;
+    body.replaceChildren(header(node), facts(node), sourcesSection(node), treaties, relations);
     const heading = body.querySelector('h1');
     if (document.activeElement === document.body || document.activeElement === outlet) heading.focus({ preventScroll: true });
+    if (spec) loadTreaties(node, spec, treaties);
     loadRelations(node, relations);
+  }
+
+  async function loadTreaties(node, spec, section) {
+    const edges = [];
+    let after = null;
+    let truncated = false;
+    try {
+      for (let page = 0; page < MAX_PAGES; page += 1) {
+        const data = await gql(spec.query, { id: node.id, after }, { signal });
+        const conn = data[spec.field][spec.connection];
+        edges.push(...conn.edges);
+        if (!conn.pageInfo.hasNextPage) break;
+        after = conn.pageInfo.endCursor;
+        truncated = page === MAX_PAGES - 1;
+      }
+    } catch (err) {
+      if (isAbort(err)) return;
+      section.dataset.loaded = 'error';
+      section.replaceChildren(h('h2', { id: 'treaties-heading' }, spec.heading), errorView(err, { retry: () => loadTreaties(node, spec, section) }));
+      return;
+    }
+    section.replaceChildren(h('h2', { id: 'treaties-heading' }, `${spec.heading} `, h('span', { class: 'count' }, String(edges.length))));
+    if (truncated) section.append(h('p', { class: 'muted' }, `Showing the first ${edges.length}.`));
+    section.append(edges.length ? treatyTable(edges, spec) : h('p', { class: 'empty' }, spec.empty));
+    section.dataset.loaded = 'true';
   }
 
   async function loadRelations(node, section) {
@@ -130,6 +181,44 @@ function sourcesSection(node) {
     sourceList(node.sources));
 }
 
+// treatyTable lists each state's steps with a treaty as the sources give
+// them: a date at its precision, "date unknown" with the window for a step
+// recorded without one, a dash for a step not recorded.
+function treatyTable(edges, spec) {
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'treaty-table' },
+    h('thead', null, h('tr', null,
+      [spec.column, 'Status', 'Signed', 'Ratified', 'In force', 'Sources'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', null, edges.map((e) => {
+      const s = statusInfo(e.status);
+      const open = !e.certain && e.status !== 'UNKNOWN';
+      return h('tr', { 'data-id': e.node.id, 'data-status': e.status, 'data-certain': String(e.certain) },
+        h('th', { scope: 'row' }, rowName(e.node)),
+        h('td', { 'data-step': 'status' },
+          h('span', { class: ['status-badge', `status-${e.status.toLowerCase()}`, open && 'uncertain'], title: s.help }, s.label),
+          !e.certain ? h('span', { class: 'status-note' }, e.statusNote) : null),
+        stepCell('signed', e.signed, e.signedWindow),
+        stepCell('ratified', e.ratified, e.ratifiedWindow, e.action && e.action !== 'ratification' ? e.action : null),
+        stepCell('entryIntoForce', e.entryIntoForce, e.entryIntoForceWindow),
+        h('td', { class: 'relation-sources' }, sourceList(e.sources, { compact: true })));
+    }))));
+}
+
+// rowName keeps a treaty's row short: its usual name and number, the full
+// title on hover and on its own page.
+function rowName(node) {
+  if (node.__typename !== 'Instrument' || !node.shortName) return entityLink(node);
+  const link = entityLink(node, node.shortName);
+  link.title = node.name;
+  return [link, node.number ? h('span', { class: 'muted small' }, ` ${node.number}`) : null];
+}
+
+function stepCell(step, date, window, how) {
+  const shown = stepDate(date, window);
+  return h('td', { 'data-step': step },
+    shown || h('span', { class: 'muted', title: 'Not recorded' }, '—'),
+    shown && how ? h('span', { class: 'muted' }, ` (${how})`) : null);
+}
+
 function groupRelations(edges) {
   const byKey = new Map();
   for (const e of edges) {
@@ -151,6 +240,7 @@ function groupSection(g) {
 
 function relationItem(e) {
   const props = Object.entries(e.properties || {});
+  if (DATED_STEPS.includes(e.type) && !props.some(([k]) => k === 'date')) props.push(['date', null]);
   props.sort(([a], [b]) => rank(a) - rank(b));
   const label = shortLabel(e.node) !== e.node.name ? `${e.node.name} (${shortLabel(e.node)})` : e.node.name;
   return h('li', { class: 'relation', 'data-id': e.node.id, 'data-type': e.type, 'data-direction': e.direction },
