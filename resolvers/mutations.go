@@ -20,9 +20,6 @@ func (r *Resolver) createEntity(ctx context.Context, in model.CreateEntityInput)
 	if err != nil {
 		return nil, err
 	}
-	if !idPattern.MatchString(in.ID) {
-		return nil, model.Errorf(model.CodeBadUserInput, "input.id: want 2 to 100 lower-case letters, digits and hyphens, such as \"project-cyberkids\"")
-	}
 	if !in.Type.IsValid() {
 		return nil, model.Errorf(model.CodeBadUserInput, "input.type: unknown type %q", in.Type)
 	}
@@ -47,7 +44,7 @@ func (r *Resolver) createEntity(ctx context.Context, in model.CreateEntityInput)
 		return nil, err
 	}
 	e.Properties = dropNil(props)
-	if err := checkEntity("input.properties", e); err != nil {
+	if err := checkEntity("input.", e); err != nil {
 		return nil, err
 	}
 	if e.Sources, err = sourcesOf("input.sources", in.Sources, r.now()); err != nil {
@@ -147,7 +144,7 @@ func (r *Resolver) updateEntity(ctx context.Context, in model.UpdateEntityInput)
 			}
 		}
 		next.Properties = merged
-		return next, checkEntity("input.properties", next)
+		return next, checkEntity("input.", next)
 	}
 	updated, change, err := r.store.UpdateEntity(ctx, actor, in.ID, in.Version, sources, edit)
 	if err != nil {
@@ -180,15 +177,12 @@ func (r *Resolver) link(ctx context.Context, in model.LinkInput) (*model.LinkCha
 	if !in.Type.IsValid() {
 		return nil, model.Errorf(model.CodeBadUserInput, "input.type: unknown relationship type %q", in.Type)
 	}
-	if in.From == in.To {
-		return nil, model.Errorf(model.CodeBadUserInput, "input.to: a node cannot be related to itself")
-	}
 	props, err := properties("input.properties", in.Properties)
 	if err != nil {
 		return nil, err
 	}
 	props = dropNil(props)
-	if err := checkRelationProperties("input.properties", string(in.Type), props); err != nil {
+	if err := checkRelation("input.", model.RelationRecord{From: in.From, Type: string(in.Type), To: in.To, Properties: props}); err != nil {
 		return nil, err
 	}
 	sources, err := sourcesOf("input.sources", in.Sources, r.now())
@@ -207,7 +201,7 @@ func (r *Resolver) updateLink(ctx context.Context, in model.UpdateLinkInput) (*m
 	if err != nil {
 		return nil, err
 	}
-	typ, ok := relationTypeOfKey(in.Key)
+	from, typ, to, ok := relationOfKey(in.Key)
 	if !ok {
 		return nil, model.Errorf(model.CodeBadUserInput, "input.key: %q is not a relationship key (from|TYPE|to|n)", in.Key)
 	}
@@ -216,7 +210,7 @@ func (r *Resolver) updateLink(ctx context.Context, in model.UpdateLinkInput) (*m
 		return nil, err
 	}
 	props = dropNil(props)
-	if err := checkRelationProperties("input.properties", typ, props); err != nil {
+	if err := checkRelation("input.", model.RelationRecord{From: from, Type: typ, To: to, Properties: props}); err != nil {
 		return nil, err
 	}
 	sources, err := sourcesOf("input.sources", in.Sources, r.now())
@@ -235,7 +229,7 @@ func (r *Resolver) unlink(ctx context.Context, in model.UnlinkInput) (*model.Cha
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := relationTypeOfKey(in.Key); !ok {
+	if _, _, _, ok := relationOfKey(in.Key); !ok {
 		return nil, model.Errorf(model.CodeBadUserInput, "input.key: %q is not a relationship key (from|TYPE|to|n)", in.Key)
 	}
 	sources, err := sourcesOf("input.sources", in.Sources, r.now())
@@ -249,11 +243,11 @@ func (r *Resolver) unlink(ctx context.Context, in model.UnlinkInput) (*model.Cha
 	return &change, nil
 }
 
-// relationTypeOfKey returns the type a relationship key names, when the
-// key is well formed and the type is in the vocabulary.
-func relationTypeOfKey(key string) (string, bool) {
-	_, typ, _, _, ok := model.SplitRelationKey(key)
-	return typ, ok && model.IsRelationType(typ)
+// relationOfKey returns the ends and type a relationship key names, when
+// the key is well formed and the type is in the vocabulary.
+func relationOfKey(key string) (from, typ, to string, ok bool) {
+	from, typ, to, _, ok = model.SplitRelationKey(key)
+	return from, typ, to, ok && model.IsRelationType(typ)
 }
 
 func (r *Resolver) importTreatyChart(ctx context.Context, treaty, csv string, source *model.SourceInput, apply *bool) (*model.ImportResult, error) {

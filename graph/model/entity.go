@@ -3,6 +3,8 @@
 // error codes every layer shares.
 package model
 
+import "strings"
+
 // Labels lists the node labels of the graph, one per entity type, in the order
 // the API documents them.
 var Labels = []string{"Instrument", "Body", "Project", "Country", "Resource", "Event", "MonitoringRound", "Topic"}
@@ -143,18 +145,10 @@ func (c Country) Iso3() *string { return c.str("iso3") }
 
 // CoeStatus returns the state's place in the Council of Europe.
 func (c Country) CoeStatus() CoeStatus {
-	switch s := c.str("coeStatus"); {
-	case s == nil:
-		return CoeStatusNonMember
-	case *s == "member":
-		return CoeStatusMember
-	case *s == "observer":
-		return CoeStatusObserver
-	case *s == "former_member":
-		return CoeStatusFormerMember
-	default:
-		return CoeStatusNonMember
+	if s := c.str("coeStatus"); s != nil && IsCoEStatus(*s) {
+		return CoeStatus(strings.ToUpper(*s))
 	}
+	return CoeStatusNonMember
 }
 
 // CoeAccession returns the date the state joined (or became an observer).
