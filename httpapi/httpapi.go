@@ -106,7 +106,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	if deps.Telemetry == nil {
-		if deps.Telemetry, err = telemetry.New(context.Background(), telemetry.Config{Logger: deps.Logger, RequestID: RequestID}, nil); err != nil {
+		if deps.Telemetry, err = telemetry.New(context.Background(), telemetry.Config{Logger: deps.Logger, RequestID: RequestID}); err != nil {
 			return nil, err
 		}
 	}

@@ -32,7 +32,6 @@ import (
 	"github.com/coe-child-online/knowledge-graph/auth"
 	"github.com/coe-child-online/knowledge-graph/graph"
 	"github.com/coe-child-online/knowledge-graph/graph/model"
-	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
 	"github.com/coe-child-online/knowledge-graph/resolvers"
 	"github.com/coe-child-online/knowledge-graph/telemetry"
 )
@@ -83,7 +82,7 @@ func newGraphQL(cfg Config, deps Deps, limiter *rateLimiter) (*handler.Server, e
 		}
 		resp.Extensions["cost"] = info.cost()
 		if info.debugRoundTrips {
-			if rt := neo4jstore.RoundTripsFrom(ctx); rt != nil {
+			if rt := telemetry.RoundTripsFrom(ctx); rt != nil {
 				resp.Extensions["roundTrips"] = rt.Count()
 			}
 		}
@@ -365,7 +364,7 @@ func logRequests(logger *slog.Logger, tel *telemetry.Telemetry, next http.Handle
 		ctx, span := tel.Tracer.Start(r.Context(), r.Method+" "+r.URL.Path, trace.WithSpanKind(trace.SpanKindServer),
 			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path),
 				attribute.String("request.id", info.id)))
-		ctx, rt := neo4jstore.WithRoundTrips(context.WithValue(ctx, requestInfoKey{}, info))
+		ctx, rt := telemetry.WithRoundTrips(context.WithValue(ctx, requestInfoKey{}, info))
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		took := time.Since(start)
 		info.mu.Lock()

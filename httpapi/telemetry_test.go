@@ -26,7 +26,7 @@ func observedServer(t *testing.T, tcfg telemetry.Config, changes ...func(*Config
 	seeded := neo4jtest.Open(t)
 	neo4jtest.LoadSeed(t, seeded)
 	tcfg.RequestID = RequestID
-	tel, err := telemetry.New(context.Background(), tcfg, nil)
+	tel, err := telemetry.New(context.Background(), tcfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,6 +36,7 @@ func observedServer(t *testing.T, tcfg telemetry.Config, changes ...func(*Config
 	if err != nil {
 		t.Fatal(err)
 	}
+	tel.Metrics.WatchPool(store)
 	t.Cleanup(func() { store.Close(context.Background()) })
 	logger := tcfg.Logger
 	if logger == nil {

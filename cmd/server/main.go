@@ -55,9 +55,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}()
 	logger := newLogger(logs, cfg.LogLevel, cfg.HTTP.Development)
 
-	pool := &poolRef{}
 	tel, err := telemetry.New(ctx, telemetry.Config{Version: version(), OTLPEndpoint: cfg.OTLPEndpoint, SlowQuery: cfg.SlowQuery,
-		Logger: logger, RequestID: httpapi.RequestID}, pool)
+		Logger: logger, RequestID: httpapi.RequestID})
 	if err != nil {
 		return err
 	}
@@ -76,7 +75,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	pool.store = store
+	tel.Metrics.WatchPool(store)
 	defer func() {
 		closeCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -172,24 +171,6 @@ func servePprof(ctx context.Context, addr string, logger *slog.Logger) {
 	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		logger.Error("profiler", "err", err)
 	}
-}
-
-// poolRef lets the metrics read the store's pool, which is opened after
-// them because the store reports its statements to them.
-type poolRef struct{ store *neo4jstore.Store }
-
-func (p *poolRef) InFlight() int64 {
-	if p.store == nil {
-		return 0
-	}
-	return p.store.InFlight()
-}
-
-func (p *poolRef) PoolSize() int {
-	if p.store == nil {
-		return 1
-	}
-	return p.store.PoolSize()
 }
 
 // version names the build from the module information Go records.

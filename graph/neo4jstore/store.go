@@ -20,6 +20,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/db"
 
 	"github.com/coe-child-online/knowledge-graph/graph/model"
+	"github.com/coe-child-online/knowledge-graph/telemetry"
 )
 
 // Config says where Neo4j is and how to use it.
@@ -35,8 +36,9 @@ type Config struct {
 	QueryTimeout time.Duration
 	// MaxPoolSize caps open connections; zero keeps the driver's default.
 	MaxPoolSize int
-	// Observer hears of every statement; nil for none.
-	Observer Observer
+	// Observer hears of every round trip and statement; nil counts round
+	// trips only (telemetry.CountOnly).
+	Observer telemetry.Observer
 }
 
 // Store reads and writes the knowledge graph in Neo4j. It is safe for
@@ -51,7 +53,7 @@ type Store struct {
 	// detached tracks reads whose caller stopped waiting, so Close does not
 	// pull the driver from under them.
 	detached sync.WaitGroup
-	obs      Observer
+	obs      telemetry.Observer
 	inFlight atomic.Int64
 	poolSize int
 	// warm is set once the driver has made its first connection attempt;
@@ -114,7 +116,7 @@ func Open(cfg Config) (*Store, error) {
 	if db == "" {
 		db = "neo4j"
 	}
-	var obs Observer = noObserver{}
+	var obs telemetry.Observer = telemetry.CountOnly{}
 	if cfg.Observer != nil {
 		obs = cfg.Observer
 	}
@@ -182,14 +184,14 @@ func (s *Store) Ping(ctx context.Context) error {
 // the pool size when the database hangs).
 func (s *Store) read(ctx context.Context, op, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
 	s.warmUp()
-	countRoundTrip(ctx)
+	s.obs.RoundTrip(ctx)
 	s.sent.Add(1)
 	logStatement(ctx, cypher, params)
 	ctx, observed := s.observe(ctx, op, cypher)
 	run := func(ctx context.Context) (res *neo4j.EagerResult, err error) {
 		defer func() {
 			if err != nil {
-				observed(Timing{}, err)
+				observed(telemetry.Timing{}, err)
 			} else {
 				observed(timingOf(res.Summary), nil)
 			}
