@@ -54,12 +54,16 @@ build: ## Build the server and seed binaries into bin/
 	$(GO) build -o bin/server ./cmd/server
 	$(GO) build -o bin/seed ./cmd/seed
 
-vet: ## gofmt and go vet
+vet: ## gofmt, go vet and go mod tidy, on the service's module and bench/'s
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
+	cd bench && $(GO) vet ./...
+	$(GO) mod tidy -diff
+	cd bench && $(GO) mod tidy -diff
 
 bench: neo4j-build ## Run the benchmark of bench/README.md (about 13 minutes) and write bench/results/
 	bash bench/run.sh
 
 chaos: neo4j-build ## Break Neo4j and the service under load and check no acknowledged write is lost (about 4 minutes; writes bench/results/chaos.md)
-	$(GO) run ./bench/chaos -out bench/results/chaos.md
+	cd bench && $(GO) build -o ../bin/chaos ./chaos
+	bin/chaos -out bench/results/chaos.md
