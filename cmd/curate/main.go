@@ -58,10 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	cmd := args[0]
 	fl := flag.NewFlagSet("curate "+cmd, flag.ContinueOnError)
 	fl.SetOutput(stdout)
-	uri := fl.String("neo4j-uri", env("NEO4J_URI", "bolt://127.0.0.1:7687"), "Neo4j address (NEO4J_URI)")
-	user := fl.String("neo4j-user", env("NEO4J_USER", "neo4j"), "Neo4j user (NEO4J_USER)")
-	password := fl.String("neo4j-password", env("NEO4J_PASSWORD", "devpassword"), "Neo4j password (NEO4J_PASSWORD)")
-	database := fl.String("neo4j-database", env("NEO4J_DATABASE", "neo4j"), "Neo4j database (NEO4J_DATABASE)")
+	neo4j := neo4jstore.BindFlags(fl, getenv)
 	timeout := fl.Duration("timeout", 2*time.Minute, "deadline for the whole command")
 	actorName := fl.String("actor", env("USER", "curate"), "who the audit trail names for the changes")
 	apply := fl.Bool("apply", false, "write the changes (imports); without it they are only shown")
@@ -164,7 +161,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	store, err := neo4jstore.Connect(ctx, neo4jstore.Config{URI: *uri, User: *user, Password: *password, Database: *database, QueryTimeout: *timeout})
+	neo4j.QueryTimeout = *timeout
+	store, err := neo4jstore.Connect(ctx, *neo4j)
 	if err != nil {
 		return err
 	}

@@ -69,8 +69,8 @@ func TestComposeFileWiresTheService(t *testing.T) {
 			t.Errorf("compose sets %s, which the service does not read", key)
 		}
 	}
-	if !strings.HasPrefix(cfg.Neo4jURI, "bolt://neo4j:") {
-		t.Errorf("NEO4J_URI = %q, want the neo4j service", cfg.Neo4jURI)
+	if !strings.HasPrefix(cfg.Neo4j.URI, "bolt://neo4j:") {
+		t.Errorf("NEO4J_URI = %q, want the neo4j service", cfg.Neo4j.URI)
 	}
 }
 

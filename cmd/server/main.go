@@ -68,10 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			logger.Warn("flush traces", "err", err)
 		}
 	}()
-	store, err := neo4jstore.Open(neo4jstore.Config{
-		URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
-		QueryTimeout: cfg.QueryTimeout, MaxPoolSize: cfg.MaxPoolSize, Observer: tel,
-	})
+	cfg.Neo4j.Observer = tel
+	store, err := neo4jstore.Open(cfg.Neo4j)
 	if err != nil {
 		return err
 	}
@@ -104,7 +102,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      cfg.QueryTimeout + 10*time.Second,
+		WriteTimeout:      cfg.Neo4j.QueryTimeout + 10*time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
 	logger.Info("listening", "graphql", "http://"+ln.Addr().String()+"/graphql", "graphiql", "http://"+ln.Addr().String()+"/", "neo4j", store.URI())

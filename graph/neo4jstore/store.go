@@ -90,6 +90,9 @@ func (s *Store) StatementsSent() int64 { return s.sent.Load() }
 // Open creates the driver. It does not contact the server: Ping does, so a
 // service can start while Neo4j is still down and connect when it comes up.
 func Open(cfg Config) (*Store, error) {
+	if err := CheckURI(cfg.URI); err != nil {
+		return nil, fmt.Errorf("open neo4j: %w", err)
+	}
 	u, err := url.Parse(cfg.URI)
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("open neo4j: %q is not a Neo4j URI (want bolt://host:port or neo4j://host:port)", cfg.URI)
