@@ -84,18 +84,6 @@ func (s *settings) int(p *int, name, env string, def, lo, hi int, usage string) 
 	}, func() string { return strconv.Itoa(*p) })
 }
 
-func (s *settings) int64(p *int64, name, env string, def, lo, hi int64, usage string) {
-	*p = def
-	s.bind(name, env, usage, func(v string) error {
-		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil || n < lo || n > hi {
-			return fmt.Errorf("want a whole number from %d to %d", lo, hi)
-		}
-		*p = n
-		return nil
-	}, func() string { return strconv.FormatInt(*p, 10) })
-}
-
 // duration reads a positive duration; with zeroOff, "0" too (turned off).
 func (s *settings) duration(p *time.Duration, name, env string, def time.Duration, zeroOff bool, usage string) {
 	*p = def
@@ -129,29 +117,15 @@ func (s *settings) bool(p *bool, name, env string, def bool, usage string) {
 	}, func() string { return strconv.FormatBool(*p) })
 }
 
-// choice reads one of the given words.
-func (s *settings) choice(p *string, name, env, def string, words []string, usage string) {
-	*p = def
-	s.bind(name, env, usage, func(v string) error {
-		for _, w := range words {
-			if v == w {
-				*p = v
-				return nil
-			}
-		}
-		return fmt.Errorf("want %s", strings.Join(words, " or "))
-	}, func() string { return *p })
-}
-
 func loadConfig(args []string, getenv func(string) string) (config, error) {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	s := &settings{fs: fs, getenv: getenv}
 	def := httpapi.Defaults()
 	var (
-		cfg     config
-		origins string
-		mode    string
+		cfg       config
+		origins   string
+		bodyBytes int
 	)
 	h := &cfg.HTTP
 	neo4j := neo4jstore.BindFlags(fs, getenv)
@@ -167,8 +141,14 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		return nil
 	}, func() string { return cfg.LogLevel.String() })
 	s.duration(&cfg.ShutdownTimeout, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 15*time.Second, false, "how long in-flight requests may take to finish on shutdown")
-	s.choice(&mode, "mode", "MODE", "production", []string{"production", "development"}, "production, or development for introspection and GraphiQL")
-	s.int64(&h.MaxBodyBytes, "max-body-bytes", "MAX_BODY_BYTES", def.MaxBodyBytes, 1024, 1<<30, "largest request body accepted")
+	s.bind("mode", "MODE", "production, or development for introspection and GraphiQL", func(v string) error {
+		if v != "production" && v != "development" {
+			return errors.New("want production or development")
+		}
+		h.Development = v == "development"
+		return nil
+	}, nil)
+	s.int(&bodyBytes, "max-body-bytes", "MAX_BODY_BYTES", int(def.MaxBodyBytes), 1024, 1<<30, "largest request body accepted")
 	s.int(&h.MaxTokens, "max-tokens", "MAX_TOKENS", def.MaxTokens, 100, 1<<20, "most tokens a query may have")
 	s.int(&h.MaxDirectives, "max-directives", "MAX_DIRECTIVES", def.MaxDirectives, 0, 1<<20, "most directives in a query")
 	s.int(&h.Limits.MaxDepth, "max-depth", "MAX_DEPTH", def.Limits.MaxDepth, 0, 1<<20, "deepest field nesting, 0 for no limit")
@@ -215,7 +195,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 			h.CORSOrigins = append(h.CORSOrigins, o)
 		}
 	}
-	h.Development = mode == "development"
+	h.MaxBodyBytes = int64(bodyBytes)
 	if cfg.PprofAddr != "" {
 		host, _, err := net.SplitHostPort(cfg.PprofAddr)
 		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
