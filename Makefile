@@ -7,7 +7,7 @@ SHELL := /bin/bash
 NEO4J := bash cmd/neo4j-embedded/neo4j.sh
 GO ?= go
 
-.PHONY: bench chaos help run test web neo4j-build neo4j-start neo4j-stop neo4j-status seed seed-check generate build vet fmt
+.PHONY: bench chaos help run test web neo4j-build neo4j-start neo4j-stop neo4j-status neo4j-test-stop seed seed-check generate build vet fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -40,6 +40,12 @@ neo4j-stop: ## Stop the development Neo4j
 
 neo4j-status: ## Say whether the development Neo4j runs
 	$(NEO4J) status
+
+# A bare `go test ./...` starts an embedded Neo4j of its own and keeps it
+# for the next run (graph/neo4jstore/neo4jtest/shared.go); it stops by itself
+# after ten idle minutes, or here at once.
+neo4j-test-stop: ## Stop the Neo4j that a bare `go test ./...` started
+	NEO4J_DATA_DIR="$${TMPDIR:-/tmp}/kg-neo4j-test-$$(printf %s "$$(pwd -P)" | sha256sum | cut -c1-8)/data" $(NEO4J) stop
 
 seed: ## Load the seed graph into the running Neo4j
 	$(GO) run ./cmd/seed

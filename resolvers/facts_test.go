@@ -36,7 +36,7 @@ func (s *recordingStore) Link(_ context.Context, _ model.Actor, r model.Relation
 }
 
 func curator() context.Context {
-	return auth.WithPrincipal(context.Background(), auth.Principal{Name: "test", Role: auth.RoleCurator})
+	return auth.WithPrincipal(context.Background(), auth.Principal{Name: "test", Role: auth.RoleCurator, Method: auth.MethodAPIKey})
 }
 
 const coeURL = "https://www.coe.int/en/web/children"
@@ -182,7 +182,7 @@ func byImportedSeed(t *testing.T, f fact) error {
 	}
 	store := &syncStore{}
 	r := New(store, time.Now)
-	ctx := auth.WithPrincipal(context.Background(), auth.Principal{Name: "test", Role: auth.RoleAdmin})
+	ctx := auth.WithPrincipal(context.Background(), auth.Principal{Name: "test", Role: auth.RoleAdmin, Method: auth.MethodAPIKey})
 	_, err := r.importSeed(ctx, files, nil)
 	return err
 }
