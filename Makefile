@@ -60,10 +60,19 @@ build: ## Build the server and seed binaries into bin/
 	$(GO) build -o bin/server ./cmd/server
 	$(GO) build -o bin/seed ./cmd/seed
 
-vet: ## gofmt, go vet and go mod tidy, on the service's module and bench/'s
+# The linters run at pinned versions through `go run`, so nothing needs
+# installing and every machine checks the same rules.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+DEADCODE := golang.org/x/tools/cmd/deadcode@v0.52.0
+
+vet: ## gofmt, go vet, staticcheck, deadcode and go mod tidy, on the service's module and bench/'s
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
 	cd bench && $(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+	cd bench && $(GO) run $(STATICCHECK) ./...
+	@dead="$$($(GO) run $(DEADCODE) -test ./... && cd bench && $(GO) run $(DEADCODE) -test ./...)"; \
+	  test -z "$$dead" || { echo "$$dead"; echo "dead code: remove it"; exit 1; }
 	$(GO) mod tidy -diff
 	cd bench && $(GO) mod tidy -diff
 
