@@ -110,11 +110,11 @@ func (r *docReader) document() error {
 func documentFields() []string { return []string{"format", "nodes", "edges"} }
 
 func nodeFields() []string {
-	return []string{"id", "label", "name", "nameFr", "shortName", "acronym", "aliases", "properties", "sources", "managedBy", "version"}
+	return []string{"id", "label", "name", "nameFr", "shortName", "acronym", "aliases", "properties", "sources", "variants", "statedFigures", "managedBy", "version"}
 }
 
 func edgeFields() []string {
-	return []string{"key", "type", "from", "to", "properties", "sources", "managedBy", "version"}
+	return []string{"key", "type", "from", "to", "properties", "sources", "variants", "managedBy", "version"}
 }
 
 func sourceFields() []string { return []string{"url", "title", "retrieved"} }

@@ -34,6 +34,12 @@ func (r *docReader) node(line int) error {
 		case "sources":
 			n.Sources, at.sources, err = r.sources()
 			return err
+		case "variants":
+			n.Variants = r.variants(l)
+			return nil
+		case "statedFigures":
+			n.StatedFigures = r.figures(l)
+			return nil
 		case "managedBy":
 			return r.decode(l, name, &n.ManagedBy)
 		default:
@@ -59,6 +65,11 @@ func (r *docReader) node(line int) error {
 	}
 	if _, given := at.at["name"]; !given {
 		r.add(at.of("name"), "%s has no name", what)
+	}
+	// One key per fact, each date apart from its note, as the seed files
+	// are read (model.NormaliseProperties): a no-op on what WriteJSON wrote.
+	if n.Properties != nil {
+		n.Properties = model.NormaliseProperties(n.Properties)
 	}
 	e := model.Entity{ID: n.ID, Label: n.Label, Name: n.Name, NameFr: n.NameFr, ShortName: n.ShortName,
 		Acronym: n.Acronym, Aliases: n.Aliases, Properties: n.Properties}
@@ -88,6 +99,9 @@ func (r *docReader) edge(line int) error {
 		case "sources":
 			e.Sources, at.sources, err = r.sources()
 			return err
+		case "variants":
+			e.Variants = r.variants(l)
+			return nil
 		case "managedBy":
 			return r.decode(l, name, &e.ManagedBy)
 		default:
@@ -234,6 +248,84 @@ func (r *docReader) sources() ([]model.Source, []int, error) {
 		return nil
 	})
 	return out, srcAt, err
+}
+
+// variants reads a fact's variants: each names its property, has a value
+// and at least one source.
+func (r *docReader) variants(line int) []model.Variant {
+	var vs []model.Variant
+	if err := r.decode(line, "variants", &vs); err != nil {
+		r.add(line, "variants: %v", err)
+		return nil
+	}
+	for i := range vs {
+		v := &vs[i]
+		switch {
+		case strings.TrimSpace(v.Property) == "":
+			r.add(line, "variants[%d] has no property", i)
+		case v.Value == nil:
+			r.add(line, "variants[%d] (%s) has no value", i, v.Property)
+		case len(v.Sources) == 0:
+			r.add(line, "variants[%d] (%s) has no source", i, v.Property)
+		case v.Mark != model.Unmarked && v.Mark != model.MarkPreferred && v.Mark != model.MarkNotPreferred:
+			r.add(line, "variants[%d] (%s): mark %q: want %q, %q or none", i, v.Property, v.Mark, model.MarkPreferred, model.MarkNotPreferred)
+		}
+		p, err := plain(v.Value)
+		if err != nil {
+			r.add(line, "variants[%d]: %v", i, err)
+		}
+		v.Value = p
+		r.checkSources(line, fmt.Sprintf("variants[%d]", i), v.Sources)
+	}
+	return vs
+}
+
+// figures reads a node's stated figures.
+func (r *docReader) figures(line int) []model.StatedFigure {
+	var fs []model.StatedFigure
+	if err := r.decode(line, "statedFigures", &fs); err != nil {
+		r.add(line, "statedFigures: %v", err)
+		return nil
+	}
+	for i := range fs {
+		f := &fs[i]
+		if strings.TrimSpace(f.What) == "" || f.Value == nil {
+			r.add(line, "statedFigures[%d] needs what and value", i)
+		}
+		if len(f.Sources) == 0 {
+			r.add(line, "statedFigures[%d] (%s) has no source", i, f.What)
+		}
+		if f.Date != nil {
+			if _, err := model.ParseDate(string(*f.Date)); err != nil {
+				r.add(line, "statedFigures[%d] date: %v", i, err)
+			}
+		}
+		p, err := plain(f.Value)
+		if err != nil {
+			r.add(line, "statedFigures[%d]: %v", i, err)
+		}
+		f.Value = p
+		r.checkSources(line, fmt.Sprintf("statedFigures[%d]", i), f.Sources)
+	}
+	return fs
+}
+
+// checkSources holds the sources of a variant or a figure to what the
+// sources of a fact must be.
+func (r *docReader) checkSources(line int, what string, sources []model.Source) {
+	for j, s := range sources {
+		if strings.TrimSpace(s.Title) == "" {
+			r.add(line, "%s source %d has no title", what, j)
+		}
+		if s.URL != nil && *s.URL == "" {
+			r.add(line, "%s source %d: url is empty: leave it out", what, j)
+		}
+		if s.Retrieved != nil {
+			if _, err := model.ParseDate(string(*s.Retrieved)); err != nil {
+				r.add(line, "%s source %d retrieved: %v", what, j, err)
+			}
+		}
+	}
 }
 
 // properties reads the properties of a node or an edge and the line of

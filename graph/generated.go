@@ -48,24 +48,26 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Body struct {
-		Acronym      func(childComplexity int) int
-		Aliases      func(childComplexity int) int
-		Funds        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
-		ID           func(childComplexity int) int
-		Implements   func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
-		MemberOf     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
-		Monitors     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
-		Name         func(childComplexity int) int
-		NameFr       func(childComplexity int) int
-		Organises    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
-		PartOf       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
-		Parts        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
-		Properties   func(childComplexity int) int
-		Publications func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, language *model.Language) int
-		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
-		ShortName    func(childComplexity int) int
-		Sources      func(childComplexity int) int
-		Version      func(childComplexity int) int
+		Acronym       func(childComplexity int) int
+		Aliases       func(childComplexity int) int
+		Funds         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
+		ID            func(childComplexity int) int
+		Implements    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
+		LongTail      func(childComplexity int) int
+		MemberOf      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		Monitors      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
+		Name          func(childComplexity int) int
+		NameFr        func(childComplexity int) int
+		Organises     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
+		PartOf        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		Parts         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		Publications  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, language *model.Language) int
+		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
+		ShortName     func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		StatedFigures func(childComplexity int) int
+		Variants      func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	BodyConnection struct {
@@ -124,25 +126,27 @@ type ComplexityRoot struct {
 	}
 
 	Country struct {
-		Acronym      func(childComplexity int) int
-		Aliases      func(childComplexity int) int
-		CoeAccession func(childComplexity int) int
-		CoeLeft      func(childComplexity int) int
-		CoeStatus    func(childComplexity int) int
-		EvaluatedIn  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, language *model.Language) int
-		Events       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.EventWhere, language *model.Language) int
-		ID           func(childComplexity int) int
-		Iso2         func(childComplexity int) int
-		Iso3         func(childComplexity int) int
-		Name         func(childComplexity int) int
-		NameFr       func(childComplexity int) int
-		Projects     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
-		Properties   func(childComplexity int) int
-		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
-		ShortName    func(childComplexity int) int
-		Sources      func(childComplexity int) int
-		Treaties     func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
-		Version      func(childComplexity int) int
+		Acronym       func(childComplexity int) int
+		Aliases       func(childComplexity int) int
+		CoeAccession  func(childComplexity int) int
+		CoeLeft       func(childComplexity int) int
+		CoeStatus     func(childComplexity int) int
+		EvaluatedIn   func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, language *model.Language) int
+		Events        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.EventWhere, language *model.Language) int
+		ID            func(childComplexity int) int
+		Iso2          func(childComplexity int) int
+		Iso3          func(childComplexity int) int
+		LongTail      func(childComplexity int) int
+		Name          func(childComplexity int) int
+		NameFr        func(childComplexity int) int
+		Projects      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
+		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
+		ShortName     func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		StatedFigures func(childComplexity int) int
+		Treaties      func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
+		Variants      func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	CountryConnection struct {
@@ -192,6 +196,12 @@ type ComplexityRoot struct {
 		Country func(childComplexity int) int
 	}
 
+	DataQuality struct {
+		Disputed              func(childComplexity int) int
+		SingleSecondarySource func(childComplexity int) int
+		Treaties              func(childComplexity int) int
+	}
+
 	DateWindow struct {
 		From func(childComplexity int) int
 		To   func(childComplexity int) int
@@ -203,6 +213,13 @@ type ComplexityRoot struct {
 		ID     func(childComplexity int) int
 		Kind   func(childComplexity int) int
 		Op     func(childComplexity int) int
+	}
+
+	DisputedFact struct {
+		Fact      func(childComplexity int) int
+		Preferred func(childComplexity int) int
+		Property  func(childComplexity int) int
+		Values    func(childComplexity int) int
 	}
 
 	Edge struct {
@@ -221,22 +238,24 @@ type ComplexityRoot struct {
 	}
 
 	Event struct {
-		Acronym      func(childComplexity int) int
-		Aliases      func(childComplexity int) int
-		EndDate      func(childComplexity int) int
-		HeldIn       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
-		ID           func(childComplexity int) int
-		Name         func(childComplexity int) int
-		NameFr       func(childComplexity int) int
-		Organisers   func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
-		Participants func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
-		Properties   func(childComplexity int) int
-		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
-		ShortName    func(childComplexity int) int
-		Sources      func(childComplexity int) int
-		StartDate    func(childComplexity int) int
-		Topics       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
-		Version      func(childComplexity int) int
+		Acronym       func(childComplexity int) int
+		Aliases       func(childComplexity int) int
+		EndDate       func(childComplexity int) int
+		HeldIn        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
+		ID            func(childComplexity int) int
+		LongTail      func(childComplexity int) int
+		Name          func(childComplexity int) int
+		NameFr        func(childComplexity int) int
+		Organisers    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
+		Participants  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
+		ShortName     func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		StartDate     func(childComplexity int) int
+		StatedFigures func(childComplexity int) int
+		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
+		Variants      func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	EventConnection struct {
@@ -266,6 +285,13 @@ type ComplexityRoot struct {
 		Version    func(childComplexity int) int
 	}
 
+	FactRef struct {
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Sources     func(childComplexity int) int
+	}
+
 	GraphStats struct {
 		NewestSource  func(childComplexity int) int
 		Nodes         func(childComplexity int) int
@@ -286,6 +312,7 @@ type ComplexityRoot struct {
 		Aliases        func(childComplexity int) int
 		EntryIntoForce func(childComplexity int) int
 		ID             func(childComplexity int) int
+		LongTail       func(childComplexity int) int
 		MonitoredBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
 		Name           func(childComplexity int) int
 		NameFr         func(childComplexity int) int
@@ -294,14 +321,16 @@ type ComplexityRoot struct {
 		OpenedPlace    func(childComplexity int) int
 		Participants   func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
 		Parties        func(childComplexity int, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
-		Properties     func(childComplexity int) int
+		PartyCount     func(childComplexity int, asOf *model.Date) int
 		Relations      func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName      func(childComplexity int) int
 		Sources        func(childComplexity int) int
+		StatedFigures  func(childComplexity int) int
 		SupplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
 		Supplements    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
 		SupportedBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
 		Topics         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
+		Variants       func(childComplexity int) int
 		Version        func(childComplexity int) int
 	}
 
@@ -343,19 +372,21 @@ type ComplexityRoot struct {
 	}
 
 	MonitoringRound struct {
-		Acronym    func(childComplexity int) int
-		Aliases    func(childComplexity int) int
-		Evaluated  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
-		ID         func(childComplexity int) int
-		Name       func(childComplexity int) int
-		NameFr     func(childComplexity int) int
-		Organisers func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
-		Properties func(childComplexity int) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
-		ShortName  func(childComplexity int) int
-		Sources    func(childComplexity int) int
-		Topics     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
-		Version    func(childComplexity int) int
+		Acronym       func(childComplexity int) int
+		Aliases       func(childComplexity int) int
+		Evaluated     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
+		ID            func(childComplexity int) int
+		LongTail      func(childComplexity int) int
+		Name          func(childComplexity int) int
+		NameFr        func(childComplexity int) int
+		Organisers    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
+		ShortName     func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		StatedFigures func(childComplexity int) int
+		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
+		Variants      func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	MonitoringRoundConnection struct {
@@ -453,6 +484,7 @@ type ComplexityRoot struct {
 		Sources              func(childComplexity int) int
 		Status               func(childComplexity int) int
 		StatusNote           func(childComplexity int) int
+		Variants             func(childComplexity int) int
 		Window               func(childComplexity int) int
 	}
 
@@ -469,16 +501,18 @@ type ComplexityRoot struct {
 		Funders       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
 		ID            func(childComplexity int) int
 		ImplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		LongTail      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		NameFr        func(childComplexity int) int
-		Properties    func(childComplexity int) int
 		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName     func(childComplexity int) int
 		Sources       func(childComplexity int) int
 		StartDate     func(childComplexity int) int
+		StatedFigures func(childComplexity int) int
 		Supports      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
 		Targets       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
 		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
+		Variants      func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
 
@@ -517,6 +551,7 @@ type ComplexityRoot struct {
 		Countries        func(childComplexity int, where *model.CountryWhere, sort []model.CountrySort, first *int, after *string, asOf *model.Date) int
 		Country          func(childComplexity int, id string) int
 		Coverage         func(childComplexity int, instruments []string, countries *model.CountryWhere, asOf *model.Date) int
+		DataQuality      func(childComplexity int) int
 		Events           func(childComplexity int, where *model.EventWhere, sort []model.EventSort, first *int, after *string, asOf *model.Date) int
 		Instrument       func(childComplexity int, id string) int
 		Instruments      func(childComplexity int, where *model.InstrumentWhere, sort []model.InstrumentSort, first *int, after *string, asOf *model.Date) int
@@ -551,20 +586,22 @@ type ComplexityRoot struct {
 	}
 
 	Resource struct {
-		Acronym    func(childComplexity int) int
-		Aliases    func(childComplexity int) int
-		Covers     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
-		ID         func(childComplexity int) int
-		Name       func(childComplexity int) int
-		NameFr     func(childComplexity int) int
-		Properties func(childComplexity int) int
-		Published  func(childComplexity int) int
-		Publishers func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
-		ShortName  func(childComplexity int) int
-		Sources    func(childComplexity int) int
-		Topics     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
-		Version    func(childComplexity int) int
+		Acronym       func(childComplexity int) int
+		Aliases       func(childComplexity int) int
+		Covers        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
+		ID            func(childComplexity int) int
+		LongTail      func(childComplexity int) int
+		Name          func(childComplexity int) int
+		NameFr        func(childComplexity int) int
+		Published     func(childComplexity int) int
+		Publishers    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
+		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
+		ShortName     func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		StatedFigures func(childComplexity int) int
+		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
+		Variants      func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	ResourceConnection struct {
@@ -612,6 +649,14 @@ type ComplexityRoot struct {
 		URL       func(childComplexity int) int
 	}
 
+	StatedFigure struct {
+		Date    func(childComplexity int) int
+		Note    func(childComplexity int) int
+		Sources func(childComplexity int) int
+		Value   func(childComplexity int) int
+		What    func(childComplexity int) int
+	}
+
 	Subgraph struct {
 		Edges     func(childComplexity int) int
 		Nodes     func(childComplexity int) int
@@ -626,17 +671,19 @@ type ComplexityRoot struct {
 	}
 
 	Topic struct {
-		Acronym     func(childComplexity int) int
-		AddressedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
-		Aliases     func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Name        func(childComplexity int) int
-		NameFr      func(childComplexity int) int
-		Properties  func(childComplexity int) int
-		Relations   func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
-		ShortName   func(childComplexity int) int
-		Sources     func(childComplexity int) int
-		Version     func(childComplexity int) int
+		Acronym       func(childComplexity int) int
+		AddressedBy   func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
+		Aliases       func(childComplexity int) int
+		ID            func(childComplexity int) int
+		LongTail      func(childComplexity int) int
+		Name          func(childComplexity int) int
+		NameFr        func(childComplexity int) int
+		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
+		ShortName     func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		StatedFigures func(childComplexity int) int
+		Variants      func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	TopicConnection struct {
@@ -688,7 +735,28 @@ type ComplexityRoot struct {
 		Sources              func(childComplexity int) int
 		Status               func(childComplexity int) int
 		StatusNote           func(childComplexity int) int
+		Variants             func(childComplexity int) int
 		Window               func(childComplexity int) int
+	}
+
+	TreatyQuality struct {
+		Disputed                  func(childComplexity int) int
+		Instrument                func(childComplexity int) int
+		MissingEntryIntoForceDate func(childComplexity int) int
+		MissingRatificationDate   func(childComplexity int) int
+		MissingSignatureDate      func(childComplexity int) int
+		Participations            func(childComplexity int) int
+		SingleSecondarySource     func(childComplexity int) int
+		UnknownRoute              func(childComplexity int) int
+		UnknownStatus             func(childComplexity int) int
+	}
+
+	Variant struct {
+		Note      func(childComplexity int) int
+		Preferred func(childComplexity int) int
+		Property  func(childComplexity int) int
+		Sources   func(childComplexity int) int
+		Value     func(childComplexity int) int
 	}
 }
 
@@ -733,6 +801,7 @@ type EventResolver interface {
 	Relations(ctx context.Context, obj *model.Event, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
 type InstrumentResolver interface {
+	PartyCount(ctx context.Context, obj *model.Instrument, asOf *model.Date) (int, error)
 	Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error)
 	Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error)
 	MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
@@ -788,6 +857,7 @@ type QueryResolver interface {
 	Coverage(ctx context.Context, instruments []string, countries *model.CountryWhere, asOf *model.Date) ([]model.CoverageRow, error)
 	Timeline(ctx context.Context, instrument string, action model.TreatyAction, interval *model.TimeInterval) ([]model.TimeBucket, error)
 	Stats(ctx context.Context) (*model.GraphStats, error)
+	DataQuality(ctx context.Context) (*model.DataQuality, error)
 	Changes(ctx context.Context, since *time.Time, entity *string, first *int, after *string) (*model.ChangeConnection, error)
 }
 type ResourceResolver interface {
@@ -859,6 +929,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.Implements(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["language"].(*model.Language)), true
+	case "Body.properties":
+		if e.ComplexityRoot.Body.LongTail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.LongTail(childComplexity), true
 	case "Body.memberOf":
 		if e.ComplexityRoot.Body.MemberOf == nil {
 			break
@@ -926,12 +1002,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.Parts(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
-	case "Body.properties":
-		if e.ComplexityRoot.Body.Properties == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Body.Properties(childComplexity), true
 	case "Body.publications":
 		if e.ComplexityRoot.Body.Publications == nil {
 			break
@@ -966,6 +1036,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.Sources(childComplexity), true
+	case "Body.statedFigures":
+		if e.ComplexityRoot.Body.StatedFigures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.StatedFigures(childComplexity), true
+	case "Body.variants":
+		if e.ComplexityRoot.Body.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.Variants(childComplexity), true
 	case "Body.version":
 		if e.ComplexityRoot.Body.Version == nil {
 			break
@@ -1254,6 +1336,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Iso3(childComplexity), true
+	case "Country.properties":
+		if e.ComplexityRoot.Country.LongTail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.LongTail(childComplexity), true
 	case "Country.name":
 		if e.ComplexityRoot.Country.Name == nil {
 			break
@@ -1277,12 +1365,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Projects(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["language"].(*model.Language)), true
-	case "Country.properties":
-		if e.ComplexityRoot.Country.Properties == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Country.Properties(childComplexity), true
 	case "Country.relations":
 		if e.ComplexityRoot.Country.Relations == nil {
 			break
@@ -1306,6 +1388,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Sources(childComplexity), true
+	case "Country.statedFigures":
+		if e.ComplexityRoot.Country.StatedFigures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.StatedFigures(childComplexity), true
 	case "Country.treaties":
 		if e.ComplexityRoot.Country.Treaties == nil {
 			break
@@ -1317,6 +1405,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Treaties(childComplexity, args["status"].([]model.TreatyStatus), args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
+	case "Country.variants":
+		if e.ComplexityRoot.Country.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Variants(childComplexity), true
 	case "Country.version":
 		if e.ComplexityRoot.Country.Version == nil {
 			break
@@ -1504,6 +1598,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CoverageRow.Country(childComplexity), true
 
+	case "DataQuality.disputed":
+		if e.ComplexityRoot.DataQuality.Disputed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQuality.Disputed(childComplexity), true
+	case "DataQuality.singleSecondarySource":
+		if e.ComplexityRoot.DataQuality.SingleSecondarySource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQuality.SingleSecondarySource(childComplexity), true
+	case "DataQuality.treaties":
+		if e.ComplexityRoot.DataQuality.Treaties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQuality.Treaties(childComplexity), true
+
 	case "DateWindow.from":
 		if e.ComplexityRoot.DateWindow.From == nil {
 			break
@@ -1547,6 +1660,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DiffEntry.Op(childComplexity), true
+
+	case "DisputedFact.fact":
+		if e.ComplexityRoot.DisputedFact.Fact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputedFact.Fact(childComplexity), true
+	case "DisputedFact.preferred":
+		if e.ComplexityRoot.DisputedFact.Preferred == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputedFact.Preferred(childComplexity), true
+	case "DisputedFact.property":
+		if e.ComplexityRoot.DisputedFact.Property == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputedFact.Property(childComplexity), true
+	case "DisputedFact.values":
+		if e.ComplexityRoot.DisputedFact.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputedFact.Values(childComplexity), true
 
 	case "Edge.from":
 		if e.ComplexityRoot.Edge.From == nil {
@@ -1639,6 +1777,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.ID(childComplexity), true
+	case "Event.properties":
+		if e.ComplexityRoot.Event.LongTail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.LongTail(childComplexity), true
 	case "Event.name":
 		if e.ComplexityRoot.Event.Name == nil {
 			break
@@ -1673,12 +1817,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Participants(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
-	case "Event.properties":
-		if e.ComplexityRoot.Event.Properties == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Event.Properties(childComplexity), true
 	case "Event.relations":
 		if e.ComplexityRoot.Event.Relations == nil {
 			break
@@ -1708,6 +1846,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.StartDate(childComplexity), true
+	case "Event.statedFigures":
+		if e.ComplexityRoot.Event.StatedFigures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.StatedFigures(childComplexity), true
 	case "Event.topics":
 		if e.ComplexityRoot.Event.Topics == nil {
 			break
@@ -1719,6 +1863,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
+	case "Event.variants":
+		if e.ComplexityRoot.Event.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Variants(childComplexity), true
 	case "Event.version":
 		if e.ComplexityRoot.Event.Version == nil {
 			break
@@ -1820,6 +1970,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EventRelationEdge.Version(childComplexity), true
 
+	case "FactRef.description":
+		if e.ComplexityRoot.FactRef.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactRef.Description(childComplexity), true
+	case "FactRef.id":
+		if e.ComplexityRoot.FactRef.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactRef.ID(childComplexity), true
+	case "FactRef.kind":
+		if e.ComplexityRoot.FactRef.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactRef.Kind(childComplexity), true
+	case "FactRef.sources":
+		if e.ComplexityRoot.FactRef.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactRef.Sources(childComplexity), true
+
 	case "GraphStats.newestSource":
 		if e.ComplexityRoot.GraphStats.NewestSource == nil {
 			break
@@ -1900,6 +2075,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Instrument.ID(childComplexity), true
+	case "Instrument.properties":
+		if e.ComplexityRoot.Instrument.LongTail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Instrument.LongTail(childComplexity), true
 	case "Instrument.monitoredBy":
 		if e.ComplexityRoot.Instrument.MonitoredBy == nil {
 			break
@@ -1963,12 +2144,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Instrument.Parties(childComplexity, args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
-	case "Instrument.properties":
-		if e.ComplexityRoot.Instrument.Properties == nil {
+	case "Instrument.partyCount":
+		if e.ComplexityRoot.Instrument.PartyCount == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Instrument.Properties(childComplexity), true
+		args, err := ec.field_Instrument_partyCount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Instrument.PartyCount(childComplexity, args["asOf"].(*model.Date)), true
 	case "Instrument.relations":
 		if e.ComplexityRoot.Instrument.Relations == nil {
 			break
@@ -1992,6 +2178,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Instrument.Sources(childComplexity), true
+	case "Instrument.statedFigures":
+		if e.ComplexityRoot.Instrument.StatedFigures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Instrument.StatedFigures(childComplexity), true
 	case "Instrument.supplementedBy":
 		if e.ComplexityRoot.Instrument.SupplementedBy == nil {
 			break
@@ -2036,6 +2228,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Instrument.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
+	case "Instrument.variants":
+		if e.ComplexityRoot.Instrument.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Instrument.Variants(childComplexity), true
 	case "Instrument.version":
 		if e.ComplexityRoot.Instrument.Version == nil {
 			break
@@ -2192,6 +2390,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MonitoringRound.ID(childComplexity), true
+	case "MonitoringRound.properties":
+		if e.ComplexityRoot.MonitoringRound.LongTail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRound.LongTail(childComplexity), true
 	case "MonitoringRound.name":
 		if e.ComplexityRoot.MonitoringRound.Name == nil {
 			break
@@ -2215,12 +2419,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MonitoringRound.Organisers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
-	case "MonitoringRound.properties":
-		if e.ComplexityRoot.MonitoringRound.Properties == nil {
-			break
-		}
-
-		return e.ComplexityRoot.MonitoringRound.Properties(childComplexity), true
 	case "MonitoringRound.relations":
 		if e.ComplexityRoot.MonitoringRound.Relations == nil {
 			break
@@ -2244,6 +2442,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MonitoringRound.Sources(childComplexity), true
+	case "MonitoringRound.statedFigures":
+		if e.ComplexityRoot.MonitoringRound.StatedFigures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRound.StatedFigures(childComplexity), true
 	case "MonitoringRound.topics":
 		if e.ComplexityRoot.MonitoringRound.Topics == nil {
 			break
@@ -2255,6 +2459,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MonitoringRound.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
+	case "MonitoringRound.variants":
+		if e.ComplexityRoot.MonitoringRound.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRound.Variants(childComplexity), true
 	case "MonitoringRound.version":
 		if e.ComplexityRoot.MonitoringRound.Version == nil {
 			break
@@ -2684,6 +2894,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyEdge.StatusNote(childComplexity), true
+	case "PartyEdge.variants":
+		if e.ComplexityRoot.PartyEdge.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyEdge.Variants(childComplexity), true
 	case "PartyEdge.window":
 		if e.ComplexityRoot.PartyEdge.Window == nil {
 			break
@@ -2756,6 +2972,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.ImplementedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
+	case "Project.properties":
+		if e.ComplexityRoot.Project.LongTail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.LongTail(childComplexity), true
 	case "Project.name":
 		if e.ComplexityRoot.Project.Name == nil {
 			break
@@ -2768,12 +2990,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.NameFr(childComplexity), true
-	case "Project.properties":
-		if e.ComplexityRoot.Project.Properties == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Project.Properties(childComplexity), true
 	case "Project.relations":
 		if e.ComplexityRoot.Project.Relations == nil {
 			break
@@ -2803,6 +3019,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.StartDate(childComplexity), true
+	case "Project.statedFigures":
+		if e.ComplexityRoot.Project.StatedFigures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.StatedFigures(childComplexity), true
 	case "Project.supports":
 		if e.ComplexityRoot.Project.Supports == nil {
 			break
@@ -2836,6 +3058,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
+	case "Project.variants":
+		if e.ComplexityRoot.Project.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.Variants(childComplexity), true
 	case "Project.version":
 		if e.ComplexityRoot.Project.Version == nil {
 			break
@@ -3014,6 +3242,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Coverage(childComplexity, args["instruments"].([]string), args["countries"].(*model.CountryWhere), args["asOf"].(*model.Date)), true
+	case "Query.dataQuality":
+		if e.ComplexityRoot.Query.DataQuality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DataQuality(childComplexity), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -3262,6 +3496,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.ID(childComplexity), true
+	case "Resource.properties":
+		if e.ComplexityRoot.Resource.LongTail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.LongTail(childComplexity), true
 	case "Resource.name":
 		if e.ComplexityRoot.Resource.Name == nil {
 			break
@@ -3274,12 +3514,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.NameFr(childComplexity), true
-	case "Resource.properties":
-		if e.ComplexityRoot.Resource.Properties == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Resource.Properties(childComplexity), true
 	case "Resource.published":
 		if e.ComplexityRoot.Resource.Published == nil {
 			break
@@ -3320,6 +3554,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.Sources(childComplexity), true
+	case "Resource.statedFigures":
+		if e.ComplexityRoot.Resource.StatedFigures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.StatedFigures(childComplexity), true
 	case "Resource.topics":
 		if e.ComplexityRoot.Resource.Topics == nil {
 			break
@@ -3331,6 +3571,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
+	case "Resource.variants":
+		if e.ComplexityRoot.Resource.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.Variants(childComplexity), true
 	case "Resource.version":
 		if e.ComplexityRoot.Resource.Version == nil {
 			break
@@ -3489,6 +3735,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Source.URL(childComplexity), true
 
+	case "StatedFigure.date":
+		if e.ComplexityRoot.StatedFigure.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatedFigure.Date(childComplexity), true
+	case "StatedFigure.note":
+		if e.ComplexityRoot.StatedFigure.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatedFigure.Note(childComplexity), true
+	case "StatedFigure.sources":
+		if e.ComplexityRoot.StatedFigure.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatedFigure.Sources(childComplexity), true
+	case "StatedFigure.value":
+		if e.ComplexityRoot.StatedFigure.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatedFigure.Value(childComplexity), true
+	case "StatedFigure.what":
+		if e.ComplexityRoot.StatedFigure.What == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatedFigure.What(childComplexity), true
+
 	case "Subgraph.edges":
 		if e.ComplexityRoot.Subgraph.Edges == nil {
 			break
@@ -3562,6 +3839,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Topic.ID(childComplexity), true
+	case "Topic.properties":
+		if e.ComplexityRoot.Topic.LongTail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Topic.LongTail(childComplexity), true
 	case "Topic.name":
 		if e.ComplexityRoot.Topic.Name == nil {
 			break
@@ -3574,12 +3857,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Topic.NameFr(childComplexity), true
-	case "Topic.properties":
-		if e.ComplexityRoot.Topic.Properties == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Topic.Properties(childComplexity), true
 	case "Topic.relations":
 		if e.ComplexityRoot.Topic.Relations == nil {
 			break
@@ -3603,6 +3880,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Topic.Sources(childComplexity), true
+	case "Topic.statedFigures":
+		if e.ComplexityRoot.Topic.StatedFigures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Topic.StatedFigures(childComplexity), true
+	case "Topic.variants":
+		if e.ComplexityRoot.Topic.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Topic.Variants(childComplexity), true
 	case "Topic.version":
 		if e.ComplexityRoot.Topic.Version == nil {
 			break
@@ -3813,12 +4102,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TreatyEdge.StatusNote(childComplexity), true
+	case "TreatyEdge.variants":
+		if e.ComplexityRoot.TreatyEdge.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyEdge.Variants(childComplexity), true
 	case "TreatyEdge.window":
 		if e.ComplexityRoot.TreatyEdge.Window == nil {
 			break
 		}
 
 		return e.ComplexityRoot.TreatyEdge.Window(childComplexity), true
+
+	case "TreatyQuality.disputed":
+		if e.ComplexityRoot.TreatyQuality.Disputed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyQuality.Disputed(childComplexity), true
+	case "TreatyQuality.instrument":
+		if e.ComplexityRoot.TreatyQuality.Instrument == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyQuality.Instrument(childComplexity), true
+	case "TreatyQuality.missingEntryIntoForceDate":
+		if e.ComplexityRoot.TreatyQuality.MissingEntryIntoForceDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyQuality.MissingEntryIntoForceDate(childComplexity), true
+	case "TreatyQuality.missingRatificationDate":
+		if e.ComplexityRoot.TreatyQuality.MissingRatificationDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyQuality.MissingRatificationDate(childComplexity), true
+	case "TreatyQuality.missingSignatureDate":
+		if e.ComplexityRoot.TreatyQuality.MissingSignatureDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyQuality.MissingSignatureDate(childComplexity), true
+	case "TreatyQuality.participations":
+		if e.ComplexityRoot.TreatyQuality.Participations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyQuality.Participations(childComplexity), true
+	case "TreatyQuality.singleSecondarySource":
+		if e.ComplexityRoot.TreatyQuality.SingleSecondarySource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyQuality.SingleSecondarySource(childComplexity), true
+	case "TreatyQuality.unknownRoute":
+		if e.ComplexityRoot.TreatyQuality.UnknownRoute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyQuality.UnknownRoute(childComplexity), true
+	case "TreatyQuality.unknownStatus":
+		if e.ComplexityRoot.TreatyQuality.UnknownStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyQuality.UnknownStatus(childComplexity), true
+
+	case "Variant.note":
+		if e.ComplexityRoot.Variant.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Variant.Note(childComplexity), true
+	case "Variant.preferred":
+		if e.ComplexityRoot.Variant.Preferred == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Variant.Preferred(childComplexity), true
+	case "Variant.property":
+		if e.ComplexityRoot.Variant.Property == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Variant.Property(childComplexity), true
+	case "Variant.sources":
+		if e.ComplexityRoot.Variant.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Variant.Sources(childComplexity), true
+	case "Variant.value":
+		if e.ComplexityRoot.Variant.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Variant.Value(childComplexity), true
 
 	}
 	return 0, false
@@ -3965,6 +4346,10 @@ interface Node {
   sources: [Source!]!
   "How many times the node has changed; an update or deletion must send the version it read."
   version: Int!
+  "The values the sources give for this node's properties where they have sources of their own; several for one property where the sources disagree, at most one of them preferred."
+  variants: [Variant!]!
+  "Figures the sources state about this node, such as a count of parties, each with its source and date."
+  statedFigures: [StatedFigure!]!
 }
 
 "The document or web page a fact was read from."
@@ -5119,6 +5504,8 @@ type PartyEdge {
   ratifiedWindow: DateWindow
   "The days on which the treaty entered into force for the state; null when no date is recorded, or it was not yet possible on that day."
   entryIntoForceWindow: DateWindow
+  "The values the sources give for the dates of this participation where they disagree (property signed, ratified or entryIntoForce); a date with no preferred value is null above."
+  variants: [Variant!]!
 }
 
 "The states that signed or ratified a treaty, a page at a time, ordered by name."
@@ -5165,6 +5552,8 @@ type TreatyEdge {
   ratifiedWindow: DateWindow
   "The days on which the treaty entered into force for the state; null when no date is recorded, or it was not yet possible on that day."
   entryIntoForceWindow: DateWindow
+  "The values the sources give for the dates of this participation where they disagree (property signed, ratified or entryIntoForce); a date with no preferred value is null above."
+  variants: [Variant!]!
 }
 
 "The treaties a state signed or ratified, a page at a time, ordered by name."
@@ -5357,6 +5746,10 @@ type Instrument implements Node {
   sources: [Source!]!
   "How many times the node has changed; an update or deletion must send the version it read."
   version: Int!
+  "The values the sources give for this node's properties where they have sources of their own; several for one property where the sources disagree, at most one of them preferred."
+  variants: [Variant!]!
+  "Figures the sources state about this node, such as a count of parties, each with its source and date."
+  statedFigures: [StatedFigure!]!
   "Treaty number, such as \"CETS 201\" or \"ETS 185\", for treaties."
   number: String
   "Date the treaty was opened for signature."
@@ -5365,6 +5758,12 @@ type Instrument implements Node {
   openedPlace: String
   "Date the treaty entered into force."
   entryIntoForce: Date
+  """
+  How many states the graph records as party (ratified, acceded, accepted or
+  approved) on ` + "`" + `asOf` + "`" + ` or today: counted from the participations, so it grows
+  as they are filled in. Figures pages state are in ` + "`" + `statedFigures` + "`" + `.
+  """
+  partyCount("Count as the graph stood on this date." asOf: Date): Int!
   "States certainly party to this treaty (ratified, acceded, accepted or approved) on ` + "`" + `asOf` + "`" + ` or today, ordered by name. States that may have become party by then, inside an undated or month- or year-precision window, are among ` + "`" + `participants` + "`" + ` with ` + "`" + `certain: false` + "`" + `."
   parties("Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `PartyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): PartyConnection!
   "States that signed or ratified this treaty, optionally only those with one of the given statuses on ` + "`" + `asOf` + "`" + ` or today."
@@ -5403,6 +5802,10 @@ type Body implements Node {
   sources: [Source!]!
   "How many times the node has changed; an update or deletion must send the version it read."
   version: Int!
+  "The values the sources give for this node's properties where they have sources of their own; several for one property where the sources disagree, at most one of them preferred."
+  variants: [Variant!]!
+  "Figures the sources state about this node, such as a count of parties, each with its source and date."
+  statedFigures: [StatedFigure!]!
   "Instruments this body monitors (MONITORS)."
   monitors("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection!
   "Bodies this one is part of (PART_OF)."
@@ -5443,6 +5846,10 @@ type Project implements Node {
   sources: [Source!]!
   "How many times the node has changed; an update or deletion must send the version it read."
   version: Int!
+  "The values the sources give for this node's properties where they have sources of their own; several for one property where the sources disagree, at most one of them preferred."
+  variants: [Variant!]!
+  "Figures the sources state about this node, such as a count of parties, each with its source and date."
+  statedFigures: [StatedFigure!]!
   "Date the project started, where known."
   startDate: Date
   "Date the project ended or ends, where known."
@@ -5481,6 +5888,10 @@ type Country implements Node {
   sources: [Source!]!
   "How many times the node has changed; an update or deletion must send the version it read."
   version: Int!
+  "The values the sources give for this node's properties where they have sources of their own; several for one property where the sources disagree, at most one of them preferred."
+  variants: [Variant!]!
+  "Figures the sources state about this node, such as a count of parties, each with its source and date."
+  statedFigures: [StatedFigure!]!
   "ISO 3166-1 alpha-2 code."
   iso2: String!
   "ISO 3166-1 alpha-3 code."
@@ -5523,6 +5934,10 @@ type Resource implements Node {
   sources: [Source!]!
   "How many times the node has changed; an update or deletion must send the version it read."
   version: Int!
+  "The values the sources give for this node's properties where they have sources of their own; several for one property where the sources disagree, at most one of them preferred."
+  variants: [Variant!]!
+  "Figures the sources state about this node, such as a count of parties, each with its source and date."
+  statedFigures: [StatedFigure!]!
   "Date (or year) of publication, where known."
   published: Date
   "Who published the resource (PUBLISHED_BY)."
@@ -5555,6 +5970,10 @@ type Event implements Node {
   sources: [Source!]!
   "How many times the node has changed; an update or deletion must send the version it read."
   version: Int!
+  "The values the sources give for this node's properties where they have sources of their own; several for one property where the sources disagree, at most one of them preferred."
+  variants: [Variant!]!
+  "Figures the sources state about this node, such as a count of parties, each with its source and date."
+  statedFigures: [StatedFigure!]!
   "First day of the event, where known."
   startDate: Date
   "Last day of the event, where known."
@@ -5591,6 +6010,10 @@ type MonitoringRound implements Node {
   sources: [Source!]!
   "How many times the node has changed; an update or deletion must send the version it read."
   version: Int!
+  "The values the sources give for this node's properties where they have sources of their own; several for one property where the sources disagree, at most one of them preferred."
+  variants: [Variant!]!
+  "Figures the sources state about this node, such as a count of parties, each with its source and date."
+  statedFigures: [StatedFigure!]!
   "States the round evaluated (EVALUATED)."
   evaluated("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection!
   "The committee that conducts the round (ORGANISED_BY)."
@@ -5621,6 +6044,10 @@ type Topic implements Node {
   sources: [Source!]!
   "How many times the node has changed; an update or deletion must send the version it read."
   version: Int!
+  "The values the sources give for this node's properties where they have sources of their own; several for one property where the sources disagree, at most one of them preferred."
+  variants: [Variant!]!
+  "Figures the sources state about this node, such as a count of parties, each with its source and date."
+  statedFigures: [StatedFigure!]!
   "Everything that addresses this topic (ADDRESSES)."
   addressedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): NodeRelationConnection!
   "Every relationship of this node, optionally of the given types and direction."
@@ -5692,6 +6119,13 @@ type Query {
   "Counts of nodes and relationships, and the date of the newest source."
   stats: GraphStats!
   """
+  What the graph lacks and where it rests on weak or disputed ground: per
+  treaty, the participation dates missing for steps that happened; the facts
+  resting on a single secondary source; the properties the sources disagree
+  on. ` + "`" + `curate quality` + "`" + ` prints the same.
+  """
+  dataQuality: DataQuality!
+  """
   The audit trail, oldest first: every change to the graph with who made it,
   when, the fact before and after, and the sources given. With ` + "`" + `entity` + "`" + `, the
   changes of that node and of the relationships at either end of it.
@@ -5730,7 +6164,7 @@ type Mutation {
   format of seed/data), as admin. Facts curators changed or removed are kept.
   Without ` + "`" + `apply` + "`" + ` nothing is written.
   """
-  importSeed("The seed files by name: entities.yaml, relations.yaml, countries.csv, treaty_parties.csv, retrieved.yaml." files: [ImportFileInput!]!, "Write the changes; false only shows them." apply: Boolean = false): ImportResult!
+  importSeed("The seed files by name: entities.yaml, relations.yaml, countries.csv, treaty_parties.csv, retrieved.yaml, and variants.csv where the sources disagree." files: [ImportFileInput!]!, "Write the changes; false only shows them." apply: Boolean = false): ImportResult!
   """
   Make the whole graph equal to a JSON export (GET /export?format=json), as
   admin. Without ` + "`" + `apply` + "`" + ` nothing is written.
@@ -5969,6 +6403,118 @@ type ImportResult {
   "Facts the import names but leaves as curators left them."
   kept: [ID!]!
 }
+
+"""
+One value the sources give for a property, with the sources that give it.
+Where the sources disagree a property has one Variant per value. The
+preferred one is what the property (or the typed field that reads it)
+answers; docs/model.md, "Which value answers", gives the rule: a curator's
+mark where the seed records one, then the Treaty Office, then official
+journals, governments and the Council of Europe's own pages, then others.
+When no value can be preferred the property is null and every value is here.
+"""
+type Variant {
+  "The property the value is for: a typed field (\"coeAccession\", \"ratified\") or a key of ` + "`" + `properties` + "`" + `; a value nested in a structure is named by its path (\"chairpersons/2/name\")."
+  property: String!
+  "The value as the sources give it."
+  value: JSON!
+  "True for the one value the property answers by default."
+  preferred: Boolean!
+  "The sources that give this value, with the date each was read."
+  sources: [Source!]!
+  "What a curator noted about the value, such as why it is or is not preferred."
+  note: String
+}
+
+"""
+A figure a source states, such as "48 parties", kept as that source's
+statement with its date. The graph's own count (Instrument.partyCount) may
+differ: it counts only the facts the graph holds.
+"""
+type StatedFigure {
+  "What the figure counts: \"parties\", \"signatories\", \"memberStates\"."
+  what: String!
+  "The figure as the source states it."
+  value: JSON!
+  "The day the source says the figure held; null when it does not say, and then it held no later than the day the source was read."
+  date: Date
+  "The sources that state the figure."
+  sources: [Source!]!
+  "What the source adds about the figure."
+  note: String
+}
+
+"""
+What the graph lacks and where it rests on weak or disputed ground, so a
+curator knows what to read next, such as a treaty's Treaty Office chart.
+"""
+type DataQuality {
+  "One row per treaty with signatures or ratifications, by id."
+  treaties: [TreatyQuality!]!
+  "Nodes and relationships whose only source is a secondary one (neither the Treaty Office nor an official journal, a government or the Council of Europe), by id; treaty participations are counted per treaty instead."
+  singleSecondarySource: [FactRef!]!
+  "The properties the sources disagree on: every value with its sources, and the preferred one."
+  disputed: [DisputedFact!]!
+}
+
+"""
+What the participations of one treaty lack. A date is missing only for a
+step that happened: a state that only signed lacks no ratification date, a
+state that acceded lacks no signature date, and entry into force is due
+only once the treaty is in force.
+"""
+type TreatyQuality {
+  "The treaty."
+  instrument: Instrument!
+  "States with a signature, a ratification or a status the sources disagree on."
+  participations: Int!
+  "States known to have signed (signatories, and parties that ratified, accepted or approved) with no signature date."
+  missingSignatureDate: Int!
+  "Parties with no date of deposit of their instrument."
+  missingRatificationDate: Int!
+  "Parties of a treaty in force with no date it entered into force for them."
+  missingEntryIntoForceDate: Int!
+  "Parties whose route (ratification, accession, acceptance or approval) the sources do not give."
+  unknownRoute: Int!
+  "States whose current status the sources disagree on or are silent about."
+  unknownStatus: Int!
+  "States whose participation rests on one secondary source."
+  singleSecondarySource: Int!
+  "States with a date the sources disagree on."
+  disputed: Int!
+}
+
+"Whether a fact is a node or a relationship."
+enum FactKind {
+  "A node, named by its id."
+  NODE
+  "A relationship, named by its key."
+  RELATIONSHIP
+}
+
+"A fact of the graph, named so a curator can find it."
+type FactRef {
+  "A node or a relationship."
+  kind: FactKind!
+  "The node's id, or the relationship's key."
+  id: ID!
+  "The node's name, or the relationship as a sentence (\"glacy-plus TARGETS country-mu\")."
+  description: String!
+  "The fact's sources."
+  sources: [Source!]!
+}
+
+"A property the sources disagree on."
+type DisputedFact {
+  "The node or relationship that holds the property."
+  fact: FactRef!
+  "The property, as Variant.property names it."
+  property: String!
+  "Every value with its sources; at most one is preferred."
+  values: [Variant!]!
+  "The value the property answers; null when none can be preferred, and the property is then unknown."
+  preferred: JSON
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5997,6 +6543,10 @@ func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.
 		return ec.fieldContext_Body_sources(ctx, field)
 	case "version":
 		return ec.fieldContext_Body_version(ctx, field)
+	case "variants":
+		return ec.fieldContext_Body_variants(ctx, field)
+	case "statedFigures":
+		return ec.fieldContext_Body_statedFigures(ctx, field)
 	case "monitors":
 		return ec.fieldContext_Body_monitors(ctx, field)
 	case "partOf":
@@ -6149,6 +6699,10 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_sources(ctx, field)
 	case "version":
 		return ec.fieldContext_Country_version(ctx, field)
+	case "variants":
+		return ec.fieldContext_Country_variants(ctx, field)
+	case "statedFigures":
+		return ec.fieldContext_Country_statedFigures(ctx, field)
 	case "iso2":
 		return ec.fieldContext_Country_iso2(ctx, field)
 	case "iso3":
@@ -6267,6 +6821,18 @@ func (ec *executionContext) childFields_CoverageRow(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type CoverageRow", field.Name)
 }
 
+func (ec *executionContext) childFields_DataQuality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "treaties":
+		return ec.fieldContext_DataQuality_treaties(ctx, field)
+	case "singleSecondarySource":
+		return ec.fieldContext_DataQuality_singleSecondarySource(ctx, field)
+	case "disputed":
+		return ec.fieldContext_DataQuality_disputed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataQuality", field.Name)
+}
+
 func (ec *executionContext) childFields_DateWindow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "from":
@@ -6291,6 +6857,20 @@ func (ec *executionContext) childFields_DiffEntry(ctx context.Context, field gra
 		return ec.fieldContext_DiffEntry_after(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DiffEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_DisputedFact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fact":
+		return ec.fieldContext_DisputedFact_fact(ctx, field)
+	case "property":
+		return ec.fieldContext_DisputedFact_property(ctx, field)
+	case "values":
+		return ec.fieldContext_DisputedFact_values(ctx, field)
+	case "preferred":
+		return ec.fieldContext_DisputedFact_preferred(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisputedFact", field.Name)
 }
 
 func (ec *executionContext) childFields_Edge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6343,6 +6923,10 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_sources(ctx, field)
 	case "version":
 		return ec.fieldContext_Event_version(ctx, field)
+	case "variants":
+		return ec.fieldContext_Event_variants(ctx, field)
+	case "statedFigures":
+		return ec.fieldContext_Event_statedFigures(ctx, field)
 	case "startDate":
 		return ec.fieldContext_Event_startDate(ctx, field)
 	case "endDate":
@@ -6415,6 +6999,20 @@ func (ec *executionContext) childFields_EventRelationEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type EventRelationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_FactRef(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_FactRef_kind(ctx, field)
+	case "id":
+		return ec.fieldContext_FactRef_id(ctx, field)
+	case "description":
+		return ec.fieldContext_FactRef_description(ctx, field)
+	case "sources":
+		return ec.fieldContext_FactRef_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FactRef", field.Name)
+}
+
 func (ec *executionContext) childFields_GraphStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "nodes":
@@ -6465,6 +7063,10 @@ func (ec *executionContext) childFields_Instrument(ctx context.Context, field gr
 		return ec.fieldContext_Instrument_sources(ctx, field)
 	case "version":
 		return ec.fieldContext_Instrument_version(ctx, field)
+	case "variants":
+		return ec.fieldContext_Instrument_variants(ctx, field)
+	case "statedFigures":
+		return ec.fieldContext_Instrument_statedFigures(ctx, field)
 	case "number":
 		return ec.fieldContext_Instrument_number(ctx, field)
 	case "opened":
@@ -6473,6 +7075,8 @@ func (ec *executionContext) childFields_Instrument(ctx context.Context, field gr
 		return ec.fieldContext_Instrument_openedPlace(ctx, field)
 	case "entryIntoForce":
 		return ec.fieldContext_Instrument_entryIntoForce(ctx, field)
+	case "partyCount":
+		return ec.fieldContext_Instrument_partyCount(ctx, field)
 	case "parties":
 		return ec.fieldContext_Instrument_parties(ctx, field)
 	case "participants":
@@ -6587,6 +7191,10 @@ func (ec *executionContext) childFields_MonitoringRound(ctx context.Context, fie
 		return ec.fieldContext_MonitoringRound_sources(ctx, field)
 	case "version":
 		return ec.fieldContext_MonitoringRound_version(ctx, field)
+	case "variants":
+		return ec.fieldContext_MonitoringRound_variants(ctx, field)
+	case "statedFigures":
+		return ec.fieldContext_MonitoringRound_statedFigures(ctx, field)
 	case "evaluated":
 		return ec.fieldContext_MonitoringRound_evaluated(ctx, field)
 	case "organisers":
@@ -6755,6 +7363,8 @@ func (ec *executionContext) childFields_PartyEdge(ctx context.Context, field gra
 		return ec.fieldContext_PartyEdge_ratifiedWindow(ctx, field)
 	case "entryIntoForceWindow":
 		return ec.fieldContext_PartyEdge_entryIntoForceWindow(ctx, field)
+	case "variants":
+		return ec.fieldContext_PartyEdge_variants(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartyEdge", field.Name)
 }
@@ -6791,6 +7401,10 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 		return ec.fieldContext_Project_sources(ctx, field)
 	case "version":
 		return ec.fieldContext_Project_version(ctx, field)
+	case "variants":
+		return ec.fieldContext_Project_variants(ctx, field)
+	case "statedFigures":
+		return ec.fieldContext_Project_statedFigures(ctx, field)
 	case "startDate":
 		return ec.fieldContext_Project_startDate(ctx, field)
 	case "endDate":
@@ -6919,6 +7533,10 @@ func (ec *executionContext) childFields_Resource(ctx context.Context, field grap
 		return ec.fieldContext_Resource_sources(ctx, field)
 	case "version":
 		return ec.fieldContext_Resource_version(ctx, field)
+	case "variants":
+		return ec.fieldContext_Resource_variants(ctx, field)
+	case "statedFigures":
+		return ec.fieldContext_Resource_statedFigures(ctx, field)
 	case "published":
 		return ec.fieldContext_Resource_published(ctx, field)
 	case "publishers":
@@ -7023,6 +7641,22 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
 
+func (ec *executionContext) childFields_StatedFigure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "what":
+		return ec.fieldContext_StatedFigure_what(ctx, field)
+	case "value":
+		return ec.fieldContext_StatedFigure_value(ctx, field)
+	case "date":
+		return ec.fieldContext_StatedFigure_date(ctx, field)
+	case "sources":
+		return ec.fieldContext_StatedFigure_sources(ctx, field)
+	case "note":
+		return ec.fieldContext_StatedFigure_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatedFigure", field.Name)
+}
+
 func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "nodes":
@@ -7069,6 +7703,10 @@ func (ec *executionContext) childFields_Topic(ctx context.Context, field graphql
 		return ec.fieldContext_Topic_sources(ctx, field)
 	case "version":
 		return ec.fieldContext_Topic_version(ctx, field)
+	case "variants":
+		return ec.fieldContext_Topic_variants(ctx, field)
+	case "statedFigures":
+		return ec.fieldContext_Topic_statedFigures(ctx, field)
 	case "addressedBy":
 		return ec.fieldContext_Topic_addressedBy(ctx, field)
 	case "relations":
@@ -7177,8 +7815,50 @@ func (ec *executionContext) childFields_TreatyEdge(ctx context.Context, field gr
 		return ec.fieldContext_TreatyEdge_ratifiedWindow(ctx, field)
 	case "entryIntoForceWindow":
 		return ec.fieldContext_TreatyEdge_entryIntoForceWindow(ctx, field)
+	case "variants":
+		return ec.fieldContext_TreatyEdge_variants(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TreatyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TreatyQuality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "instrument":
+		return ec.fieldContext_TreatyQuality_instrument(ctx, field)
+	case "participations":
+		return ec.fieldContext_TreatyQuality_participations(ctx, field)
+	case "missingSignatureDate":
+		return ec.fieldContext_TreatyQuality_missingSignatureDate(ctx, field)
+	case "missingRatificationDate":
+		return ec.fieldContext_TreatyQuality_missingRatificationDate(ctx, field)
+	case "missingEntryIntoForceDate":
+		return ec.fieldContext_TreatyQuality_missingEntryIntoForceDate(ctx, field)
+	case "unknownRoute":
+		return ec.fieldContext_TreatyQuality_unknownRoute(ctx, field)
+	case "unknownStatus":
+		return ec.fieldContext_TreatyQuality_unknownStatus(ctx, field)
+	case "singleSecondarySource":
+		return ec.fieldContext_TreatyQuality_singleSecondarySource(ctx, field)
+	case "disputed":
+		return ec.fieldContext_TreatyQuality_disputed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TreatyQuality", field.Name)
+}
+
+func (ec *executionContext) childFields_Variant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "property":
+		return ec.fieldContext_Variant_property(ctx, field)
+	case "value":
+		return ec.fieldContext_Variant_value(ctx, field)
+	case "preferred":
+		return ec.fieldContext_Variant_preferred(ctx, field)
+	case "sources":
+		return ec.fieldContext_Variant_sources(ctx, field)
+	case "note":
+		return ec.fieldContext_Variant_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Variant", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8370,6 +9050,20 @@ func (ec *executionContext) field_Instrument_parties_args(ctx context.Context, r
 		return nil, err
 	}
 	args["language"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Instrument_partyCount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -10500,7 +11194,7 @@ func (ec *executionContext) _Body_properties(ctx context.Context, field graphql.
 			return ec.fieldContext_Body_properties(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Properties, nil
+			return obj.LongTail(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
@@ -10511,7 +11205,7 @@ func (ec *executionContext) _Body_properties(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Body_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Body", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("Body", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _Body_sources(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
@@ -10567,6 +11261,70 @@ func (ec *executionContext) _Body_version(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Body_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Body", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Body_variants(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Variant) graphql.Marshaler {
+			return ec.marshalNVariant2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Variant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_statedFigures(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_statedFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatedFigures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StatedFigure) graphql.Marshaler {
+			return ec.marshalNStatedFigure2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStatedFigureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_statedFigures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatedFigure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Body_monitors(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
@@ -11993,7 +12751,7 @@ func (ec *executionContext) _Country_properties(ctx context.Context, field graph
 			return ec.fieldContext_Country_properties(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Properties, nil
+			return obj.LongTail(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
@@ -12004,7 +12762,7 @@ func (ec *executionContext) _Country_properties(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Country_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _Country_sources(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
@@ -12060,6 +12818,70 @@ func (ec *executionContext) _Country_version(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Country_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Country_variants(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Variant) graphql.Marshaler {
+			return ec.marshalNVariant2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Variant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_statedFigures(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_statedFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatedFigures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StatedFigure) graphql.Marshaler {
+			return ec.marshalNStatedFigure2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStatedFigureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_statedFigures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatedFigure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Country_iso2(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
@@ -13190,6 +14012,102 @@ func (ec *executionContext) fieldContext_CoverageRow_cells(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _DataQuality_treaties(ctx context.Context, field graphql.CollectedField, obj *model.DataQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQuality_treaties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Treaties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TreatyQuality) graphql.Marshaler {
+			return ec.marshalNTreatyQuality2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyQualityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQuality_treaties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DataQuality",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TreatyQuality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DataQuality_singleSecondarySource(ctx context.Context, field graphql.CollectedField, obj *model.DataQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQuality_singleSecondarySource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SingleSecondarySource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.FactRef) graphql.Marshaler {
+			return ec.marshalNFactRef2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFactRefᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQuality_singleSecondarySource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DataQuality",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DataQuality_disputed(ctx context.Context, field graphql.CollectedField, obj *model.DataQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQuality_disputed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.DisputedFact) graphql.Marshaler {
+			return ec.marshalNDisputedFact2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDisputedFactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQuality_disputed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DataQuality",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DisputedFact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DateWindow_from(ctx context.Context, field graphql.CollectedField, obj *model.DateWindow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13349,6 +14267,116 @@ func (ec *executionContext) _DiffEntry_after(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_DiffEntry_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DiffEntry", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _DisputedFact_fact(ctx context.Context, field graphql.CollectedField, obj *model.DisputedFact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputedFact_fact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FactRef) graphql.Marshaler {
+			return ec.marshalNFactRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFactRef(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputedFact_fact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisputedFact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DisputedFact_property(ctx context.Context, field graphql.CollectedField, obj *model.DisputedFact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputedFact_property(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Property, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputedFact_property(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisputedFact", field, false, false, "String")
+}
+
+func (ec *executionContext) _DisputedFact_values(ctx context.Context, field graphql.CollectedField, obj *model.DisputedFact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputedFact_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Variant) graphql.Marshaler {
+			return ec.marshalNVariant2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputedFact_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisputedFact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Variant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DisputedFact_preferred(ctx context.Context, field graphql.CollectedField, obj *model.DisputedFact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputedFact_preferred(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Preferred, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DisputedFact_preferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisputedFact", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _Edge_type(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -13732,7 +14760,7 @@ func (ec *executionContext) _Event_properties(ctx context.Context, field graphql
 			return ec.fieldContext_Event_properties(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Properties, nil
+			return obj.LongTail(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
@@ -13743,7 +14771,7 @@ func (ec *executionContext) _Event_properties(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Event_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("Event", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _Event_sources(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -13799,6 +14827,70 @@ func (ec *executionContext) _Event_version(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Event_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Event_variants(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Variant) graphql.Marshaler {
+			return ec.marshalNVariant2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Variant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_statedFigures(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_statedFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatedFigures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StatedFigure) graphql.Marshaler {
+			return ec.marshalNStatedFigure2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStatedFigureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_statedFigures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatedFigure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Event_startDate(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -14475,6 +15567,107 @@ func (ec *executionContext) fieldContext_EventRelationEdge_version(_ context.Con
 	return graphql.NewScalarFieldContext("EventRelationEdge", field, false, false, "Int")
 }
 
+func (ec *executionContext) _FactRef_kind(ctx context.Context, field graphql.CollectedField, obj *model.FactRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactRef_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FactKind) graphql.Marshaler {
+			return ec.marshalNFactKind2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFactKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactRef_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FactRef", field, false, false, "FactKind")
+}
+
+func (ec *executionContext) _FactRef_id(ctx context.Context, field graphql.CollectedField, obj *model.FactRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactRef_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactRef_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FactRef", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FactRef_description(ctx context.Context, field graphql.CollectedField, obj *model.FactRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactRef_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactRef_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FactRef", field, false, false, "String")
+}
+
+func (ec *executionContext) _FactRef_sources(ctx context.Context, field graphql.CollectedField, obj *model.FactRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactRef_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactRef_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FactRef",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GraphStats_nodes(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14856,7 +16049,7 @@ func (ec *executionContext) _Instrument_properties(ctx context.Context, field gr
 			return ec.fieldContext_Instrument_properties(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Properties, nil
+			return obj.LongTail(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
@@ -14867,7 +16060,7 @@ func (ec *executionContext) _Instrument_properties(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Instrument_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("Instrument", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _Instrument_sources(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
@@ -14923,6 +16116,70 @@ func (ec *executionContext) _Instrument_version(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Instrument_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Instrument", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Instrument_variants(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Instrument_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Variant) graphql.Marshaler {
+			return ec.marshalNVariant2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Instrument_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Instrument",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Variant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Instrument_statedFigures(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Instrument_statedFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatedFigures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StatedFigure) graphql.Marshaler {
+			return ec.marshalNStatedFigure2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStatedFigureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Instrument_statedFigures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Instrument",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatedFigure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Instrument_number(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
@@ -15015,6 +16272,50 @@ func (ec *executionContext) _Instrument_entryIntoForce(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_Instrument_entryIntoForce(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Instrument", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Instrument_partyCount(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Instrument_partyCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Instrument().PartyCount(ctx, obj, fc.Args["asOf"].(*model.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Instrument_partyCount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Instrument",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Instrument_partyCount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Instrument_parties(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
@@ -16034,7 +17335,7 @@ func (ec *executionContext) _MonitoringRound_properties(ctx context.Context, fie
 			return ec.fieldContext_MonitoringRound_properties(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Properties, nil
+			return obj.LongTail(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
@@ -16045,7 +17346,7 @@ func (ec *executionContext) _MonitoringRound_properties(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_MonitoringRound_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MonitoringRound", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("MonitoringRound", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _MonitoringRound_sources(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRound) (ret graphql.Marshaler) {
@@ -16101,6 +17402,70 @@ func (ec *executionContext) _MonitoringRound_version(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_MonitoringRound_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MonitoringRound", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonitoringRound_variants(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRound_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Variant) graphql.Marshaler {
+			return ec.marshalNVariant2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRound_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRound",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Variant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRound_statedFigures(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRound_statedFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatedFigures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StatedFigure) graphql.Marshaler {
+			return ec.marshalNStatedFigure2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStatedFigureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRound_statedFigures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRound",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatedFigure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MonitoringRound_evaluated(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRound) (ret graphql.Marshaler) {
@@ -18101,6 +19466,38 @@ func (ec *executionContext) fieldContext_PartyEdge_entryIntoForceWindow(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _PartyEdge_variants(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyEdge_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Variant) graphql.Marshaler {
+			return ec.marshalNVariant2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyEdge_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Variant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18335,7 +19732,7 @@ func (ec *executionContext) _Project_properties(ctx context.Context, field graph
 			return ec.fieldContext_Project_properties(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Properties, nil
+			return obj.LongTail(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
@@ -18346,7 +19743,7 @@ func (ec *executionContext) _Project_properties(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Project_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Project", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("Project", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _Project_sources(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
@@ -18402,6 +19799,70 @@ func (ec *executionContext) _Project_version(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Project_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Project_variants(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Variant) graphql.Marshaler {
+			return ec.marshalNVariant2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Project_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Project",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Variant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Project_statedFigures(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_statedFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatedFigures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StatedFigure) graphql.Marshaler {
+			return ec.marshalNStatedFigure2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStatedFigureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Project_statedFigures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Project",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatedFigure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Project_startDate(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
@@ -19990,6 +21451,38 @@ func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_dataQuality(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dataQuality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().DataQuality(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DataQuality) graphql.Marshaler {
+			return ec.marshalNDataQuality2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDataQuality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dataQuality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataQuality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20546,7 +22039,7 @@ func (ec *executionContext) _Resource_properties(ctx context.Context, field grap
 			return ec.fieldContext_Resource_properties(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Properties, nil
+			return obj.LongTail(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
@@ -20557,7 +22050,7 @@ func (ec *executionContext) _Resource_properties(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Resource_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Resource", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("Resource", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _Resource_sources(ctx context.Context, field graphql.CollectedField, obj *model.Resource) (ret graphql.Marshaler) {
@@ -20613,6 +22106,70 @@ func (ec *executionContext) _Resource_version(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Resource_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Resource", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Resource_variants(ctx context.Context, field graphql.CollectedField, obj *model.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Variant) graphql.Marshaler {
+			return ec.marshalNVariant2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resource",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Variant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Resource_statedFigures(ctx context.Context, field graphql.CollectedField, obj *model.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_statedFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatedFigures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StatedFigure) graphql.Marshaler {
+			return ec.marshalNStatedFigure2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStatedFigureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_statedFigures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resource",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatedFigure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Resource_published(ctx context.Context, field graphql.CollectedField, obj *model.Resource) (ret graphql.Marshaler) {
@@ -21456,6 +23013,130 @@ func (ec *executionContext) fieldContext_Source_retrieved(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Source", field, false, false, "Date")
 }
 
+func (ec *executionContext) _StatedFigure_what(ctx context.Context, field graphql.CollectedField, obj *model.StatedFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatedFigure_what(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.What, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatedFigure_what(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatedFigure", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatedFigure_value(ctx context.Context, field graphql.CollectedField, obj *model.StatedFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatedFigure_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalNJSON2interface(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatedFigure_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatedFigure", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _StatedFigure_date(ctx context.Context, field graphql.CollectedField, obj *model.StatedFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatedFigure_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatedFigure_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatedFigure", field, false, false, "Date")
+}
+
+func (ec *executionContext) _StatedFigure_sources(ctx context.Context, field graphql.CollectedField, obj *model.StatedFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatedFigure_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatedFigure_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatedFigure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatedFigure_note(ctx context.Context, field graphql.CollectedField, obj *model.StatedFigure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatedFigure_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatedFigure_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatedFigure", field, false, false, "String")
+}
+
 func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21782,7 +23463,7 @@ func (ec *executionContext) _Topic_properties(ctx context.Context, field graphql
 			return ec.fieldContext_Topic_properties(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Properties, nil
+			return obj.LongTail(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
@@ -21793,7 +23474,7 @@ func (ec *executionContext) _Topic_properties(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Topic_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Topic", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("Topic", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _Topic_sources(ctx context.Context, field graphql.CollectedField, obj *model.Topic) (ret graphql.Marshaler) {
@@ -21849,6 +23530,70 @@ func (ec *executionContext) _Topic_version(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Topic_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Topic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Topic_variants(ctx context.Context, field graphql.CollectedField, obj *model.Topic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Topic_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Variant) graphql.Marshaler {
+			return ec.marshalNVariant2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Topic_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Topic",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Variant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Topic_statedFigures(ctx context.Context, field graphql.CollectedField, obj *model.Topic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Topic_statedFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatedFigures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StatedFigure) graphql.Marshaler {
+			return ec.marshalNStatedFigure2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStatedFigureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Topic_statedFigures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Topic",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatedFigure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Topic_addressedBy(ctx context.Context, field graphql.CollectedField, obj *model.Topic) (ret graphql.Marshaler) {
@@ -22863,6 +24608,378 @@ func (ec *executionContext) fieldContext_TreatyEdge_entryIntoForceWindow(_ conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TreatyEdge_variants(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyEdge_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Variant) graphql.Marshaler {
+			return ec.marshalNVariant2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyEdge_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Variant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TreatyQuality_instrument(ctx context.Context, field graphql.CollectedField, obj *model.TreatyQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyQuality_instrument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Instrument, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Instrument) graphql.Marshaler {
+			return ec.marshalNInstrument2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyQuality_instrument(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyQuality",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Instrument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TreatyQuality_participations(ctx context.Context, field graphql.CollectedField, obj *model.TreatyQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyQuality_participations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyQuality_participations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyQuality", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TreatyQuality_missingSignatureDate(ctx context.Context, field graphql.CollectedField, obj *model.TreatyQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyQuality_missingSignatureDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MissingSignatureDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyQuality_missingSignatureDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyQuality", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TreatyQuality_missingRatificationDate(ctx context.Context, field graphql.CollectedField, obj *model.TreatyQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyQuality_missingRatificationDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MissingRatificationDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyQuality_missingRatificationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyQuality", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TreatyQuality_missingEntryIntoForceDate(ctx context.Context, field graphql.CollectedField, obj *model.TreatyQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyQuality_missingEntryIntoForceDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MissingEntryIntoForceDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyQuality_missingEntryIntoForceDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyQuality", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TreatyQuality_unknownRoute(ctx context.Context, field graphql.CollectedField, obj *model.TreatyQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyQuality_unknownRoute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnknownRoute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyQuality_unknownRoute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyQuality", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TreatyQuality_unknownStatus(ctx context.Context, field graphql.CollectedField, obj *model.TreatyQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyQuality_unknownStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnknownStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyQuality_unknownStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyQuality", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TreatyQuality_singleSecondarySource(ctx context.Context, field graphql.CollectedField, obj *model.TreatyQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyQuality_singleSecondarySource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SingleSecondarySource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyQuality_singleSecondarySource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyQuality", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TreatyQuality_disputed(ctx context.Context, field graphql.CollectedField, obj *model.TreatyQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyQuality_disputed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyQuality_disputed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TreatyQuality", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Variant_property(ctx context.Context, field graphql.CollectedField, obj *model.Variant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Variant_property(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Property, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Variant_property(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Variant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Variant_value(ctx context.Context, field graphql.CollectedField, obj *model.Variant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Variant_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalNJSON2interface(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Variant_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Variant", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _Variant_preferred(ctx context.Context, field graphql.CollectedField, obj *model.Variant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Variant_preferred(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Preferred, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Variant_preferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Variant", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Variant_sources(ctx context.Context, field graphql.CollectedField, obj *model.Variant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Variant_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Variant_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Variant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Variant_note(ctx context.Context, field graphql.CollectedField, obj *model.Variant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Variant_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Variant_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Variant", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -26525,6 +28642,16 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "variants":
+			out.Values[i] = ec._Body_variants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statedFigures":
+			out.Values[i] = ec._Body_statedFigures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "monitors":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -27022,6 +29149,16 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "variants":
+			out.Values[i] = ec._Country_variants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statedFigures":
+			out.Values[i] = ec._Country_statedFigures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "iso2":
 			out.Values[i] = ec._Country_iso2(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -27407,6 +29544,49 @@ func (ec *executionContext) _CoverageRow(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var dataQualityImplementors = []string{"DataQuality"}
+
+func (ec *executionContext) _DataQuality(ctx context.Context, sel ast.SelectionSet, obj *model.DataQuality) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataQualityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DataQuality")
+		case "treaties":
+			out.Values[i] = ec._DataQuality_treaties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "singleSecondarySource":
+			out.Values[i] = ec._DataQuality_singleSecondarySource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disputed":
+			out.Values[i] = ec._DataQuality_disputed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dateWindowImplementors = []string{"DateWindow"}
 
 func (ec *executionContext) _DateWindow(ctx context.Context, sel ast.SelectionSet, obj *model.DateWindow) graphql.Marshaler {
@@ -27482,6 +29662,54 @@ func (ec *executionContext) _DiffEntry(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = ec._DiffEntry_after(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var disputedFactImplementors = []string{"DisputedFact"}
+
+func (ec *executionContext) _DisputedFact(ctx context.Context, sel ast.SelectionSet, obj *model.DisputedFact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disputedFactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DisputedFact")
+		case "fact":
+			out.Values[i] = ec._DisputedFact_fact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "property":
+			out.Values[i] = ec._DisputedFact_property(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "values":
+			out.Values[i] = ec._DisputedFact_values(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "preferred":
+			out.Values[i] = ec._DisputedFact_preferred(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -27654,6 +29882,16 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "version":
 			out.Values[i] = ec._Event_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "variants":
+			out.Values[i] = ec._Event_variants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statedFigures":
+			out.Values[i] = ec._Event_statedFigures(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -27901,6 +30139,54 @@ func (ec *executionContext) _EventRelationEdge(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var factRefImplementors = []string{"FactRef"}
+
+func (ec *executionContext) _FactRef(ctx context.Context, sel ast.SelectionSet, obj *model.FactRef) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, factRefImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FactRef")
+		case "kind":
+			out.Values[i] = ec._FactRef_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._FactRef_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._FactRef_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._FactRef_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var graphStatsImplementors = []string{"GraphStats"}
 
 func (ec *executionContext) _GraphStats(ctx context.Context, sel ast.SelectionSet, obj *model.GraphStats) graphql.Marshaler {
@@ -28058,6 +30344,16 @@ func (ec *executionContext) _Instrument(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "variants":
+			out.Values[i] = ec._Instrument_variants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statedFigures":
+			out.Values[i] = ec._Instrument_statedFigures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "number":
 			out.Values[i] = ec._Instrument_number(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -28078,6 +30374,12 @@ func (ec *executionContext) _Instrument(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "partyCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Instrument_partyCount(ctx, field, obj)
+				})
 		case "parties":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -28459,6 +30761,16 @@ func (ec *executionContext) _MonitoringRound(ctx context.Context, sel ast.Select
 			}
 		case "version":
 			out.Values[i] = ec._MonitoringRound_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "variants":
+			out.Values[i] = ec._MonitoringRound_variants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statedFigures":
+			out.Values[i] = ec._MonitoringRound_statedFigures(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -29158,6 +31470,11 @@ func (ec *executionContext) _PartyEdge(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "variants":
+			out.Values[i] = ec._PartyEdge_variants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29271,6 +31588,16 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "version":
 			out.Values[i] = ec._Project_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "variants":
+			out.Values[i] = ec._Project_variants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statedFigures":
+			out.Values[i] = ec._Project_statedFigures(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -29663,6 +31990,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stats(ctx, field)
 				})
+		case "dataQuality":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dataQuality(ctx, field)
+				})
 		case "changes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -29864,6 +32197,16 @@ func (ec *executionContext) _Resource(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "version":
 			out.Values[i] = ec._Resource_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "variants":
+			out.Values[i] = ec._Resource_variants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statedFigures":
+			out.Values[i] = ec._Resource_statedFigures(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -30229,6 +32572,59 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var statedFigureImplementors = []string{"StatedFigure"}
+
+func (ec *executionContext) _StatedFigure(ctx context.Context, sel ast.SelectionSet, obj *model.StatedFigure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statedFigureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatedFigure")
+		case "what":
+			out.Values[i] = ec._StatedFigure_what(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._StatedFigure_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._StatedFigure_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._StatedFigure_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._StatedFigure_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subgraphImplementors = []string{"Subgraph"}
 
 func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet, obj *model.Subgraph) graphql.Marshaler {
@@ -30373,6 +32769,16 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "version":
 			out.Values[i] = ec._Topic_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "variants":
+			out.Values[i] = ec._Topic_variants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statedFigures":
+			out.Values[i] = ec._Topic_statedFigures(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -30723,6 +33129,137 @@ func (ec *executionContext) _TreatyEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "entryIntoForceWindow":
 			out.Values[i] = ec._TreatyEdge_entryIntoForceWindow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "variants":
+			out.Values[i] = ec._TreatyEdge_variants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var treatyQualityImplementors = []string{"TreatyQuality"}
+
+func (ec *executionContext) _TreatyQuality(ctx context.Context, sel ast.SelectionSet, obj *model.TreatyQuality) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, treatyQualityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TreatyQuality")
+		case "instrument":
+			out.Values[i] = ec._TreatyQuality_instrument(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "participations":
+			out.Values[i] = ec._TreatyQuality_participations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "missingSignatureDate":
+			out.Values[i] = ec._TreatyQuality_missingSignatureDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "missingRatificationDate":
+			out.Values[i] = ec._TreatyQuality_missingRatificationDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "missingEntryIntoForceDate":
+			out.Values[i] = ec._TreatyQuality_missingEntryIntoForceDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unknownRoute":
+			out.Values[i] = ec._TreatyQuality_unknownRoute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unknownStatus":
+			out.Values[i] = ec._TreatyQuality_unknownStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "singleSecondarySource":
+			out.Values[i] = ec._TreatyQuality_singleSecondarySource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disputed":
+			out.Values[i] = ec._TreatyQuality_disputed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var variantImplementors = []string{"Variant"}
+
+func (ec *executionContext) _Variant(ctx context.Context, sel ast.SelectionSet, obj *model.Variant) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, variantImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Variant")
+		case "property":
+			out.Values[i] = ec._Variant_property(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Variant_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "preferred":
+			out.Values[i] = ec._Variant_preferred(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._Variant_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Variant_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -31388,6 +33925,14 @@ func (ec *executionContext) unmarshalNCreateEntityInput2githubᚗcomᚋcoeᚑchi
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNDataQuality2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDataQuality(ctx context.Context, sel ast.SelectionSet, v *model.DataQuality) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DataQuality!")
+		return graphql.Null
+	}
+	return ec._DataQuality(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDate2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
 	var res model.Date
 	err := res.UnmarshalGQL(v)
@@ -31441,6 +33986,26 @@ func (ec *executionContext) unmarshalNDirection2githubᚗcomᚋcoeᚑchildᚑonl
 
 func (ec *executionContext) marshalNDirection2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, sel ast.SelectionSet, v model.Direction) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNDisputedFact2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDisputedFact(ctx context.Context, sel ast.SelectionSet, v model.DisputedFact) graphql.Marshaler {
+	return ec._DisputedFact(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDisputedFact2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDisputedFactᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DisputedFact) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDisputedFact2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDisputedFact(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v model.Edge) graphql.Marshaler {
@@ -31571,6 +34136,44 @@ func (ec *executionContext) marshalNEventSortField2githubᚗcomᚋcoeᚑchildᚑ
 func (ec *executionContext) unmarshalNEventWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventWhere(ctx context.Context, v any) (model.EventWhere, error) {
 	res, err := ec.unmarshalInputEventWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFactKind2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFactKind(ctx context.Context, v any) (model.FactKind, error) {
+	var res model.FactKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFactKind2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFactKind(ctx context.Context, sel ast.SelectionSet, v model.FactKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNFactRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFactRef(ctx context.Context, sel ast.SelectionSet, v model.FactRef) graphql.Marshaler {
+	return ec._FactRef(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFactRef2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFactRefᚄ(ctx context.Context, sel ast.SelectionSet, v []model.FactRef) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFactRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFactRef(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFactRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFactRef(ctx context.Context, sel ast.SelectionSet, v *model.FactRef) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FactRef!")
+		return graphql.Null
+	}
+	return ec._FactRef(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -31759,6 +34362,24 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	res := graphql.MarshalInt(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNJSON2interface(ctx context.Context, v any) (any, error) {
+	res, err := graphql.UnmarshalAny(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJSON2interface(ctx context.Context, sel ast.SelectionSet, v any) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JSON!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalAny(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "JSON!")
 	}
 	return res
 }
@@ -32314,6 +34935,26 @@ func (ec *executionContext) unmarshalNSourceInput2ᚕgithubᚗcomᚋcoeᚑchild�
 	return res, nil
 }
 
+func (ec *executionContext) marshalNStatedFigure2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStatedFigure(ctx context.Context, sel ast.SelectionSet, v model.StatedFigure) graphql.Marshaler {
+	return ec._StatedFigure(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStatedFigure2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStatedFigureᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StatedFigure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatedFigure2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐStatedFigure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32521,6 +35162,26 @@ func (ec *executionContext) marshalNTreatyEdge2ᚕgithubᚗcomᚋcoeᚑchildᚑo
 	return ret
 }
 
+func (ec *executionContext) marshalNTreatyQuality2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyQuality(ctx context.Context, sel ast.SelectionSet, v model.TreatyQuality) graphql.Marshaler {
+	return ec._TreatyQuality(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTreatyQuality2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyQualityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TreatyQuality) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTreatyQuality2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyQuality(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNTreatyStatus2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyStatus(ctx context.Context, v any) (model.TreatyStatus, error) {
 	var res model.TreatyStatus
 	err := res.UnmarshalGQL(v)
@@ -32544,6 +35205,26 @@ func (ec *executionContext) unmarshalNUpdateEntityInput2githubᚗcomᚋcoeᚑchi
 func (ec *executionContext) unmarshalNUpdateLinkInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐUpdateLinkInput(ctx context.Context, v any) (model.UpdateLinkInput, error) {
 	res, err := ec.unmarshalInputUpdateLinkInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVariant2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariant(ctx context.Context, sel ast.SelectionSet, v model.Variant) graphql.Marshaler {
+	return ec._Variant(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNVariant2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariantᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Variant) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVariant2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariant(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -33150,6 +35831,24 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOJSON2interface(ctx context.Context, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalAny(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJSON2interface(ctx context.Context, sel ast.SelectionSet, v any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalAny(v)
 	return res
 }
 

@@ -96,7 +96,7 @@ func graphState(t *testing.T) string {
 
 const (
 	createEntity = `mutation($in: CreateEntityInput!) { createEntity(input: $in) { node { id name version ... on Project { startDate } } change { id actor role action entityId after } } }`
-	updateEntity = `mutation($in: UpdateEntityInput!) { updateEntity(input: $in) { node { id name version ... on Project { startDate properties } } change { action before after } } }`
+	updateEntity = `mutation($in: UpdateEntityInput!) { updateEntity(input: $in) { node { id name version ... on Project { startDate endDate properties } } change { action before after } } }`
 	deleteEntity = `mutation($in: DeleteEntityInput!) { deleteEntity(input: $in) { action entityId before } }`
 	linkOp       = `mutation($in: LinkInput!) { link(input: $in) { edge { key version type from to properties sources { url } } change { action relationKey from to after } } }`
 	updateLink   = `mutation($in: UpdateLinkInput!) { updateLink(input: $in) { edge { key version properties } change { action before after } } }`
@@ -112,6 +112,7 @@ type entityChange struct {
 		Name       string         `json:"name"`
 		Version    int            `json:"version"`
 		StartDate  *string        `json:"startDate"`
+		EndDate    *string        `json:"endDate"`
 		Properties map[string]any `json:"properties"`
 	} `json:"node"`
 	Change struct {
@@ -157,7 +158,7 @@ func TestCuratorChangesAreAppliedAndAudited(t *testing.T) {
 		"id": id, "version": 1, "name": "Global Action on Cybercrime Enhanced", "properties": map[string]any{"budgetEur": nil, "endDate": "2027-07-31"},
 		"sources": coeSource}}, &updated)
 	if got := updated.UpdateEntity; got.Node.Version != 2 || got.Node.Name != "Global Action on Cybercrime Enhanced" ||
-		got.Node.Properties["budgetEur"] != nil || got.Node.Properties["endDate"] != "2027-07-31" || got.Change.Before["name"] != "GLACY-e" {
+		got.Node.Properties["budgetEur"] != nil || got.Node.EndDate == nil || *got.Node.EndDate != "2027-07-31" || got.Change.Before["name"] != "GLACY-e" {
 		t.Fatalf("updateEntity answered %+v", got)
 	}
 
@@ -480,7 +481,7 @@ func TestTokensCarryTheCuratorRoleAndName(t *testing.T) {
 func TestImportSeedMutationShowsTheChangedFacts(t *testing.T) {
 	url := curationServer(t)
 	files := []map[string]any{}
-	for _, name := range []string{"retrieved.yaml", "countries.csv", "entities.yaml", "relations.yaml", "treaty_parties.csv", "names_fr.csv"} {
+	for _, name := range []string{"retrieved.yaml", "countries.csv", "entities.yaml", "relations.yaml", "treaty_parties.csv", "names_fr.csv", "variants.csv"} {
 		b, err := os.ReadFile(filepath.Join("../seed/data", name))
 		if err != nil {
 			t.Fatal(err)

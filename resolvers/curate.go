@@ -102,6 +102,21 @@ func properties(field string, props map[string]any) (map[string]any, error) {
 	return out, nil
 }
 
+// entityProperties checks an entity's free properties as the model reads
+// them: one key per fact, each date apart from its note
+// (model.NormaliseProperties). The properties come back as given; the
+// entity normalises them once final.
+func entityProperties(field string, props map[string]any) (map[string]any, error) {
+	if _, err := properties(field, model.NormaliseProperties(props)); err != nil {
+		return nil, err
+	}
+	out := make(map[string]any, len(props))
+	for k, v := range props {
+		out[k] = v
+	}
+	return out, nil
+}
+
 // checkEntity applies the model's rules to an entity whose fields are
 // final; prefix names the input ("input.").
 func checkEntity(prefix string, e model.Entity) error {

@@ -319,7 +319,8 @@ func (r *Resolver) parties(ctx context.Context, id string, filter model.Particip
 		return model.PartyEdge{Node: &p.Country, Cursor: cur, Instrument: &p.Instrument, Status: v.Status,
 			Signed: v.Signed, Ratified: v.Ratified, Action: p.Action, EntryIntoForce: v.EntryIntoForce, Sources: p.Sources,
 			Certain: v.Certain, PossibleStatus: v.Possible, Window: v.Window, StatusNote: v.Note,
-			SignedWindow: v.SignedWindow, RatifiedWindow: v.RatifiedWindow, EntryIntoForceWindow: v.EntryIntoForceWindow}
+			SignedWindow: v.SignedWindow, RatifiedWindow: v.RatifiedWindow, EntryIntoForceWindow: v.EntryIntoForceWindow,
+			Variants: nonNilVariants(p.Variants)}
 	})
 	return &model.PartyConnection{Edges: edges, TotalCount: page.Total, PageInfo: pageInfo(cursors, page.HasNext, after != nil)}, nil
 }
@@ -333,7 +334,8 @@ func (r *Resolver) treaties(ctx context.Context, id string, filter model.Partici
 		return model.TreatyEdge{Node: &p.Instrument, Cursor: cur, Country: &p.Country, Status: v.Status,
 			Signed: v.Signed, Ratified: v.Ratified, Action: p.Action, EntryIntoForce: v.EntryIntoForce, Sources: p.Sources,
 			Certain: v.Certain, PossibleStatus: v.Possible, Window: v.Window, StatusNote: v.Note,
-			SignedWindow: v.SignedWindow, RatifiedWindow: v.RatifiedWindow, EntryIntoForceWindow: v.EntryIntoForceWindow}
+			SignedWindow: v.SignedWindow, RatifiedWindow: v.RatifiedWindow, EntryIntoForceWindow: v.EntryIntoForceWindow,
+			Variants: nonNilVariants(p.Variants)}
 	})
 	return &model.TreatyConnection{Edges: edges, TotalCount: page.Total, PageInfo: pageInfo(cursors, page.HasNext, after != nil)}, nil
 }

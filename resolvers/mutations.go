@@ -39,11 +39,13 @@ func (r *Resolver) createEntity(ctx context.Context, in model.CreateEntityInput)
 	if e.Aliases, err = aliasesOf("input.aliases", in.Aliases); err != nil {
 		return nil, err
 	}
-	props, err := properties("input.properties", in.Properties)
+	props, err := entityProperties("input.properties", in.Properties)
 	if err != nil {
 		return nil, err
 	}
-	e.Properties = dropNil(props)
+	// One key per fact, each date apart from its note, as the seed files
+	// are read (model.NormaliseProperties).
+	e.Properties = model.NormaliseProperties(dropNil(props))
 	if err := checkEntity("input.", e); err != nil {
 		return nil, err
 	}
@@ -93,7 +95,7 @@ func (r *Resolver) updateEntity(ctx context.Context, in model.UpdateEntityInput)
 			return nil, err
 		}
 	}
-	props, err := properties("input.properties", in.Properties)
+	props, err := entityProperties("input.properties", in.Properties)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +145,14 @@ func (r *Resolver) updateEntity(ctx context.Context, in model.UpdateEntityInput)
 				merged[k] = v
 			}
 		}
-		next.Properties = merged
+		next.Properties = model.NormaliseProperties(merged)
+		// A curator's value for a property the sources disagree on is one
+		// more value, preferred, beside the sources' own.
+		vs, err := model.CurateVariants(cur.Variants, props, sources, "set by "+actor.Name)
+		if err != nil {
+			return model.Entity{}, model.Errorf(model.CodeBadUserInput, "input.properties: %v", err)
+		}
+		next.Variants = vs
 		return next, checkEntity("input.", next)
 	}
 	updated, change, err := r.store.UpdateEntity(ctx, actor, in.ID, in.Version, sources, edit)

@@ -25,6 +25,7 @@ type Store interface {
 	Timeline(ctx context.Context, instrument string, action string, monthly bool) ([]model.TimeBucket, error)
 	Stats(ctx context.Context) (model.GraphStats, error)
 	Search(ctx context.Context, query string, labels []string, first int, after *model.SearchAfter) ([]model.SearchHit, int, bool, error)
+	QualityData(ctx context.Context) (model.QualityData, error)
 }
 
 // Resolver is the root of the resolver tree.

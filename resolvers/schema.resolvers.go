@@ -143,6 +143,11 @@ func (r *eventResolver) Relations(ctx context.Context, obj *model.Event, types [
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
+// PartyCount is the resolver for the partyCount field.
+func (r *instrumentResolver) PartyCount(ctx context.Context, obj *model.Instrument, asOf *model.Date) (int, error) {
+	return r.partyCount(ctx, obj.ID, asOf)
+}
+
 // Parties is the resolver for the parties field.
 func (r *instrumentResolver) Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error) {
 	return r.parties(ctx, obj.ID, model.ParticipationFilter{Statuses: []model.TreatyStatus{model.TreatyStatusRatified, model.TreatyStatusInForce}, Certain: certain}, first, after, asOf, where, language)
@@ -396,6 +401,11 @@ func (r *queryResolver) Timeline(ctx context.Context, instrument string, action 
 // Stats is the resolver for the stats field.
 func (r *queryResolver) Stats(ctx context.Context) (*model.GraphStats, error) {
 	return r.stats(ctx)
+}
+
+// DataQuality is the resolver for the dataQuality field.
+func (r *queryResolver) DataQuality(ctx context.Context) (*model.DataQuality, error) {
+	return r.dataQuality(ctx)
 }
 
 // Changes is the resolver for the changes field.

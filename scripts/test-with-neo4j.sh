@@ -32,7 +32,7 @@ bash cmd/neo4j-embedded/neo4j.sh start
 export NEO4J_TEST_URI="bolt://127.0.0.1:${port}" NEO4J_TEST_USER=neo4j NEO4J_TEST_PASSWORD="$password"
 # Packages run one at a time: Neo4j Community has a single user database,
 # and each package resets and loads it for its own tests.
-go test -race -count=1 -p 1 "$@" ./...
+go test -race -count=1 -p 1 -timeout 30m "$@" ./...
 
 # The tests above leave curated facts behind; the browser tests below
 # start from the seed graph alone.

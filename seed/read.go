@@ -31,6 +31,8 @@ type reader struct {
 	where     map[string]Problem // id -> where it was defined
 	labels    map[string]string  // id -> label
 	relations []model.RelationRecord
+	// variants are the rows of variants.csv by subject.
+	variants map[string][]*csvVariant
 }
 
 func (r *reader) fail(file string, line int, format string, args ...any) {
@@ -42,11 +44,13 @@ func (r *reader) fail(file string, line int, format string, args ...any) {
 func Read(fsys fs.FS) (*Data, error) {
 	r := &reader{fsys: fsys, retrieved: map[string]model.Date{}, index: map[string]int{}, where: map[string]Problem{}, labels: map[string]string{}}
 	r.readRetrieved()
+	r.readVariants()
 	r.readCountries()
 	r.readEntities()
 	r.readNamesFr()
 	r.readRelations()
 	r.readTreatyParties()
+	r.unusedVariants()
 	if len(r.problems) > 0 {
 		sort.SliceStable(r.problems, func(i, j int) bool {
 			if r.problems[i].File != r.problems[j].File {
@@ -123,7 +127,15 @@ func (r *reader) sources(file string, line int, what string, raw []string) []mod
 // it where the file has it: by column in a CSV file, after the entity's id
 // in a YAML one.
 func (r *reader) define(e model.Entity, file string, line int) {
+	// A property that variants give is reported where the variants are.
+	varied := map[string]bool{}
+	for _, v := range e.Variants {
+		varied["properties."+strings.SplitN(v.Property, "/", 2)[0]] = true
+	}
 	for _, p := range model.EntityProblems(e) {
+		if varied[p.Field] {
+			continue
+		}
 		if col, ok := countryColumns[p.Field]; ok && file == FileCountries {
 			p.Field = col
 			r.fail(file, line, "%s", p.Error())
@@ -236,18 +248,25 @@ func (r *reader) readCountries() {
 		if f["iso3"] != "" {
 			props["iso3"] = f["iso3"]
 		}
-		if d := r.date(FileCountries, line, "coe_accession", f["coe_accession"]); d != nil {
-			props["coeAccession"] = string(*d)
-		}
-		if d := r.date(FileCountries, line, "coe_left", f["coe_left"]); d != nil {
-			props["coeLeft"] = string(*d)
-		}
 		e := model.Entity{ID: f["id"], Label: "Country", Name: f["name"], Properties: props, Aliases: []string{}}
+		e.Sources = r.sources(FileCountries, line, "country "+f["id"], splitSources(f["sources"]))
+		for _, col := range []string{"coe_accession", "coe_left"} {
+			d := r.date(FileCountries, line, col, f[col])
+			cell := ""
+			if d != nil {
+				cell = string(*d)
+			}
+			key := countryVariantColumns[col]
+			vs, value := r.cellVariants(f["id"], col, key, cell, FileCountries, line, e.Sources, true)
+			e.Variants = append(e.Variants, vs...)
+			if value != "" {
+				props[key] = value
+			}
+		}
 		if f["name_fr"] != "" {
 			fr := f["name_fr"]
 			e.NameFr = &fr
 		}
-		e.Sources = r.sources(FileCountries, line, "country "+f["id"], splitSources(f["sources"]))
 		r.define(e, FileCountries, line)
 	})
 }
@@ -263,6 +282,10 @@ type yamlEntity struct {
 	Aliases    []string       `yaml:"aliases"`
 	Properties map[string]any `yaml:"properties"`
 	Sources    []string       `yaml:"sources"`
+	// Variants and StatedFigures are read by hand, so each problem keeps
+	// its line.
+	Variants      yaml.Node `yaml:"variants"`
+	StatedFigures yaml.Node `yaml:"statedFigures"`
 }
 
 // yamlItems decodes the list under key in a YAML file, item by item, so each
@@ -308,7 +331,7 @@ func (r *reader) yamlItems(file, key string, item func(line int, node *yaml.Node
 }
 
 var entityFields = map[string]bool{"id": true, "label": true, "name": true, "nameFr": true, "shortName": true,
-	"acronym": true, "aliases": true, "properties": true, "sources": true}
+	"acronym": true, "aliases": true, "properties": true, "sources": true, "variants": true, "statedFigures": true}
 
 func (r *reader) readEntities() {
 	r.yamlItems(FileEntities, "entities", func(line int, node *yaml.Node) {
@@ -330,12 +353,17 @@ func (r *reader) readEntities() {
 		for k, v := range y.Properties {
 			props[k] = propertyValue(k, v)
 		}
+		// One key per fact, each date apart from its note (see
+		// model.NormaliseProperties).
+		props = model.NormaliseProperties(props)
 		e := model.Entity{ID: y.ID, Label: y.Label, Name: y.Name, Aliases: y.Aliases, Properties: props}
 		if e.Aliases == nil {
 			e.Aliases = []string{}
 		}
 		e.NameFr, e.ShortName, e.Acronym = opt(y.NameFr), opt(y.ShortName), opt(y.Acronym)
 		e.Sources = r.sources(FileEntities, line, "entity "+y.ID, y.Sources)
+		r.entityVariants(FileEntities, &e, &y.Variants)
+		r.statedFigures(FileEntities, &e, &y.StatedFigures)
 		r.define(e, FileEntities, line)
 	})
 }
@@ -485,38 +513,58 @@ func (r *reader) readTreatyParties() {
 		}
 		what := fmt.Sprintf("%s %s", country, inst)
 		srcs := r.sources(FileTreatyParties, line, what, splitSources(f["sources"]))
+		var variants []model.Variant
 		add := func(typ string, props map[string]any) {
 			columns := map[string]string{"from": "country", "to": "instrument", "properties.entryIntoForce": "entry_into_force",
 				"properties.action": "action", "properties.date": "signed"}
 			if typ == model.RelRatified {
 				columns["properties.date"] = "ratified"
 			}
-			r.relate(FileTreatyParties, line, model.RelationRecord{From: country, Type: typ, To: inst, Properties: props, Sources: srcs}, columns)
+			r.relate(FileTreatyParties, line, model.RelationRecord{From: country, Type: typ, To: inst, Properties: props, Sources: srcs, Variants: variants}, columns)
+			variants = nil
 		}
-		if signed != nil || status == "signatory" {
-			props := map[string]any{}
-			if signed != nil {
-				props["date"] = string(*signed)
+		// cell gives a step's date as the rule chooses it among the cell
+		// and the other values variants.csv gives, and keeps those values.
+		cell := func(column string, d *model.Date, props map[string]any) {
+			v := ""
+			if d != nil {
+				v = string(*d)
 			}
+			vs, value := r.cellVariants(inst+"|"+country, column, partyVariantColumns[column], v, FileTreatyParties, line, srcs, false)
+			variants = append(variants, vs...)
+			if value != "" {
+				props[partyVariantColumns[column]] = value
+			}
+		}
+		if signed != nil || status == "signatory" || r.hasVariants(inst+"|"+country, "signed") {
+			props := map[string]any{}
+			cell("signed", signed, props)
 			add(model.RelSigned, props)
 		}
 		switch status {
 		case "party":
 			props := map[string]any{}
-			if ratified != nil {
-				props["date"] = string(*ratified)
-			}
+			cell("ratified", ratified, props)
 			if action != "" && action != "signature_only" {
 				props["action"] = action
 			}
-			if eif != nil {
-				props["entryIntoForce"] = string(*eif)
-			}
+			cell("entry_into_force", eif, props)
 			add(model.RelRatified, props)
 		case "unknown":
 			add(model.RelStatusUnknown, map[string]any{})
 		}
 	})
+}
+
+// hasVariants reports whether variants.csv gives values for a column of a
+// subject.
+func (r *reader) hasVariants(subject, column string) bool {
+	for _, v := range r.variants[subject] {
+		if v.property == column {
+			return true
+		}
+	}
+	return false
 }
 
 func opt(s string) *string {

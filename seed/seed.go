@@ -36,6 +36,9 @@ const (
 	FileNamesFr       = "names_fr.csv"
 	FileRelations     = "relations.yaml"
 	FileTreatyParties = "treaty_parties.csv"
+	// FileVariants gives, where the sources disagree, the other values of
+	// cells of countries.csv and treaty_parties.csv. It may be absent.
+	FileVariants = "variants.csv"
 )
 
 // Data is the checked content of the seed files.

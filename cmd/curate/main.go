@@ -4,10 +4,12 @@
 //	curate import-seed [-apply] DIR
 //	curate import-graph [-apply] graph.json
 //	curate export -format json|csv|graphml [-id ID -depth N -limit N] -out PATH
+//	curate quality
 //
 // Imports print the difference with the graph and write nothing unless
 // -apply is given; then they write it in one transaction, recorded in the
-// audit trail under -actor. It connects to Neo4j with the database's own
+// audit trail under -actor. quality prints what the graph lacks and where
+// the sources disagree (Query.dataQuality). It connects to Neo4j with the database's own
 // credentials, so it acts with the admin role.
 package main
 
@@ -43,7 +45,8 @@ const usage = `usage:
   curate import-chart -treaty NUMBER [-source URL] [-apply] FILE.csv
   curate import-seed [-apply] DIR
   curate import-graph [-apply] FILE.json
-  curate export [-format json|csv|graphml] [-id ID [-depth N] [-limit N]] -out PATH`
+  curate export [-format json|csv|graphml] [-id ID [-depth N] [-limit N]] -out PATH
+  curate quality`
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, now func() time.Time) error {
 	if len(args) == 0 {
@@ -154,6 +157,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 				fmt.Fprintf(stdout, "exported %d nodes and %d relationships to %s\n", len(doc.Nodes), len(doc.Edges), *out)
 			}
 			return nil
+		}
+	case "quality":
+		if fl.NArg() > 0 {
+			return fmt.Errorf("quality: unexpected argument %q", fl.Arg(0))
+		}
+		work = func(ctx context.Context, store *neo4jstore.Store) error {
+			data, err := store.QualityData(ctx)
+			if err != nil {
+				return err
+			}
+			return export.WriteQuality(stdout, model.Quality(data))
 		}
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)

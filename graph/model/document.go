@@ -24,6 +24,10 @@ type DocNode struct {
 	Aliases    []string       `json:"aliases"`
 	Properties map[string]any `json:"properties,omitempty"`
 	Sources    []Source       `json:"sources"`
+	// Variants and StatedFigures are the node's values the sources
+	// disagree on and the figures they state.
+	Variants      []Variant      `json:"variants,omitempty"`
+	StatedFigures []StatedFigure `json:"statedFigures,omitempty"`
 	// ManagedBy says who keeps the node up to date: "seed" for the seed
 	// files, "curation" once a curator or an import changed it.
 	ManagedBy string `json:"managedBy"`
@@ -39,6 +43,7 @@ type DocEdge struct {
 	To         string         `json:"to"`
 	Properties map[string]any `json:"properties,omitempty"`
 	Sources    []Source       `json:"sources"`
+	Variants   []Variant      `json:"variants,omitempty"`
 	ManagedBy  string         `json:"managedBy"`
 	Version    int            `json:"version"`
 }
@@ -46,5 +51,11 @@ type DocEdge struct {
 // Entity returns the entity a document node describes.
 func (n DocNode) Entity() Entity {
 	return Entity{ID: n.ID, Label: n.Label, Name: n.Name, NameFr: n.NameFr, ShortName: n.ShortName,
-		Acronym: n.Acronym, Aliases: n.Aliases, Properties: n.Properties, Sources: n.Sources}
+		Acronym: n.Acronym, Aliases: n.Aliases, Properties: n.Properties, Sources: n.Sources,
+		Variants: n.Variants, StatedFigures: n.StatedFigures}
+}
+
+// Record returns the relationship a document edge describes.
+func (e DocEdge) Record() RelationRecord {
+	return RelationRecord{From: e.From, Type: e.Type, To: e.To, Properties: e.Properties, Sources: e.Sources, Variants: e.Variants}
 }

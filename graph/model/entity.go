@@ -58,9 +58,16 @@ type Entity struct {
 	ShortName *string
 	Acronym   *string
 	Aliases   []string
-	// Properties holds every other property the sources give, by name.
+	// Properties holds every other property the sources give, by name,
+	// those the typed fields read included (LongTail leaves them out).
 	Properties map[string]any
 	Sources    []Source
+	// Variants are the values the sources give for properties with
+	// sources of their own, several where the sources disagree.
+	Variants []Variant
+	// StatedFigures are figures the sources state, such as a count of
+	// parties, kept beside what the graph can count itself.
+	StatedFigures []StatedFigure
 	// Version counts the changes the node has had; an update must name
 	// the version it read.
 	Version int
@@ -80,6 +87,78 @@ func (e Entity) GetSources() []Source { return e.Sources }
 
 // GetVersion returns how many times the node has changed.
 func (e Entity) GetVersion() int { return e.Version }
+
+// typedKeys are, per label, the properties the typed fields below read:
+// the API answers them there, so LongTail leaves them out of `properties`.
+// Each typed field reads exactly the key listed for it.
+var typedKeys = map[string][]string{
+	"Instrument": {KeyNumber, KeyOpened, KeyOpenedPlace, KeyEntryIntoForce},
+	"Project":    {KeyStartDate, KeyEndDate},
+	"Country":    {KeyIso2, KeyIso3, KeyCoeStatus, KeyCoeAccession, KeyCoeLeft},
+	"Resource":   {KeyPublished},
+	"Event":      {KeyStartDate, KeyEndDate},
+}
+
+// The property keys the typed fields read.
+const (
+	KeyNumber         = "number"
+	KeyOpened         = "opened"
+	KeyOpenedPlace    = "openedPlace"
+	KeyEntryIntoForce = "entryIntoForce"
+	KeyStartDate      = "startDate"
+	KeyEndDate        = "endDate"
+	KeyIso2           = "iso2"
+	KeyIso3           = "iso3"
+	KeyCoeStatus      = "coeStatus"
+	KeyCoeAccession   = "coeAccession"
+	KeyCoeLeft        = "coeLeft"
+	KeyPublished      = "published"
+)
+
+// TypedKeys returns the property keys the typed fields of label read.
+func TypedKeys(label string) []string { return typedKeys[label] }
+
+// IsTypedKey reports whether a typed field of label reads key.
+func IsTypedKey(label, key string) bool {
+	for _, k := range typedKeys[label] {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+// LongTail returns the properties no typed field answers: what the API's
+// `properties` shows, so that each fact appears in one place. Nil when
+// nothing is left.
+func (e Entity) LongTail() map[string]any {
+	out := make(map[string]any, len(e.Properties))
+	for k, v := range e.Properties {
+		if !IsTypedKey(e.Label, k) {
+			out[k] = v
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// GetVariants returns the node's variants, never nil.
+func (e Entity) GetVariants() []Variant {
+	if e.Variants == nil {
+		return []Variant{}
+	}
+	return e.Variants
+}
+
+// GetStatedFigures returns the figures the sources state, never nil.
+func (e Entity) GetStatedFigures() []StatedFigure {
+	if e.StatedFigures == nil {
+		return []StatedFigure{}
+	}
+	return e.StatedFigures
+}
 
 func (e Entity) str(key string) *string {
 	if s, ok := e.Properties[key].(string); ok && s != "" {
@@ -106,16 +185,16 @@ func (e Entity) date(key string) *Date {
 type Instrument struct{ Entity }
 
 // Number returns the treaty number ("CETS 201"), or nil for non-treaties.
-func (i Instrument) Number() *string { return i.str("number") }
+func (i Instrument) Number() *string { return i.str(KeyNumber) }
 
 // Opened returns the date the treaty was opened for signature.
-func (i Instrument) Opened() *Date { return i.date("opened") }
+func (i Instrument) Opened() *Date { return i.date(KeyOpened) }
 
 // OpenedPlace returns where the treaty was opened for signature.
-func (i Instrument) OpenedPlace() *string { return i.str("openedPlace") }
+func (i Instrument) OpenedPlace() *string { return i.str(KeyOpenedPlace) }
 
 // EntryIntoForce returns the date the treaty entered into force.
-func (i Instrument) EntryIntoForce() *Date { return i.date("entryIntoForce") }
+func (i Instrument) EntryIntoForce() *Date { return i.date(KeyEntryIntoForce) }
 
 // Body is a committee, office, organisation or alliance.
 type Body struct{ Entity }
@@ -124,53 +203,53 @@ type Body struct{ Entity }
 type Project struct{ Entity }
 
 // StartDate returns the date the project started, where known.
-func (p Project) StartDate() *Date { return p.date("startDate") }
+func (p Project) StartDate() *Date { return p.date(KeyStartDate) }
 
 // EndDate returns the date the project ended or ends, where known.
-func (p Project) EndDate() *Date { return p.date("endDate") }
+func (p Project) EndDate() *Date { return p.date(KeyEndDate) }
 
 // Country is a state.
 type Country struct{ Entity }
 
 // Iso2 returns the ISO 3166-1 alpha-2 code.
 func (c Country) Iso2() string {
-	if s := c.str("iso2"); s != nil {
+	if s := c.str(KeyIso2); s != nil {
 		return *s
 	}
 	return ""
 }
 
 // Iso3 returns the ISO 3166-1 alpha-3 code, where recorded.
-func (c Country) Iso3() *string { return c.str("iso3") }
+func (c Country) Iso3() *string { return c.str(KeyIso3) }
 
 // CoeStatus returns the state's place in the Council of Europe.
 func (c Country) CoeStatus() CoeStatus {
-	if s := c.str("coeStatus"); s != nil && IsCoEStatus(*s) {
+	if s := c.str(KeyCoeStatus); s != nil && IsCoEStatus(*s) {
 		return CoeStatus(strings.ToUpper(*s))
 	}
 	return CoeStatusNonMember
 }
 
 // CoeAccession returns the date the state joined (or became an observer).
-func (c Country) CoeAccession() *Date { return c.date("coeAccession") }
+func (c Country) CoeAccession() *Date { return c.date(KeyCoeAccession) }
 
 // CoeLeft returns the date the state left the Council of Europe.
-func (c Country) CoeLeft() *Date { return c.date("coeLeft") }
+func (c Country) CoeLeft() *Date { return c.date(KeyCoeLeft) }
 
 // Resource is a handbook, guide, report, course or other publication.
 type Resource struct{ Entity }
 
 // Published returns the date or year of publication, where known.
-func (r Resource) Published() *Date { return r.date("published") }
+func (r Resource) Published() *Date { return r.date(KeyPublished) }
 
 // Event is a conference, awareness day, plenary or training.
 type Event struct{ Entity }
 
 // StartDate returns the first day of the event, where known.
-func (e Event) StartDate() *Date { return e.date("startDate") }
+func (e Event) StartDate() *Date { return e.date(KeyStartDate) }
 
 // EndDate returns the last day of the event, where known.
-func (e Event) EndDate() *Date { return e.date("endDate") }
+func (e Event) EndDate() *Date { return e.date(KeyEndDate) }
 
 // MonitoringRound is a monitoring round of the Lanzarote Committee.
 type MonitoringRound struct{ Entity }
@@ -246,4 +325,7 @@ type TreatyParticipation struct {
 	SignatureRead    *Date
 	RatificationRead *Date
 	Sources          []Source
+	// Variants are the values the sources give for the participation's
+	// dates where they disagree: signed, ratified or entryIntoForce.
+	Variants []Variant
 }

@@ -10,6 +10,9 @@ type Edge struct {
 	// Key identifies the relationship for updates: "from|TYPE|to|n".
 	Key     string
 	Version int
+	// Variants are the values the sources give for the relationship's
+	// properties where they disagree.
+	Variants []Variant
 }
 
 // Path is a chain of nodes; Edges[i] joins Nodes[i] and Nodes[i+1].

@@ -23,6 +23,9 @@ type RelationRecord struct {
 	To         string
 	Properties map[string]any
 	Sources    []Source
+	// Variants are the values the sources give for properties of the
+	// relationship where they disagree.
+	Variants []Variant
 }
 
 // SortSpec is one sort key of a list: a sort enum value of the schema and

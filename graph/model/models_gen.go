@@ -21,6 +21,10 @@ type Node interface {
 	GetSources() []Source
 	// How many times the node has changed; an update or deletion must send the version it read.
 	GetVersion() int
+	// The values the sources give for this node's properties where they have sources of their own; several for one property where the sources disagree, at most one of them preferred.
+	GetVariants() []Variant
+	// Figures the sources state about this node, such as a count of parties, each with its source and date.
+	GetStatedFigures() []StatedFigure
 }
 
 // A page of bodies.
@@ -263,6 +267,17 @@ type CreateEntityInput struct {
 	Sources []SourceInput `json:"sources"`
 }
 
+// What the graph lacks and where it rests on weak or disputed ground, so a
+// curator knows what to read next, such as a treaty's Treaty Office chart.
+type DataQuality struct {
+	// One row per treaty with signatures or ratifications, by id.
+	Treaties []TreatyQuality `json:"treaties"`
+	// Nodes and relationships whose only source is a secondary one (neither the Treaty Office nor an official journal, a government or the Council of Europe), by id; treaty participations are counted per treaty instead.
+	SingleSecondarySource []FactRef `json:"singleSecondarySource"`
+	// The properties the sources disagree on: every value with its sources, and the preferred one.
+	Disputed []DisputedFact `json:"disputed"`
+}
+
 // Matches a date. Comparisons use calendar order; a missing date matches only `isNull: true`.
 type DateFilter struct {
 	// Equal to this value.
@@ -379,6 +394,18 @@ type EventWhere struct {
 	Or []EventWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *EventWhere `json:"NOT,omitempty"`
+}
+
+// A fact of the graph, named so a curator can find it.
+type FactRef struct {
+	// A node or a relationship.
+	Kind FactKind `json:"kind"`
+	// The node's id, or the relationship's key.
+	ID string `json:"id"`
+	// The node's name, or the relationship as a sentence ("glacy-plus TARGETS country-mu").
+	Description string `json:"description"`
+	// The fact's sources.
+	Sources []Source `json:"sources"`
 }
 
 // Matches an id.
@@ -744,6 +771,8 @@ type PartyEdge struct {
 	RatifiedWindow *DateWindow `json:"ratifiedWindow,omitempty"`
 	// The days on which the treaty entered into force for the state; null when no date is recorded, or it was not yet possible on that day.
 	EntryIntoForceWindow *DateWindow `json:"entryIntoForceWindow,omitempty"`
+	// The values the sources give for the dates of this participation where they disagree (property signed, ratified or entryIntoForce); a date with no preferred value is null above.
+	Variants []Variant `json:"variants"`
 }
 
 // A page of projects.
@@ -1130,6 +1159,33 @@ type TreatyEdge struct {
 	RatifiedWindow *DateWindow `json:"ratifiedWindow,omitempty"`
 	// The days on which the treaty entered into force for the state; null when no date is recorded, or it was not yet possible on that day.
 	EntryIntoForceWindow *DateWindow `json:"entryIntoForceWindow,omitempty"`
+	// The values the sources give for the dates of this participation where they disagree (property signed, ratified or entryIntoForce); a date with no preferred value is null above.
+	Variants []Variant `json:"variants"`
+}
+
+// What the participations of one treaty lack. A date is missing only for a
+// step that happened: a state that only signed lacks no ratification date, a
+// state that acceded lacks no signature date, and entry into force is due
+// only once the treaty is in force.
+type TreatyQuality struct {
+	// The treaty.
+	Instrument *Instrument `json:"instrument"`
+	// States with a signature, a ratification or a status the sources disagree on.
+	Participations int `json:"participations"`
+	// States known to have signed (signatories, and parties that ratified, accepted or approved) with no signature date.
+	MissingSignatureDate int `json:"missingSignatureDate"`
+	// Parties with no date of deposit of their instrument.
+	MissingRatificationDate int `json:"missingRatificationDate"`
+	// Parties of a treaty in force with no date it entered into force for them.
+	MissingEntryIntoForceDate int `json:"missingEntryIntoForceDate"`
+	// Parties whose route (ratification, accession, acceptance or approval) the sources do not give.
+	UnknownRoute int `json:"unknownRoute"`
+	// States whose current status the sources disagree on or are silent about.
+	UnknownStatus int `json:"unknownStatus"`
+	// States whose participation rests on one secondary source.
+	SingleSecondarySource int `json:"singleSecondarySource"`
+	// States with a date the sources disagree on.
+	Disputed int `json:"disputed"`
 }
 
 // A relationship to remove.
@@ -1761,6 +1817,64 @@ func (e *EventSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e EventSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a fact is a node or a relationship.
+type FactKind string
+
+const (
+	// A node, named by its id.
+	FactKindNode FactKind = "NODE"
+	// A relationship, named by its key.
+	FactKindRelationship FactKind = "RELATIONSHIP"
+)
+
+var AllFactKind = []FactKind{
+	FactKindNode,
+	FactKindRelationship,
+}
+
+func (e FactKind) IsValid() bool {
+	switch e {
+	case FactKindNode, FactKindRelationship:
+		return true
+	}
+	return false
+}
+
+func (e FactKind) String() string {
+	return string(e)
+}
+
+func (e *FactKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FactKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FactKind", str)
+	}
+	return nil
+}
+
+func (e FactKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FactKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FactKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

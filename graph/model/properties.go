@@ -8,6 +8,7 @@ var reservedProperties = map[string]bool{
 	"aliasText": true, "nameKeys": true, "sourceUrls": true, "sourceTitles": true, "sourceRetrieved": true,
 	"jsonKeys": true, "managedBy": true, "relKey": true, "validFrom": true, "validUntil": true,
 	"version": true, "updatedAt": true, "elisionText": true, "sortNameEn": true, "sortNameFr": true,
+	"variants": true, "statedFigures": true,
 }
 
 // IsReservedProperty reports whether name is one of the store's own property

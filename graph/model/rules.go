@@ -124,7 +124,7 @@ func ValidityKeys(relationship bool) (from, until []string) {
 
 // otherDates are the date properties that bound no validity: they are read
 // as dates (a treaty's entry into force, a state's accession) all the same.
-var otherDates = []string{"entryIntoForce", "coeAccession", "coeLeft"}
+var otherDates = []string{"entryIntoForce", "coeAccession", "coeLeft", "adoptedByCm"}
 
 // IsDateProperty reports whether a free property named name holds a date
 // wherever it appears: the validity keys and the other dates the API reads

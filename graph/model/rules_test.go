@@ -74,10 +74,10 @@ func TestEntityRules(t *testing.T) {
 		}, valid, []string{"properties.adopted", "properties.date", "properties.endDate", "properties.established", "properties.launched",
 			"properties.opened", "properties.operationalUntil", "properties.published", "properties.startDate"}},
 		{"other date properties checked", func(e *Entity) {
-			for _, k := range []string{"entryIntoForce", "coeAccession", "coeLeft", "since", "until"} {
+			for _, k := range []string{"entryIntoForce", "coeAccession", "coeLeft", "adoptedByCm", "since", "until"} {
 				e.Properties[k] = "soon"
 			}
-		}, valid, []string{"properties.coeAccession", "properties.coeLeft", "properties.entryIntoForce", "properties.since", "properties.until"}},
+		}, valid, []string{"properties.adoptedByCm", "properties.coeAccession", "properties.coeLeft", "properties.entryIntoForce", "properties.since", "properties.until"}},
 		{"a note is free text", func(e *Entity) { e.Properties["adoptedNote"] = "Sofia" }, valid, nil},
 		{"reserved property", func(e *Entity) { e.Properties["managedBy"] = "seed" }, valid, []string{"properties.managedBy"}},
 		{"label as a property", func(e *Entity) { e.Properties["label"] = "Body" }, valid, []string{"properties.label"}},

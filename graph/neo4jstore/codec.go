@@ -35,7 +35,11 @@ const (
 	keyElision    = "elisionText"
 	keySortNameEn = "sortNameEn"
 	keySortNameFr = "sortNameFr"
-	originSeed    = model.OriginSeed
+	// keyVariants and keyFigures hold a fact's variants and stated figures
+	// as JSON text: lists of structures Neo4j properties cannot hold.
+	keyVariants = "variants"
+	keyFigures  = "statedFigures"
+	originSeed  = model.OriginSeed
 )
 
 // sortNameKeys name, per language, the property that holds a node's name as
@@ -100,7 +104,7 @@ func relAsOfCondition(r string) string {
 // with them (codec_test.go checks it).
 var storageKeys = []string{keyID, keyName, keyNameFr, keyShortName, keyAcronym, keyAliases, keyAliasText,
 	keySourceURLs, keySourceTtl, keySourceDate, keyJSON, keyOrigin, keyKey, keyFrom, keyUntil, keyNames, keyVersion, keyElision,
-	keySortNameEn, keySortNameFr}
+	keySortNameEn, keySortNameFr, keyVariants, keyFigures}
 
 func encodeSources(props map[string]any, sources []model.Source) {
 	urls := make([]string, len(sources))
@@ -211,6 +215,83 @@ func decodeFree(props map[string]any) map[string]any {
 	return out
 }
 
+// encodeVariants stores variants as JSON text, and nothing when there are
+// none, so facts without variants keep the layout they had.
+func encodeVariants(props map[string]any, vs []model.Variant) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(vs)
+	if err != nil {
+		return fmt.Errorf("variants: %w", err)
+	}
+	props[keyVariants] = string(b)
+	return nil
+}
+
+func decodeVariants(props map[string]any) []model.Variant {
+	s, ok := props[keyVariants].(string)
+	if !ok || s == "" {
+		return nil
+	}
+	var vs []model.Variant
+	if err := json.Unmarshal([]byte(s), &vs); err != nil {
+		return nil
+	}
+	for i := range vs {
+		vs[i].Value = jsonNumbers(vs[i].Value)
+	}
+	return vs
+}
+
+func encodeFigures(props map[string]any, fs []model.StatedFigure) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(fs)
+	if err != nil {
+		return fmt.Errorf("stated figures: %w", err)
+	}
+	props[keyFigures] = string(b)
+	return nil
+}
+
+func decodeFigures(props map[string]any) []model.StatedFigure {
+	s, ok := props[keyFigures].(string)
+	if !ok || s == "" {
+		return nil
+	}
+	var fs []model.StatedFigure
+	if err := json.Unmarshal([]byte(s), &fs); err != nil {
+		return nil
+	}
+	for i := range fs {
+		fs[i].Value = jsonNumbers(fs[i].Value)
+	}
+	return fs
+}
+
+// jsonNumbers gives back whole numbers read from JSON text as int64, the
+// type the seed gives them, so a value compares equal across a store round
+// trip.
+func jsonNumbers(v any) any {
+	switch v := v.(type) {
+	case float64:
+		if v == float64(int64(v)) {
+			return int64(v)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = jsonNumbers(x)
+		}
+	case map[string]any:
+		for k, x := range v {
+			v[k] = jsonNumbers(x)
+		}
+	}
+	return v
+}
+
 // entityProps lays an entity out as the properties of its node, owned by
 // origin.
 func entityProps(e model.Entity, origin string, version int) (map[string]any, error) {
@@ -240,6 +321,12 @@ func entityProps(e model.Entity, origin string, version int) (map[string]any, er
 		props[keyElision] = t
 	}
 	encodeSources(props, e.Sources)
+	if err := encodeVariants(props, e.Variants); err != nil {
+		return nil, fmt.Errorf("entity %s: %w", e.ID, err)
+	}
+	if err := encodeFigures(props, e.StatedFigures); err != nil {
+		return nil, fmt.Errorf("entity %s: %w", e.ID, err)
+	}
 	return props, nil
 }
 
@@ -268,6 +355,9 @@ func relProps(r model.RelationRecord, key, origin string, version int) (map[stri
 	}
 	setValidity(props, r.Properties, true)
 	encodeSources(props, r.Sources)
+	if err := encodeVariants(props, r.Variants); err != nil {
+		return nil, fmt.Errorf("relationship %s: %w", key, err)
+	}
 	return props, nil
 }
 
@@ -291,6 +381,8 @@ func decodeNode(n dbtype.Node) model.Entity {
 	e.ShortName = optString(n.Props[keyShortName])
 	e.Acronym = optString(n.Props[keyAcronym])
 	e.Version = versionOf(n.Props)
+	e.Variants = decodeVariants(n.Props)
+	e.StatedFigures = decodeFigures(n.Props)
 	if e.Aliases == nil {
 		e.Aliases = []string{}
 	}
@@ -346,7 +438,7 @@ func deref(s *string) string {
 // edgeOf reads a relationship between the nodes with ids from and to.
 func edgeOf(r dbtype.Relationship, from, to string) model.Edge {
 	return model.Edge{Type: model.RelationType(r.Type), From: from, To: to, Properties: decodeFree(r.Props),
-		Sources: decodeSources(r.Props), Key: relKeyOf(r), Version: versionOf(r.Props)}
+		Sources: decodeSources(r.Props), Key: relKeyOf(r), Version: versionOf(r.Props), Variants: decodeVariants(r.Props)}
 }
 
 // relKeyOf returns a relationship's key; one written without a key (by a

@@ -321,7 +321,10 @@ func (s *Store) UpdateLink(ctx context.Context, actor model.Actor, key string, v
 		if err := checkVersion(key, versionOf(r.Props), version); err != nil {
 			return err
 		}
-		rec := model.RelationRecord{From: from, Type: r.Type, To: to, Properties: properties, Sources: mergeSources(decodeSources(r.Props), sources)}
+		// The values the sources disagree on stay: a curator's change of the
+		// properties does not make them agree.
+		rec := model.RelationRecord{From: from, Type: r.Type, To: to, Properties: properties, Sources: mergeSources(decodeSources(r.Props), sources),
+			Variants: decodeVariants(r.Props)}
 		props, err := relProps(rec, key, model.OriginCuration, version+1)
 		if err != nil {
 			return err

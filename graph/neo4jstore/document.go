@@ -60,7 +60,7 @@ RETURN a.id AS from, b.id AS to, r`, map[string]any{"ids": ids})
 		e := edgeOf(r, from, to)
 		origin, _ := r.Props[keyOrigin].(string)
 		doc.Edges = append(doc.Edges, model.DocEdge{Key: e.Key, Type: string(e.Type), From: from, To: to,
-			Properties: e.Properties, Sources: e.Sources, ManagedBy: origin, Version: e.Version})
+			Properties: e.Properties, Sources: e.Sources, Variants: e.Variants, ManagedBy: origin, Version: e.Version})
 	}
 	return doc, nil
 }
@@ -69,5 +69,6 @@ func docNode(n dbtype.Node) model.DocNode {
 	e := decodeNode(n)
 	origin, _ := n.Props[keyOrigin].(string)
 	return model.DocNode{ID: e.ID, Label: e.Label, Name: e.Name, NameFr: e.NameFr, ShortName: e.ShortName,
-		Acronym: e.Acronym, Aliases: e.Aliases, Properties: e.Properties, Sources: e.Sources, ManagedBy: origin, Version: e.Version}
+		Acronym: e.Acronym, Aliases: e.Aliases, Properties: e.Properties, Sources: e.Sources,
+		Variants: e.Variants, StatedFigures: e.StatedFigures, ManagedBy: origin, Version: e.Version}
 }

@@ -26,7 +26,21 @@ func nodeFact(label string, props map[string]any) map[string]any {
 	}
 	f["sources"] = sourceFacts(decodeSources(props))
 	f["version"] = versionOf(props)
+	addStructures(f, props)
 	return f
+}
+
+// addStructures adds a fact's variants and stated figures, as stored, so a
+// change of them alone is a change of the fact.
+func addStructures(f map[string]any, props map[string]any) {
+	for _, k := range []string{keyVariants, keyFigures} {
+		if s, ok := props[k].(string); ok && s != "" {
+			var v any
+			if err := json.Unmarshal([]byte(s), &v); err == nil {
+				f[k] = v
+			}
+		}
+	}
 }
 
 func edgeFact(typ, from, to string, props map[string]any) map[string]any {
@@ -36,6 +50,7 @@ func edgeFact(typ, from, to string, props map[string]any) map[string]any {
 	}
 	f["sources"] = sourceFacts(decodeSources(props))
 	f["version"] = versionOf(props)
+	addStructures(f, props)
 	return f
 }
 

@@ -334,6 +334,12 @@ type participation struct {
 	i, s, r, u string
 }
 
+// certainVar and possibleVar name the columns participationMatch computes
+// once per pair: the level of the highest status certainly, and possibly,
+// reached on $day (0 not signed, 1 signed, 2 ratified, 3 in force).
+func (p participation) certainVar() string  { return p.s + "_certain" }
+func (p participation) possibleVar() string { return p.s + "_possible" }
+
 // lastDay compares like the last day a date of any precision can stand for:
 // "2010" reads as "2010-12-31", and "2010-02" as "2010-02-31", which sorts
 // after every real day of February and before March.
@@ -392,13 +398,13 @@ func (p participation) level(certain bool) string {
 // disputed holds when the status reads UNKNOWN: the sources disagree on it,
 // the treaty is open, and no ratification is certain by $day.
 func (p participation) disputed() string {
-	return fmt.Sprintf("(%s IS NOT NULL AND %s <= $day AND %s < 2)", p.u, p.opened(), p.level(true))
+	return fmt.Sprintf("(%s IS NOT NULL AND %s <= $day AND %s < 2)", p.u, p.opened(), p.certainVar())
 }
 
 // visible holds when the pair has anything to show on $day: a step that may
 // have happened, or a disputed status.
 func (p participation) visible() string {
-	return fmt.Sprintf("(%s >= 1 OR %s)", p.level(false), p.disputed())
+	return fmt.Sprintf("(%s >= 1 OR %s)", p.possibleVar(), p.disputed())
 }
 
 var statusLevel = map[model.TreatyStatus]int{model.TreatyStatusNotSigned: 0, model.TreatyStatusSigned: 1, model.TreatyStatusRatified: 2, model.TreatyStatusInForce: 3}
@@ -408,30 +414,40 @@ func (p participation) status(st model.TreatyStatus) string {
 	if st == model.TreatyStatusUnknown {
 		return p.disputed()
 	}
-	return fmt.Sprintf("NOT %s AND %s = %d", p.disputed(), p.level(true), statusLevel[st])
+	return fmt.Sprintf("NOT %s AND %s = %d", p.disputed(), p.certainVar(), statusLevel[st])
 }
 
 // certain holds when the sources settle the pair's status on $day.
 func (p participation) certain() string {
-	return fmt.Sprintf("(NOT %s AND %s = %s)", p.disputed(), p.level(true), p.level(false))
+	return fmt.Sprintf("(NOT %s AND %s = %s)", p.disputed(), p.certainVar(), p.possibleVar())
 }
 
 // participationMatch returns the MATCH clauses that bind a state-treaty pair
 // from v (a treaty when fromInstrument, else a state) to x, with the three
 // optional relationships.
 func participationMatch(v, x string, fromInstrument bool, p participation) string {
-	if fromInstrument {
-		return fmt.Sprintf(`MATCH (%[1]s)<-[:SIGNED|RATIFIED|STATUS_UNKNOWN]-(%[2]s:Country)
-WITH DISTINCT %[1]s, %[2]s
-OPTIONAL MATCH (%[1]s)<-[%[3]s:SIGNED]-(%[2]s)
-OPTIONAL MATCH (%[1]s)<-[%[4]s:RATIFIED]-(%[2]s)
-OPTIONAL MATCH (%[1]s)<-[%[5]s:STATUS_UNKNOWN]-(%[2]s)`, v, x, p.s, p.r, p.u)
+	arrow := func(rel string) string { return fmt.Sprintf("(%s)-[%s]->(%s)", x, rel, v) }
+	if !fromInstrument {
+		arrow = func(rel string) string { return fmt.Sprintf("(%s)-[%s]->(%s)", v, rel, x) }
 	}
-	return fmt.Sprintf(`MATCH (%[1]s)-[:SIGNED|RATIFIED|STATUS_UNKNOWN]->(%[2]s:Instrument)
-WITH DISTINCT %[1]s, %[2]s
-OPTIONAL MATCH (%[1]s)-[%[3]s:SIGNED]->(%[2]s)
-OPTIONAL MATCH (%[1]s)-[%[4]s:RATIFIED]->(%[2]s)
-OPTIONAL MATCH (%[1]s)-[%[5]s:STATUS_UNKNOWN]->(%[2]s)`, v, x, p.s, p.r, p.u)
+	label := "Country"
+	if !fromInstrument {
+		label = "Instrument"
+	}
+	first := fmt.Sprintf("(%s)<-[:SIGNED|RATIFIED|STATUS_UNKNOWN]-(%s:%s)", v, x, label)
+	if !fromInstrument {
+		first = fmt.Sprintf("(%s)-[:SIGNED|RATIFIED|STATUS_UNKNOWN]->(%s:%s)", v, x, label)
+	}
+	// The levels are computed once per pair, here, rather than in every
+	// condition that reads them.
+	return fmt.Sprintf(`MATCH %[1]s
+WITH DISTINCT %[2]s, %[3]s
+OPTIONAL MATCH %[4]s
+OPTIONAL MATCH %[5]s
+OPTIONAL MATCH %[6]s
+WITH %[2]s, %[3]s, %[7]s, %[8]s, %[9]s, %[10]s AS %[11]s, %[12]s AS %[13]s`, first, v, x,
+		arrow(p.s+":SIGNED"), arrow(p.r+":RATIFIED"), arrow(p.u+":STATUS_UNKNOWN"),
+		p.s, p.r, p.u, p.level(true), p.certainVar(), p.level(false), p.possibleVar())
 }
 
 // participationWhere compiles the conditions on one pair (x the other end).
@@ -507,7 +523,7 @@ func (b *builder) participations(v string, fromInstrument bool, f *model.Partici
 			}
 			cond = base + " AND NOT (" + cond + ")"
 		}
-		return fmt.Sprintf("EXISTS {\n%s\nWITH %s, %s, %s, %s, %s WHERE %s }", participationMatch(v, x, fromInstrument, p), v, x, p.s, p.r, p.u, cond), nil
+		return fmt.Sprintf("EXISTS {\n%s\nWHERE %s }", participationMatch(v, x, fromInstrument, p), cond), nil
 	}
 	var c []string
 	if f.Some != nil {

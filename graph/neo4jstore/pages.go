@@ -307,7 +307,7 @@ func (s *Store) ParticipationPages(ctx context.Context, fromInstrument bool, ids
 		return nil, model.Errorf(model.CodeBadUserInput, "after: the cursor belongs to another list")
 	}
 	ks := b.keyset(keys, []bool{false, false}, page.After)
-	body := participationMatch("p", "x", fromInstrument, p) + "\n  WITH p, x, s, r, u WHERE " + cond
+	body := participationMatch("p", "x", fromInstrument, p) + "\n  WHERE " + cond
 	cypher := fmt.Sprintf(`
 UNWIND $ids AS pid
 MATCH (p:Entity {id: pid})
@@ -393,5 +393,6 @@ func fillParticipation(p *model.TreatyParticipation, rels ...any) {
 			p.Disputed = true
 		}
 		p.Sources = appendNew(p.Sources, decodeSources(r.Props))
+		p.Variants = append(p.Variants, model.ParticipationVariants(r.Type, decodeVariants(r.Props))...)
 	}
 }

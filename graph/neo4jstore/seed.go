@@ -107,7 +107,7 @@ func (s *Store) Restore(ctx context.Context, actor model.Actor, doc model.GraphD
 			return model.Diff{}, model.Errorf(model.CodeBadUserInput, "relationship %s: invalid type %q", e.Key, e.Type)
 		}
 		edges = append(edges, wantEdge{key: e.Key, version: e.Version, origin: e.ManagedBy,
-			rec: model.RelationRecord{From: e.From, Type: e.Type, To: e.To, Properties: e.Properties, Sources: e.Sources}})
+			rec: e.Record()})
 	}
 	sc := syncScope{name: "graph", withSources: true, nodeWhere: "true", edgeWhere: "true"}
 	return s.sync(ctx, "restore graph", actor, sc, nodes, edges, nil, apply)

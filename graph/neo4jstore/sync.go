@@ -171,6 +171,13 @@ func (s *Store) syncIn(ctx context.Context, tx neo4j.ManagedTransaction, actor m
 		rec := w.rec
 		if exists && !sc.withSources {
 			rec.Sources = mergeSources(decodeSources(cur.props), rec.Sources)
+			// The values the sources disagreed on stay, with the import's
+			// value as one more statement: a Treaty Office chart settles them.
+			if old := decodeVariants(cur.props); len(old) > 0 && len(rec.Variants) == 0 {
+				if rec.Variants, rec.Properties, err = model.RestateVariants(old, rec.Properties, sources); err != nil {
+					return model.Diff{}, fmt.Errorf("%s %s: %w", sc.name, w.key, err)
+				}
+			}
 		}
 		v := 0
 		if exists {
