@@ -115,9 +115,6 @@ const (
 	KeyPublished      = "published"
 )
 
-// TypedKeys returns the property keys the typed fields of label read.
-func TypedKeys(label string) []string { return typedKeys[label] }
-
 // IsTypedKey reports whether a typed field of label reads key.
 func IsTypedKey(label, key string) bool {
 	for _, k := range typedKeys[label] {
