@@ -25,7 +25,8 @@ const cleanupTimeout = 2 * time.Second
 // to tell the three outcomes apart: committed; failed with nothing written
 // (retried while the cause is transient); and sent for commit without an
 // answer, which is reported as CodeCommitUnknown because the write may or may
-// not have landed.
+// not have landed (writeKeyed settles that case by reading the write's key
+// back).
 func (s *Store) write(ctx context.Context, op string, work func(tx neo4j.ManagedTransaction) error) error {
 	var err error
 	commitBy := s.commits.lastCommit(ctx, time.Now())
