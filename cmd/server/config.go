@@ -47,6 +47,9 @@ type config struct {
 	SlowQuery time.Duration
 	// Metrics serves /metrics.
 	Metrics bool
+	// KeyLifetime is how long an idempotency key answers for its write
+	// before it is purged.
+	KeyLifetime time.Duration
 }
 
 // Development defaults: the embedded Neo4j that `make run` starts.
@@ -109,6 +112,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&cfg.OTLPEndpoint, "otlp-endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT", ""), "OTLP/HTTP collector for traces, such as http://127.0.0.1:4318 (OTEL_EXPORTER_OTLP_ENDPOINT); off when empty")
 	slow := fs.String("slow-query", env("SLOW_QUERY_THRESHOLD", "500ms"), "log statements slower than this with their Cypher shape; 0 turns it off (SLOW_QUERY_THRESHOLD)")
 	metrics := fs.String("metrics", env("METRICS", "true"), "serve Prometheus metrics at /metrics (METRICS)")
+	keyLifetime := fs.String("idempotency-key-ttl", env("IDEMPOTENCY_KEY_TTL", "24h"), "how long an idempotency key answers for its write before it is purged (IDEMPOTENCY_KEY_TTL)")
 	fs.IntVar(&cfg.ExportMaxFacts, "export-max-facts", int(envInt(env, "EXPORT_MAX_FACTS", 500000)), "most nodes plus relationships one /export returns (EXPORT_MAX_FACTS)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, fmt.Errorf("config: %w (flags: %s)", err, flagNames(fs))
@@ -188,6 +192,9 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	case "false", "0", "no":
 	default:
 		return config{}, fmt.Errorf("config: METRICS %q: want true or false", *metrics)
+	}
+	if cfg.KeyLifetime, err = positiveDuration("IDEMPOTENCY_KEY_TTL", *keyLifetime); err != nil {
+		return config{}, err
 	}
 	if cfg.ExportMaxFacts < 1 {
 		return config{}, fmt.Errorf("config: EXPORT_MAX_FACTS must be at least 1")

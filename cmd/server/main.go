@@ -70,7 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}()
 	store, err := neo4jstore.Open(neo4jstore.Config{
 		URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
-		QueryTimeout: cfg.QueryTimeout, MaxPoolSize: cfg.MaxPoolSize, Observer: tel,
+		QueryTimeout: cfg.QueryTimeout, MaxPoolSize: cfg.MaxPoolSize, Observer: tel, KeyLifetime: cfg.KeyLifetime,
 	})
 	if err != nil {
 		return err
@@ -83,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			logger.Error("close driver", "err", err)
 		}
 	}()
+
+	defer purgeKeys(ctx, store, cfg.KeyLifetime, logger)()
 
 	connectCtx, stopConnect := context.WithCancel(ctx)
 	defer stopConnect()

@@ -175,7 +175,7 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 	c := cors.New(cors.Options{
 		AllowedOrigins:   cfg.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Api-Key", "X-Request-Id", "X-Debug-Round-Trips", "GraphQL-Require-Preflight"},
+		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Api-Key", "X-Request-Id", "X-Debug-Round-Trips", "GraphQL-Require-Preflight", resolvers.IdempotencyHeader},
 		ExposedHeaders:   []string{"X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After"},
 		AllowCredentials: cfg.CORSCredentials,
 		MaxAge:           600,
@@ -202,6 +202,11 @@ func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror
 			logger.Error("request failed", "request_id", id, "code", merr.Code, "err", err, "cause", merr.Err)
 		}
 		setCode(gqlErr, merr.Code, id)
+		if merr.IdempotencyKey != "" {
+			// The key a retry must be sent with to apply the write at
+			// most once (docs/operations.md, "Retrying writes").
+			gqlErr.Extensions["idempotencyKey"] = merr.IdempotencyKey
+		}
 	case gqlErr.Message == "introspection disabled":
 		gqlErr.Message = "introspection is turned off in production mode"
 		setCode(gqlErr, model.CodeForbidden, id)
