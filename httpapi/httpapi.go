@@ -135,7 +135,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	c := cors.New(cors.Options{
 		AllowedOrigins:   cfg.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Api-Key", "X-Request-Id", "X-Debug-Round-Trips", "GraphQL-Require-Preflight"},
+		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Api-Key", "X-Request-Id", "X-Debug-Round-Trips", "GraphQL-Require-Preflight", resolvers.IdempotencyHeader},
 		ExposedHeaders:   []string{"X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After"},
 		AllowCredentials: cfg.CORSCredentials,
 		MaxAge:           600,

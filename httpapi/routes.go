@@ -164,6 +164,11 @@ func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror
 			logger.Error("request failed", "request_id", id, "code", merr.Code, "err", err, "cause", merr.Err)
 		}
 		setCode(gqlErr, merr.Code, id)
+		if merr.IdempotencyKey != "" {
+			// The key a retry must be sent with to apply the write at
+			// most once (docs/operations.md, "Retrying writes").
+			gqlErr.Extensions["idempotencyKey"] = merr.IdempotencyKey
+		}
 	case gqlErr.Message == "introspection disabled":
 		gqlErr.Message = "introspection is turned off in production mode"
 		setCode(gqlErr, model.CodeForbidden, id)

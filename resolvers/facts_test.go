@@ -184,7 +184,7 @@ func byImportedSeed(t *testing.T, f fact) error {
 	store := &syncStore{}
 	r := New(store, time.Now)
 	ctx := auth.WithPrincipal(context.Background(), auth.Principal{Name: "test", Role: auth.RoleAdmin, Method: auth.MethodAPIKey})
-	_, err := r.importSeed(ctx, files, nil)
+	_, err := r.importSeed(ctx, files, nil, nil)
 	return err
 }
 

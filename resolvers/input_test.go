@@ -150,16 +150,16 @@ func TestArgumentsAreCheckedBeforeTheStore(t *testing.T) {
 			return err
 		}, model.CodeBadUserInput, "input.key"},
 		{"import of a file in a folder", func() error {
-			_, err := r.importSeed(admin, []model.ImportFileInput{{Name: "data/entities.yaml", Content: ""}}, nil)
+			_, err := r.importSeed(admin, []model.ImportFileInput{{Name: "data/entities.yaml", Content: ""}}, nil, nil)
 			return err
 		}, model.CodeBadUserInput, "files[0].name"},
 		{"import of a file twice", func() error {
-			_, err := r.importSeed(admin, []model.ImportFileInput{{Name: "a.csv"}, {Name: "a.csv"}}, nil)
+			_, err := r.importSeed(admin, []model.ImportFileInput{{Name: "a.csv"}, {Name: "a.csv"}}, nil, nil)
 			return err
 		}, model.CodeBadUserInput, "files[1].name"},
-		{"import by a curator", func() error { _, err := r.importGraph(curator, "{}", nil); return err }, model.CodeForbidden, "admin"},
+		{"import by a curator", func() error { _, err := r.importGraph(curator, "{}", nil, nil); return err }, model.CodeForbidden, "admin"},
 		{"import of a chart with a bad source", func() error {
-			_, err := r.importTreatyChart(admin, "201", "", &model.SourceInput{URL: strPtr("mailto:x@example.org")}, nil)
+			_, err := r.importTreatyChart(admin, "201", "", &model.SourceInput{URL: strPtr("mailto:x@example.org")}, nil, nil)
 			return err
 		}, model.CodeBadUserInput, "source"},
 	}

@@ -52,7 +52,15 @@ func (r *Resolver) createEntity(ctx context.Context, in model.CreateEntityInput)
 	if e.Sources, err = sourcesOf("input.sources", in.Sources, r.now()); err != nil {
 		return nil, err
 	}
+	// The key names the request; it is no part of its fingerprint.
+	key := in.IdempotencyKey
+	in.IdempotencyKey = nil
+	ctx, k, err := writeKey(ctx, "createEntity", actor, key, in)
+	if err != nil {
+		return nil, err
+	}
 	created, change, err := r.store.CreateEntity(ctx, actor, e)
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +163,15 @@ func (r *Resolver) updateEntity(ctx context.Context, in model.UpdateEntityInput)
 		next.Variants = vs
 		return next, checkEntity("input.", next)
 	}
+	// The key names the request; it is no part of its fingerprint.
+	key := in.IdempotencyKey
+	in.IdempotencyKey = nil
+	ctx, k, err := writeKey(ctx, "updateEntity", actor, key, in)
+	if err != nil {
+		return nil, err
+	}
 	updated, change, err := r.store.UpdateEntity(ctx, actor, in.ID, in.Version, sources, edit)
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +187,15 @@ func (r *Resolver) deleteEntity(ctx context.Context, in model.DeleteEntityInput)
 	if err != nil {
 		return nil, err
 	}
+	// The key names the request; it is no part of its fingerprint.
+	key := in.IdempotencyKey
+	in.IdempotencyKey = nil
+	ctx, k, err := writeKey(ctx, "deleteEntity", actor, key, in)
+	if err != nil {
+		return nil, err
+	}
 	change, err := r.store.DeleteEntity(ctx, actor, in.ID, in.Version, sources)
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +222,15 @@ func (r *Resolver) link(ctx context.Context, in model.LinkInput) (*model.LinkCha
 	if err != nil {
 		return nil, err
 	}
+	// The key names the request; it is no part of its fingerprint.
+	key := in.IdempotencyKey
+	in.IdempotencyKey = nil
+	ctx, k, err := writeKey(ctx, "link", actor, key, in)
+	if err != nil {
+		return nil, err
+	}
 	edge, change, err := r.store.Link(ctx, actor, model.RelationRecord{From: in.From, Type: string(in.Type), To: in.To, Properties: props, Sources: sources})
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +258,15 @@ func (r *Resolver) updateLink(ctx context.Context, in model.UpdateLinkInput) (*m
 	if err != nil {
 		return nil, err
 	}
+	// The key names the request; it is no part of its fingerprint.
+	key := in.IdempotencyKey
+	in.IdempotencyKey = nil
+	ctx, k, err := writeKey(ctx, "updateLink", actor, key, in)
+	if err != nil {
+		return nil, err
+	}
 	edge, change, err := r.store.UpdateLink(ctx, actor, in.Key, in.Version, props, sources)
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +285,15 @@ func (r *Resolver) unlink(ctx context.Context, in model.UnlinkInput) (*model.Cha
 	if err != nil {
 		return nil, err
 	}
+	// The key names the request; it is no part of its fingerprint.
+	key := in.IdempotencyKey
+	in.IdempotencyKey = nil
+	ctx, k, err := writeKey(ctx, "unlink", actor, key, in)
+	if err != nil {
+		return nil, err
+	}
 	change, err := r.store.Unlink(ctx, actor, in.Key, in.Version, sources)
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +307,7 @@ func relationOfKey(key string) (from, typ, to string, ok bool) {
 	return from, typ, to, ok && model.IsRelationType(typ)
 }
 
-func (r *Resolver) importTreatyChart(ctx context.Context, treaty, csv string, source *model.SourceInput, apply *bool) (*model.ImportResult, error) {
+func (r *Resolver) importTreatyChart(ctx context.Context, treaty, csv string, source *model.SourceInput, apply *bool, key *string) (*model.ImportResult, error) {
 	actor, err := actorOf(ctx, auth.RoleAdmin)
 	if err != nil {
 		return nil, err
@@ -273,14 +321,19 @@ func (r *Resolver) importTreatyChart(ctx context.Context, treaty, csv string, so
 		src = &list[0]
 	}
 	doApply := apply != nil && *apply
+	ctx, k, err := importKey(ctx, doApply, "importTreatyChart", actor, key, map[string]any{"treaty": treaty, "csv": csv, "source": source})
+	if err != nil {
+		return nil, err
+	}
 	diff, err := importer.TreatyChart(ctx, r.store, actor, treaty, strings.NewReader(csv), "csv", src, doApply, r.now())
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
 	return importResult(diff, doApply), nil
 }
 
-func (r *Resolver) importSeed(ctx context.Context, files []model.ImportFileInput, apply *bool) (*model.ImportResult, error) {
+func (r *Resolver) importSeed(ctx context.Context, files []model.ImportFileInput, apply *bool, key *string) (*model.ImportResult, error) {
 	actor, err := actorOf(ctx, auth.RoleAdmin)
 	if err != nil {
 		return nil, err
@@ -296,20 +349,30 @@ func (r *Resolver) importSeed(ctx context.Context, files []model.ImportFileInput
 		fsys[f.Name] = &fstest.MapFile{Data: []byte(f.Content)}
 	}
 	doApply := apply != nil && *apply
+	ctx, k, err := importKey(ctx, doApply, "importSeed", actor, key, files)
+	if err != nil {
+		return nil, err
+	}
 	diff, err := importer.SeedFiles(ctx, r.store, actor, fsys, doApply)
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
 	return importResult(diff, doApply), nil
 }
 
-func (r *Resolver) importGraph(ctx context.Context, json string, apply *bool) (*model.ImportResult, error) {
+func (r *Resolver) importGraph(ctx context.Context, json string, apply *bool, key *string) (*model.ImportResult, error) {
 	actor, err := actorOf(ctx, auth.RoleAdmin)
 	if err != nil {
 		return nil, err
 	}
 	doApply := apply != nil && *apply
+	ctx, k, err := importKey(ctx, doApply, "importGraph", actor, key, json)
+	if err != nil {
+		return nil, err
+	}
 	diff, err := importer.Graph(ctx, r.store, actor, strings.NewReader(json), "json", doApply)
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}

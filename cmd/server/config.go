@@ -64,7 +64,14 @@ func (s *settings) bind(name, env, usage string, set func(string) error, show fu
 			s.errs = append(s.errs, fmt.Errorf("%s %q: %w", env, v, err))
 		}
 	}
-	s.fs.Var(value{set: set, show: show}, name, usage+" ("+env+")")
+	// A bad flag names its variable too: one name to look up in the docs.
+	named := func(v string) error {
+		if err := set(v); err != nil {
+			return fmt.Errorf("%s: %w", env, err)
+		}
+		return nil
+	}
+	s.fs.Var(value{set: named, show: show}, name, usage+" ("+env+")")
 }
 
 func (s *settings) str(p *string, name, env, def, usage string) {
@@ -140,6 +147,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		}
 		return nil
 	}, func() string { return cfg.LogLevel.String() })
+	s.duration(&neo4j.KeyLifetime, "idempotency-key-ttl", "IDEMPOTENCY_KEY_TTL", 24*time.Hour, false, "how long an idempotency key answers for its write before it is purged")
 	s.duration(&cfg.ShutdownTimeout, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 15*time.Second, false, "how long in-flight requests may take to finish on shutdown")
 	s.bind("mode", "MODE", "production, or development for introspection and GraphiQL", func(v string) error {
 		if v != "production" && v != "development" {

@@ -66,3 +66,35 @@ func TestSettingsAreRead(t *testing.T) {
 		t.Errorf("defaults read as %+v", def)
 	}
 }
+
+func TestKeyLifetimeConfig(t *testing.T) {
+	cases := []struct {
+		name  string
+		args  []string
+		env   string
+		want  time.Duration
+		fails bool
+	}{
+		{"default", nil, "", 24 * time.Hour, false},
+		{"environment", nil, "2h", 2 * time.Hour, false},
+		{"flag over environment", []string{"-idempotency-key-ttl", "90m"}, "2h", 90 * time.Minute, false},
+		{"not a duration", nil, "a day", 0, true},
+		{"zero", []string{"-idempotency-key-ttl", "0s"}, "", 0, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := loadConfig(c.args, func(k string) string {
+				if k == "IDEMPOTENCY_KEY_TTL" {
+					return c.env
+				}
+				return ""
+			})
+			switch {
+			case c.fails && (err == nil || !strings.Contains(err.Error(), "IDEMPOTENCY_KEY_TTL")):
+				t.Errorf("args %v env %q: error %v, want one naming IDEMPOTENCY_KEY_TTL", c.args, c.env, err)
+			case !c.fails && (err != nil || cfg.Neo4j.KeyLifetime != c.want):
+				t.Errorf("args %v env %q: lifetime %s, error %v; want %s", c.args, c.env, cfg.Neo4j.KeyLifetime, err, c.want)
+			}
+		})
+	}
+}

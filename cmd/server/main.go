@@ -82,6 +82,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 	}()
 
+	defer purgeKeys(ctx, store, cfg.Neo4j.KeyLifetime, logger)()
+
 	connectCtx, stopConnect := context.WithCancel(ctx)
 	defer stopConnect()
 	go waitForDatabase(connectCtx, store, logger)

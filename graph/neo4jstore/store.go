@@ -39,6 +39,9 @@ type Config struct {
 	// Observer hears of every round trip and statement; nil counts round
 	// trips only (telemetry.CountOnly).
 	Observer telemetry.Observer
+	// KeyLifetime is how long an idempotency key answers for its write;
+	// zero means DefaultKeyLifetime.
+	KeyLifetime time.Duration
 }
 
 // Store reads and writes the knowledge graph in Neo4j. It is safe for
@@ -60,6 +63,12 @@ type Store struct {
 	// warmMu makes that attempt alone (see warmUp).
 	warm   atomic.Bool
 	warmMu sync.Mutex
+	// commits times recent commits (see lastCommit).
+	commits commitTimes
+	// keyLifetime and keySchemaReady serve idempotency keys (see
+	// writeKeyed).
+	keyLifetime    time.Duration
+	keySchemaReady atomic.Bool
 }
 
 // warmUp lets the driver make its first connection attempt alone. The
@@ -127,7 +136,11 @@ func Open(cfg Config) (*Store, error) {
 	if pool <= 0 {
 		pool = 100 // the driver's default
 	}
-	return &Store{driver: driver, db: db, timeout: timeout, uri: redact(u), obs: obs, poolSize: pool}, nil
+	lifetime := cfg.KeyLifetime
+	if lifetime <= 0 {
+		lifetime = DefaultKeyLifetime
+	}
+	return &Store{driver: driver, db: db, timeout: timeout, uri: redact(u), obs: obs, poolSize: pool, keyLifetime: lifetime}, nil
 }
 
 // Connect opens the store and checks that Neo4j answers, for commands that
