@@ -82,7 +82,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 	}()
 
-	defer purgeKeys(ctx, store, cfg.Neo4j.KeyLifetime, logger)()
+	defer store.StartKeyPurge(ctx, cfg.Neo4j.KeyLifetime, func(err error, retryIn time.Duration) {
+		logger.Warn("purge expired idempotency keys; trying again later", "err", err, "retry_in", retryIn.String())
+	})()
 
 	connectCtx, stopConnect := context.WithCancel(ctx)
 	defer stopConnect()

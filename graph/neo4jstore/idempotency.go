@@ -367,6 +367,29 @@ RETURN count(*) AS n`, map[string]any{"now": time.Now().UTC(), "batch": int64(ba
 	}
 }
 
+// StartKeyPurge deletes expired idempotency records in the background, in
+// small transactions beside the writes: a minute after the start, then every
+// 1/24 of the keys' lifetime (between a minute and an hour). It returns a
+// function that stops the purge and waits for it, to call before the store
+// closes; failed (which may be nil) hears of each failed round.
+func (s *Store) StartKeyPurge(ctx context.Context, lifetime time.Duration, failed func(err error, retryIn time.Duration)) (stop func()) {
+	interval := min(max(lifetime/24, time.Minute), time.Hour)
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.PurgeKeysEvery(ctx, time.Minute, interval, func(err error) {
+			if failed != nil {
+				failed(err, interval)
+			}
+		})
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
 // PurgeKeysEvery purges expired idempotency records after first, and then
 // every interval until ctx ends, reporting failures to failed (which may be
 // nil): a database away for a while only delays the purge.
