@@ -1,15 +1,15 @@
 package auth
 
 import (
+	"context"
 	"crypto/rsa"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"os"
-	"strings"
 
+	"github.com/MicahParks/jwkset"
+	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -33,90 +33,116 @@ func loadPEMKey(path string) (*rsa.PublicKey, error) {
 	return key, nil
 }
 
-type jwk struct {
-	Kty string `json:"kty"`
-	Kid string `json:"kid"`
-	Use string `json:"use"`
-	Alg string `json:"alg"`
-	N   string `json:"n"`
-	E   string `json:"e"`
+// jwks is the RSA signing keys of a JWKS file. keyfunc decodes the keys
+// and finds a token's key by kid, checking the key's alg against the
+// token's. What it does not do is kept here, checked once at start:
+//   - only RS256 signing keys are taken: issuers publish encryption and EC
+//     keys in the same set, which are skipped rather than refused;
+//   - keys under 2048 bits or with an unusable exponent are refused, since
+//     every token signed with them would be forgeable;
+//   - a kid that appears twice is refused (keyfunc would take the first);
+//   - a token without kid is served only by a set of one key: keyfunc
+//     would try every key, so a token would not have to say which signed it.
+type jwks struct {
+	keys keyfunc.Keyfunc
+	// only is the set's key when it has exactly one, for tokens without
+	// kid; kidless says that key has no kid of its own.
+	only    any
+	kidless bool
 }
 
-// loadJWKS reads the RSA signing keys of a JWKS file, by kid. Keys of other
-// types or for other uses are skipped rather than refused, since issuers
-// publish their encryption and EC keys in the same set.
-func loadJWKS(path string) (map[string]*rsa.PublicKey, error) {
+// loadJWKS reads the RSA signing keys of a JWKS file. Errors name the file
+// and the index and kid of each key refused.
+func loadJWKS(path string) (*jwks, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load JWKS: %w", err)
 	}
 	var set struct {
-		Keys []jwk `json:"keys"`
+		Keys []jwkset.JWKMarshal `json:"keys"`
 	}
 	if err := json.Unmarshal(data, &set); err != nil {
 		return nil, fmt.Errorf("load JWKS: %s: %w", path, err)
 	}
-	keys := map[string]*rsa.PublicKey{}
+	store := jwkset.NewMemoryStorage()
+	out := &jwks{}
+	seen := map[string]bool{}
 	var errs []error
-	for i, k := range set.Keys {
-		if k.Kty != "RSA" || (k.Use != "" && k.Use != "sig") || (k.Alg != "" && k.Alg != "RS256") {
+	for i, m := range set.Keys {
+		if m.KTY != jwkset.KtyRSA || (m.USE != "" && m.USE != jwkset.UseSig) || (m.ALG != "" && m.ALG != jwkset.AlgRS256) {
 			continue
 		}
-		if _, dup := keys[k.Kid]; dup {
-			errs = append(errs, fmt.Errorf("key %d: kid %q appears twice", i, k.Kid))
+		if seen[m.KID] {
+			errs = append(errs, fmt.Errorf("key %d: kid %q appears twice", i, m.KID))
 			continue
 		}
-		pub, err := k.rsaKey()
+		seen[m.KID] = true
+		k, err := jwkset.NewJWKFromMarshal(m, jwkset.JWKMarshalOptions{}, jwkset.JWKValidateOptions{})
 		if err != nil {
-			errs = append(errs, fmt.Errorf("key %d (kid %q): %w", i, k.Kid, err))
+			errs = append(errs, fmt.Errorf("key %d (kid %q): %w", i, m.KID, err))
 			continue
 		}
-		keys[k.Kid] = pub
+		pub, ok := k.Key().(*rsa.PublicKey)
+		if !ok {
+			errs = append(errs, fmt.Errorf("key %d (kid %q): not an RSA public key", i, m.KID))
+			continue
+		}
+		if err := checkRSAKey(pub); err != nil {
+			errs = append(errs, fmt.Errorf("key %d (kid %q): %w", i, m.KID, err))
+			continue
+		}
+		_ = store.KeyWrite(context.Background(), k)
+		out.only = pub
 	}
-	if _, ok := keys[""]; ok && len(keys) > 1 {
-		// Without a kid a token could not say which of several keys signed it.
+	if seen[""] && len(seen) > 1 {
 		errs = append(errs, errors.New("a key without kid is allowed only when it is the only RSA signing key"))
 	}
-	if len(errs) == 0 && len(keys) == 0 {
+	if len(errs) == 0 && len(seen) == 0 {
 		errs = append(errs, errors.New("no RSA signing keys"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("load JWKS: %s: %w", path, err)
 	}
-	return keys, nil
+	kf, err := keyfunc.New(keyfunc.Options{Storage: store, UseWhitelist: []jwkset.USE{jwkset.UseSig, ""}})
+	if err != nil {
+		return nil, fmt.Errorf("load JWKS: %s: %w", path, err)
+	}
+	out.keys = kf
+	if len(seen) != 1 {
+		out.only = nil
+	}
+	out.kidless = seen[""]
+	return out, nil
 }
 
-func (k jwk) rsaKey() (*rsa.PublicKey, error) {
-	n, err := decodeB64URL(k.N)
-	if err != nil {
-		return nil, fmt.Errorf("n: %w", err)
+func checkRSAKey(pub *rsa.PublicKey) error {
+	if pub.E < 3 || pub.E%2 == 0 {
+		return fmt.Errorf("e: %d is not a usable RSA exponent", pub.E)
 	}
-	e, err := decodeB64URL(k.E)
-	if err != nil {
-		return nil, fmt.Errorf("e: %w", err)
-	}
-	if len(e) == 0 || len(e) > 4 {
-		return nil, fmt.Errorf("e: %d bytes, want 1 to 4", len(e))
-	}
-	exp := 0
-	for _, b := range e {
-		exp = exp<<8 | int(b)
-	}
-	if exp < 3 || exp%2 == 0 {
-		return nil, fmt.Errorf("e: %d is not a usable RSA exponent", exp)
-	}
-	pub := &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: exp}
 	if pub.N.BitLen() < minRSABits {
-		return nil, fmt.Errorf("n: %d-bit key, want at least %d", pub.N.BitLen(), minRSABits)
+		return fmt.Errorf("n: %d-bit key, want at least %d", pub.N.BitLen(), minRSABits)
 	}
-	return pub, nil
+	return nil
 }
 
-// decodeB64URL accepts padded values too: some publishers pad, and the
-// padding carries no meaning.
-func decodeB64URL(s string) ([]byte, error) {
-	if s == "" {
-		return nil, errors.New("missing")
+// named returns the key a token names by kid; a token without kid names
+// a set's one key that has no kid either.
+func (s *jwks) named(t *jwt.Token, kid string) (any, bool) {
+	switch {
+	case s == nil:
+		return nil, false
+	case kid == "":
+		return s.only, s.kidless
 	}
-	return base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
+	k, err := s.keys.Keyfunc(t)
+	return k, err == nil
+}
+
+// onlyKey returns the set's key when it has exactly one, for a token
+// without kid.
+func (s *jwks) onlyKey(kid string) (any, bool) {
+	if s == nil || kid != "" || s.only == nil {
+		return nil, false
+	}
+	return s.only, true
 }

@@ -27,7 +27,7 @@ var errNoSubject = errors.New("token has no sub claim")
 type jwtVerifier struct {
 	secret []byte
 	pemKey *rsa.PublicKey
-	jwks   map[string]*rsa.PublicKey
+	jwks   *jwks
 	parser *jwt.Parser
 }
 
@@ -119,24 +119,22 @@ func (v *jwtVerifier) key(t *jwt.Token) (any, error) {
 			return nil, fmt.Errorf("algorithm %s is not accepted", m.Alg())
 		}
 		kid, _ := t.Header["kid"].(string)
-		return v.rsaKey(kid)
+		return v.rsaKey(t, kid)
 	}
 	return nil, fmt.Errorf("algorithm %s is not accepted", t.Method.Alg())
 }
 
 // rsaKey prefers the JWKS key named by kid, then the PEM key, which has no
 // kid of its own. A set with a single key also serves tokens without kid.
-func (v *jwtVerifier) rsaKey(kid string) (*rsa.PublicKey, error) {
-	if k, ok := v.jwks[kid]; ok {
+func (v *jwtVerifier) rsaKey(t *jwt.Token, kid string) (any, error) {
+	if k, ok := v.jwks.named(t, kid); ok {
 		return k, nil
 	}
 	if v.pemKey != nil {
 		return v.pemKey, nil
 	}
-	if kid == "" && len(v.jwks) == 1 {
-		for _, k := range v.jwks {
-			return k, nil
-		}
+	if k, ok := v.jwks.onlyKey(kid); ok {
+		return k, nil
 	}
 	return nil, fmt.Errorf("no key with kid %q", kid)
 }

@@ -245,7 +245,7 @@ func TestJWTConfigErrors(t *testing.T) {
 		{name: "jwks duplicate kid", cfg: func(t *testing.T) Config {
 			return Config{JWKSFile: jwksFile(t, jwkOf(&good.PublicKey, "k1"), jwkOf(&good.PublicKey, "k1"))}
 		}, want: []string{"jwks.json", `key 1: kid "k1" appears twice`}},
-		{name: "jwks bad n", cfg: func(t *testing.T) Config { return Config{JWKSFile: jwksFile(t, badN)} }, want: []string{`key 0 (kid "k1"): n:`}},
+		{name: "jwks bad n", cfg: func(t *testing.T) Config { return Config{JWKSFile: jwksFile(t, badN)} }, want: []string{`key 0 (kid "k1"): `, `parameter "n"`}},
 		{name: "jwks even exponent", cfg: func(t *testing.T) Config { return Config{JWKSFile: jwksFile(t, badE)} }, want: []string{"e: 2 is not a usable RSA exponent"}},
 		{name: "jwks small key", cfg: func(t *testing.T) Config { return Config{JWKSFile: jwksFile(t, jwkOf(&small.PublicKey, "s"))} }, want: []string{"1024-bit key"}},
 		{name: "jwks key without kid among several", cfg: func(t *testing.T) Config {

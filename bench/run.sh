@@ -48,7 +48,8 @@ mkdir -p bin bench/results/runs
 rm -f bench/results/runs/*.json
 go build -o bin/server ./cmd/server
 go build -o bin/seed ./cmd/seed
-go build -o bin/harness ./bench/harness
+# The harness is a module of its own (bench/go.mod), built against this tree.
+(cd bench && go build -o ../bin/harness ./harness)
 (cd bench/neo4j-graphql && npm ci --no-audit --no-fund --loglevel=error)
 
 bash cmd/neo4j-embedded/neo4j.sh start

@@ -32,9 +32,9 @@ func TestWriteCSV(t *testing.T) {
 				row("key,from,to,managedBy,version," + sources),
 				{"lanzarote-committee|MONITORS|lanzarote-convention|0", "lanzarote-committee", "lanzarote-convention", "seed", "0", treatyURL, "Treaty Office", "2024-05-01"},
 			},
-			"edges-PARTICIPATED_IN.csv": {
+			"edges-MEMBER_OF.csv": {
 				row("key,from,to,managedBy,version,role," + sources),
-				{"france|PARTICIPATED_IN|lanzarote-committee|0", "france", "lanzarote-committee", "seed", "2", "member", "", "List of members", ""},
+				{"france|MEMBER_OF|lanzarote-committee|0", "france", "lanzarote-committee", "seed", "2", "member", "", "List of members", ""},
 			},
 			"nodes-Body.csv": {
 				row(fixed + ",note," + sources),
@@ -147,7 +147,7 @@ func TestWriteCSVZipAndDir(t *testing.T) {
 	if err != nil {
 		t.Fatalf("zip does not open: %v", err)
 	}
-	wantNames := []string{"edges-MONITORS.csv", "edges-PARTICIPATED_IN.csv", "nodes-Body.csv", "nodes-Country.csv", "nodes-Instrument.csv"}
+	wantNames := []string{"edges-MEMBER_OF.csv", "edges-MONITORS.csv", "nodes-Body.csv", "nodes-Country.csv", "nodes-Instrument.csv"}
 	var names []string
 	for i, zf := range zr.File {
 		names = append(names, zf.Name)

@@ -144,9 +144,9 @@ func TestWriteGraphML(t *testing.T) {
 			"node:managedBy": "seed", "node:version": "0", "node:properties": `{"iso2":"FR"}`,
 			"node:sources": `[{"title":"Member states","retrieved":"2024-05"}]`,
 		}},
-		{"edge with properties", edges["france|PARTICIPATED_IN|lanzarote-committee|0"], map[string]string{
+		{"edge with properties", edges["france|MEMBER_OF|lanzarote-committee|0"], map[string]string{
 			"source": "france", "target": "lanzarote-committee",
-			"edge:label": "PARTICIPATED_IN", "edge:type": "PARTICIPATED_IN", "edge:key": "france|PARTICIPATED_IN|lanzarote-committee|0",
+			"edge:label": "MEMBER_OF", "edge:type": "MEMBER_OF", "edge:key": "france|MEMBER_OF|lanzarote-committee|0",
 			"edge:managedBy": "seed", "edge:version": "2", "edge:properties": `{"role":"member"}`,
 			"edge:sources": `[{"title":"List of members"}]`,
 		}},

@@ -58,6 +58,8 @@ type docReader struct {
 	// ends are the edge endpoints, checked once every node has been read:
 	// edges may come before the nodes they join.
 	ends []endpoint
+	// edges says where each edge of doc.Edges was read.
+	edges []placedEdge
 }
 
 type endpoint struct {
@@ -99,6 +101,7 @@ func (r *docReader) document() error {
 			r.add(e.line, "%s: %s %q is not a node of the document", e.edge, e.end, e.id)
 		}
 	}
+	r.checkKinds()
 	return nil
 }
 
@@ -122,6 +125,9 @@ func sourceFields() []string { return []string{"url", "title", "retrieved"} }
 type lines struct {
 	start int
 	at    map[string]int
+	// props and sources are the lines of each property and each source.
+	props   map[string]int
+	sources []int
 }
 
 func (l lines) of(field string) int {

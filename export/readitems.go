@@ -29,10 +29,10 @@ func (r *docReader) node(line int) error {
 		case "aliases":
 			return r.decode(l, name, &n.Aliases)
 		case "properties":
-			n.Properties, err = r.properties()
+			n.Properties, at.props, err = r.properties()
 			return err
 		case "sources":
-			n.Sources, err = r.sources()
+			n.Sources, at.sources, err = r.sources()
 			return err
 		case "variants":
 			n.Variants = r.variants(l)
@@ -60,15 +60,20 @@ func (r *docReader) node(line int) error {
 			r.nodeAt[n.ID] = at.of("id")
 		}
 	}
-	switch {
-	case n.Label == "":
+	if n.Label == "" {
 		r.add(at.of("label"), "%s has no label", what)
-	case !model.IsLabel(n.Label):
-		r.add(at.of("label"), "%s: unknown label %q (want one of %s)", what, n.Label, strings.Join(model.Labels, ", "))
 	}
-	if strings.TrimSpace(n.Name) == "" {
+	if _, given := at.at["name"]; !given {
 		r.add(at.of("name"), "%s has no name", what)
 	}
+	// One key per fact, each date apart from its note, as the seed files
+	// are read (model.NormaliseProperties): a no-op on what WriteJSON wrote.
+	if n.Properties != nil {
+		n.Properties = model.NormaliseProperties(n.Properties)
+	}
+	e := model.Entity{ID: n.ID, Label: n.Label, Name: n.Name, NameFr: n.NameFr, ShortName: n.ShortName,
+		Acronym: n.Acronym, Aliases: n.Aliases, Properties: n.Properties}
+	r.place(what, at, model.EntityProblems(e))
 	r.checkFact(what, at, n.Version, n.Sources)
 	r.doc.Nodes = append(r.doc.Nodes, n)
 	return nil
@@ -89,10 +94,10 @@ func (r *docReader) edge(line int) error {
 		case "to":
 			return r.decode(l, name, &e.To)
 		case "properties":
-			e.Properties, err = r.properties()
+			e.Properties, at.props, err = r.properties()
 			return err
 		case "sources":
-			e.Sources, err = r.sources()
+			e.Sources, at.sources, err = r.sources()
 			return err
 		case "variants":
 			e.Variants = r.variants(l)
@@ -117,11 +122,8 @@ func (r *docReader) edge(line int) error {
 			r.edgeAt[e.Key] = at.of("key")
 		}
 	}
-	switch {
-	case e.Type == "":
+	if e.Type == "" {
 		r.add(at.of("type"), "%s has no type", what)
-	case !isRelationType(e.Type):
-		r.add(at.of("type"), "%s: type %q: want upper-case letters and underscores, such as PART_OF", what, e.Type)
 	}
 	for _, end := range []struct{ name, id string }{{"from", e.From}, {"to", e.To}} {
 		if end.id == "" {
@@ -130,26 +132,89 @@ func (r *docReader) edge(line int) error {
 		}
 		r.ends = append(r.ends, endpoint{edge: what, end: end.name, id: end.id, line: at.of(end.name)})
 	}
+	// The kinds of node an edge joins are checked once every node is read.
+	r.edges = append(r.edges, placedEdge{what: what, at: at})
+	r.place(what, at, model.RelationProblems(model.RelationRecord{From: e.From, Type: e.Type, To: e.To, Properties: e.Properties}, "", ""))
 	r.checkFact(what, at, e.Version, e.Sources)
 	r.doc.Edges = append(r.doc.Edges, e)
 	return nil
 }
 
-// checkFact checks what nodes and edges have in common.
+// placedEdge remembers where an edge was read, to report the kinds of node
+// it joins at its type's line.
+type placedEdge struct {
+	what string
+	at   lines
+}
+
+// checkKinds reports the edges that join kinds of node their type does not
+// join; it runs once every node is read, as edges may come first.
+func (r *docReader) checkKinds() {
+	labels := make(map[string]string, len(r.doc.Nodes))
+	for _, n := range r.doc.Nodes {
+		labels[n.ID] = n.Label
+	}
+	for i, e := range r.doc.Edges {
+		from, to := labels[e.From], labels[e.To]
+		if from == "" || to == "" || !model.IsLabel(from) || !model.IsLabel(to) {
+			continue
+		}
+		if known, ok, allowed := model.CheckRelation(e.Type, from, to); known && !ok {
+			pe := r.edges[i]
+			r.add(pe.at.of("type"), "%s: type: %s cannot join %s %s to %s %s (it joins %s)", pe.what, e.Type, from, e.From, to, e.To, allowed)
+		}
+	}
+}
+
+// place reports the model's problems about a node or an edge at the line
+// of the value each is about. A member that is missing is reported by the
+// reader already, so the model's problem with its empty value is not.
+func (r *docReader) place(what string, at lines, problems []model.FactProblem) {
+	for _, p := range problems {
+		top, rest, _ := strings.Cut(p.Field, ".")
+		if i := strings.IndexByte(top, '['); i >= 0 {
+			top = top[:i]
+		}
+		if _, given := at.at[top]; !given && (top == "id" || top == "label" || top == "name" || top == "type" || top == "to") {
+			continue
+		}
+		line := at.of(top)
+		if top == "properties" {
+			if l, ok := at.props[rest]; ok {
+				line = l
+			}
+		}
+		r.add(line, "%s: %s", what, p.Error())
+	}
+}
+
+// checkFact checks what nodes and edges have in common: the version, and
+// the sources by the model's rules, each problem at its source's line.
 func (r *docReader) checkFact(what string, at lines, version int, sources []model.Source) {
 	if version < 0 {
 		r.add(at.of("version"), "%s: version %d is negative", what, version)
 	}
 	if len(sources) == 0 {
 		r.add(at.of("sources"), "%s has no source", what)
+		return
+	}
+	for _, p := range model.SourceProblems(sources) {
+		line := at.of("sources")
+		var i int
+		if _, err := fmt.Sscanf(p.Field, "sources[%d]", &i); err == nil && i < len(at.sources) {
+			line = at.sources[i]
+		}
+		r.add(line, "%s: %s", what, p.Error())
 	}
 }
 
-func (r *docReader) sources() ([]model.Source, error) {
+// sources reads a list of sources and the line of each.
+func (r *docReader) sources() ([]model.Source, []int, error) {
 	if null, err := r.null(); null || err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []model.Source
+	var srcAt []int
 	err := r.array("sources", func(line int) error {
 		var s model.Source
 		var retrieved *string
@@ -168,25 +233,21 @@ func (r *docReader) sources() ([]model.Source, error) {
 		if err != nil || !ok {
 			return err
 		}
-		if strings.TrimSpace(s.Title) == "" {
-			r.add(at.of("title"), "source has no title")
-		}
 		// The store keeps a missing url as an empty one, so "" would not
 		// survive a round trip.
 		if s.URL != nil && *s.URL == "" {
 			r.add(at.of("url"), "source url is empty: leave it out")
+			s.URL = nil
 		}
 		if retrieved != nil {
-			d, err := model.ParseDate(*retrieved)
-			if err != nil {
-				r.add(at.of("retrieved"), "retrieved: %v", err)
-			}
+			d := model.Date(*retrieved)
 			s.Retrieved = &d
 		}
 		out = append(out, s)
+		srcAt = append(srcAt, line)
 		return nil
 	})
-	return out, err
+	return out, srcAt, err
 }
 
 // variants reads a fact's variants: each names its property, has a value
@@ -267,21 +328,21 @@ func (r *docReader) checkSources(line int, what string, sources []model.Source) 
 	}
 }
 
-func (r *docReader) properties() (map[string]any, error) {
+// properties reads the properties of a node or an edge and the line of
+// each.
+func (r *docReader) properties() (map[string]any, map[string]int, error) {
 	if null, err := r.null(); null || err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	props := map[string]any{}
+	at := map[string]int{}
 	_, err := r.object("properties", nil, func(name string, line int) error {
 		var v any
 		if err := r.decode(line, "property "+name, &v); err != nil {
 			return err
 		}
+		at[name] = line
 		switch {
-		case name == "":
-			r.add(line, "a property has an empty name")
-		case model.IsReservedProperty(name):
-			r.add(line, "property %q: the name is kept for the store's own use", name)
 		case v == nil:
 			// The store cannot keep a null property.
 			r.add(line, "property %q is null: leave it out", name)
@@ -294,7 +355,7 @@ func (r *docReader) properties() (map[string]any, error) {
 		}
 		return nil
 	})
-	return props, err
+	return props, at, err
 }
 
 // plain turns the json.Numbers the decoder gives into int64 for integers and

@@ -17,7 +17,7 @@ func TestJSONRoundTripKeepsVariantsAndFigures(t *testing.T) {
 	note := "probably a typing error on that page"
 	src := []model.Source{{URL: &u, Title: u, Retrieved: &day}}
 	doc := model.GraphDocument{Format: model.DocumentFormat,
-		Nodes: []model.DocNode{{ID: "country-be", Label: "Country", Name: "Belgium", Aliases: []string{}, Sources: src, ManagedBy: "seed", Version: 1,
+		Nodes: []model.DocNode{{ID: "cets-201", Label: "Instrument", Name: "Lanzarote Convention", Aliases: []string{}, Sources: src, ManagedBy: "seed", Version: 1}, {ID: "country-be", Label: "Country", Name: "Belgium", Aliases: []string{}, Sources: src, ManagedBy: "seed", Version: 1,
 			Properties: map[string]any{"iso2": "BE", "coeAccession": "1949-05-05"},
 			Variants: []model.Variant{
 				{Property: "coeAccession", Value: "1949-05-05", Preferred: true, Sources: src, Mark: model.MarkPreferred},
@@ -25,7 +25,7 @@ func TestJSONRoundTripKeepsVariantsAndFigures(t *testing.T) {
 			},
 			StatedFigures: []model.StatedFigure{{What: "parties", Value: int64(48), Date: &day, Sources: src}},
 		}},
-		Edges: []model.DocEdge{{Key: "country-be|SIGNED|country-be|0", Type: "SIGNED", From: "country-be", To: "country-be", Sources: src, ManagedBy: "seed", Version: 1,
+		Edges: []model.DocEdge{{Key: "country-be|SIGNED|cets-201|0", Type: "SIGNED", From: "country-be", To: "cets-201", Sources: src, ManagedBy: "seed", Version: 1,
 			Variants: []model.Variant{{Property: "date", Value: "2008-05-05", Sources: src}}}},
 	}
 	var b bytes.Buffer

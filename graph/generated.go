@@ -98,20 +98,21 @@ type ComplexityRoot struct {
 	}
 
 	Change struct {
-		Action       func(childComplexity int) int
-		Actor        func(childComplexity int) int
-		After        func(childComplexity int) int
-		At           func(childComplexity int) int
-		Batch        func(childComplexity int) int
-		Before       func(childComplexity int) int
-		EntityID     func(childComplexity int) int
-		From         func(childComplexity int) int
-		ID           func(childComplexity int) int
-		RelationKey  func(childComplexity int) int
-		RelationType func(childComplexity int) int
-		Role         func(childComplexity int) int
-		Sources      func(childComplexity int) int
-		To           func(childComplexity int) int
+		Action         func(childComplexity int) int
+		Actor          func(childComplexity int) int
+		After          func(childComplexity int) int
+		At             func(childComplexity int) int
+		Batch          func(childComplexity int) int
+		Before         func(childComplexity int) int
+		EntityID       func(childComplexity int) int
+		From           func(childComplexity int) int
+		ID             func(childComplexity int) int
+		IdempotencyKey func(childComplexity int) int
+		RelationKey    func(childComplexity int) int
+		RelationType   func(childComplexity int) int
+		Role           func(childComplexity int) int
+		Sources        func(childComplexity int) int
+		To             func(childComplexity int) int
 	}
 
 	ChangeConnection struct {
@@ -419,9 +420,9 @@ type ComplexityRoot struct {
 	Mutation struct {
 		CreateEntity      func(childComplexity int, input model.CreateEntityInput) int
 		DeleteEntity      func(childComplexity int, input model.DeleteEntityInput) int
-		ImportGraph       func(childComplexity int, json string, apply *bool) int
-		ImportSeed        func(childComplexity int, files []model.ImportFileInput, apply *bool) int
-		ImportTreatyChart func(childComplexity int, treaty string, csv string, source *model.SourceInput, apply *bool) int
+		ImportGraph       func(childComplexity int, json string, apply *bool, idempotencyKey *string) int
+		ImportSeed        func(childComplexity int, files []model.ImportFileInput, apply *bool, idempotencyKey *string) int
+		ImportTreatyChart func(childComplexity int, treaty string, csv string, source *model.SourceInput, apply *bool, idempotencyKey *string) int
 		Link              func(childComplexity int, input model.LinkInput) int
 		Unlink            func(childComplexity int, input model.UnlinkInput) int
 		UpdateEntity      func(childComplexity int, input model.UpdateEntityInput) int
@@ -824,9 +825,9 @@ type MutationResolver interface {
 	Link(ctx context.Context, input model.LinkInput) (*model.LinkChange, error)
 	UpdateLink(ctx context.Context, input model.UpdateLinkInput) (*model.LinkChange, error)
 	Unlink(ctx context.Context, input model.UnlinkInput) (*model.Change, error)
-	ImportTreatyChart(ctx context.Context, treaty string, csv string, source *model.SourceInput, apply *bool) (*model.ImportResult, error)
-	ImportSeed(ctx context.Context, files []model.ImportFileInput, apply *bool) (*model.ImportResult, error)
-	ImportGraph(ctx context.Context, json string, apply *bool) (*model.ImportResult, error)
+	ImportTreatyChart(ctx context.Context, treaty string, csv string, source *model.SourceInput, apply *bool, idempotencyKey *string) (*model.ImportResult, error)
+	ImportSeed(ctx context.Context, files []model.ImportFileInput, apply *bool, idempotencyKey *string) (*model.ImportResult, error)
+	ImportGraph(ctx context.Context, json string, apply *bool, idempotencyKey *string) (*model.ImportResult, error)
 }
 type ProjectResolver interface {
 	Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
@@ -1203,6 +1204,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Change.ID(childComplexity), true
+	case "Change.idempotencyKey":
+		if e.ComplexityRoot.Change.IdempotencyKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.IdempotencyKey(childComplexity), true
 	case "Change.relationKey":
 		if e.ComplexityRoot.Change.RelationKey == nil {
 			break
@@ -2598,7 +2605,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ImportGraph(childComplexity, args["json"].(string), args["apply"].(*bool)), true
+		return e.ComplexityRoot.Mutation.ImportGraph(childComplexity, args["json"].(string), args["apply"].(*bool), args["idempotencyKey"].(*string)), true
 	case "Mutation.importSeed":
 		if e.ComplexityRoot.Mutation.ImportSeed == nil {
 			break
@@ -2609,7 +2616,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ImportSeed(childComplexity, args["files"].([]model.ImportFileInput), args["apply"].(*bool)), true
+		return e.ComplexityRoot.Mutation.ImportSeed(childComplexity, args["files"].([]model.ImportFileInput), args["apply"].(*bool), args["idempotencyKey"].(*string)), true
 	case "Mutation.importTreatyChart":
 		if e.ComplexityRoot.Mutation.ImportTreatyChart == nil {
 			break
@@ -2620,7 +2627,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ImportTreatyChart(childComplexity, args["treaty"].(string), args["csv"].(string), args["source"].(*model.SourceInput), args["apply"].(*bool)), true
+		return e.ComplexityRoot.Mutation.ImportTreatyChart(childComplexity, args["treaty"].(string), args["csv"].(string), args["source"].(*model.SourceInput), args["apply"].(*bool), args["idempotencyKey"].(*string)), true
 	case "Mutation.link":
 		if e.ComplexityRoot.Mutation.Link == nil {
 			break
@@ -6171,18 +6178,18 @@ type Mutation {
   into force, notes), as admin. Without ` + "`" + `apply` + "`" + ` nothing is written and the
   result shows what would change.
   """
-  importTreatyChart("The treaty number (\"201\", \"CETS 201\") or id." treaty: String!, "The chart as CSV text." csv: String!, "Where the chart comes from; the Treaty Office chart of the treaty when null." source: SourceInput, "Write the changes; false only shows them." apply: Boolean = false): ImportResult!
+  importTreatyChart("The treaty number (\"201\", \"CETS 201\") or id." treaty: String!, "The chart as CSV text." csv: String!, "Where the chart comes from; the Treaty Office chart of the treaty when null." source: SourceInput, "Write the changes; false only shows them." apply: Boolean = false, "Names this import, as the idempotencyKey of the inputs of the other mutations do; it counts only with apply." idempotencyKey: String): ImportResult!
   """
   Make the seed-managed part of the graph equal to a set of seed files (the
   format of seed/data), as admin. Facts curators changed or removed are kept.
   Without ` + "`" + `apply` + "`" + ` nothing is written.
   """
-  importSeed("The seed files by name: entities.yaml, relations.yaml, countries.csv, treaty_parties.csv, retrieved.yaml, and variants.csv where the sources disagree." files: [ImportFileInput!]!, "Write the changes; false only shows them." apply: Boolean = false): ImportResult!
+  importSeed("The seed files by name: entities.yaml, relations.yaml, countries.csv, treaty_parties.csv, retrieved.yaml, and variants.csv where the sources disagree." files: [ImportFileInput!]!, "Write the changes; false only shows them." apply: Boolean = false, "Names this import, as the idempotencyKey of the inputs of the other mutations do; it counts only with apply." idempotencyKey: String): ImportResult!
   """
   Make the whole graph equal to a JSON export (GET /export?format=json), as
   admin. Without ` + "`" + `apply` + "`" + ` nothing is written.
   """
-  importGraph("The export as JSON text." json: String!, "Write the changes; false only shows them." apply: Boolean = false): ImportResult!
+  importGraph("The export as JSON text." json: String!, "Write the changes; false only shows them." apply: Boolean = false, "Names this import, as the idempotencyKey of the inputs of the other mutations do; it counts only with apply." idempotencyKey: String): ImportResult!
 }
 
 "A source given with a change."
@@ -6215,6 +6222,15 @@ input CreateEntityInput {
   properties: JSON
   "Where the facts come from: at least one."
   sources: [SourceInput!]!
+  """
+  Names this write, so that retrying it can never apply it twice: a retry
+  with the same key and the same input answers with the first result and
+  writes nothing (extensions.idempotency marks it replayed); the same key with
+  another input is refused with IDEMPOTENCY_KEY_REUSED. It wins over the
+  Idempotency-Key header; without either the service makes a key up and
+  names it in extensions.idempotency. Keys are remembered for a day by default.
+  """
+  idempotencyKey: String
 }
 
 "The fields of a node to change; those left null stay as they are."
@@ -6239,6 +6255,15 @@ input UpdateEntityInput {
   clear: [String!]
   "Where the new facts come from: at least one."
   sources: [SourceInput!]!
+  """
+  Names this write, so that retrying it can never apply it twice: a retry
+  with the same key and the same input answers with the first result and
+  writes nothing (extensions.idempotency marks it replayed); the same key with
+  another input is refused with IDEMPOTENCY_KEY_REUSED. It wins over the
+  Idempotency-Key header; without either the service makes a key up and
+  names it in extensions.idempotency. Keys are remembered for a day by default.
+  """
+  idempotencyKey: String
 }
 
 "A node to remove."
@@ -6249,6 +6274,15 @@ input DeleteEntityInput {
   version: Int!
   "Why it goes: at least one source."
   sources: [SourceInput!]!
+  """
+  Names this write, so that retrying it can never apply it twice: a retry
+  with the same key and the same input answers with the first result and
+  writes nothing (extensions.idempotency marks it replayed); the same key with
+  another input is refused with IDEMPOTENCY_KEY_REUSED. It wins over the
+  Idempotency-Key header; without either the service makes a key up and
+  names it in extensions.idempotency. Keys are remembered for a day by default.
+  """
+  idempotencyKey: String
 }
 
 "A relationship to add."
@@ -6263,6 +6297,15 @@ input LinkInput {
   properties: JSON
   "Where the fact comes from: at least one."
   sources: [SourceInput!]!
+  """
+  Names this write, so that retrying it can never apply it twice: a retry
+  with the same key and the same input answers with the first result and
+  writes nothing (extensions.idempotency marks it replayed); the same key with
+  another input is refused with IDEMPOTENCY_KEY_REUSED. It wins over the
+  Idempotency-Key header; without either the service makes a key up and
+  names it in extensions.idempotency. Keys are remembered for a day by default.
+  """
+  idempotencyKey: String
 }
 
 "New properties for a relationship."
@@ -6275,6 +6318,15 @@ input UpdateLinkInput {
   properties: JSON!
   "Where the new facts come from: at least one."
   sources: [SourceInput!]!
+  """
+  Names this write, so that retrying it can never apply it twice: a retry
+  with the same key and the same input answers with the first result and
+  writes nothing (extensions.idempotency marks it replayed); the same key with
+  another input is refused with IDEMPOTENCY_KEY_REUSED. It wins over the
+  Idempotency-Key header; without either the service makes a key up and
+  names it in extensions.idempotency. Keys are remembered for a day by default.
+  """
+  idempotencyKey: String
 }
 
 "A relationship to remove."
@@ -6285,6 +6337,15 @@ input UnlinkInput {
   version: Int!
   "Why it goes: at least one source."
   sources: [SourceInput!]!
+  """
+  Names this write, so that retrying it can never apply it twice: a retry
+  with the same key and the same input answers with the first result and
+  writes nothing (extensions.idempotency marks it replayed); the same key with
+  another input is refused with IDEMPOTENCY_KEY_REUSED. It wins over the
+  Idempotency-Key header; without either the service makes a key up and
+  names it in extensions.idempotency. Keys are remembered for a day by default.
+  """
+  idempotencyKey: String
 }
 
 "One file of an import."
@@ -6357,6 +6418,8 @@ type Change {
   sources: [Source!]!
   "The import the change was part of, if any."
   batch: ID
+  "The idempotency key the change was written under (the client's, or the one the service made up)."
+  idempotencyKey: String
 }
 
 "A page of the audit trail."
@@ -6666,6 +6729,8 @@ func (ec *executionContext) childFields_Change(ctx context.Context, field graphq
 		return ec.fieldContext_Change_sources(ctx, field)
 	case "batch":
 		return ec.fieldContext_Change_batch(ctx, field)
+	case "idempotencyKey":
+		return ec.fieldContext_Change_idempotencyKey(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
 }
@@ -9557,6 +9622,14 @@ func (ec *executionContext) field_Mutation_importGraph_args(ctx context.Context,
 		return nil, err
 	}
 	args["apply"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
 	return args, nil
 }
 
@@ -9579,6 +9652,14 @@ func (ec *executionContext) field_Mutation_importSeed_args(ctx context.Context, 
 		return nil, err
 	}
 	args["apply"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
 	return args, nil
 }
 
@@ -9617,6 +9698,14 @@ func (ec *executionContext) field_Mutation_importTreatyChart_args(ctx context.Co
 		return nil, err
 	}
 	args["apply"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg4
 	return args, nil
 }
 
@@ -12473,6 +12562,29 @@ func (ec *executionContext) _Change_batch(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Change_batch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_idempotencyKey(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_idempotencyKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IdempotencyKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_idempotencyKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
 }
 
 func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
@@ -18339,7 +18451,7 @@ func (ec *executionContext) _Mutation_importTreatyChart(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ImportTreatyChart(ctx, fc.Args["treaty"].(string), fc.Args["csv"].(string), fc.Args["source"].(*model.SourceInput), fc.Args["apply"].(*bool))
+			return ec.Resolvers.Mutation().ImportTreatyChart(ctx, fc.Args["treaty"].(string), fc.Args["csv"].(string), fc.Args["source"].(*model.SourceInput), fc.Args["apply"].(*bool), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportResult) graphql.Marshaler {
@@ -18383,7 +18495,7 @@ func (ec *executionContext) _Mutation_importSeed(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ImportSeed(ctx, fc.Args["files"].([]model.ImportFileInput), fc.Args["apply"].(*bool))
+			return ec.Resolvers.Mutation().ImportSeed(ctx, fc.Args["files"].([]model.ImportFileInput), fc.Args["apply"].(*bool), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportResult) graphql.Marshaler {
@@ -18427,7 +18539,7 @@ func (ec *executionContext) _Mutation_importGraph(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ImportGraph(ctx, fc.Args["json"].(string), fc.Args["apply"].(*bool))
+			return ec.Resolvers.Mutation().ImportGraph(ctx, fc.Args["json"].(string), fc.Args["apply"].(*bool), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportResult) graphql.Marshaler {
@@ -26450,7 +26562,7 @@ func (ec *executionContext) unmarshalInputCreateEntityInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "type", "name", "nameFr", "shortName", "acronym", "aliases", "properties", "sources"}
+	fieldsInOrder := [...]string{"id", "type", "name", "nameFr", "shortName", "acronym", "aliases", "properties", "sources", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26520,6 +26632,13 @@ func (ec *executionContext) unmarshalInputCreateEntityInput(ctx context.Context,
 				return it, err
 			}
 			it.Sources = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil
@@ -26625,7 +26744,7 @@ func (ec *executionContext) unmarshalInputDeleteEntityInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "version", "sources"}
+	fieldsInOrder := [...]string{"id", "version", "sources", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26653,6 +26772,13 @@ func (ec *executionContext) unmarshalInputDeleteEntityInput(ctx context.Context,
 				return it, err
 			}
 			it.Sources = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil
@@ -27150,7 +27276,7 @@ func (ec *executionContext) unmarshalInputLinkInput(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"from", "type", "to", "properties", "sources"}
+	fieldsInOrder := [...]string{"from", "type", "to", "properties", "sources", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27192,6 +27318,13 @@ func (ec *executionContext) unmarshalInputLinkInput(ctx context.Context, obj any
 				return it, err
 			}
 			it.Sources = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil
@@ -28309,7 +28442,7 @@ func (ec *executionContext) unmarshalInputUnlinkInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "version", "sources"}
+	fieldsInOrder := [...]string{"key", "version", "sources", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28337,6 +28470,13 @@ func (ec *executionContext) unmarshalInputUnlinkInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Sources = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil
@@ -28365,7 +28505,7 @@ func (ec *executionContext) unmarshalInputUpdateEntityInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "version", "name", "nameFr", "shortName", "acronym", "aliases", "properties", "clear", "sources"}
+	fieldsInOrder := [...]string{"id", "version", "name", "nameFr", "shortName", "acronym", "aliases", "properties", "clear", "sources", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28442,6 +28582,13 @@ func (ec *executionContext) unmarshalInputUpdateEntityInput(ctx context.Context,
 				return it, err
 			}
 			it.Sources = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil
@@ -28470,7 +28617,7 @@ func (ec *executionContext) unmarshalInputUpdateLinkInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "version", "properties", "sources"}
+	fieldsInOrder := [...]string{"key", "version", "properties", "sources", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28505,6 +28652,13 @@ func (ec *executionContext) unmarshalInputUpdateLinkInput(ctx context.Context, o
 				return it, err
 			}
 			it.Sources = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil
@@ -29005,6 +29159,11 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "batch":
 			out.Values[i] = ec._Change_batch(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "idempotencyKey":
+			out.Values[i] = ec._Change_idempotencyKey(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

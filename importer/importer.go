@@ -90,7 +90,29 @@ func TreatyChart(ctx context.Context, t Target, actor model.Actor, treaty string
 		return model.Diff{}, err
 	}
 	facts := chart.Facts(inst.ID, res.Rows, countryOf, src)
+	if problems := factProblems(facts, countryOf); len(problems) > 0 {
+		return model.Diff{}, badInput(name, problems)
+	}
 	return t.SyncTreaty(ctx, actor, inst.ID, facts, []model.Source{src}, apply)
+}
+
+// factProblems checks the facts a chart states with the model's rules, as
+// the seed files and the mutations are checked, placing each problem at the
+// line of its country's row.
+func factProblems(facts []model.RelationRecord, countryOf map[int]string) []string {
+	lineOf := map[string]int{}
+	for line, c := range countryOf {
+		if l, ok := lineOf[c]; !ok || line < l {
+			lineOf[c] = line
+		}
+	}
+	var out []string
+	for _, f := range facts {
+		for _, p := range append(model.RelationProblems(f, "Country", "Instrument"), model.SourceProblems(f.Sources)...) {
+			out = append(out, fmt.Sprintf("line %d: %s %s: %s", lineOf[f.From], f.From, f.Type, p.Error()))
+		}
+	}
+	return out
 }
 
 var digits = regexp.MustCompile(`[0-9]+`)

@@ -3,9 +3,6 @@ package resolvers
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"regexp"
-	"sort"
 	"strings"
 	"time"
 
@@ -33,37 +30,11 @@ func actorOf(ctx context.Context, role auth.Role) (model.Actor, error) {
 	return model.Actor{Name: p.Name, Role: p.Role.String()}, nil
 }
 
-var (
-	idPattern       = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,98}[a-z0-9]$`)
-	propertyPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]{0,63}$`)
-	iso2Pattern     = regexp.MustCompile(`^[A-Z]{2}$`)
-	iso3Pattern     = regexp.MustCompile(`^[A-Z]{3}$`)
-)
-
-// dateProperties are the properties that hold dates wherever they appear:
-// as-of queries and treaty statuses read them, so they must parse.
-var dateProperties = map[string]bool{
-	"date": true, "since": true, "until": true, "entryIntoForce": true, "startDate": true, "endDate": true,
-	"opened": true, "adopted": true, "launched": true, "published": true, "established": true,
-	"coeAccession": true, "coeLeft": true, "operationalUntil": true,
-}
-
-var coeStatuses = map[string]bool{"member": true, "observer": true, "former_member": true, "non_member": true}
-
-var treatyActions = map[string]bool{"ratification": true, "accession": true, "acceptance": true, "approval": true, "succession": true}
-
-// maxText bounds names and property texts: a fact, not a document.
-const maxText = 2000
-
+// text trims a name or a text value and checks it with the model's rule.
 func text(field, s string, required bool) (string, error) {
 	s = strings.TrimSpace(s)
-	switch {
-	case required && s == "":
-		return "", model.Errorf(model.CodeBadUserInput, "%s: must not be empty", field)
-	case len(s) > maxText:
-		return "", model.Errorf(model.CodeBadUserInput, "%s: longer than %d bytes", field, maxText)
-	case strings.ContainsRune(s, 0):
-		return "", model.Errorf(model.CodeBadUserInput, "%s: contains a NUL character", field)
+	if p := model.TextProblem(s, required); p != "" {
+		return "", model.Errorf(model.CodeBadUserInput, "%s: %s", field, p)
 	}
 	return s, nil
 }
@@ -79,132 +50,83 @@ func optText(field string, s *string) (*string, error) {
 	return &v, nil
 }
 
-// sourcesOf checks the sources of a change: at least one, each with an
-// http(s) address or a title; a missing date of reading is today.
+// sourcesOf reads the sources of a change: a source without a title takes
+// its address as title, and a missing date of reading is today, which a
+// date of reading may not be after. The model checks the rest.
 func sourcesOf(field string, in []model.SourceInput, today time.Time) ([]model.Source, error) {
 	if len(in) == 0 {
 		return nil, model.Errorf(model.CodeBadUserInput, "%s: give at least one source for the change", field)
 	}
 	out := make([]model.Source, 0, len(in))
+	day := model.Today(today)
 	for i, s := range in {
-		f := fmt.Sprintf("%s[%d]", field, i)
 		src := model.Source{}
 		if s.URL != nil && strings.TrimSpace(*s.URL) != "" {
-			u, err := url.Parse(strings.TrimSpace(*s.URL))
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return nil, model.Errorf(model.CodeBadUserInput, "%s.url: want an http or https address", f)
-			}
-			v := u.String()
+			v := strings.TrimSpace(*s.URL)
 			src.URL = &v
 		}
-		title := ""
 		if s.Title != nil {
-			var err error
-			if title, err = text(f+".title", *s.Title, false); err != nil {
-				return nil, err
-			}
+			src.Title = strings.TrimSpace(*s.Title)
 		}
-		if title == "" && src.URL == nil {
-			return nil, model.Errorf(model.CodeBadUserInput, "%s: give a url or a title", f)
+		if src.Title == "" && src.URL != nil {
+			src.Title = *src.URL
 		}
-		if title == "" {
-			title = *src.URL
-		}
-		src.Title = title
-		day := model.Date(today.Format("2006-01-02"))
+		retrieved := day
 		if s.Retrieved != nil {
-			if _, err := model.ParseDate(string(*s.Retrieved)); err != nil {
-				return nil, model.Errorf(model.CodeBadUserInput, "%s.retrieved: %v", f, err)
-			}
 			if s.Retrieved.After(day) {
-				return nil, model.Errorf(model.CodeBadUserInput, "%s.retrieved: %s is in the future", f, *s.Retrieved)
+				return nil, model.Errorf(model.CodeBadUserInput, "%s[%d].retrieved: %s is in the future", field, i, *s.Retrieved)
 			}
-			day = *s.Retrieved
+			retrieved = *s.Retrieved
 		}
-		src.Retrieved = &day
+		src.Retrieved = &retrieved
 		out = append(out, src)
 	}
-	return out, nil
+	problems := model.SourceProblems(out)
+	for i := range problems {
+		problems[i].Field = field + strings.TrimPrefix(problems[i].Field, "sources")
+	}
+	return out, model.ProblemsError("", problems)
 }
 
-// properties checks free properties: names, no reserved ones, dates that
-// parse, and no NUL characters. A nil value is kept, for updates to remove.
+// properties checks free properties with the model's rules; field names
+// the input they came in ("input.properties"). A nil value is kept, for
+// updates to remove.
 func properties(field string, props map[string]any) (map[string]any, error) {
+	if err := model.ProblemsError(strings.TrimSuffix(field, "properties"), model.PropertyProblems(props)); err != nil {
+		return nil, err
+	}
 	out := make(map[string]any, len(props))
-	for _, k := range sortedNames(props) {
-		v := props[k]
-		f := field + "." + k
-		if !propertyPattern.MatchString(k) {
-			return nil, model.Errorf(model.CodeBadUserInput, "%s: property names are letters, digits and _, starting with a letter", f)
-		}
-		if model.IsReservedProperty(k) || k == "label" {
-			return nil, model.Errorf(model.CodeBadUserInput, "%s: %q is a field of its own, not a property", f, k)
-		}
-		if s, ok := v.(string); ok {
-			if _, err := text(f, s, false); err != nil {
-				return nil, err
-			}
-			if dateProperties[k] {
-				if _, err := model.ParseDate(s); err != nil {
-					return nil, model.Errorf(model.CodeBadUserInput, "%s: %v", f, err)
-				}
-			}
-		} else if v != nil && dateProperties[k] {
-			return nil, model.Errorf(model.CodeBadUserInput, "%s: want a date such as \"2010-07-01\"", f)
-		}
+	for k, v := range props {
 		out[k] = v
 	}
 	return out, nil
 }
 
-func sortedNames(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+// entityProperties checks an entity's free properties as the model reads
+// them: one key per fact, each date apart from its note
+// (model.NormaliseProperties). The properties come back as given; the
+// entity normalises them once final.
+func entityProperties(field string, props map[string]any) (map[string]any, error) {
+	if _, err := properties(field, model.NormaliseProperties(props)); err != nil {
+		return nil, err
 	}
-	sort.Strings(out)
-	return out
+	out := make(map[string]any, len(props))
+	for k, v := range props {
+		out[k] = v
+	}
+	return out, nil
 }
 
-// checkEntity applies the rules of the node's kind once its fields are
-// final: a country needs its ISO codes right, since lookups use them.
-func checkEntity(field string, e model.Entity) error {
-	if e.Label != "Country" {
-		return nil
-	}
-	iso2, _ := e.Properties["iso2"].(string)
-	if !iso2Pattern.MatchString(iso2) {
-		return model.Errorf(model.CodeBadUserInput, "%s.iso2: a country needs its ISO 3166-1 alpha-2 code, such as \"MU\"", field)
-	}
-	if v, ok := e.Properties["iso3"]; ok && v != nil {
-		if s, _ := v.(string); !iso3Pattern.MatchString(s) {
-			return model.Errorf(model.CodeBadUserInput, "%s.iso3: want an ISO 3166-1 alpha-3 code, such as \"MUS\"", field)
-		}
-	}
-	if v, ok := e.Properties["coeStatus"]; ok && v != nil {
-		if s, _ := v.(string); !coeStatuses[s] {
-			return model.Errorf(model.CodeBadUserInput, "%s.coeStatus: want member, observer, former_member or non_member", field)
-		}
-	}
-	return nil
+// checkEntity applies the model's rules to an entity whose fields are
+// final; prefix names the input ("input.").
+func checkEntity(prefix string, e model.Entity) error {
+	return model.ProblemsError(prefix, model.EntityProblems(e))
 }
 
-// checkRelationProperties applies the rules of a relationship's type.
-func checkRelationProperties(field, typ string, props map[string]any) error {
-	if typ != "RATIFIED" {
-		return nil
-	}
-	if v, ok := props["action"]; ok && v != nil {
-		if s, _ := v.(string); !treatyActions[s] {
-			return model.Errorf(model.CodeBadUserInput, "%s.action: want ratification, accession, acceptance, approval or succession", field)
-		}
-	}
-	date, _ := props["date"].(string)
-	eif, _ := props["entryIntoForce"].(string)
-	if date != "" && eif != "" && model.Date(date).After(model.Date(eif)) {
-		return model.Errorf(model.CodeBadUserInput, "%s.entryIntoForce: %s is before the ratification date %s", field, eif, date)
-	}
-	return nil
+// checkRelation applies the model's rules to a relationship; the store
+// checks its ends, which it knows.
+func checkRelation(prefix string, r model.RelationRecord) error {
+	return model.ProblemsError(prefix, model.RelationProblems(r, "", ""))
 }
 
 func aliasesOf(field string, in []string) ([]string, error) {

@@ -24,6 +24,29 @@ const (
 	maxCoverageRows = model.MaxCoverageRows
 )
 
+// Range is the whole numbers a size argument accepts.
+type Range struct{ Min, Max int }
+
+// ArgumentRange returns the range of a size argument of field (first,
+// maxHops, depth or limit), so that the cost of an operation can be checked
+// against the same ranges before it runs; ok is false for an argument
+// without one.
+func ArgumentRange(field, arg string) (r Range, ok bool) {
+	switch {
+	case field == "allShortestPaths" && arg == "first":
+		return Range{1, maxPaths}, true
+	case (field == "allShortestPaths" || field == "shortestPath") && arg == "maxHops":
+		return Range{1, maxPathHops}, true
+	case field == "neighbourhood" && arg == "depth":
+		return Range{1, maxDepth}, true
+	case field == "neighbourhood" && arg == "limit":
+		return Range{1, maxSubgraph}, true
+	case arg == "first":
+		return Range{0, maxPageSize}, true
+	}
+	return Range{}, false
+}
+
 func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
 	if l := loaders.For(ctx); l != nil {
 		return l

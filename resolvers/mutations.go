@@ -20,9 +20,6 @@ func (r *Resolver) createEntity(ctx context.Context, in model.CreateEntityInput)
 	if err != nil {
 		return nil, err
 	}
-	if !idPattern.MatchString(in.ID) {
-		return nil, model.Errorf(model.CodeBadUserInput, "input.id: want 2 to 100 lower-case letters, digits and hyphens, such as \"project-cyberkids\"")
-	}
 	if !in.Type.IsValid() {
 		return nil, model.Errorf(model.CodeBadUserInput, "input.type: unknown type %q", in.Type)
 	}
@@ -42,18 +39,28 @@ func (r *Resolver) createEntity(ctx context.Context, in model.CreateEntityInput)
 	if e.Aliases, err = aliasesOf("input.aliases", in.Aliases); err != nil {
 		return nil, err
 	}
-	props, err := properties("input.properties", in.Properties)
+	props, err := entityProperties("input.properties", in.Properties)
 	if err != nil {
 		return nil, err
 	}
-	e.Properties = dropNil(props)
-	if err := checkEntity("input.properties", e); err != nil {
+	// One key per fact, each date apart from its note, as the seed files
+	// are read (model.NormaliseProperties).
+	e.Properties = model.NormaliseProperties(dropNil(props))
+	if err := checkEntity("input.", e); err != nil {
 		return nil, err
 	}
 	if e.Sources, err = sourcesOf("input.sources", in.Sources, r.now()); err != nil {
 		return nil, err
 	}
+	// The key names the request; it is no part of its fingerprint.
+	key := in.IdempotencyKey
+	in.IdempotencyKey = nil
+	ctx, k, err := writeKey(ctx, "createEntity", actor, key, in)
+	if err != nil {
+		return nil, err
+	}
 	created, change, err := r.store.CreateEntity(ctx, actor, e)
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +103,7 @@ func (r *Resolver) updateEntity(ctx context.Context, in model.UpdateEntityInput)
 			return nil, err
 		}
 	}
-	props, err := properties("input.properties", in.Properties)
+	props, err := entityProperties("input.properties", in.Properties)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +153,7 @@ func (r *Resolver) updateEntity(ctx context.Context, in model.UpdateEntityInput)
 				merged[k] = v
 			}
 		}
-		next.Properties = merged
+		next.Properties = model.NormaliseProperties(merged)
 		// A curator's value for a property the sources disagree on is one
 		// more value, preferred, beside the sources' own.
 		vs, err := model.CurateVariants(cur.Variants, props, sources, "set by "+actor.Name)
@@ -154,9 +161,17 @@ func (r *Resolver) updateEntity(ctx context.Context, in model.UpdateEntityInput)
 			return model.Entity{}, model.Errorf(model.CodeBadUserInput, "input.properties: %v", err)
 		}
 		next.Variants = vs
-		return next, checkEntity("input.properties", next)
+		return next, checkEntity("input.", next)
+	}
+	// The key names the request; it is no part of its fingerprint.
+	key := in.IdempotencyKey
+	in.IdempotencyKey = nil
+	ctx, k, err := writeKey(ctx, "updateEntity", actor, key, in)
+	if err != nil {
+		return nil, err
 	}
 	updated, change, err := r.store.UpdateEntity(ctx, actor, in.ID, in.Version, sources, edit)
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +187,15 @@ func (r *Resolver) deleteEntity(ctx context.Context, in model.DeleteEntityInput)
 	if err != nil {
 		return nil, err
 	}
+	// The key names the request; it is no part of its fingerprint.
+	key := in.IdempotencyKey
+	in.IdempotencyKey = nil
+	ctx, k, err := writeKey(ctx, "deleteEntity", actor, key, in)
+	if err != nil {
+		return nil, err
+	}
 	change, err := r.store.DeleteEntity(ctx, actor, in.ID, in.Version, sources)
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -187,22 +210,27 @@ func (r *Resolver) link(ctx context.Context, in model.LinkInput) (*model.LinkCha
 	if !in.Type.IsValid() {
 		return nil, model.Errorf(model.CodeBadUserInput, "input.type: unknown relationship type %q", in.Type)
 	}
-	if in.From == in.To {
-		return nil, model.Errorf(model.CodeBadUserInput, "input.to: a node cannot be related to itself")
-	}
 	props, err := properties("input.properties", in.Properties)
 	if err != nil {
 		return nil, err
 	}
 	props = dropNil(props)
-	if err := checkRelationProperties("input.properties", string(in.Type), props); err != nil {
+	if err := checkRelation("input.", model.RelationRecord{From: in.From, Type: string(in.Type), To: in.To, Properties: props}); err != nil {
 		return nil, err
 	}
 	sources, err := sourcesOf("input.sources", in.Sources, r.now())
 	if err != nil {
 		return nil, err
 	}
+	// The key names the request; it is no part of its fingerprint.
+	key := in.IdempotencyKey
+	in.IdempotencyKey = nil
+	ctx, k, err := writeKey(ctx, "link", actor, key, in)
+	if err != nil {
+		return nil, err
+	}
 	edge, change, err := r.store.Link(ctx, actor, model.RelationRecord{From: in.From, Type: string(in.Type), To: in.To, Properties: props, Sources: sources})
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +242,7 @@ func (r *Resolver) updateLink(ctx context.Context, in model.UpdateLinkInput) (*m
 	if err != nil {
 		return nil, err
 	}
-	typ, ok := relationTypeOfKey(in.Key)
+	from, typ, to, ok := relationOfKey(in.Key)
 	if !ok {
 		return nil, model.Errorf(model.CodeBadUserInput, "input.key: %q is not a relationship key (from|TYPE|to|n)", in.Key)
 	}
@@ -223,14 +251,22 @@ func (r *Resolver) updateLink(ctx context.Context, in model.UpdateLinkInput) (*m
 		return nil, err
 	}
 	props = dropNil(props)
-	if err := checkRelationProperties("input.properties", typ, props); err != nil {
+	if err := checkRelation("input.", model.RelationRecord{From: from, Type: typ, To: to, Properties: props}); err != nil {
 		return nil, err
 	}
 	sources, err := sourcesOf("input.sources", in.Sources, r.now())
 	if err != nil {
 		return nil, err
 	}
+	// The key names the request; it is no part of its fingerprint.
+	key := in.IdempotencyKey
+	in.IdempotencyKey = nil
+	ctx, k, err := writeKey(ctx, "updateLink", actor, key, in)
+	if err != nil {
+		return nil, err
+	}
 	edge, change, err := r.store.UpdateLink(ctx, actor, in.Key, in.Version, props, sources)
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -242,28 +278,36 @@ func (r *Resolver) unlink(ctx context.Context, in model.UnlinkInput) (*model.Cha
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := relationTypeOfKey(in.Key); !ok {
+	if _, _, _, ok := relationOfKey(in.Key); !ok {
 		return nil, model.Errorf(model.CodeBadUserInput, "input.key: %q is not a relationship key (from|TYPE|to|n)", in.Key)
 	}
 	sources, err := sourcesOf("input.sources", in.Sources, r.now())
 	if err != nil {
 		return nil, err
 	}
+	// The key names the request; it is no part of its fingerprint.
+	key := in.IdempotencyKey
+	in.IdempotencyKey = nil
+	ctx, k, err := writeKey(ctx, "unlink", actor, key, in)
+	if err != nil {
+		return nil, err
+	}
 	change, err := r.store.Unlink(ctx, actor, in.Key, in.Version, sources)
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
 	return &change, nil
 }
 
-// relationTypeOfKey returns the type a relationship key names, when the
-// key is well formed and the type is in the vocabulary.
-func relationTypeOfKey(key string) (string, bool) {
-	_, typ, _, _, ok := model.SplitRelationKey(key)
-	return typ, ok && model.IsRelationType(typ)
+// relationOfKey returns the ends and type a relationship key names, when
+// the key is well formed and the type is in the vocabulary.
+func relationOfKey(key string) (from, typ, to string, ok bool) {
+	from, typ, to, _, ok = model.SplitRelationKey(key)
+	return from, typ, to, ok && model.IsRelationType(typ)
 }
 
-func (r *Resolver) importTreatyChart(ctx context.Context, treaty, csv string, source *model.SourceInput, apply *bool) (*model.ImportResult, error) {
+func (r *Resolver) importTreatyChart(ctx context.Context, treaty, csv string, source *model.SourceInput, apply *bool, key *string) (*model.ImportResult, error) {
 	actor, err := actorOf(ctx, auth.RoleAdmin)
 	if err != nil {
 		return nil, err
@@ -277,14 +321,19 @@ func (r *Resolver) importTreatyChart(ctx context.Context, treaty, csv string, so
 		src = &list[0]
 	}
 	doApply := apply != nil && *apply
+	ctx, k, err := importKey(ctx, doApply, "importTreatyChart", actor, key, map[string]any{"treaty": treaty, "csv": csv, "source": source})
+	if err != nil {
+		return nil, err
+	}
 	diff, err := importer.TreatyChart(ctx, r.store, actor, treaty, strings.NewReader(csv), "csv", src, doApply, r.now())
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
 	return importResult(diff, doApply), nil
 }
 
-func (r *Resolver) importSeed(ctx context.Context, files []model.ImportFileInput, apply *bool) (*model.ImportResult, error) {
+func (r *Resolver) importSeed(ctx context.Context, files []model.ImportFileInput, apply *bool, key *string) (*model.ImportResult, error) {
 	actor, err := actorOf(ctx, auth.RoleAdmin)
 	if err != nil {
 		return nil, err
@@ -300,20 +349,30 @@ func (r *Resolver) importSeed(ctx context.Context, files []model.ImportFileInput
 		fsys[f.Name] = &fstest.MapFile{Data: []byte(f.Content)}
 	}
 	doApply := apply != nil && *apply
+	ctx, k, err := importKey(ctx, doApply, "importSeed", actor, key, files)
+	if err != nil {
+		return nil, err
+	}
 	diff, err := importer.SeedFiles(ctx, r.store, actor, fsys, doApply)
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}
 	return importResult(diff, doApply), nil
 }
 
-func (r *Resolver) importGraph(ctx context.Context, json string, apply *bool) (*model.ImportResult, error) {
+func (r *Resolver) importGraph(ctx context.Context, json string, apply *bool, key *string) (*model.ImportResult, error) {
 	actor, err := actorOf(ctx, auth.RoleAdmin)
 	if err != nil {
 		return nil, err
 	}
 	doApply := apply != nil && *apply
+	ctx, k, err := importKey(ctx, doApply, "importGraph", actor, key, json)
+	if err != nil {
+		return nil, err
+	}
 	diff, err := importer.Graph(ctx, r.store, actor, strings.NewReader(json), "json", doApply)
+	noteKey(ctx, k)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore/neo4jtest"
 	"github.com/coe-child-online/knowledge-graph/resolvers"
 	"github.com/coe-child-online/knowledge-graph/resolvers/loaders"
+	"github.com/coe-child-online/knowledge-graph/telemetry"
 )
 
 // apis serves the same schema on the test Neo4j twice: through the read
@@ -77,7 +78,7 @@ func askAs(tb testing.TB, h http.Handler, p auth.Principal, query string, vars m
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	ctx, rt := neo4jstore.WithRoundTrips(auth.WithPrincipal(context.Background(), p))
+	ctx, rt := telemetry.WithRoundTrips(auth.WithPrincipal(context.Background(), p))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req.WithContext(ctx))
 	var a answer

@@ -239,18 +239,18 @@ func (r *mutationResolver) Unlink(ctx context.Context, input model.UnlinkInput) 
 }
 
 // ImportTreatyChart is the resolver for the importTreatyChart field.
-func (r *mutationResolver) ImportTreatyChart(ctx context.Context, treaty string, csv string, source *model.SourceInput, apply *bool) (*model.ImportResult, error) {
-	return r.importTreatyChart(ctx, treaty, csv, source, apply)
+func (r *mutationResolver) ImportTreatyChart(ctx context.Context, treaty string, csv string, source *model.SourceInput, apply *bool, idempotencyKey *string) (*model.ImportResult, error) {
+	return r.importTreatyChart(ctx, treaty, csv, source, apply, idempotencyKey)
 }
 
 // ImportSeed is the resolver for the importSeed field.
-func (r *mutationResolver) ImportSeed(ctx context.Context, files []model.ImportFileInput, apply *bool) (*model.ImportResult, error) {
-	return r.importSeed(ctx, files, apply)
+func (r *mutationResolver) ImportSeed(ctx context.Context, files []model.ImportFileInput, apply *bool, idempotencyKey *string) (*model.ImportResult, error) {
+	return r.importSeed(ctx, files, apply, idempotencyKey)
 }
 
 // ImportGraph is the resolver for the importGraph field.
-func (r *mutationResolver) ImportGraph(ctx context.Context, json string, apply *bool) (*model.ImportResult, error) {
-	return r.importGraph(ctx, json, apply)
+func (r *mutationResolver) ImportGraph(ctx context.Context, json string, apply *bool, idempotencyKey *string) (*model.ImportResult, error) {
+	return r.importGraph(ctx, json, apply, idempotencyKey)
 }
 
 // Targets is the resolver for the targets field.

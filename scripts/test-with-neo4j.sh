@@ -63,7 +63,7 @@ wait "$svc_pid" 2>/dev/null || true
 # exceeded" although nothing was found (golang/go#75804). The counts take a
 # few seconds each here; FUZZTIME overrides them all (e.g. FUZZTIME=30s).
 # Minimising a new input is bounded the same way (its default is a minute).
-for target in "FuzzHandler ./cmd/server 10000x" "FuzzParseDate ./graph/model 300000x" "FuzzCursor ./resolvers 12000x" "FuzzReadCountries ./seed 40x"; do
+for target in "FuzzHandler ./httpapi 10000x" "FuzzParseDate ./graph/model 300000x" "FuzzCursor ./resolvers 12000x" "FuzzReadCountries ./seed 40x"; do
   set -- $target
   go test -run='^$' -fuzz="^$1\$" -fuzztime="${FUZZTIME:-$3}" -fuzzminimizetime=50x "$2"
 done

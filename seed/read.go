@@ -16,15 +16,9 @@ import (
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 )
 
-// reserved reports whether a free property would clash with a storage
-// property or with a field of the seed format itself.
-func reserved(name string) bool { return name == "label" || model.IsReservedProperty(name) }
-
-var (
-	idPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9+-]*$`)
-	iso2Pattern = regexp.MustCompile(`^[A-Z]{2}$`)
-	iso3Pattern = regexp.MustCompile(`^[A-Z]{3}$`)
-)
+// iso2Pattern tells whether a country's id can be derived from its iso2
+// code; the model checks the code itself.
+var iso2Pattern = regexp.MustCompile(`^[A-Z]{2}$`)
 
 // reader accumulates problems while the files are read, so one run reports
 // all of them.
@@ -129,16 +123,30 @@ func (r *reader) sources(file string, line int, what string, raw []string) []mod
 	return out
 }
 
+// define adds an entity, reporting what the model's rules find wrong with
+// it where the file has it: by column in a CSV file, after the entity's id
+// in a YAML one.
 func (r *reader) define(e model.Entity, file string, line int) {
-	if !idPattern.MatchString(e.ID) {
-		r.fail(file, line, "id %q: want lower-case letters, digits, '-' or '+'", e.ID)
+	// A property that variants give is reported where the variants are.
+	varied := map[string]bool{}
+	for _, v := range e.Variants {
+		varied["properties."+strings.SplitN(v.Property, "/", 2)[0]] = true
 	}
+	for _, p := range model.EntityProblems(e) {
+		if varied[p.Field] {
+			continue
+		}
+		if col, ok := countryColumns[p.Field]; ok && file == FileCountries {
+			p.Field = col
+			r.fail(file, line, "%s", p.Error())
+			continue
+		}
+		r.fail(file, line, "%s: %s", e.ID, p.Error())
+	}
+	r.factSources(file, line, e.Sources)
 	if prev, dup := r.where[e.ID]; dup {
 		r.fail(file, line, "duplicate id %q (first defined at %s:%d)", e.ID, prev.File, prev.Line)
 		return
-	}
-	if strings.TrimSpace(e.Name) == "" {
-		r.fail(file, line, "%s has no name", e.ID)
 	}
 	r.where[e.ID] = Problem{File: file, Line: line}
 	r.labels[e.ID] = e.Label
@@ -213,25 +221,32 @@ func (r *reader) date(file string, line int, field, value string) *model.Date {
 	return &d
 }
 
-var coeStatuses = map[string]bool{"member": true, "observer": true, "former_member": true, "non_member": true}
+// countryColumns are the columns of countries.csv by the entity field
+// they fill, to report a problem at its column.
+var countryColumns = map[string]string{"id": "id", "name": "name", "nameFr": "name_fr", "properties.iso2": "iso2",
+	"properties.iso3": "iso3", "properties.coeStatus": "coe_status", "properties.coeAccession": "coe_accession",
+	"properties.coeLeft": "coe_left"}
+
+// factSources reports what the model finds wrong with a fact's sources; a
+// fact without any is reported by sources already.
+func (r *reader) factSources(file string, line int, sources []model.Source) {
+	if len(sources) == 0 {
+		return
+	}
+	for _, p := range model.SourceProblems(sources) {
+		r.fail(file, line, "%s", p.Error())
+	}
+}
 
 func (r *reader) readCountries() {
 	header := []string{"id", "iso2", "iso3", "name", "name_fr", "coe_status", "coe_accession", "coe_left", "sources"}
 	r.csvRows(FileCountries, header, func(line int, f map[string]string) {
 		props := map[string]any{"iso2": f["iso2"], "coeStatus": f["coe_status"]}
-		if !iso2Pattern.MatchString(f["iso2"]) {
-			r.fail(FileCountries, line, "iso2 %q: want two upper-case letters", f["iso2"])
-		} else if want := "country-" + strings.ToLower(f["iso2"]); f["id"] != want {
+		if want := "country-" + strings.ToLower(f["iso2"]); iso2Pattern.MatchString(f["iso2"]) && f["id"] != want {
 			r.fail(FileCountries, line, "id %q: want %q for iso2 %s", f["id"], want, f["iso2"])
 		}
 		if f["iso3"] != "" {
-			if !iso3Pattern.MatchString(f["iso3"]) {
-				r.fail(FileCountries, line, "iso3 %q: want three upper-case letters", f["iso3"])
-			}
 			props["iso3"] = f["iso3"]
-		}
-		if !coeStatuses[f["coe_status"]] {
-			r.fail(FileCountries, line, "coe_status %q: want member, observer, former_member or non_member", f["coe_status"])
 		}
 		e := model.Entity{ID: f["id"], Label: "Country", Name: f["name"], Properties: props, Aliases: []string{}}
 		e.Sources = r.sources(FileCountries, line, "country "+f["id"], splitSources(f["sources"]))
@@ -330,30 +345,17 @@ func (r *reader) readEntities() {
 			r.fail(FileEntities, line, "cannot read entity: %v", err)
 			return
 		}
-		if !model.IsLabel(y.Label) {
-			r.fail(FileEntities, line, "%s: unknown label %q (want one of %s)", y.ID, y.Label, strings.Join(model.Labels, ", "))
-			return
-		}
 		if y.Label == "Country" {
 			r.fail(FileEntities, line, "%s: countries belong in %s", y.ID, FileCountries)
 			return
 		}
 		props := map[string]any{}
 		for k, v := range y.Properties {
-			if reserved(k) {
-				r.fail(FileEntities, line, "%s: property %q is reserved", y.ID, k)
-				continue
-			}
-			props[k] = plain(v)
+			props[k] = propertyValue(k, v)
 		}
 		// One key per fact, each date apart from its note (see
 		// model.NormaliseProperties).
 		props = model.NormaliseProperties(props)
-		for _, k := range []string{"opened", "entryIntoForce"} {
-			if s, ok := props[k].(string); ok {
-				r.date(FileEntities, line, y.ID+" "+k, s)
-			}
-		}
 		e := model.Entity{ID: y.ID, Label: y.Label, Name: y.Name, Aliases: y.Aliases, Properties: props}
 		if e.Aliases == nil {
 			e.Aliases = []string{}
@@ -443,43 +445,43 @@ func (r *reader) readRelations() {
 			return
 		}
 		what := fmt.Sprintf("relation %s %s %s", y.From, y.Type, y.To)
-		r.checkRelation(FileRelations, line, y.From, y.Type, y.To)
 		props := map[string]any{}
 		for k, v := range y.Properties {
-			if reserved(k) {
-				r.fail(FileRelations, line, "%s: property %q is reserved", what, k)
-				continue
-			}
-			props[k] = plain(v)
+			props[k] = propertyValue(k, v)
 		}
-		r.relations = append(r.relations, model.RelationRecord{From: y.From, Type: y.Type, To: y.To, Properties: props,
-			Sources: r.sources(FileRelations, line, what, y.Sources)})
+		r.relate(FileRelations, line, model.RelationRecord{From: y.From, Type: y.Type, To: y.To, Properties: props,
+			Sources: r.sources(FileRelations, line, what, y.Sources)}, nil)
 	})
 }
 
-// checkRelation reports unknown endpoints, unknown types and relationships
-// between the wrong kinds of node.
-func (r *reader) checkRelation(file string, line int, from, typ, to string) {
-	fromLabel, toLabel := r.labelOf(from), r.labelOf(to)
-	if fromLabel == "" {
-		r.fail(file, line, "unknown id %q in from", from)
+// relate adds a relationship, reporting unknown ends and what the model's
+// rules find wrong with it; columns, when given, name the column a field
+// comes from. A file whose rows name their ends by column checks the ends
+// itself, and passes columns with "from" and "to".
+func (r *reader) relate(file string, line int, rec model.RelationRecord, columns map[string]string) {
+	fromLabel, toLabel := r.labelOf(rec.From), r.labelOf(rec.To)
+	if _, own := columns["from"]; own {
+		fromLabel, toLabel = "", ""
+	} else {
+		if fromLabel == "" {
+			r.fail(file, line, "unknown id %q in from", rec.From)
+		}
+		if toLabel == "" {
+			r.fail(file, line, "unknown id %q in to", rec.To)
+		}
 	}
-	if toLabel == "" {
-		r.fail(file, line, "unknown id %q in to", to)
+	for _, p := range model.RelationProblems(rec, fromLabel, toLabel) {
+		if col, ok := columns[p.Field]; ok {
+			p.Field = col
+		}
+		r.fail(file, line, "%s", p.Error())
 	}
-	known, ok, allowed := model.CheckRelation(typ, fromLabel, toLabel)
-	switch {
-	case !model.IsRelationTypeName(typ) || !known:
-		r.fail(file, line, "unknown relationship type %q", typ)
-	case fromLabel != "" && toLabel != "" && !ok:
-		r.fail(file, line, "%s cannot join %s %s to %s %s (it joins %s)", typ, fromLabel, from, toLabel, to, allowed)
-	}
+	r.factSources(file, line, rec.Sources)
+	r.relations = append(r.relations, rec)
 }
 
-var (
-	treatyStatuses = map[string]bool{"party": true, "signatory": true, "unknown": true}
-	treatyActions  = map[string]bool{"ratification": true, "accession": true, "acceptance": true, "approval": true, "signature_only": true, "": true}
-)
+// treatyStatuses are the values of treaty_parties.csv's status column.
+var treatyStatuses = map[string]bool{"party": true, "signatory": true, "unknown": true}
 
 func (r *reader) readTreatyParties() {
 	header := []string{"instrument", "country", "status", "signed", "ratified", "action", "entry_into_force", "sources"}
@@ -500,8 +502,8 @@ func (r *reader) readTreatyParties() {
 		if !treatyStatuses[status] {
 			r.fail(FileTreatyParties, line, "status %q: want party, signatory or unknown", status)
 		}
-		if !treatyActions[action] {
-			r.fail(FileTreatyParties, line, "action %q: want ratification, accession, acceptance, approval or signature_only", action)
+		if action != "" && action != "signature_only" && !model.IsTreatyAction(action) {
+			r.fail(FileTreatyParties, line, "action %q: want %s, or signature_only", action, strings.Join(model.TreatyActions(), ", "))
 		}
 		signed := r.date(FileTreatyParties, line, "signed", f["signed"])
 		ratified := r.date(FileTreatyParties, line, "ratified", f["ratified"])
@@ -513,7 +515,12 @@ func (r *reader) readTreatyParties() {
 		srcs := r.sources(FileTreatyParties, line, what, splitSources(f["sources"]))
 		var variants []model.Variant
 		add := func(typ string, props map[string]any) {
-			r.relations = append(r.relations, model.RelationRecord{From: country, Type: typ, To: inst, Properties: props, Sources: srcs, Variants: variants})
+			columns := map[string]string{"from": "country", "to": "instrument", "properties.entryIntoForce": "entry_into_force",
+				"properties.action": "action", "properties.date": "signed"}
+			if typ == model.RelRatified {
+				columns["properties.date"] = "ratified"
+			}
+			r.relate(FileTreatyParties, line, model.RelationRecord{From: country, Type: typ, To: inst, Properties: props, Sources: srcs, Variants: variants}, columns)
 			variants = nil
 		}
 		// cell gives a step's date as the rule chooses it among the cell
@@ -565,6 +572,16 @@ func opt(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// propertyValue reads a property's YAML value: a date property written
+// as a bare year (published: 2017), which YAML reads as a number, is the
+// year's text, as a quoted one would be.
+func propertyValue(key string, v any) any {
+	if n, ok := v.(int); ok && model.IsDateProperty(key) && n >= 1000 && n <= 9999 {
+		return fmt.Sprintf("%04d", n)
+	}
+	return plain(v)
 }
 
 // plain converts YAML values to what the store can keep: dates the YAML

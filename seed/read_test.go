@@ -118,14 +118,14 @@ func TestEachProblemIsReportedWithFileAndLine(t *testing.T) {
 			name: "unknown relationship type",
 			edit: edit{FileRelations, "type: MONITORS", "type: WATCHES_OVER"},
 			want: func(line, item int) string {
-				return Problem{FileRelations, item, `unknown relationship type "WATCHES_OVER"`}.String()
+				return Problem{FileRelations, item, `type "WATCHES_OVER": not a relationship type of the vocabulary (docs/relation-vocabulary.md)`}.String()
 			},
 		},
 		{
 			name: "relationship between the wrong kinds of node",
 			edit: edit{FileRelations, "type: EVALUATED\n    to: country-", "type: EVALUATED\n    to: cets-201 # country-"},
 			want: func(line, item int) string {
-				return Problem{FileRelations, item, "EVALUATED cannot join MonitoringRound lanzarote-round-1 to Instrument cets-201 (it joins MonitoringRound to Country)"}.String()
+				return Problem{FileRelations, item, "type: EVALUATED cannot join MonitoringRound lanzarote-round-1 to Instrument cets-201 (it joins MonitoringRound to Country)"}.String()
 			},
 		},
 		{

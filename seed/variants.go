@@ -157,7 +157,7 @@ func (r *reader) entityVariants(file string, e *model.Entity, block *yaml.Node) 
 			r.fail(file, set.Line, "%s: %s is kept under %s in the graph: name that", what, top, syn)
 			continue
 		}
-		if reserved(top) && top != "name" {
+		if (top == "label" || model.IsReservedProperty(top)) && top != "name" {
 			r.fail(file, set.Line, "%s: property %q is reserved", what, top)
 			continue
 		}
@@ -228,14 +228,10 @@ func hasValue(cands []candidate, v any) bool {
 	return false
 }
 
-// dateKeys are the properties whose values must be dates: the typed date
-// fields and the keys that date a node.
-var dateKeys = map[string]bool{model.KeyOpened: true, model.KeyEntryIntoForce: true, model.KeyStartDate: true,
-	model.KeyEndDate: true, model.KeyPublished: true, model.KeyCoeAccession: true, model.KeyCoeLeft: true,
-	"adopted": true, "adoptedByCm": true, "launched": true, "date": true, "established": true}
-
+// checkVariantValue holds a variant's value to the model's rule for its
+// property: a date property's value is a date.
 func (r *reader) checkVariantValue(file string, line int, key string, v any) {
-	if !dateKeys[key] {
+	if !model.IsDateProperty(key) {
 		return
 	}
 	s, ok := v.(string)

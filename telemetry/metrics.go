@@ -46,7 +46,7 @@ type Pool interface {
 var latencyBuckets = []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 15}
 
 // NewMetrics registers the metrics; version names the build.
-func NewMetrics(version string, pool Pool) *Metrics {
+func NewMetrics(version string) *Metrics {
 	m := &Metrics{registry: prometheus.NewRegistry(), operations: map[string]bool{}}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "kg_requests_total", Help: "Requests by GraphQL operation name and outcome (OK or the error code).",
@@ -78,17 +78,21 @@ func NewMetrics(version string, pool Pool) *Metrics {
 	build.WithLabelValues(version, runtime.Version()).Set(1)
 	m.registry.MustRegister(m.requests, m.duration, m.cost, m.roundTrips, m.statements, m.neo4jTime, m.rateLimited, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if pool != nil {
-		m.registry.MustRegister(
-			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-				Name: "kg_neo4j_pool_in_use", Help: "Statements in flight, each holding a pooled connection.",
-			}, func() float64 { return float64(min(pool.InFlight(), int64(pool.PoolSize()))) }),
-			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-				Name: "kg_neo4j_pool_waiting", Help: "Statements waiting for a connection because the pool is full.",
-			}, func() float64 { return float64(max(0, pool.InFlight()-int64(pool.PoolSize()))) }),
-		)
-	}
 	return m
+}
+
+// WatchPool exports the store's pool as kg_neo4j_pool_in_use and
+// kg_neo4j_pool_waiting. The store reports its statements to the metrics,
+// so it opens after them; its pool is registered once it is open.
+func (m *Metrics) WatchPool(pool Pool) {
+	m.registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "kg_neo4j_pool_in_use", Help: "Statements in flight, each holding a pooled connection.",
+		}, func() float64 { return float64(min(pool.InFlight(), int64(pool.PoolSize()))) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "kg_neo4j_pool_waiting", Help: "Statements waiting for a connection because the pool is full.",
+		}, func() float64 { return float64(max(0, pool.InFlight()-int64(pool.PoolSize()))) }),
+	)
 }
 
 // CountDroppedLogLines exports, as kg_log_lines_dropped_total, the count of

@@ -7,7 +7,7 @@ import (
 )
 
 func TestOperationLabelsAreCapped(t *testing.T) {
-	m := NewMetrics("test", nil)
+	m := NewMetrics("test")
 	for i := 0; i < maxOperations+50; i++ {
 		m.Request(fmt.Sprintf("Op%d", i), "OK", time.Millisecond, 1, 1)
 	}

@@ -15,8 +15,6 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
-
-	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
 )
 
 // Telemetry is what the service reports to operators: metrics, traces and
@@ -48,10 +46,10 @@ type Config struct {
 	RequestID func(context.Context) string
 }
 
-// New builds the telemetry. pool may be nil until the store exists; see
-// SetPool.
-func New(ctx context.Context, cfg Config, pool Pool) (*Telemetry, error) {
-	t := &Telemetry{Metrics: NewMetrics(cfg.Version, pool), logger: cfg.Logger, slow: cfg.SlowQuery, requestID: cfg.RequestID,
+// New builds the telemetry. The store's pool is watched once the store is
+// open (Metrics.WatchPool).
+func New(ctx context.Context, cfg Config) (*Telemetry, error) {
+	t := &Telemetry{Metrics: NewMetrics(cfg.Version), logger: cfg.Logger, slow: cfg.SlowQuery, requestID: cfg.RequestID,
 		shutdown: func(context.Context) error { return nil }}
 	if t.logger == nil {
 		t.logger = slog.New(slog.DiscardHandler)
@@ -86,9 +84,13 @@ var spaces = regexp.MustCompile(`\s+`)
 // so the text never holds a value a client sent.
 func shape(cypher string) string { return strings.TrimSpace(spaces.ReplaceAllString(cypher, " ")) }
 
-// Statement implements neo4jstore.Observer: a span per statement, its
-// timings in the metrics, and a log line when it was slow.
-func (t *Telemetry) Statement(ctx context.Context, op, cypher string) (context.Context, func(neo4jstore.Timing, error)) {
+// RoundTrip implements Observer: it counts the round trip in the
+// request's counter (WithRoundTrips).
+func (t *Telemetry) RoundTrip(ctx context.Context) { countRoundTrip(ctx) }
+
+// Statement implements Observer: a span per statement, its timings in the
+// metrics, and a log line when it was slow.
+func (t *Telemetry) Statement(ctx context.Context, op, cypher string) (context.Context, func(Timing, error)) {
 	start := time.Now()
 	ctx, span := t.Tracer.Start(ctx, "cypher "+op, trace.WithSpanKind(trace.SpanKindClient))
 	// The statement's shape costs a pass over its text: only for a span
@@ -101,7 +103,7 @@ func (t *Telemetry) Statement(ctx context.Context, op, cypher string) (context.C
 			attribute.String("db.query.text", shape(cypher)),
 		)
 	}
-	return ctx, func(timing neo4jstore.Timing, err error) {
+	return ctx, func(timing Timing, err error) {
 		took := time.Since(start)
 		t.Metrics.statement(op, timing.AvailableAfter, timing.ConsumedAfter, err != nil)
 		if recording {

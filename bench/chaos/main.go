@@ -1,12 +1,17 @@
 // Command chaos holds a fixed-rate load of reads and writes on the service
 // while it breaks what the service stands on: Neo4j killed (SIGKILL),
 // stopped, frozen (SIGSTOP), and the service itself restarted (SIGTERM).
-// Every write creates a node with an id the client chose, and a ledger
-// records what the service answered. At the end the ledger is checked
-// against the graph: every acknowledged write is there, no write the
-// service refused is, no write is half-applied (a node without its audit
-// entry, or the reverse), and the service's goroutines and heap came back to
-// their baseline. It writes a report and exits non-zero when a check fails.
+// Every write creates a node with an id the client chose, under an
+// idempotency key of its own, and a ledger records what the service
+// answered. Once the faults are over, every write that was not acknowledged
+// is sent again with its key, as a client would, until it gets a definite
+// answer. Then the ledger is checked against the graph: every acknowledged
+// write is there, no write the service refused had been written (its retry
+// would replay it), every retried write is there exactly once, no write is
+// applied twice or half-applied (a node without its audit entry, or the
+// reverse), fewer than 5% of the writes were answered COMMIT_OUTCOME_UNKNOWN,
+// and the service's goroutines and heap came back to their baseline. It
+// writes a report and exits non-zero when a check fails.
 //
 // Run it with `make chaos`; it starts its own Neo4j and service on free
 // loopback ports and takes about four minutes.
@@ -71,6 +76,14 @@ type ledger struct {
 	answers map[string]string
 	codes   map[string]int
 	sent    int
+	// writeRequests counts the writes sent under load (retries apart);
+	// commitUnknown those answered COMMIT_OUTCOME_UNKNOWN.
+	writeRequests, commitUnknown int
+	// retries are the answers to each write's retries with its key, in
+	// order; replayed marks a retry answered as a replay of an earlier
+	// attempt, which had been written.
+	retries  map[string][]string
+	replayed map[string]bool
 	// The slowest failed answer, and how many failures came after the
 	// request deadline plus a second of grace.
 	slowestFailure time.Duration
@@ -125,6 +138,10 @@ func (l *ledger) record(id string, o outcome, code string) {
 	if id != "" {
 		l.writes[id] = o
 		l.answers[id] = code
+		l.writeRequests++
+		if code == "write: "+string(model.CodeCommitUnknown) {
+			l.commitUnknown++
+		}
 	}
 	l.codes[code]++
 }
@@ -148,7 +165,9 @@ func freePort() string {
 
 func (e *env) neo4j(cmd string) error {
 	c := exec.Command("bash", "cmd/neo4j-embedded/neo4j.sh", cmd)
-	c.Env = append(os.Environ(), "NEO4J_DATA_DIR="+filepath.Join(e.dir, "neo4j"), "NEO4J_PORT="+e.neo4jPort, "NEO4J_HEAP=512m")
+	// A Neo4j starting under the load can take longer than the launcher's
+	// default two minutes on a busy machine; the report gives the time.
+	c.Env = append(os.Environ(), "NEO4J_DATA_DIR="+filepath.Join(e.dir, "neo4j"), "NEO4J_PORT="+e.neo4jPort, "NEO4J_HEAP=512m", "NEO4J_START_TIMEOUT=300")
 	out, err := c.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("neo4j.sh %s: %w\n%s", cmd, err, out)
@@ -278,13 +297,22 @@ type answer struct {
 			Code string `json:"code"`
 		} `json:"extensions"`
 	} `json:"errors"`
+	Extensions struct {
+		Idempotency map[string]struct {
+			Replayed bool `json:"replayed"`
+		} `json:"idempotency"`
+	} `json:"extensions"`
 }
 
-func (e *env) post(query string, vars map[string]any) (answer, error) {
+// post sends an operation; a write names its idempotency key.
+func (e *env) post(query string, vars map[string]any, key string) (answer, error) {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest("POST", "http://"+e.serviceAddr+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+e.key)
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
 	res, err := e.client.Do(req)
 	if err != nil {
 		return answer{}, err
@@ -297,9 +325,29 @@ func (e *env) post(query string, vars map[string]any) (answer, error) {
 	return a, nil
 }
 
+const readQuery = `{ instrument(id: "cets-201") { name parties(first: 20) { edges { node { id } } } } }`
+
+// warmUp sends the load's read and a write until both answer, so the load
+// starts on a warm service: the first queries on a fresh Neo4j plan their
+// Cypher, which took seconds on a busy machine, and a load that begins
+// meanwhile measures only the queue behind them.
+func (e *env) warmUp(runID string) time.Duration {
+	start := time.Now()
+	for time.Since(start) < time.Minute {
+		a, err := e.post(readQuery, nil, "")
+		if err == nil && len(a.Errors) == 0 {
+			if o, _, _ := e.createTopic("chaos-warmup-" + runID); o == acked {
+				break
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
 func (e *env) read(l *ledger) {
 	start := time.Now()
-	a, err := e.post(`{ instrument(id: "cets-201") { name parties(first: 20) { edges { node { id } } } } }`, nil)
+	a, err := e.post(readQuery, nil, "")
 	if err == nil && len(a.Errors) > 0 {
 		l.failedAfter(time.Since(start))
 	}
@@ -315,24 +363,63 @@ func (e *env) read(l *ledger) {
 
 func (e *env) write(id string, l *ledger) {
 	start := time.Now()
-	a, err := e.post(`mutation($in: CreateEntityInput!) { createEntity(input: $in) { node { id } } }`, map[string]any{"in": map[string]any{
-		"id": id, "type": "TOPIC", "name": "Chaos " + id, "sources": []map[string]any{{"title": "chaos test"}}}})
-	if err == nil && len(a.Errors) > 0 {
+	o, code, _ := e.createTopic(id)
+	if o != acked && code != "write: connection refused" && code != "write: answer lost" {
 		l.failedAfter(time.Since(start))
 	}
+	l.record(id, o, code)
+}
+
+// createTopic sends one write under the key of its id, and tells what its
+// answer proves and whether it was a replay.
+func (e *env) createTopic(id string) (outcome, string, bool) {
+	a, err := e.post(`mutation($in: CreateEntityInput!) { createEntity(input: $in) { node { id } } }`, map[string]any{"in": map[string]any{
+		"id": id, "type": "TOPIC", "name": "Chaos " + id, "sources": []map[string]any{{"title": "chaos test"}}}}, "key-"+id)
 	var op *net.OpError
 	switch {
 	case errors.As(err, &op) && op.Op == "dial":
 		// The request never reached the service.
-		l.record(id, refused, "write: connection refused")
+		return refused, "write: connection refused", false
 	case err != nil:
-		l.record(id, unknown, "write: answer lost")
+		return unknown, "write: answer lost", false
 	case len(a.Errors) > 0 && a.Errors[0].Extensions.Code == string(model.CodeCommitUnknown):
-		l.record(id, unknown, "write: "+a.Errors[0].Extensions.Code)
+		return unknown, "write: " + a.Errors[0].Extensions.Code, false
 	case len(a.Errors) > 0:
-		l.record(id, refused, "write: "+a.Errors[0].Extensions.Code)
-	default:
-		l.record(id, acked, "write: ok")
+		return refused, "write: " + a.Errors[0].Extensions.Code, false
+	}
+	return acked, "write: ok", a.Extensions.Idempotency["createEntity"].Replayed
+}
+
+// retryWrites sends every write that was not acknowledged again with its
+// key, as a client that was left guessing or refused would, until each
+// gets a definite answer (or maxRetries run out, or the retries have taken
+// retryBudget altogether).
+func (e *env) retryWrites(l *ledger) {
+	const maxRetries, retryBudget = 20, 3 * time.Minute
+	deadline := time.Now().Add(retryBudget)
+	l.mu.Lock()
+	var ids []string
+	for id, o := range l.writes {
+		if o != acked {
+			ids = append(ids, id)
+		}
+	}
+	l.mu.Unlock()
+	sort.Strings(ids)
+	for _, id := range ids {
+		for attempt := 1; attempt <= maxRetries && time.Now().Before(deadline); attempt++ {
+			o, code, replayed := e.createTopic(id)
+			l.mu.Lock()
+			l.retries[id] = append(l.retries[id], code)
+			if replayed {
+				l.replayed[id] = true
+			}
+			l.mu.Unlock()
+			if o == acked || (code != "write: "+string(model.CodeUnavailable) && o == refused && code != "write: connection refused") {
+				break
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
 	}
 }
 
@@ -376,8 +463,10 @@ func run(rate int, phase time.Duration) (string, error) {
 		}
 	}()
 
-	l := &ledger{writes: map[string]outcome{}, answers: map[string]string{}, codes: map[string]int{}}
+	l := &ledger{writes: map[string]outcome{}, answers: map[string]string{}, codes: map[string]int{},
+		retries: map[string][]string{}, replayed: map[string]bool{}}
 	runID := time.Now().UTC().Format("150405")
+	warmedUp := e.warmUp(runID)
 	ctx, stopLoad := context.WithCancel(context.Background())
 	loadDone := make(chan struct{})
 	go func() { e.load(ctx, rate, l, runID); close(loadDone) }()
@@ -387,6 +476,7 @@ func run(rate int, phase time.Duration) (string, error) {
 	note := func(format string, args ...any) {
 		events = append(events, fmt.Sprintf("- %s: %s", time.Now().UTC().Format("15:04:05"), fmt.Sprintf(format, args...)))
 	}
+	note("the service answered a read and a write %.1fs after it started; the load started then", warmedUp.Seconds())
 	time.Sleep(phase)
 	baseG, baseHeap := e.vitals()
 	note("baseline: %d goroutines, %.1f MB heap in use", baseG, baseHeap)
@@ -477,6 +567,21 @@ func run(rate int, phase time.Duration) (string, error) {
 	time.Sleep(phase)
 	stopLoad()
 	<-loadDone
+	// The retries need the database: one that went away after the faults
+	// (stopped from outside this harness) is started again, and said so.
+	if err := e.waitFor("/readyz", 200, 30*time.Second); err != nil {
+		if pid, perr := e.neo4jPID(); perr != nil || syscall.Kill(pid, 0) != nil {
+			note("Neo4j was not running after the faults (stopped from outside this harness); starting it again for the retries")
+			if err := recoverNeo4j("restart for the retries"); err != nil {
+				failures = append(failures, err.Error())
+			}
+		} else {
+			failures = append(failures, "before the retries: "+err.Error())
+		}
+	}
+	retryStart := time.Now()
+	e.retryWrites(l)
+	note("retried the %d writes that were not acknowledged, with their keys, in %.1fs", len(l.retries), time.Since(retryStart).Seconds())
 
 	// The ledger against the graph.
 	store, err := neo4jstore.Open(neo4jstore.Config{URI: e.neo4jURI, User: "neo4j", Password: "devpassword", Database: "neo4j", QueryTimeout: 30 * time.Second})
@@ -494,32 +599,52 @@ func run(rate int, phase time.Duration) (string, error) {
 			present[t.ID] = true
 		}
 	}
-	audited := map[string]bool{}
+	audited := map[string]int{}
 	page, err := store.Changes(context.Background(), model.ChangeFilter{}, 100000, "")
 	if err != nil {
 		return "", err
 	}
 	for _, c := range page.Changes {
 		if c.EntityID != nil && strings.HasPrefix(*c.EntityID, "chaos-"+runID+"-") && c.Action == model.ChangeCreateEntity {
-			audited[*c.EntityID] = true
+			audited[*c.EntityID]++
 		}
 	}
-	var lost, phantom, half []string
+	var lost, phantom, half, twice, unsettled []string
 	count := map[outcome]int{}
-	unknownFound := 0
+	unknownFound, retriedOnce, replays := 0, 0, 0
 	for id, o := range l.writes {
 		count[o]++
+		settled := len(l.retries[id]) > 0 && l.retries[id][len(l.retries[id])-1] == "write: ok"
 		switch {
 		case o == acked && !present[id]:
 			lost = append(lost, id)
-		case o == refused && present[id]:
+		case o == refused && l.replayed[id]:
+			// The retry replayed an earlier attempt: the refused one
+			// had been written.
+			phantom = append(phantom, id+" ("+l.answers[id]+", then replayed)")
+		case o == refused && present[id] && !settled:
 			phantom = append(phantom, id+" ("+l.answers[id]+")")
-		case o == unknown && present[id]:
+		case o == unknown && present[id] && l.replayed[id]:
 			unknownFound++
+		}
+		if l.replayed[id] {
+			replays++
+		}
+		if len(l.retries[id]) > 0 {
+			if settled && present[id] && audited[id] == 1 {
+				retriedOnce++
+			} else {
+				unsettled = append(unsettled, fmt.Sprintf("%s (%s, retries %v, %d audit entries)", id, l.answers[id], l.retries[id], audited[id]))
+			}
+		}
+	}
+	for id, n := range audited {
+		if n > 1 {
+			twice = append(twice, fmt.Sprintf("%s (%d audit entries)", id, n))
 		}
 	}
 	for id := range present {
-		if !audited[id] {
+		if audited[id] == 0 {
 			half = append(half, id+" (node without audit entry)")
 		}
 		if _, ok := l.writes[id]; !ok {
@@ -539,6 +664,19 @@ func run(rate int, phase time.Duration) (string, error) {
 	}
 	if len(half) > 0 {
 		failures = append(failures, fmt.Sprintf("%d writes are half-applied: %v", len(half), first(half)))
+	}
+	if len(twice) > 0 {
+		failures = append(failures, fmt.Sprintf("%d writes are applied twice: %v", len(twice), first(twice)))
+	}
+	if len(unsettled) > 0 {
+		failures = append(failures, fmt.Sprintf("%d writes retried with their key are not in the graph exactly once: %v", len(unsettled), first(unsettled)))
+	}
+	unknownShare := 0.0
+	if l.writeRequests > 0 {
+		unknownShare = 100 * float64(l.commitUnknown) / float64(l.writeRequests)
+	}
+	if unknownShare >= 5 {
+		failures = append(failures, fmt.Sprintf("%.1f%% of the writes were answered COMMIT_OUTCOME_UNKNOWN, want under 5%%", unknownShare))
 	}
 
 	var b strings.Builder
@@ -560,10 +698,18 @@ func run(rate int, phase time.Duration) (string, error) {
 	} else {
 		fmt.Fprintf(&b, "This harness's own 50 ms heartbeat was never more than %s late.\n", l.longestStall.Round(10*time.Millisecond))
 	}
-	fmt.Fprintf(&b, "\n## Writes\n\n| | count |\n|---|---|\n| acknowledged | %d |\n| acknowledged and found | %d |\n| refused | %d |\n| refused and found | %d |\n| outcome unknown | %d |\n| outcome unknown, found | %d |\n| half-applied | %d |\n\n",
-		count[acked], count[acked]-len(lost), count[refused], len(phantom), count[unknown], unknownFound, len(half))
+	retried := 0
+	for _, r := range l.retries {
+		if len(r) > 0 {
+			retried++
+		}
+	}
+	fmt.Fprintf(&b, "\n## Writes\n\nEach write is sent once under load with an `Idempotency-Key` of its own; once the faults are over, each that was not acknowledged (refused, answered `COMMIT_OUTCOME_UNKNOWN`, or without an answer) is sent again with the same key until its answer is definite.\n\n")
+	fmt.Fprintf(&b, "| | count |\n|---|---|\n| writes sent under load | %d |\n| acknowledged | %d |\n| acknowledged and found | %d |\n| refused | %d |\n| refused yet written (found, or replayed by the retry) | %d |\n| answered `COMMIT_OUTCOME_UNKNOWN` | %d (%.1f%% of the writes; the target is under 5%%) |\n| no answer within the client's 10 s | %d |\n| outcome unknown, found written by the retry (a replay) | %d |\n| retried with their key | %d |\n| retried, and in the graph exactly once | %d |\n| retries answered as a replay | %d |\n| applied twice (more than one audit entry) | %d |\n| half-applied | %d |\n\n",
+		l.writeRequests, count[acked], count[acked]-len(lost), count[refused], len(phantom), l.commitUnknown, unknownShare,
+		l.codes["write: answer lost"], unknownFound, retried, retriedOnce, replays, len(twice), len(half))
 	if len(failures) == 0 {
-		b.WriteString("**Verdict: passed.** Zero acknowledged writes lost, none refused yet present, none half-applied; the service recovered from every fault without a restart and returned to its baseline.\n")
+		b.WriteString("**Verdict: passed.** Zero acknowledged writes lost, none refused yet written, none applied twice or half-applied; every write retried with its key is in the graph exactly once; outcome-unknown answers under 5% of the writes; the service recovered from every fault without a restart and returned to its baseline.\n")
 		return b.String(), nil
 	}
 	fmt.Fprintf(&b, "**Verdict: FAILED.**\n\n- %s\n", strings.Join(failures, "\n- "))

@@ -14,14 +14,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
-	"github.com/coe-child-online/knowledge-graph/graph"
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
-	"github.com/coe-child-online/knowledge-graph/resolvers"
-	"github.com/coe-child-online/knowledge-graph/resolvers/loaders"
+	"github.com/coe-child-online/knowledge-graph/httpapi"
 )
 
 // measurement is one query measured on one system at one concurrency.
@@ -82,20 +78,16 @@ func postJSON(ctx context.Context, url string, body []byte, debug bool) (gqlAnsw
 	return a, nil
 }
 
-// capture runs a query through the service's own resolvers and read
-// planner in-process and returns the statements it sent, for the raw-driver
-// replay.
+// capture runs a query in-process through the handler the service serves,
+// with the benchmark's settings (no rate limit), and returns the statements
+// it sent, for the raw-driver replay.
 func capture(ctx context.Context, store *neo4jstore.Store, body []byte) ([]neo4jstore.Statement, error) {
-	res := resolvers.New(store, time.Now)
-	schema := graph.NewExecutableSchema(graph.Config{Resolvers: res})
-	planner, err := resolvers.NewPlanner(res, schema, 100)
+	cfg := httpapi.Defaults()
+	cfg.CostPerMinute = 0
+	h, err := httpapi.New(cfg, httpapi.Deps{Store: store})
 	if err != nil {
 		return nil, err
 	}
-	gql := handler.New(schema)
-	gql.AddTransport(transport.POST{})
-	gql.Use(planner)
-	h := loaders.Middleware(store, gql)
 	ctx, log := neo4jstore.WithStatementLog(ctx)
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body)).WithContext(ctx)
 	req.Header.Set("Content-Type", "application/json")

@@ -8,13 +8,18 @@
 //
 // Imports print the difference with the graph and write nothing unless
 // -apply is given; then they write it in one transaction, recorded in the
-// audit trail under -actor. quality prints what the graph lacks and where
-// the sources disagree (Query.dataQuality). It connects to Neo4j with the database's own
+// audit trail under -actor, under an idempotency key: -idempotency-key, or
+// one made up and printed. Running the same import again with the same key
+// writes nothing a second time, so after an interrupted run it is safe to
+// repeat. quality prints what the graph lacks and where the sources disagree
+// (Query.dataQuality). It connects to Neo4j with the database's own
 // credentials, so it acts with the admin role.
 package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -42,9 +47,9 @@ func main() {
 }
 
 const usage = `usage:
-  curate import-chart -treaty NUMBER [-source URL] [-apply] FILE.csv
-  curate import-seed [-apply] DIR
-  curate import-graph [-apply] FILE.json
+  curate import-chart -treaty NUMBER [-source URL] [-apply [-idempotency-key KEY]] FILE.csv
+  curate import-seed [-apply [-idempotency-key KEY]] DIR
+  curate import-graph [-apply [-idempotency-key KEY]] FILE.json
   curate export [-format json|csv|graphml] [-id ID [-depth N] [-limit N]] -out PATH
   curate quality`
 
@@ -61,10 +66,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	cmd := args[0]
 	fl := flag.NewFlagSet("curate "+cmd, flag.ContinueOnError)
 	fl.SetOutput(stdout)
-	uri := fl.String("neo4j-uri", env("NEO4J_URI", "bolt://127.0.0.1:7687"), "Neo4j address (NEO4J_URI)")
-	user := fl.String("neo4j-user", env("NEO4J_USER", "neo4j"), "Neo4j user (NEO4J_USER)")
-	password := fl.String("neo4j-password", env("NEO4J_PASSWORD", "devpassword"), "Neo4j password (NEO4J_PASSWORD)")
-	database := fl.String("neo4j-database", env("NEO4J_DATABASE", "neo4j"), "Neo4j database (NEO4J_DATABASE)")
+	neo4j := neo4jstore.BindFlags(fl, getenv)
 	timeout := fl.Duration("timeout", 2*time.Minute, "deadline for the whole command")
 	actorName := fl.String("actor", env("USER", "curate"), "who the audit trail names for the changes")
 	apply := fl.Bool("apply", false, "write the changes (imports); without it they are only shown")
@@ -75,11 +77,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	depth := fl.Int("depth", 1, "export with -id: how many relationships away (1 to 3)")
 	limitNodes := fl.Int("limit", 100, "export with -id: at most this many nodes (1 to 500)")
 	out := fl.String("out", "", "export: the file (or folder, for csv) to write; - for standard output")
+	idemKey := fl.String("idempotency-key", "", "imports with -apply: the key the write is made under; a rerun with the key of an earlier run writes nothing twice (default: a new key, printed)")
 	if err := fl.Parse(args[1:]); err != nil {
 		return err
 	}
 
 	var work func(ctx context.Context, store *neo4jstore.Store) error
+	// inputs gives what an import reads, for the fingerprint of its write.
+	var inputs func() (any, error)
 	actor := model.Actor{Name: *actorName, Role: "admin"}
 	switch cmd {
 	case "import-chart":
@@ -93,6 +98,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		var src *model.Source
 		if *sourceURL != "" {
 			src = &model.Source{URL: sourceURL, Title: *sourceURL}
+		}
+		inputs = func() (any, error) {
+			b, err := os.ReadFile(file)
+			return map[string]any{"treaty": *treaty, "source": *sourceURL, "file": digest(b)}, err
 		}
 		work = func(ctx context.Context, store *neo4jstore.Store) error {
 			f, err := os.Open(file)
@@ -111,6 +120,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err != nil {
 			return err
 		}
+		inputs = func() (any, error) { return dirDigest(dir) }
 		work = func(ctx context.Context, store *neo4jstore.Store) error {
 			diff, err := importer.SeedFiles(ctx, store, actor, os.DirFS(dir), *apply)
 			if err != nil {
@@ -122,6 +132,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		file, err := oneArg(fl, "the JSON export")
 		if err != nil {
 			return err
+		}
+		inputs = func() (any, error) {
+			b, err := os.ReadFile(file)
+			return digest(b), err
 		}
 		work = func(ctx context.Context, store *neo4jstore.Store) error {
 			f, err := os.Open(file)
@@ -176,20 +190,89 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
 
+	var key *model.WriteKey
+	if *idemKey != "" && (inputs == nil || !*apply) {
+		return fmt.Errorf("%s: -idempotency-key goes with an import and -apply", cmd)
+	}
+	if inputs != nil && *apply {
+		var err error
+		if key, err = writeKey(cmd, actor, *idemKey, inputs); err != nil {
+			return err
+		}
+		ctx = model.WithWriteKey(ctx, key)
+	}
+
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	store, err := neo4jstore.Connect(ctx, neo4jstore.Config{URI: *uri, User: *user, Password: *password, Database: *database, QueryTimeout: *timeout})
+	neo4j.QueryTimeout = *timeout
+	store, err := neo4jstore.Connect(ctx, *neo4j)
 	if err != nil {
 		return err
 	}
 	defer store.Close(context.Background())
 	err = work(ctx, store)
-	if msg := model.ErrorMessage(err); msg != "" {
+	var merr *model.Error
+	if errors.As(err, &merr) {
 		// The client message is the useful part; the driver's cause is
 		// for the logs of the service, not for a person at a terminal.
-		return fmt.Errorf("%s: %s", cmd, msg)
+		if merr.IdempotencyKey != "" && merr.Code != model.CodeKeyReused {
+			return fmt.Errorf("%s: %s\nRun the same command again with -idempotency-key %s: it writes the import at most once", cmd, merr.Message, merr.IdempotencyKey)
+		}
+		return fmt.Errorf("%s: %s", cmd, merr.Message)
+	}
+	if err == nil && key != nil {
+		if key.Replayed {
+			fmt.Fprintf(stdout, "already written under the idempotency key %s; nothing was written again\n", key.Key)
+		} else {
+			fmt.Fprintf(stdout, "written under the idempotency key %s\n", key.Key)
+		}
 	}
 	return err
+}
+
+// writeKey names an import's write: with the given key, or a new one, and
+// the fingerprint of the command, the actor and what the import reads.
+func writeKey(cmd string, actor model.Actor, given string, inputs func() (any, error)) (*model.WriteKey, error) {
+	key := given
+	if key == "" {
+		key = model.NewIdempotencyKey()
+	} else if err := model.CheckIdempotencyKey("-idempotency-key", key); err != nil {
+		return nil, fmt.Errorf("%s: %s", cmd, model.ErrorMessage(err))
+	}
+	in, err := inputs()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cmd, err)
+	}
+	fp, err := model.Fingerprint("curate "+cmd, actor, in)
+	if err != nil {
+		return nil, err
+	}
+	return &model.WriteKey{Key: key, Fingerprint: fp}, nil
+}
+
+func digest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// dirDigest fingerprints the files of a folder by name and content.
+func dirDigest(dir string) (map[string]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		out[e.Name()] = digest(b)
+	}
+	return out, nil
 }
 
 func oneArg(fl *flag.FlagSet, what string) (string, error) {

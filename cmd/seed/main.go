@@ -33,20 +33,11 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	env := func(key, def string) string {
-		if v := getenv(key); v != "" {
-			return v
-		}
-		return def
-	}
 	fl := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fl.SetOutput(stdout)
+	neo4j := neo4jstore.BindFlags(fl, getenv)
 	dir := fl.String("dir", "", "folder of seed files to load (default: the files built into the program)")
 	check := fl.Bool("check", false, "validate the seed files and print their counts without writing")
-	uri := fl.String("neo4j-uri", env("NEO4J_URI", "bolt://127.0.0.1:7687"), "Neo4j address (NEO4J_URI)")
-	user := fl.String("neo4j-user", env("NEO4J_USER", "neo4j"), "Neo4j user (NEO4J_USER)")
-	password := fl.String("neo4j-password", env("NEO4J_PASSWORD", "devpassword"), "Neo4j password (NEO4J_PASSWORD)")
-	database := fl.String("neo4j-database", env("NEO4J_DATABASE", "neo4j"), "Neo4j database (NEO4J_DATABASE)")
 	timeout := fl.Duration("timeout", 2*time.Minute, "deadline for the whole load")
 	synthetic := fl.Int("synthetic", 0, "write a synthetic graph with this many countries, projects and resources (about 30 relationships each) instead of the seed files")
 	randSeed := fl.Uint64("rand-seed", 1, "with -synthetic: the random seed, so one value always gives the same graph")
@@ -94,7 +85,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	store, err := neo4jstore.Connect(ctx, neo4jstore.Config{URI: *uri, User: *user, Password: *password, Database: *database, QueryTimeout: *timeout})
+	neo4j.QueryTimeout = *timeout
+	store, err := neo4jstore.Connect(ctx, *neo4j)
 	if err != nil {
 		return err
 	}

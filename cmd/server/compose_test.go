@@ -16,7 +16,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
 	"github.com/coe-child-online/knowledge-graph/telemetry"
 )
 
@@ -70,8 +69,8 @@ func TestComposeFileWiresTheService(t *testing.T) {
 			t.Errorf("compose sets %s, which the service does not read", key)
 		}
 	}
-	if !strings.HasPrefix(cfg.Neo4jURI, "bolt://neo4j:") {
-		t.Errorf("NEO4J_URI = %q, want the neo4j service", cfg.Neo4jURI)
+	if !strings.HasPrefix(cfg.Neo4j.URI, "bolt://neo4j:") {
+		t.Errorf("NEO4J_URI = %q, want the neo4j service", cfg.Neo4j.URI)
 	}
 }
 
@@ -107,15 +106,16 @@ func TestMonitoringProfileWatchesRealMetrics(t *testing.T) {
 	}
 
 	// The metrics the service exports, once each has a sample.
-	tel, err := telemetry.New(context.Background(), telemetry.Config{Version: "test"}, poolStub{})
+	tel, err := telemetry.New(context.Background(), telemetry.Config{Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	tel.Metrics.WatchPool(poolStub{})
 	tel.Metrics.Request("Op", "OK", time.Millisecond, 1, 1)
 	tel.Metrics.RateLimited()
 	tel.Metrics.CountDroppedLogLines(func() int64 { return 0 })
 	_, done := tel.Statement(context.Background(), "read", "RETURN 1")
-	done(neo4jstore.Timing{}, nil)
+	done(telemetry.Timing{}, nil)
 	srv := httptest.NewServer(tel.Metrics.Handler())
 	defer srv.Close()
 	res, err := http.Get(srv.URL)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,111 +11,188 @@ import (
 	"strings"
 	"time"
 
-	"github.com/coe-child-online/knowledge-graph/auth"
-	"github.com/coe-child-online/knowledge-graph/resolvers"
+	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
+	"github.com/coe-child-online/knowledge-graph/httpapi"
 )
 
 // config is the service's configuration: environment variables, each
 // overridable by a flag of the same meaning.
 type config struct {
-	Neo4jURI        string
-	Neo4jUser       string
-	Neo4jPassword   string
-	Neo4jDatabase   string
+	Neo4j           neo4jstore.Config
 	Listen          string
-	CORSOrigins     []string
-	CORSCredentials bool
 	LogLevel        slog.Level
-	QueryTimeout    time.Duration
 	ShutdownTimeout time.Duration
-	// Development turns on introspection, field suggestions and GraphiQL,
-	// and lets GET requests through without a preflight header.
-	Development bool
-	Security    security
-	// MaxPoolSize caps the driver's connections to Neo4j.
-	MaxPoolSize int
+	// HTTP is the request policy: limits, credentials, CORS, mode.
+	HTTP httpapi.Config
 	// PprofAddr, when set, serves Go's profiler there (loopback only).
 	PprofAddr string
-	// Auth says who may call: API keys and JWT verifiers, and whether
-	// anonymous callers may read.
-	Auth auth.Config
-	// ExportMaxFacts bounds the nodes plus relationships one /export may
-	// return.
-	ExportMaxFacts int
 	// OTLPEndpoint receives traces over OTLP/HTTP; off when empty.
 	OTLPEndpoint string
-	// SlowQuery is the statement time above which its shape is logged.
+	// SlowQuery is the statement time above which its shape is logged;
+	// zero turns the log off.
 	SlowQuery time.Duration
-	// Metrics serves /metrics.
-	Metrics bool
 }
 
-// Development defaults: the embedded Neo4j that `make run` starts.
-const (
-	defaultURI      = "bolt://127.0.0.1:7687"
-	defaultUser     = "neo4j"
-	defaultPassword = "devpassword"
-)
+// settings binds flags to their environment variables: a variable that is
+// set gives the flag's default, and the flag overrides it. Every number,
+// duration and true/false value is parsed strictly, and a bad one is an
+// error naming the variable (or the flag), never a silent default.
+type settings struct {
+	fs     *flag.FlagSet
+	getenv func(string) string
+	errs   []error
+}
+
+// value is a flag.Value that parses with parse and checks with ok.
+type value struct {
+	set  func(string) error
+	show func() string
+}
+
+func (v value) Set(s string) error { return v.set(s) }
+func (v value) String() string {
+	if v.show == nil {
+		return ""
+	}
+	return v.show()
+}
+
+// bind defines the flag and reads its variable into it.
+func (s *settings) bind(name, env, usage string, set func(string) error, show func() string) {
+	if v := s.getenv(env); v != "" {
+		if err := set(v); err != nil {
+			s.errs = append(s.errs, fmt.Errorf("%s %q: %w", env, v, err))
+		}
+	}
+	// A bad flag names its variable too: one name to look up in the docs.
+	named := func(v string) error {
+		if err := set(v); err != nil {
+			return fmt.Errorf("%s: %w", env, err)
+		}
+		return nil
+	}
+	s.fs.Var(value{set: named, show: show}, name, usage+" ("+env+")")
+}
+
+func (s *settings) str(p *string, name, env, def, usage string) {
+	*p = def
+	s.bind(name, env, usage, func(v string) error { *p = v; return nil }, func() string { return *p })
+}
+
+func (s *settings) int(p *int, name, env string, def, lo, hi int, usage string) {
+	*p = def
+	s.bind(name, env, usage, func(v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("want a whole number from %d to %d", lo, hi)
+		}
+		*p = n
+		return nil
+	}, func() string { return strconv.Itoa(*p) })
+}
+
+// duration reads a positive duration; with zeroOff, "0" too (turned off).
+func (s *settings) duration(p *time.Duration, name, env string, def time.Duration, zeroOff bool, usage string) {
+	*p = def
+	s.bind(name, env, usage, func(v string) error {
+		v = strings.TrimSpace(v)
+		if zeroOff && v == "0" {
+			*p = 0
+			return nil
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return errors.New("want a positive duration such as 10s")
+		}
+		*p = d
+		return nil
+	}, func() string { return p.String() })
+}
+
+func (s *settings) bool(p *bool, name, env string, def bool, usage string) {
+	*p = def
+	s.bind(name, env, usage, func(v string) error {
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "true", "1", "yes":
+			*p = true
+		case "false", "0", "no":
+			*p = false
+		default:
+			return errors.New("want true or false")
+		}
+		return nil
+	}, func() string { return strconv.FormatBool(*p) })
+}
 
 func loadConfig(args []string, getenv func(string) string) (config, error) {
-	env := func(key, def string) string {
-		if v := getenv(key); v != "" {
-			return v
-		}
-		return def
-	}
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	s := &settings{fs: fs, getenv: getenv}
+	def := httpapi.Defaults()
 	var (
-		cfg         config
-		origins     string
-		credentials string
-		level       string
-		timeout     string
-		shutdown    string
+		cfg       config
+		origins   string
+		bodyBytes int
 	)
-	fs.StringVar(&cfg.Neo4jURI, "neo4j-uri", env("NEO4J_URI", defaultURI), "Neo4j address: bolt://, neo4j://, bolt+s:// or neo4j+s:// (NEO4J_URI)")
-	fs.StringVar(&cfg.Neo4jUser, "neo4j-user", env("NEO4J_USER", defaultUser), "Neo4j user (NEO4J_USER)")
-	fs.StringVar(&cfg.Neo4jPassword, "neo4j-password", env("NEO4J_PASSWORD", defaultPassword), "Neo4j password (NEO4J_PASSWORD)")
-	fs.StringVar(&cfg.Neo4jDatabase, "neo4j-database", env("NEO4J_DATABASE", "neo4j"), "Neo4j database name (NEO4J_DATABASE)")
-	fs.StringVar(&cfg.Listen, "listen", env("LISTEN_ADDR", "127.0.0.1:8080"), "HTTP listen address (LISTEN_ADDR)")
-	fs.StringVar(&origins, "cors-origins", env("CORS_ORIGINS", "http://127.0.0.1:8080,http://localhost:8080"), "comma-separated origins allowed by CORS (CORS_ORIGINS)")
-	fs.StringVar(&credentials, "cors-credentials", env("CORS_ALLOW_CREDENTIALS", "false"), "allow credentials in CORS requests (CORS_ALLOW_CREDENTIALS)")
-	fs.StringVar(&level, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (LOG_LEVEL)")
-	fs.StringVar(&timeout, "query-timeout", env("QUERY_TIMEOUT", "10s"), "deadline for each database transaction (QUERY_TIMEOUT)")
-	fs.StringVar(&shutdown, "shutdown-timeout", env("SHUTDOWN_TIMEOUT", "15s"), "how long in-flight requests may take to finish on shutdown (SHUTDOWN_TIMEOUT)")
-	mode := fs.String("mode", env("MODE", "production"), "production or development (MODE)")
-	fs.Int64Var(&cfg.Security.MaxBodyBytes, "max-body-bytes", envInt(env, "MAX_BODY_BYTES", 1<<20), "largest request body accepted (MAX_BODY_BYTES)")
-	fs.IntVar(&cfg.Security.MaxTokens, "max-tokens", int(envInt(env, "MAX_TOKENS", 5000)), "most tokens a query may have (MAX_TOKENS)")
-	fs.IntVar(&cfg.Security.MaxDirectives, "max-directives", int(envInt(env, "MAX_DIRECTIVES", 8)), "most directives in a query (MAX_DIRECTIVES)")
-	fs.IntVar(&cfg.Security.Limits.MaxDepth, "max-depth", int(envInt(env, "MAX_DEPTH", 15)), "deepest field nesting (MAX_DEPTH)")
-	fs.IntVar(&cfg.Security.Limits.MaxCost, "max-cost", int(envInt(env, "MAX_COST", 2000000)), "highest query cost (MAX_COST)")
-	fs.IntVar(&cfg.Security.Limits.MaxAliases, "max-aliases", int(envInt(env, "MAX_ALIASES", 30)), "most aliases in a query (MAX_ALIASES)")
-	fs.IntVar(&cfg.Security.Limits.MaxRootFields, "max-root-fields", int(envInt(env, "MAX_ROOT_FIELDS", 10)), "most root fields in a query (MAX_ROOT_FIELDS)")
-	fs.IntVar(&cfg.Security.Limits.MaxFields, "max-fields", int(envInt(env, "MAX_FIELDS", 500)), "most field selections in a query, duplicates included (MAX_FIELDS)")
-	fs.IntVar(&cfg.Security.CostPerMinute, "rate-limit", int(envInt(env, "RATE_LIMIT_COST_PER_MINUTE", 10000000)), "cost points each client may spend per minute, 0 for no limit (RATE_LIMIT_COST_PER_MINUTE)")
-	fs.StringVar(&cfg.Security.TrustedDocuments, "trusted-documents", env("TRUSTED_DOCUMENTS", ""), "JSON file of the only operations allowed, by SHA-256 hash (TRUSTED_DOCUMENTS); off when empty")
-	requestTimeout := fs.String("request-timeout", env("REQUEST_TIMEOUT", "15s"), "deadline for a whole request (REQUEST_TIMEOUT)")
-	pool := fs.String("neo4j-max-pool-size", env("NEO4J_MAX_POOL_SIZE", "64"), "most connections the driver opens to Neo4j (NEO4J_MAX_POOL_SIZE)")
-	fs.StringVar(&cfg.PprofAddr, "pprof", env("PPROF_ADDR", ""), "serve Go's profiler on this loopback address, such as 127.0.0.1:6060 (PPROF_ADDR); off when empty")
-	fs.StringVar(&cfg.Auth.KeysFile, "api-keys-file", env("API_KEYS_FILE", ""), "file of API keys, one \"name role sha256:hash\" per line (API_KEYS_FILE); make one with `go run ./cmd/apikey`")
-	fs.StringVar(&cfg.Auth.Keys, "api-keys", env("API_KEYS", ""), "API keys as in the keys file, separated by ';' (API_KEYS)")
-	fs.StringVar(&cfg.Auth.JWTSecret, "jwt-secret", env("JWT_SECRET", ""), "HS256 secret for JWTs, at least 32 bytes (JWT_SECRET)")
-	fs.StringVar(&cfg.Auth.JWTPublicKeyFile, "jwt-public-key-file", env("JWT_PUBLIC_KEY_FILE", ""), "PEM RSA public key for RS256 JWTs (JWT_PUBLIC_KEY_FILE)")
-	fs.StringVar(&cfg.Auth.JWKSFile, "jwks-file", env("JWKS_FILE", ""), "JWKS file of RSA keys for RS256 JWTs (JWKS_FILE)")
-	fs.StringVar(&cfg.Auth.Issuer, "jwt-issuer", env("JWT_ISSUER", ""), "required iss claim of JWTs (JWT_ISSUER); not checked when empty")
-	fs.StringVar(&cfg.Auth.Audience, "jwt-audience", env("JWT_AUDIENCE", ""), "required aud claim of JWTs (JWT_AUDIENCE); not checked when empty")
-	leeway := fs.String("jwt-leeway", env("JWT_LEEWAY", "30s"), "clock skew allowed on JWT times (JWT_LEEWAY)")
-	anonymous := fs.String("anonymous-reads", env("ANONYMOUS_READS", "true"), "let callers without a key or token read (ANONYMOUS_READS)")
-	fs.StringVar(&cfg.OTLPEndpoint, "otlp-endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT", ""), "OTLP/HTTP collector for traces, such as http://127.0.0.1:4318 (OTEL_EXPORTER_OTLP_ENDPOINT); off when empty")
-	slow := fs.String("slow-query", env("SLOW_QUERY_THRESHOLD", "500ms"), "log statements slower than this with their Cypher shape; 0 turns it off (SLOW_QUERY_THRESHOLD)")
-	metrics := fs.String("metrics", env("METRICS", "true"), "serve Prometheus metrics at /metrics (METRICS)")
-	fs.IntVar(&cfg.ExportMaxFacts, "export-max-facts", int(envInt(env, "EXPORT_MAX_FACTS", 500000)), "most nodes plus relationships one /export returns (EXPORT_MAX_FACTS)")
+	h := &cfg.HTTP
+	neo4j := neo4jstore.BindFlags(fs, getenv)
+	s.duration(&neo4j.QueryTimeout, "query-timeout", "QUERY_TIMEOUT", 10*time.Second, false, "deadline for each database transaction")
+	s.int(&neo4j.MaxPoolSize, "neo4j-max-pool-size", "NEO4J_MAX_POOL_SIZE", 64, 1, 10000, "most connections the driver opens to Neo4j")
+	s.str(&cfg.Listen, "listen", "LISTEN_ADDR", "127.0.0.1:8080", "HTTP listen address")
+	s.str(&origins, "cors-origins", "CORS_ORIGINS", strings.Join(def.CORSOrigins, ","), "comma-separated origins allowed by CORS")
+	s.bool(&h.CORSCredentials, "cors-credentials", "CORS_ALLOW_CREDENTIALS", false, "allow credentials in CORS requests")
+	s.bind("log-level", "LOG_LEVEL", "debug, info, warn or error", func(v string) error {
+		if err := cfg.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return errors.New("want debug, info, warn or error")
+		}
+		return nil
+	}, func() string { return cfg.LogLevel.String() })
+	s.duration(&neo4j.KeyLifetime, "idempotency-key-ttl", "IDEMPOTENCY_KEY_TTL", 24*time.Hour, false, "how long an idempotency key answers for its write before it is purged")
+	s.duration(&cfg.ShutdownTimeout, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 15*time.Second, false, "how long in-flight requests may take to finish on shutdown")
+	s.bind("mode", "MODE", "production, or development for introspection and GraphiQL", func(v string) error {
+		if v != "production" && v != "development" {
+			return errors.New("want production or development")
+		}
+		h.Development = v == "development"
+		return nil
+	}, nil)
+	s.int(&bodyBytes, "max-body-bytes", "MAX_BODY_BYTES", int(def.MaxBodyBytes), 1024, 1<<30, "largest request body accepted")
+	s.int(&h.MaxTokens, "max-tokens", "MAX_TOKENS", def.MaxTokens, 100, 1<<20, "most tokens a query may have")
+	s.int(&h.MaxDirectives, "max-directives", "MAX_DIRECTIVES", def.MaxDirectives, 0, 1<<20, "most directives in a query")
+	s.int(&h.Limits.MaxDepth, "max-depth", "MAX_DEPTH", def.Limits.MaxDepth, 0, 1<<20, "deepest field nesting, 0 for no limit")
+	s.int(&h.Limits.MaxCost, "max-cost", "MAX_COST", def.Limits.MaxCost, 0, 1<<40, "highest query cost, 0 for no limit")
+	s.int(&h.Limits.MaxAliases, "max-aliases", "MAX_ALIASES", def.Limits.MaxAliases, 0, 1<<20, "most aliases in a query, 0 for no limit")
+	s.int(&h.Limits.MaxRootFields, "max-root-fields", "MAX_ROOT_FIELDS", def.Limits.MaxRootFields, 0, 1<<20, "most root fields in a query, 0 for no limit")
+	s.int(&h.Limits.MaxFields, "max-fields", "MAX_FIELDS", def.Limits.MaxFields, 0, 1<<20, "most field selections in a query, duplicates included, 0 for no limit")
+	s.int(&h.CostPerMinute, "rate-limit", "RATE_LIMIT_COST_PER_MINUTE", def.CostPerMinute, 0, 1<<40, "cost points each client may spend per minute, 0 for no limit")
+	s.str(&h.TrustedDocuments, "trusted-documents", "TRUSTED_DOCUMENTS", "", "JSON file of the only operations allowed, by SHA-256 hash; off when empty")
+	s.duration(&h.RequestTimeout, "request-timeout", "REQUEST_TIMEOUT", def.RequestTimeout, false, "deadline for a whole request")
+	s.str(&cfg.PprofAddr, "pprof", "PPROF_ADDR", "", "serve Go's profiler on this loopback address, such as 127.0.0.1:6060; off when empty")
+	s.str(&h.Auth.KeysFile, "api-keys-file", "API_KEYS_FILE", "", "file of API keys, one \"name role sha256:hash\" per line; make one with `go run ./cmd/apikey`")
+	s.str(&h.Auth.Keys, "api-keys", "API_KEYS", "", "API keys as in the keys file, separated by ';'")
+	s.str(&h.Auth.JWTSecret, "jwt-secret", "JWT_SECRET", "", "HS256 secret for JWTs, at least 32 bytes")
+	s.str(&h.Auth.JWTPublicKeyFile, "jwt-public-key-file", "JWT_PUBLIC_KEY_FILE", "", "PEM RSA public key for RS256 JWTs")
+	s.str(&h.Auth.JWKSFile, "jwks-file", "JWKS_FILE", "", "JWKS file of RSA keys for RS256 JWTs")
+	s.str(&h.Auth.Issuer, "jwt-issuer", "JWT_ISSUER", "", "required iss claim of JWTs; not checked when empty")
+	s.str(&h.Auth.Audience, "jwt-audience", "JWT_AUDIENCE", "", "required aud claim of JWTs; not checked when empty")
+	s.duration(&h.Auth.Leeway, "jwt-leeway", "JWT_LEEWAY", def.Auth.Leeway, false, "clock skew allowed on JWT times")
+	s.bool(&h.Auth.AnonymousReads, "anonymous-reads", "ANONYMOUS_READS", def.Auth.AnonymousReads, "let callers without a key or token read")
+	s.str(&cfg.OTLPEndpoint, "otlp-endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT", "", "OTLP/HTTP collector for traces, such as http://127.0.0.1:4318; off when empty")
+	s.duration(&cfg.SlowQuery, "slow-query", "SLOW_QUERY_THRESHOLD", 500*time.Millisecond, true, "log statements slower than this with their Cypher shape; 0 turns it off")
+	s.bool(&h.Metrics, "metrics", "METRICS", def.Metrics, "serve Prometheus metrics at /metrics")
+	s.int(&h.ExportMaxFacts, "export-max-facts", "EXPORT_MAX_FACTS", def.ExportMaxFacts, 1, 1<<40, "most nodes plus relationships one /export returns")
+	if err := errors.Join(s.errs...); err != nil {
+		return config{}, fmt.Errorf("config: %w", err)
+	}
 	if err := fs.Parse(args); err != nil {
 		return config{}, fmt.Errorf("config: %w (flags: %s)", err, flagNames(fs))
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
+	}
+	cfg.Neo4j = *neo4j
+	if err := neo4jstore.CheckURI(cfg.Neo4j.URI); err != nil {
+		return config{}, fmt.Errorf("config: %w", err)
 	}
 	for _, o := range strings.Split(origins, ",") {
 		o = strings.TrimSpace(o)
@@ -122,76 +200,10 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 			return config{}, fmt.Errorf("config: CORS_ORIGINS may not be \"*\"; list the origins")
 		}
 		if o != "" {
-			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
+			h.CORSOrigins = append(h.CORSOrigins, o)
 		}
 	}
-	switch strings.ToLower(credentials) {
-	case "true", "1", "yes":
-		cfg.CORSCredentials = true
-	case "false", "0", "no":
-	default:
-		return config{}, fmt.Errorf("config: CORS_ALLOW_CREDENTIALS %q: want true or false", credentials)
-	}
-	if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
-		return config{}, fmt.Errorf("config: LOG_LEVEL %q: want debug, info, warn or error", level)
-	}
-	var err error
-	if cfg.QueryTimeout, err = positiveDuration("QUERY_TIMEOUT", timeout); err != nil {
-		return config{}, err
-	}
-	if cfg.ShutdownTimeout, err = positiveDuration("SHUTDOWN_TIMEOUT", shutdown); err != nil {
-		return config{}, err
-	}
-	switch {
-	case strings.HasPrefix(cfg.Neo4jURI, "bolt://"), strings.HasPrefix(cfg.Neo4jURI, "neo4j://"),
-		strings.HasPrefix(cfg.Neo4jURI, "bolt+s://"), strings.HasPrefix(cfg.Neo4jURI, "neo4j+s://"),
-		strings.HasPrefix(cfg.Neo4jURI, "bolt+ssc://"), strings.HasPrefix(cfg.Neo4jURI, "neo4j+ssc://"):
-	default:
-		return config{}, fmt.Errorf("config: NEO4J_URI %q: want bolt://, neo4j://, bolt+s:// or neo4j+s://", cfg.Neo4jURI)
-	}
-	switch *mode {
-	case "production":
-	case "development":
-		cfg.Development = true
-	default:
-		return config{}, fmt.Errorf("config: MODE %q: want production or development", *mode)
-	}
-	if cfg.Security.RequestTimeout, err = positiveDuration("REQUEST_TIMEOUT", *requestTimeout); err != nil {
-		return config{}, err
-	}
-	if cfg.Security.MaxBodyBytes < 1024 || cfg.Security.MaxTokens < 100 || cfg.Security.CostPerMinute < 0 {
-		return config{}, fmt.Errorf("config: MAX_BODY_BYTES must be at least 1024, MAX_TOKENS at least 100, RATE_LIMIT_COST_PER_MINUTE not negative")
-	}
-	if n, err := strconv.Atoi(*pool); err != nil || n < 1 || n > 10000 {
-		return config{}, fmt.Errorf("config: NEO4J_MAX_POOL_SIZE %q: want a whole number from 1 to 10000", *pool)
-	} else {
-		cfg.MaxPoolSize = n
-	}
-	if cfg.Auth.Leeway, err = positiveDuration("JWT_LEEWAY", *leeway); err != nil {
-		return config{}, err
-	}
-	switch strings.ToLower(*anonymous) {
-	case "true", "1", "yes":
-		cfg.Auth.AnonymousReads = true
-	case "false", "0", "no":
-	default:
-		return config{}, fmt.Errorf("config: ANONYMOUS_READS %q: want true or false", *anonymous)
-	}
-	if *slow == "0" {
-		cfg.SlowQuery = 0
-	} else if cfg.SlowQuery, err = positiveDuration("SLOW_QUERY_THRESHOLD", *slow); err != nil {
-		return config{}, err
-	}
-	switch strings.ToLower(*metrics) {
-	case "true", "1", "yes":
-		cfg.Metrics = true
-	case "false", "0", "no":
-	default:
-		return config{}, fmt.Errorf("config: METRICS %q: want true or false", *metrics)
-	}
-	if cfg.ExportMaxFacts < 1 {
-		return config{}, fmt.Errorf("config: EXPORT_MAX_FACTS must be at least 1")
-	}
+	h.MaxBodyBytes = int64(bodyBytes)
 	if cfg.PprofAddr != "" {
 		host, _, err := net.SplitHostPort(cfg.PprofAddr)
 		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
@@ -199,14 +211,6 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		}
 	}
 	return cfg, nil
-}
-
-func positiveDuration(name, s string) (time.Duration, error) {
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("config: %s %q: want a positive duration such as 10s", name, s)
-	}
-	return d, nil
 }
 
 func flagNames(fs *flag.FlagSet) string {
@@ -223,25 +227,4 @@ func newLogger(w io.Writer, level slog.Level, development bool) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
-}
-
-// security holds the limits that keep hostile requests cheap.
-type security struct {
-	MaxBodyBytes     int64
-	MaxTokens        int
-	MaxDirectives    int
-	Limits           resolvers.Limits
-	CostPerMinute    int
-	TrustedDocuments string
-	RequestTimeout   time.Duration
-}
-
-// envInt reads a whole number from the environment, or def when unset or
-// not a number (loadConfig then checks the ranges).
-func envInt(env func(string, string) string, key string, def int64) int64 {
-	n, err := strconv.ParseInt(env(key, ""), 10, 64)
-	if err != nil {
-		return def
-	}
-	return n
 }

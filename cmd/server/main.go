@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
+	"github.com/coe-child-online/knowledge-graph/httpapi"
 	"github.com/coe-child-online/knowledge-graph/logbuffer"
 	"github.com/coe-child-online/knowledge-graph/telemetry"
 )
@@ -52,11 +53,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		defer cancel()
 		_ = logs.Close(closeCtx)
 	}()
-	logger := newLogger(logs, cfg.LogLevel, cfg.Development)
+	logger := newLogger(logs, cfg.LogLevel, cfg.HTTP.Development)
 
-	pool := &poolRef{}
 	tel, err := telemetry.New(ctx, telemetry.Config{Version: version(), OTLPEndpoint: cfg.OTLPEndpoint, SlowQuery: cfg.SlowQuery,
-		Logger: logger, RequestID: requestID}, pool)
+		Logger: logger, RequestID: httpapi.RequestID})
 	if err != nil {
 		return err
 	}
@@ -68,14 +68,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			logger.Warn("flush traces", "err", err)
 		}
 	}()
-	store, err := neo4jstore.Open(neo4jstore.Config{
-		URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
-		QueryTimeout: cfg.QueryTimeout, MaxPoolSize: cfg.MaxPoolSize, Observer: tel,
-	})
+	cfg.Neo4j.Observer = tel
+	store, err := neo4jstore.Open(cfg.Neo4j)
 	if err != nil {
 		return err
 	}
-	pool.store = store
+	tel.Metrics.WatchPool(store)
 	defer func() {
 		closeCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -83,6 +81,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			logger.Error("close driver", "err", err)
 		}
 	}()
+
+	defer store.StartKeyPurge(ctx, cfg.Neo4j.KeyLifetime, func(err error, retryIn time.Duration) {
+		logger.Warn("purge expired idempotency keys; trying again later", "err", err, "retry_in", retryIn.String())
+	})()
 
 	connectCtx, stopConnect := context.WithCancel(ctx)
 	defer stopConnect()
@@ -96,7 +98,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
-	h, err := newHandler(cfg, store, logger, time.Now, tel)
+	h, err := httpapi.New(cfg.HTTP, httpapi.Deps{Store: store, Logger: logger, Telemetry: tel, Now: time.Now})
 	if err != nil {
 		return err
 	}
@@ -104,7 +106,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      cfg.QueryTimeout + 10*time.Second,
+		WriteTimeout:      cfg.Neo4j.QueryTimeout + 10*time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
 	logger.Info("listening", "graphql", "http://"+ln.Addr().String()+"/graphql", "graphiql", "http://"+ln.Addr().String()+"/", "neo4j", store.URI())
@@ -171,24 +173,6 @@ func servePprof(ctx context.Context, addr string, logger *slog.Logger) {
 	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		logger.Error("profiler", "err", err)
 	}
-}
-
-// poolRef lets the metrics read the store's pool, which is opened after
-// them because the store reports its statements to them.
-type poolRef struct{ store *neo4jstore.Store }
-
-func (p *poolRef) InFlight() int64 {
-	if p.store == nil {
-		return 0
-	}
-	return p.store.InFlight()
-}
-
-func (p *poolRef) PoolSize() int {
-	if p.store == nil {
-		return 1
-	}
-	return p.store.PoolSize()
 }
 
 // version names the build from the module information Go records.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -100,7 +102,7 @@ func TestServiceRecoversWhenNeo4jRestarts(t *testing.T) {
 		res.Body.Close()
 		return res.StatusCode
 	}
-	query := func() gqlResponse { return post(t, base, `{ instruments { totalCount } }`, nil, nil) }
+	query := func() gqlResponse { return post(t, base, `{ instruments { totalCount } }`) }
 	eventually := func(what string, ok func() bool) {
 		t.Helper()
 		deadline := time.Now().Add(30 * time.Second)
@@ -138,4 +140,28 @@ func TestServiceRecoversWhenNeo4jRestarts(t *testing.T) {
 	db.script("start")
 	eventually("ready again", func() bool { return ready() == http.StatusOK })
 	eventually("queries answer again", func() bool { return len(query().Errors) == 0 })
+}
+
+type gqlResponse struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+// post sends one GraphQL query to the running program.
+func post(t *testing.T, base, query string) gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query})
+	res, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out gqlResponse
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		t.Fatalf("query %q: answer is not JSON: %v", query, err)
+	}
+	return out
 }

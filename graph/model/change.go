@@ -43,6 +43,8 @@ type Change struct {
 	Sources      []Source
 	// Batch groups the changes of one import.
 	Batch *string
+	// IdempotencyKey is the key the change was written under, if any.
+	IdempotencyKey *string
 }
 
 // ChangeFilter selects audit entries: at or after Since, about one entity

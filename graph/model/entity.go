@@ -115,9 +115,6 @@ const (
 	KeyPublished      = "published"
 )
 
-// TypedKeys returns the property keys the typed fields of label read.
-func TypedKeys(label string) []string { return typedKeys[label] }
-
 // IsTypedKey reports whether a typed field of label reads key.
 func IsTypedKey(label, key string) bool {
 	for _, k := range typedKeys[label] {
@@ -233,18 +230,10 @@ func (c Country) Iso3() *string { return c.str(KeyIso3) }
 
 // CoeStatus returns the state's place in the Council of Europe.
 func (c Country) CoeStatus() CoeStatus {
-	switch s := c.str(KeyCoeStatus); {
-	case s == nil:
-		return CoeStatusNonMember
-	case *s == "member":
-		return CoeStatusMember
-	case *s == "observer":
-		return CoeStatusObserver
-	case *s == "former_member":
-		return CoeStatusFormerMember
-	default:
-		return CoeStatusNonMember
+	if s := c.str(KeyCoeStatus); s != nil && IsCoEStatus(*s) {
+		return CoeStatus(strings.ToUpper(*s))
 	}
+	return CoeStatusNonMember
 }
 
 // CoeAccession returns the date the state joined (or became an observer).

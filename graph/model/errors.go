@@ -28,6 +28,9 @@ const (
 	// confirmed: it may or may not have been applied, and the client must
 	// read before retrying.
 	CodeCommitUnknown Code = "COMMIT_OUTCOME_UNKNOWN"
+	// CodeKeyReused marks a write refused because its idempotency key was
+	// already used for another request: another operation, caller or input.
+	CodeKeyReused Code = "IDEMPOTENCY_KEY_REUSED"
 )
 
 // Error is an error with a code and a message safe to show to clients. The
@@ -36,6 +39,9 @@ type Error struct {
 	Code    Code
 	Message string
 	Err     error
+	// IdempotencyKey is the key to retry a write with, when its outcome is
+	// left to a retry; clients see it in extensions.idempotencyKey.
+	IdempotencyKey string
 }
 
 func (e *Error) Error() string {

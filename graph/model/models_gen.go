@@ -265,6 +265,13 @@ type CreateEntityInput struct {
 	Properties map[string]any `json:"properties,omitempty"`
 	// Where the facts come from: at least one.
 	Sources []SourceInput `json:"sources"`
+	// Names this write, so that retrying it can never apply it twice: a retry
+	// with the same key and the same input answers with the first result and
+	// writes nothing (extensions.idempotency marks it replayed); the same key with
+	// another input is refused with IDEMPOTENCY_KEY_REUSED. It wins over the
+	// Idempotency-Key header; without either the service makes a key up and
+	// names it in extensions.idempotency. Keys are remembered for a day by default.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 // What the graph lacks and where it rests on weak or disputed ground, so a
@@ -302,6 +309,13 @@ type DeleteEntityInput struct {
 	Version int `json:"version"`
 	// Why it goes: at least one source.
 	Sources []SourceInput `json:"sources"`
+	// Names this write, so that retrying it can never apply it twice: a retry
+	// with the same key and the same input answers with the first result and
+	// writes nothing (extensions.idempotency marks it replayed); the same key with
+	// another input is refused with IDEMPOTENCY_KEY_REUSED. It wins over the
+	// Idempotency-Key header; without either the service makes a key up and
+	// names it in extensions.idempotency. Keys are remembered for a day by default.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 // Matches a relationship by its own properties.
@@ -540,6 +554,13 @@ type LinkInput struct {
 	Properties map[string]any `json:"properties,omitempty"`
 	// Where the fact comes from: at least one.
 	Sources []SourceInput `json:"sources"`
+	// Names this write, so that retrying it can never apply it twice: a retry
+	// with the same key and the same input answers with the first result and
+	// writes nothing (extensions.idempotency marks it replayed); the same key with
+	// another input is refused with IDEMPOTENCY_KEY_REUSED. It wins over the
+	// Idempotency-Key header; without either the service makes a key up and
+	// names it in extensions.idempotency. Keys are remembered for a day by default.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 // A page of monitoringRounds.
@@ -1196,6 +1217,13 @@ type UnlinkInput struct {
 	Version int `json:"version"`
 	// Why it goes: at least one source.
 	Sources []SourceInput `json:"sources"`
+	// Names this write, so that retrying it can never apply it twice: a retry
+	// with the same key and the same input answers with the first result and
+	// writes nothing (extensions.idempotency marks it replayed); the same key with
+	// another input is refused with IDEMPOTENCY_KEY_REUSED. It wins over the
+	// Idempotency-Key header; without either the service makes a key up and
+	// names it in extensions.idempotency. Keys are remembered for a day by default.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 // The fields of a node to change; those left null stay as they are.
@@ -1220,6 +1248,13 @@ type UpdateEntityInput struct {
 	Clear []string `json:"clear,omitempty"`
 	// Where the new facts come from: at least one.
 	Sources []SourceInput `json:"sources"`
+	// Names this write, so that retrying it can never apply it twice: a retry
+	// with the same key and the same input answers with the first result and
+	// writes nothing (extensions.idempotency marks it replayed); the same key with
+	// another input is refused with IDEMPOTENCY_KEY_REUSED. It wins over the
+	// Idempotency-Key header; without either the service makes a key up and
+	// names it in extensions.idempotency. Keys are remembered for a day by default.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 // New properties for a relationship.
@@ -1232,6 +1267,13 @@ type UpdateLinkInput struct {
 	Properties map[string]any `json:"properties"`
 	// Where the new facts come from: at least one.
 	Sources []SourceInput `json:"sources"`
+	// Names this write, so that retrying it can never apply it twice: a retry
+	// with the same key and the same input answers with the first result and
+	// writes nothing (extensions.idempotency marks it replayed); the same key with
+	// another input is refused with IDEMPOTENCY_KEY_REUSED. It wins over the
+	// Idempotency-Key header; without either the service makes a key up and
+	// names it in extensions.idempotency. Keys are remembered for a day by default.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 // What bodies can be sorted by.

@@ -58,6 +58,11 @@ func recordChanges(ctx context.Context, tx neo4j.ManagedTransaction, origin stri
 			}
 			row[k] = string(b)
 		}
+		if k := model.WriteKeyFrom(ctx); k != nil {
+			// The trail keeps the key its change was made under after the
+			// key's own record has expired.
+			row["idempotencyKey"] = k.Key
+		}
 		encodeSources(row, c.Sources)
 		rows[i] = row
 	}
@@ -148,6 +153,7 @@ func decodeChange(p map[string]any) (model.Change, error) {
 	c.From = optString(p["from"])
 	c.To = optString(p["to"])
 	c.Batch = optString(p["batch"])
+	c.IdempotencyKey = optString(p["idempotencyKey"])
 	for k, dst := range map[string]*map[string]any{"before": &c.Before, "after": &c.After} {
 		if s, ok := p[k].(string); ok {
 			if err := json.Unmarshal([]byte(s), dst); err != nil {

@@ -62,7 +62,7 @@ func (s *Store) BulkCreate(ctx context.Context, tag string, entities []model.Ent
 		if err := encodeFree(props, r.Properties); err != nil {
 			return fmt.Errorf("bulk create: %w", err)
 		}
-		setValidity(props, r.Properties, relFromKeys, relUntilKeys)
+		setValidity(props, r.Properties, true)
 		encodeSources(props, r.Sources)
 		byType[r.Type] = append(byType[r.Type], map[string]any{"from": r.From, "to": r.To, "props": props})
 	}

@@ -55,18 +55,11 @@ func sortNameKey(lang model.Language) string {
 	return keySortNameEn
 }
 
-// The free properties that say since when, and until when, a node or a
-// relationship is a fact, in order of preference. The loader copies the first
-// one present into validFrom and validUntil, so as-of queries need one
-// comparison each.
-var (
-	nodeFromKeys  = []string{"startDate", "opened", "adopted", "launched", "published", "date", "established"}
-	nodeUntilKeys = []string{"endDate", "operationalUntil"}
-	relFromKeys   = []string{"date", "since"}
-	relUntilKeys  = []string{"until"}
-)
-
-func setValidity(props map[string]any, free map[string]any, fromKeys, untilKeys []string) {
+// setValidity copies the first validity property present (model.ValidityKeys
+// names them, in order of preference) into validFrom and validUntil, so
+// as-of queries need one comparison each.
+func setValidity(props map[string]any, free map[string]any, relationship bool) {
+	fromKeys, untilKeys := model.ValidityKeys(relationship)
 	first := func(keys []string) string {
 		for _, k := range keys {
 			if s, ok := free[k].(string); ok {
@@ -342,7 +335,7 @@ func entityProps(e model.Entity, origin string, version int) (map[string]any, er
 	}
 	props[keyAliases] = aliases
 	props[keyAliasText] = strings.Join(aliases, " | ")
-	setValidity(props, e.Properties, nodeFromKeys, nodeUntilKeys)
+	setValidity(props, e.Properties, false)
 	names := append([]string{e.Name, deref(e.NameFr), deref(e.ShortName), deref(e.Acronym)}, aliases...)
 	if n, ok := e.Properties["number"].(string); ok {
 		names = append(names, n)
@@ -387,7 +380,7 @@ func relProps(r model.RelationRecord, key, origin string, version int) (map[stri
 	if err := encodeFree(props, r.Properties); err != nil {
 		return nil, fmt.Errorf("relationship %s: %w", key, err)
 	}
-	setValidity(props, r.Properties, relFromKeys, relUntilKeys)
+	setValidity(props, r.Properties, true)
 	encodeSources(props, r.Sources)
 	if err := encodeVariants(props, r.Variants); err != nil {
 		return nil, fmt.Errorf("relationship %s: %w", key, err)

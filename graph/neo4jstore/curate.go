@@ -15,11 +15,17 @@ import (
 // its audit entry, so the trail never misses a change nor records one that
 // did not happen. Updates and deletions name the version the client read:
 // a different version means someone changed the fact meanwhile, and the
-// change is refused with CodeConflict.
+// change is refused with CodeConflict. Under a write key in ctx
+// (model.WithWriteKey) each is idempotent, and settles a lost commit answer
+// by reading the key back: see writeKeyed.
 
-func oneChange(actor model.Actor, action string, sources []model.Source) model.Change {
+func oneChange(ctx context.Context, actor model.Actor, action string, sources []model.Source) model.Change {
 	at := time.Now().UTC()
-	return model.Change{ID: newBatch(at) + "-000000", At: at, Actor: actor, Action: action, Sources: sources}
+	c := model.Change{ID: newBatch(at) + "-000000", At: at, Actor: actor, Action: action, Sources: sources}
+	if k := model.WriteKeyFrom(ctx); k != nil {
+		c.IdempotencyKey = &k.Key
+	}
+	return c
 }
 
 // lockNode takes the node's write lock before reading it, so two updates of
@@ -71,11 +77,11 @@ func (s *Store) CreateEntity(ctx context.Context, actor model.Actor, e model.Ent
 	if !model.IsLabel(e.Label) {
 		return model.Entity{}, model.Change{}, model.Errorf(model.CodeBadUserInput, "type: unknown label %q", e.Label)
 	}
-	change := oneChange(actor, model.ChangeCreateEntity, e.Sources)
+	change := oneChange(ctx, actor, model.ChangeCreateEntity, e.Sources)
 	change.EntityID = &e.ID
 	change.After = nodeFact(e.Label, props)
 	var created model.Entity
-	err = s.write(ctx, "create entity", func(tx neo4j.ManagedTransaction) error {
+	err = s.writeKeyed(ctx, "create entity", results{&created, &change}, func(tx neo4j.ManagedTransaction) error {
 		existing, err := lockNode(ctx, tx, e.ID)
 		if err != nil {
 			return err
@@ -99,10 +105,10 @@ func (s *Store) CreateEntity(ctx context.Context, actor model.Actor, e model.Ent
 // current ones. edit may refuse with an error, which is returned as it is.
 // The node's sources keep the old ones and gain those of the change.
 func (s *Store) UpdateEntity(ctx context.Context, actor model.Actor, id string, version int, sources []model.Source, edit func(model.Entity) (model.Entity, error)) (model.Entity, model.Change, error) {
-	change := oneChange(actor, model.ChangeUpdateEntity, sources)
+	change := oneChange(ctx, actor, model.ChangeUpdateEntity, sources)
 	change.EntityID = &id
 	var updated model.Entity
-	err := s.write(ctx, "update entity", func(tx neo4j.ManagedTransaction) error {
+	err := s.writeKeyed(ctx, "update entity", results{&updated, &change}, func(tx neo4j.ManagedTransaction) error {
 		n, err := lockNode(ctx, tx, id)
 		if err != nil {
 			return err
@@ -140,9 +146,9 @@ func (s *Store) UpdateEntity(ctx context.Context, actor model.Actor, id string, 
 // DeleteEntity removes a node and its relationships. The audit trail keeps
 // the node as it was, and one entry per relationship removed with it.
 func (s *Store) DeleteEntity(ctx context.Context, actor model.Actor, id string, version int, sources []model.Source) (model.Change, error) {
-	change := oneChange(actor, model.ChangeDeleteEntity, sources)
+	change := oneChange(ctx, actor, model.ChangeDeleteEntity, sources)
 	change.EntityID = &id
-	err := s.write(ctx, "delete entity", func(tx neo4j.ManagedTransaction) error {
+	err := s.writeKeyed(ctx, "delete entity", results{&change}, func(tx neo4j.ManagedTransaction) error {
 		n, err := lockNode(ctx, tx, id)
 		if err != nil {
 			return err
@@ -222,9 +228,9 @@ func (s *Store) Link(ctx context.Context, actor model.Actor, rec model.RelationR
 	if !model.IsRelationTypeName(rec.Type) {
 		return model.Edge{}, model.Change{}, model.Errorf(model.CodeBadUserInput, "type: invalid relationship type %q", rec.Type)
 	}
-	change := oneChange(actor, model.ChangeLink, rec.Sources)
+	change := oneChange(ctx, actor, model.ChangeLink, rec.Sources)
 	var edge model.Edge
-	err := s.write(ctx, "link", func(tx neo4j.ManagedTransaction) error {
+	err := s.writeKeyed(ctx, "link", results{&edge, &change}, func(tx neo4j.ManagedTransaction) error {
 		fromLabel, toLabel, err := endsOf(ctx, tx, rec.From, rec.To)
 		if err != nil {
 			return err
@@ -311,9 +317,9 @@ RETURN r`, map[string]any{"from": from, "to": to, "key": key})
 // UpdateLink replaces a relationship's properties; its sources keep the old
 // ones and gain those of the change.
 func (s *Store) UpdateLink(ctx context.Context, actor model.Actor, key string, version int, properties map[string]any, sources []model.Source) (model.Edge, model.Change, error) {
-	change := oneChange(actor, model.ChangeUpdateLink, sources)
+	change := oneChange(ctx, actor, model.ChangeUpdateLink, sources)
 	var edge model.Edge
-	err := s.write(ctx, "update link", func(tx neo4j.ManagedTransaction) error {
+	err := s.writeKeyed(ctx, "update link", results{&edge, &change}, func(tx neo4j.ManagedTransaction) error {
 		r, from, to, err := lockEdge(ctx, tx, key)
 		if err != nil {
 			return err
@@ -354,8 +360,8 @@ RETURN r`, map[string]any{"from": from, "to": to, "key": key, "props": props})
 
 // Unlink removes a relationship; the audit trail keeps it as it was.
 func (s *Store) Unlink(ctx context.Context, actor model.Actor, key string, version int, sources []model.Source) (model.Change, error) {
-	change := oneChange(actor, model.ChangeUnlink, sources)
-	err := s.write(ctx, "unlink", func(tx neo4j.ManagedTransaction) error {
+	change := oneChange(ctx, actor, model.ChangeUnlink, sources)
+	err := s.writeKeyed(ctx, "unlink", results{&change}, func(tx neo4j.ManagedTransaction) error {
 		r, from, to, err := lockEdge(ctx, tx, key)
 		if err != nil {
 			return err

@@ -42,17 +42,6 @@ var sortFields = map[string]map[string]sortKey{
 	"Event":    {"START_DATE": textKey("startDate")},
 }
 
-// SortKeyOf returns whether field is a sort field of label, and whether its
-// values are counts (whole numbers) rather than text.
-func SortKeyOf(label, field string) (ok, count bool) {
-	switch field {
-	case "ID", "NAME":
-		return true, false
-	}
-	k, ok := sortFields[label][field]
-	return ok, k.count
-}
-
 // sortExpr returns the expression of one sort key, names in English order.
 func sortExpr(label, field string) (sortKey, error) {
 	return sortExprIn(label, field, model.LanguageEn)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
@@ -48,6 +49,10 @@ var frenchLinkWords = map[string]bool{
 // maxSearchWords bounds the words of a query: each becomes a clause per
 // indexed property, and Lucene refuses queries of more than 1024 clauses.
 const maxSearchWords = 32
+
+// maxSearchLength bounds a query's characters: a word of a few thousand
+// characters makes the full-text index fail the whole statement.
+const maxSearchLength = 500
 
 // entityNamesStatement creates the full-text index from the definition
 // above; only constants go into its text.
@@ -223,6 +228,9 @@ const searchPage = `UNWIND hits AS h
 // searchParams checks a search's arguments and returns the parameters of
 // searchHits and searchPage, and $limit (one more than first).
 func searchParams(query string, labels []string, first int, after *model.SearchAfter) (map[string]any, error) {
+	if n := utf8.RuneCountInString(query); n > maxSearchLength {
+		return nil, model.Errorf(model.CodeBadUserInput, "query: %d characters is more than the %d a search takes", n, maxSearchLength)
+	}
 	key := foldName(query)
 	words := strings.Fields(key)
 	if len(words) == 0 {

@@ -20,6 +20,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/db"
 
 	"github.com/coe-child-online/knowledge-graph/graph/model"
+	"github.com/coe-child-online/knowledge-graph/telemetry"
 )
 
 // Config says where Neo4j is and how to use it.
@@ -35,8 +36,12 @@ type Config struct {
 	QueryTimeout time.Duration
 	// MaxPoolSize caps open connections; zero keeps the driver's default.
 	MaxPoolSize int
-	// Observer hears of every statement; nil for none.
-	Observer Observer
+	// Observer hears of every round trip and statement; nil counts round
+	// trips only (telemetry.CountOnly).
+	Observer telemetry.Observer
+	// KeyLifetime is how long an idempotency key answers for its write;
+	// zero means DefaultKeyLifetime.
+	KeyLifetime time.Duration
 }
 
 // Store reads and writes the knowledge graph in Neo4j. It is safe for
@@ -51,13 +56,19 @@ type Store struct {
 	// detached tracks reads whose caller stopped waiting, so Close does not
 	// pull the driver from under them.
 	detached sync.WaitGroup
-	obs      Observer
+	obs      telemetry.Observer
 	inFlight atomic.Int64
 	poolSize int
 	// warm is set once the driver has made its first connection attempt;
 	// warmMu makes that attempt alone (see warmUp).
 	warm   atomic.Bool
 	warmMu sync.Mutex
+	// commits times recent commits (see lastCommit).
+	commits commitTimes
+	// keyLifetime and keySchemaReady serve idempotency keys (see
+	// writeKeyed).
+	keyLifetime    time.Duration
+	keySchemaReady atomic.Bool
 }
 
 // warmUp lets the driver make its first connection attempt alone. The
@@ -88,6 +99,9 @@ func (s *Store) StatementsSent() int64 { return s.sent.Load() }
 // Open creates the driver. It does not contact the server: Ping does, so a
 // service can start while Neo4j is still down and connect when it comes up.
 func Open(cfg Config) (*Store, error) {
+	if err := CheckURI(cfg.URI); err != nil {
+		return nil, fmt.Errorf("open neo4j: %w", err)
+	}
 	u, err := url.Parse(cfg.URI)
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("open neo4j: %q is not a Neo4j URI (want bolt://host:port or neo4j://host:port)", cfg.URI)
@@ -114,7 +128,7 @@ func Open(cfg Config) (*Store, error) {
 	if db == "" {
 		db = "neo4j"
 	}
-	var obs Observer = noObserver{}
+	var obs telemetry.Observer = telemetry.CountOnly{}
 	if cfg.Observer != nil {
 		obs = cfg.Observer
 	}
@@ -122,7 +136,11 @@ func Open(cfg Config) (*Store, error) {
 	if pool <= 0 {
 		pool = 100 // the driver's default
 	}
-	return &Store{driver: driver, db: db, timeout: timeout, uri: redact(u), obs: obs, poolSize: pool}, nil
+	lifetime := cfg.KeyLifetime
+	if lifetime <= 0 {
+		lifetime = DefaultKeyLifetime
+	}
+	return &Store{driver: driver, db: db, timeout: timeout, uri: redact(u), obs: obs, poolSize: pool, keyLifetime: lifetime}, nil
 }
 
 // Connect opens the store and checks that Neo4j answers, for commands that
@@ -182,14 +200,14 @@ func (s *Store) Ping(ctx context.Context) error {
 // the pool size when the database hangs).
 func (s *Store) read(ctx context.Context, op, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
 	s.warmUp()
-	countRoundTrip(ctx)
+	s.obs.RoundTrip(ctx)
 	s.sent.Add(1)
 	logStatement(ctx, cypher, params)
 	ctx, observed := s.observe(ctx, op, cypher)
 	run := func(ctx context.Context) (res *neo4j.EagerResult, err error) {
 		defer func() {
 			if err != nil {
-				observed(Timing{}, err)
+				observed(telemetry.Timing{}, err)
 			} else {
 				observed(timingOf(res.Summary), nil)
 			}

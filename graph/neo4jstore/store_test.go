@@ -231,10 +231,10 @@ func TestNeighboursFollowTheSeedRelations(t *testing.T) {
 		hop model.Hop
 		ids []string
 	}{
-		{model.HopTargets, []string{"glacy-plus", "octopus-project", "no-such-id"}},
-		{model.HopMonitoredBy, []string{"cets-201", "ets-185"}},
-		{model.HopSupplementedBy, []string{"ets-185"}},
-		{model.HopFundedBy, []string{"glacy-plus", "octopus-project"}},
+		{model.Hop{Type: "TARGETS", Out: true, Label: "Country"}, []string{"glacy-plus", "octopus-project", "no-such-id"}},
+		{model.Hop{Type: "MONITORS", Out: false, Label: "Body"}, []string{"cets-201", "ets-185"}},
+		{model.Hop{Type: "SUPPLEMENTS", Out: false, Label: "Instrument"}, []string{"ets-185"}},
+		{model.Hop{Type: "FUNDED_BY", Out: true}, []string{"glacy-plus", "octopus-project"}},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s out=%v %v", tt.hop.Type, tt.hop.Out, tt.ids), func(t *testing.T) {

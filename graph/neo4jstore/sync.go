@@ -67,9 +67,11 @@ func (s *Store) sync(ctx context.Context, op string, actor model.Actor, sc syncS
 		return err
 	}
 	if apply {
-		return diff, s.write(ctx, op, work)
+		err := s.writeKeyed(ctx, op, results{&diff}, work)
+		return diff, err
 	}
-	return diff, s.readTx(ctx, op, work)
+	err := s.readTx(ctx, op, work)
+	return diff, err
 }
 
 // readTx runs work in one read transaction.

@@ -25,12 +25,14 @@ const cleanupTimeout = 2 * time.Second
 // to tell the three outcomes apart: committed; failed with nothing written
 // (retried while the cause is transient); and sent for commit without an
 // answer, which is reported as CodeCommitUnknown because the write may or may
-// not have landed.
+// not have landed (writeKeyed settles that case by reading the write's key
+// back).
 func (s *Store) write(ctx context.Context, op string, work func(tx neo4j.ManagedTransaction) error) error {
 	var err error
+	commitBy := s.commits.lastCommit(ctx, time.Now())
 	for attempt := 1; attempt <= writeAttempts; attempt++ {
 		var committing bool
-		committing, err = s.writeOnce(ctx, op, work)
+		committing, err = s.writeOnce(ctx, op, commitBy, work)
 		if err == nil {
 			return nil
 		}
@@ -59,8 +61,10 @@ func (s *Store) write(ctx context.Context, op string, work func(tx neo4j.Managed
 }
 
 // writeOnce runs one attempt; committing tells whether the commit had been
-// sent when err happened.
-func (s *Store) writeOnce(ctx context.Context, op string, work func(tx neo4j.ManagedTransaction) error) (committing bool, err error) {
+// sent when err happened. A commit is not sent after commitBy (when set):
+// the attempt fails then with nothing written, rather than leave too little
+// of the deadline for the commit's answer.
+func (s *Store) writeOnce(ctx context.Context, op string, commitBy time.Time, work func(tx neo4j.ManagedTransaction) error) (committing bool, err error) {
 	ctx, session, done := s.transaction(ctx, op, neo4j.AccessModeWrite)
 	defer done()
 	// After a failure the rollback and the session's close run on their
@@ -93,10 +97,19 @@ func (s *Store) writeOnce(ctx context.Context, op string, work func(tx neo4j.Man
 		abandon(tx)
 		return false, err
 	}
+	if !commitBy.IsZero() && time.Now().After(commitBy) {
+		abandon(tx)
+		return false, fmt.Errorf("too little time left for the commit's answer: %w", context.DeadlineExceeded)
+	}
+	sent := time.Now()
 	if err := tx.Commit(ctx); err != nil {
+		// The commit took at least this long: a lower bound still tells
+		// the next writes that commits are slow.
+		s.commits.add(time.Since(sent))
 		abandon(nil)
 		return true, err
 	}
+	s.commits.add(time.Since(sent))
 	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	_ = session.Close(c)

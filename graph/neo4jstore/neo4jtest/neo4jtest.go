@@ -1,5 +1,7 @@
-// Package neo4jtest gives tests a real Neo4j: the one `make test` starts and
-// names in NEO4J_TEST_URI, NEO4J_TEST_USER and NEO4J_TEST_PASSWORD.
+// Package neo4jtest gives tests a real Neo4j: the one named in
+// NEO4J_TEST_URI, NEO4J_TEST_USER and NEO4J_TEST_PASSWORD (which `make test`
+// starts), or else a shared embedded one it starts itself (see shared.go),
+// so a bare `go test ./...` needs no command before it.
 package neo4jtest
 
 import (
@@ -17,21 +19,22 @@ import (
 	"github.com/coe-child-online/knowledge-graph/seed"
 )
 
-// Config returns the store configuration of the test database, failing the
-// test when `make test` did not provide one.
+// Config returns the store configuration of the test database: the one
+// NEO4J_TEST_URI names, or the shared embedded one, started when no test
+// binary has started it yet. It fails the test when neither can be had.
 func Config(tb testing.TB) neo4jstore.Config {
 	tb.Helper()
-	uri := os.Getenv("NEO4J_TEST_URI")
-	if uri == "" {
-		tb.Fatal("NEO4J_TEST_URI is not set: run the tests with `make test`, which starts a throwaway Neo4j")
+	cfg := neo4jstore.Config{Database: "neo4j", QueryTimeout: 30 * time.Second}
+	if uri := os.Getenv("NEO4J_TEST_URI"); uri != "" {
+		cfg.URI, cfg.User, cfg.Password = uri, os.Getenv("NEO4J_TEST_USER"), os.Getenv("NEO4J_TEST_PASSWORD")
+		return cfg
 	}
-	return neo4jstore.Config{
-		URI:          uri,
-		User:         os.Getenv("NEO4J_TEST_USER"),
-		Password:     os.Getenv("NEO4J_TEST_PASSWORD"),
-		Database:     "neo4j",
-		QueryTimeout: 30 * time.Second,
+	inst, err := sharedInstance()
+	if err != nil {
+		tb.Fatalf("no test Neo4j: NEO4J_TEST_URI is not set and the shared one could not be started: %v", err)
 	}
+	cfg.URI, cfg.User, cfg.Password = fmt.Sprintf("bolt://127.0.0.1:%d", inst.Port), "neo4j", inst.Password
+	return cfg
 }
 
 // Open returns a store on the test database, closed when the test ends.

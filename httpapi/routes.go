@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -23,7 +23,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"go.opentelemetry.io/otel/attribute"
@@ -33,30 +32,22 @@ import (
 	"github.com/coe-child-online/knowledge-graph/auth"
 	"github.com/coe-child-online/knowledge-graph/graph"
 	"github.com/coe-child-online/knowledge-graph/graph/model"
-	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
 	"github.com/coe-child-online/knowledge-graph/resolvers"
-	"github.com/coe-child-online/knowledge-graph/resolvers/loaders"
 	"github.com/coe-child-online/knowledge-graph/telemetry"
-	"github.com/coe-child-online/knowledge-graph/web"
 )
 
 // planCacheSize is how many compiled statements the read planner keeps:
 // a dashboard's queries, many times over.
 const planCacheSize = 1000
 
-// newHandler wires the routes: GraphQL, GraphiQL (in development), health
-// and readiness, behind request limits, logging and CORS.
-func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now func() time.Time, tel *telemetry.Telemetry) (http.Handler, error) {
-	authn, err := auth.New(cfg.Auth)
-	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	if tel == nil {
-		if tel, err = telemetry.New(context.Background(), telemetry.Config{Logger: logger, SlowQuery: cfg.SlowQuery, RequestID: requestID}, store); err != nil {
-			return nil, err
-		}
-	}
-	res := resolvers.New(store, now)
+// newGraphQL builds the GraphQL server: its transports, the query cache, the
+// parser's token cap, the directive limit, introspection in development only,
+// persisted and trusted documents, the checks every operation passes before
+// it runs, the read planner that answers each root field of a query in one
+// statement, and the error presenter.
+func newGraphQL(cfg Config, deps Deps, limiter *rateLimiter) (*handler.Server, error) {
+	logger := deps.Logger
+	res := resolvers.New(deps.Store, deps.Now)
 	schema := graph.NewExecutableSchema(graph.Config{Resolvers: res})
 	planner, err := resolvers.NewPlanner(res, schema, planCacheSize)
 	if err != nil {
@@ -70,8 +61,8 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	gql.SetParserTokenLimit(cfg.Security.MaxTokens)
-	gql.Use(directiveLimit{max: cfg.Security.MaxDirectives})
+	gql.SetParserTokenLimit(cfg.MaxTokens)
+	gql.Use(directiveLimit{max: cfg.MaxDirectives})
 	if cfg.Development {
 		gql.Use(extension.Introspection{})
 	} else {
@@ -81,9 +72,8 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 	}
 	apqCache := lru.New[string](1000)
 	var trusted trustedDocuments
-	if cfg.Security.TrustedDocuments != "" {
-		var err error
-		if trusted, err = loadTrustedDocuments(cfg.Security.TrustedDocuments); err != nil {
+	if cfg.TrustedDocuments != "" {
+		if trusted, err = loadTrustedDocuments(cfg.TrustedDocuments); err != nil {
 			return nil, err
 		}
 		for h, q := range trusted {
@@ -91,9 +81,42 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 		}
 	}
 	gql.Use(extension.AutomaticPersistedQuery{Cache: apqCache})
-	limiter := newRateLimiter(cfg.Security.CostPerMinute, now)
+	gql.AroundOperations(admit(cfg, trusted, limiter, deps.Telemetry, logger))
+	// Every answer carries its cost in extensions.cost; a client that sends
+	// X-Debug-Round-Trips also sees the statements it cost the database.
+	gql.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		info := requestInfoFrom(ctx)
+		if resp == nil || info == nil {
+			return resp
+		}
+		if resp.Extensions == nil {
+			resp.Extensions = map[string]any{}
+		}
+		resp.Extensions["cost"] = info.cost()
+		if info.debugRoundTrips {
+			if rt := telemetry.RoundTripsFrom(ctx); rt != nil {
+				resp.Extensions["roundTrips"] = rt.Count()
+			}
+		}
+		return resp
+	})
+	gql.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
+		return presentError(ctx, err, logger)
+	})
+	gql.SetRecoverFunc(func(ctx context.Context, p any) error {
+		logger.Error("panic in resolver", "request_id", RequestID(ctx), "panic", p, "stack", string(debug.Stack()))
+		return &model.Error{Code: model.CodeInternal, Message: "internal error"}
+	})
+	return gql, nil
+}
 
-	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+// admit decides, once an operation is parsed and before it runs, whether it
+// may run: the caller may read, the operation is trusted when a list is
+// set, its shape is within the limits, and its cost within the caller's
+// budget.
+func admit(cfg Config, trusted trustedDocuments, limiter *rateLimiter, tel *telemetry.Telemetry, logger *slog.Logger) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
 		info := requestInfoFrom(ctx)
 		if info != nil {
@@ -116,84 +139,23 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 				return refuse(model.Errorf(model.CodeForbidden, "only registered operations run here; this one is not registered"))
 			}
 		}
-		shape, err := resolvers.Inspect(ctx, cfg.Security.Limits)
+		shape, err := inspect(ctx, cfg.Limits)
 		if info != nil {
 			info.setCost(shape.Cost)
 		}
 		if err != nil {
 			return refuse(err)
 		}
-		if cfg.Security.CostPerMinute > 0 && info != nil {
+		if cfg.CostPerMinute > 0 && info != nil {
 			ok, remaining, retry := limiter.take(info.client, shape.Cost)
-			info.setBudget(cfg.Security.CostPerMinute, remaining, retry)
+			info.setBudget(cfg.CostPerMinute, remaining, retry)
 			if !ok {
 				tel.Metrics.RateLimited()
-				return refuse(model.Errorf(model.CodeRateLimited, "this client has spent its budget of %d cost points per minute; retry in %s", cfg.Security.CostPerMinute, retry))
+				return refuse(model.Errorf(model.CodeRateLimited, "this client has spent its budget of %d cost points per minute; retry in %s", cfg.CostPerMinute, retry))
 			}
 		}
 		return next(ctx)
-	})
-	// Every answer carries its cost in extensions.cost; a client that sends
-	// X-Debug-Round-Trips also sees the statements it cost the database.
-	gql.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-		resp := next(ctx)
-		info := requestInfoFrom(ctx)
-		if resp == nil || info == nil {
-			return resp
-		}
-		if resp.Extensions == nil {
-			resp.Extensions = map[string]any{}
-		}
-		resp.Extensions["cost"] = info.cost()
-		if info.debugRoundTrips {
-			if rt := neo4jstore.RoundTripsFrom(ctx); rt != nil {
-				resp.Extensions["roundTrips"] = rt.Count()
-			}
-		}
-		return resp
-	})
-	gql.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		return presentError(ctx, err, logger)
-	})
-	gql.SetRecoverFunc(func(ctx context.Context, p any) error {
-		logger.Error("panic in resolver", "request_id", requestID(ctx), "panic", p, "stack", string(debug.Stack()))
-		return &model.Error{Code: model.CodeInternal, Message: "internal error"}
-	})
-
-	mux := http.NewServeMux()
-	mux.Handle("/graphql", authenticate(authn, guardRequests(cfg, loaders.Middleware(store, gql))))
-	mux.Handle("GET /export", authenticate(authn, exportHandler(cfg, store, limiter, logger)))
-	// The explorer always; GraphiQL (at / and /graphiql) only in
-	// development, where introspection is on for it.
-	if err := web.Mount(mux, cfg.Development); err != nil {
-		return nil, err
 	}
-	if cfg.Metrics {
-		mux.Handle("GET /metrics", tel.Metrics.Handler())
-	}
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-		defer cancel()
-		if err := store.Ping(ctx); err != nil {
-			logger.Warn("not ready", "err", err)
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": model.ErrorMessage(err)})
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
-	})
-
-	c := cors.New(cors.Options{
-		AllowedOrigins:   cfg.CORSOrigins,
-		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Api-Key", "X-Request-Id", "X-Debug-Round-Trips", "GraphQL-Require-Preflight"},
-		ExposedHeaders:   []string{"X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After"},
-		AllowCredentials: cfg.CORSCredentials,
-		MaxAge:           600,
-	})
-	return logRequests(logger, tel, c.Handler(mux)), nil
 }
 
 // presentError decides what a client sees of an error: the code and message
@@ -202,7 +164,7 @@ func newHandler(cfg config, store *neo4jstore.Store, logger *slog.Logger, now fu
 // the log only.
 func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror.Error {
 	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
-	id := requestID(ctx)
+	id := RequestID(ctx)
 	var merr *model.Error
 	switch {
 	case errors.As(err, &merr):
@@ -215,6 +177,11 @@ func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror
 			logger.Error("request failed", "request_id", id, "code", merr.Code, "err", err, "cause", merr.Err)
 		}
 		setCode(gqlErr, merr.Code, id)
+		if merr.IdempotencyKey != "" {
+			// The key a retry must be sent with to apply the write at
+			// most once (docs/operations.md, "Retrying writes").
+			gqlErr.Extensions["idempotencyKey"] = merr.IdempotencyKey
+		}
 	case gqlErr.Message == "introspection disabled":
 		gqlErr.Message = "introspection is turned off in production mode"
 		setCode(gqlErr, model.CodeForbidden, id)
@@ -345,7 +312,9 @@ func requestInfoFrom(ctx context.Context) *requestInfo {
 	return info
 }
 
-func requestID(ctx context.Context) string {
+// RequestID returns the id of the request ctx belongs to (the one its
+// answer carries in X-Request-Id), or "" outside a request.
+func RequestID(ctx context.Context) string {
 	if info := requestInfoFrom(ctx); info != nil {
 		return info.id
 	}
@@ -413,7 +382,7 @@ func logRequests(logger *slog.Logger, tel *telemetry.Telemetry, next http.Handle
 		ctx, span := tel.Tracer.Start(r.Context(), r.Method+" "+r.URL.Path, trace.WithSpanKind(trace.SpanKindServer),
 			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path),
 				attribute.String("request.id", info.id)))
-		ctx, rt := neo4jstore.WithRoundTrips(context.WithValue(ctx, requestInfoKey{}, info))
+		ctx, rt := telemetry.WithRoundTrips(context.WithValue(ctx, requestInfoKey{}, info))
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		took := time.Since(start)
 		info.mu.Lock()
@@ -473,7 +442,7 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code model.C
 		info.setCode(string(code))
 	}
 	ext := map[string]any{"code": string(code)}
-	if id := requestID(r.Context()); id != "" {
+	if id := RequestID(r.Context()); id != "" {
 		ext["requestId"] = id
 	}
 	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": ext}}})
@@ -484,7 +453,7 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code model.C
 // malformed, or an array batch), POSTs that are not JSON, and in production
 // GET requests without a preflight header (they could be forged across
 // sites). It also gives the request its deadline.
-func guardRequests(cfg config, next http.Handler) http.Handler {
+func guardRequests(cfg Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodPost:
@@ -492,15 +461,15 @@ func guardRequests(cfg config, next http.Handler) http.Handler {
 				writeError(w, r, http.StatusUnsupportedMediaType, model.CodeBadUserInput, "send the request as application/json")
 				return
 			}
-			if r.ContentLength > cfg.Security.MaxBodyBytes {
-				writeError(w, r, http.StatusRequestEntityTooLarge, model.CodeBadUserInput, fmt.Sprintf("the body is over the limit of %d bytes", cfg.Security.MaxBodyBytes))
+			if r.ContentLength > cfg.MaxBodyBytes {
+				writeError(w, r, http.StatusRequestEntityTooLarge, model.CodeBadUserInput, fmt.Sprintf("the body is over the limit of %d bytes", cfg.MaxBodyBytes))
 				return
 			}
-			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, cfg.Security.MaxBodyBytes))
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, cfg.MaxBodyBytes))
 			if err != nil {
 				var tooLarge *http.MaxBytesError
 				if errors.As(err, &tooLarge) {
-					writeError(w, r, http.StatusRequestEntityTooLarge, model.CodeBadUserInput, fmt.Sprintf("the body is over the limit of %d bytes", cfg.Security.MaxBodyBytes))
+					writeError(w, r, http.StatusRequestEntityTooLarge, model.CodeBadUserInput, fmt.Sprintf("the body is over the limit of %d bytes", cfg.MaxBodyBytes))
 					return
 				}
 				writeError(w, r, http.StatusBadRequest, model.CodeBadUserInput, "the body could not be read")
@@ -524,12 +493,12 @@ func guardRequests(cfg config, next http.Handler) http.Handler {
 				writeError(w, r, http.StatusBadRequest, model.CodeBadUserInput, "GET requests need a GraphQL-Require-Preflight header; or use POST")
 				return
 			}
-			if int64(len(r.URL.RawQuery)) > cfg.Security.MaxBodyBytes {
+			if int64(len(r.URL.RawQuery)) > cfg.MaxBodyBytes {
 				writeError(w, r, http.StatusRequestURITooLong, model.CodeBadUserInput, "the query string is too long")
 				return
 			}
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), cfg.Security.RequestTimeout)
+		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

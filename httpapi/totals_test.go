@@ -1,15 +1,12 @@
-package main
+package httpapi
 
 import (
 	"bytes"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore/neo4jtest"
@@ -21,7 +18,7 @@ import (
 func TestTotalsAreCountedOnlyWhenSelected(t *testing.T) {
 	store := neo4jtest.Open(t)
 	neo4jtest.LoadSeed(t, store)
-	h, err := newHandler(testConfig(), store, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, nil)
+	h, err := New(testConfig(), Deps{Store: store, Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/coe-child-online/knowledge-graph/auth"
 	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
@@ -20,15 +19,11 @@ import (
 
 // productionServer serves the handler as it runs in production, on the
 // seeded test database, with the given extra flags.
-func productionServer(t *testing.T, flags ...string) (string, *neo4jstore.Store) {
+func productionServer(t *testing.T, changes ...func(*Config)) (string, *neo4jstore.Store) {
 	t.Helper()
 	store := neo4jtest.Open(t)
 	neo4jtest.LoadSeed(t, store)
-	cfg, err := loadConfig(append([]string{"-mode", "production"}, flags...), func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := newHandler(cfg, store, discardLogger(), time.Now, nil)
+	h, err := New(productionConfig(changes...), Deps{Store: store, Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +182,10 @@ func TestHostileValuesAreDataNotCode(t *testing.T) {
 
 func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
 	const key = "dashboard-1-key-0123456789abcdef"
-	base, _ := productionServer(t, "-rate-limit", "60", "-api-keys", "dashboard-1 reader "+auth.HashKey(key))
+	base, _ := productionServer(t, func(c *Config) {
+		c.CostPerMinute = 60
+		c.Auth.Keys = "dashboard-1 reader " + auth.HashKey(key)
+	})
 	q := jsonBody(`{ countries(first: 10) { edges { node { id } } } }`, nil) // cost 1+10*(1+1+1)+... > 30
 	body, _ := io.ReadAll(q)
 	first := send(t, "POST", base+"/graphql", "application/json", bytes.NewReader(body))
@@ -222,7 +220,7 @@ func TestTrustedDocumentsAllowOnlyRegisteredOperations(t *testing.T) {
 	if err := os.WriteFile(file, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	base, _ := productionServer(t, "-trusted-documents", file)
+	base, _ := productionServer(t, func(c *Config) { c.TrustedDocuments = file })
 	ok := send(t, "POST", base+"/graphql", "application/json", jsonBody(allowed, nil))
 	if codes := codesOf(t, ok); ok.status != 200 || len(codes) != 0 {
 		t.Errorf("registered operation: %d %v", ok.status, codes)

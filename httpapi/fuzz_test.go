@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -21,11 +21,8 @@ func FuzzHandler(f *testing.F) {
 		f.Fatal(err)
 	}
 	defer store.Close(context.Background())
-	cfg, err := loadConfig([]string{"-mode", "production", "-request-timeout", "1s"}, func(string) string { return "" })
-	if err != nil {
-		f.Fatal(err)
-	}
-	h, err := newHandler(cfg, store, discardLogger(), time.Now, nil)
+	cfg := productionConfig(func(c *Config) { c.RequestTimeout = time.Second })
+	h, err := New(cfg, Deps{Store: store, Logger: discardLogger()})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -31,14 +31,11 @@ func TestAStalledLogSinkDelaysNoAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close(context.Background())
-	cfg, err := loadConfig([]string{"-mode", "production", "-request-timeout", "1s"}, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := productionConfig(func(c *Config) { c.RequestTimeout = time.Second })
 	sink := stalled{release: make(chan struct{})}
 	defer close(sink.release)
 	logs := logbuffer.New(sink, 100)
-	h, err := newHandler(cfg, store, newLogger(logs, slog.LevelInfo, false), time.Now, nil)
+	h, err := New(cfg, Deps{Store: store, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package resolvers
+package httpapi
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/coe-child-online/knowledge-graph/graph/model"
+	"github.com/coe-child-online/knowledge-graph/resolvers"
 )
 
 // Limits bound the shape of an operation; they are checked on the parsed
@@ -22,7 +23,7 @@ type Limits struct {
 	MaxFields int
 }
 
-// Shape is what Inspect measured of an operation.
+// Shape is what inspect measured of an operation.
 type Shape struct {
 	// Cost estimates the rows an operation may touch: each field costs one,
 	// and a field with `first` or `limit` multiplies its children's cost by
@@ -34,19 +35,12 @@ type Shape struct {
 	Fields     int
 }
 
-// argumentCaps are the ranges of the size arguments, by field and argument
-// name ("*" for any field).
-var argumentCaps = map[string]map[string][2]int{
-	"*":                {"first": {0, maxPageSize}},
-	"allShortestPaths": {"first": {1, maxPaths}, "maxHops": {1, maxPathHops}},
-	"shortestPath":     {"maxHops": {1, maxPathHops}},
-	"neighbourhood":    {"depth": {1, maxDepth}, "limit": {1, maxSubgraph}},
-}
-
-// Inspect measures the operation in ctx and checks it against limits and the
-// ranges of its size arguments. Errors are BAD_USER_INPUT for an argument
-// out of range and COST_LIMIT_EXCEEDED for a shape over a limit.
-func Inspect(ctx context.Context, limits Limits) (Shape, error) {
+// inspect measures the operation in ctx and checks it against limits and the
+// ranges of its size arguments, which the resolvers own. Errors are
+// BAD_USER_INPUT for an argument out of range and COST_LIMIT_EXCEEDED for a
+// shape over a limit. It runs before anything executes, so that a hostile
+// query costs no database work.
+func inspect(ctx context.Context, limits Limits) (Shape, error) {
 	oc := graphql.GetOperationContext(ctx)
 	if oc == nil || oc.Operation == nil {
 		return Shape{}, nil
@@ -144,12 +138,14 @@ func (w *walker) walk(set ast.SelectionSet, level int) (cost, depth int, err err
 }
 
 func checkCaps(field string, args map[string]any) error {
-	for _, caps := range []map[string][2]int{argumentCaps["*"], argumentCaps[field]} {
-		for name, rng := range caps {
-			n, ok := asInt(args[name])
-			if ok && (n < int64(rng[0]) || n > int64(rng[1])) {
-				return model.Errorf(model.CodeBadUserInput, "%s.%s: %d is outside %d..%d", field, name, n, rng[0], rng[1])
-			}
+	for name, v := range args {
+		rng, ok := resolvers.ArgumentRange(field, name)
+		if !ok {
+			continue
+		}
+		n, ok := asInt(v)
+		if ok && (n < int64(rng.Min) || n > int64(rng.Max)) {
+			return model.Errorf(model.CodeBadUserInput, "%s.%s: %d is outside %d..%d", field, name, n, rng.Min, rng.Max)
 		}
 	}
 	return nil

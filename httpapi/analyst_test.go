@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"fmt"
@@ -542,5 +542,64 @@ func TestRatificationsOfBudapestPerYear(t *testing.T) {
 	post(t, srv.URL, exampleNamed(t, "07-budapest-ratifications-per-year"), nil, &got)
 	if diff := cmp.Diff(want, got.Timeline); diff != "" {
 		t.Errorf("ETS 185 ratifications per year (-treaty_parties.csv +API):\n%s", diff)
+	}
+}
+
+// TestDatesKeepTheirPrecision reads every participation date the seed gives
+// only to the month or year (the CETS 201 additions among them) and checks
+// the API answers it as written, with the window it stands for.
+func TestDatesKeepTheirPrecision(t *testing.T) {
+	srv, _ := newTestServer(t)
+	opened, read := seedcsv.Opened(t), seedcsv.Retrieved(t, "treaty_parties.csv")
+	type edge struct {
+		Node struct {
+			ID string `json:"id"`
+		} `json:"node"`
+		Signed, Ratified, EntryIntoForce *string
+		SignedWindow                     *struct{ From, To string }
+	}
+	byInstrument := map[string]map[string]edge{}
+	reduced := 0
+	for _, r := range seedcsv.Rows(t, "treaty_parties.csv") {
+		inst := r["instrument"]
+		for _, col := range []string{"signed", "ratified", "entry_into_force"} {
+			d := r[col]
+			if d == "" || len(d) == 10 {
+				continue
+			}
+			reduced++
+			if byInstrument[inst] == nil {
+				var got struct {
+					Instrument struct {
+						Participants struct {
+							Edges []edge `json:"edges"`
+						} `json:"participants"`
+					} `json:"instrument"`
+				}
+				post(t, srv.URL, fmt.Sprintf(`{ instrument(id: %q) { participants(first: 500) { edges { node { id } signed ratified entryIntoForce signedWindow { from to } } } } }`, inst), nil, &got)
+				byInstrument[inst] = map[string]edge{}
+				for _, e := range got.Instrument.Participants.Edges {
+					byInstrument[inst][e.Node.ID] = e
+				}
+			}
+			e, ok := byInstrument[inst][r["country"]]
+			if !ok {
+				t.Errorf("%s %s: not among the participants", inst, r["country"])
+				continue
+			}
+			got := map[string]*string{"signed": e.Signed, "ratified": e.Ratified, "entry_into_force": e.EntryIntoForce}[col]
+			if got == nil || *got != d {
+				t.Errorf("%s %s %s: API answers %v, the seed says %q", inst, r["country"], col, got, d)
+			}
+			if col == "signed" {
+				sig, _ := seedcsv.Begun(r, opened[inst], read)
+				if e.SignedWindow == nil || e.SignedWindow.From != sig {
+					t.Errorf("%s %s: signedWindow %+v, want it from %s", inst, r["country"], e.SignedWindow, sig)
+				}
+			}
+		}
+	}
+	if reduced < 4 {
+		t.Errorf("seed: only %d dates known to the month or year; the test no longer reaches them", reduced)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bufio"
@@ -21,12 +21,12 @@ import (
 
 // observedServer serves the handler with its own telemetry, on a store that
 // reports its statements to it, with the seed loaded.
-func observedServer(t *testing.T, tcfg telemetry.Config, flags ...string) (string, *telemetry.Telemetry) {
+func observedServer(t *testing.T, tcfg telemetry.Config, changes ...func(*Config)) (string, *telemetry.Telemetry) {
 	t.Helper()
 	seeded := neo4jtest.Open(t)
 	neo4jtest.LoadSeed(t, seeded)
-	tcfg.RequestID = requestID
-	tel, err := telemetry.New(context.Background(), tcfg, nil)
+	tcfg.RequestID = RequestID
+	tel, err := telemetry.New(context.Background(), tcfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,16 +36,13 @@ func observedServer(t *testing.T, tcfg telemetry.Config, flags ...string) (strin
 	if err != nil {
 		t.Fatal(err)
 	}
+	tel.Metrics.WatchPool(store)
 	t.Cleanup(func() { store.Close(context.Background()) })
-	cfg, err := loadConfig(append([]string{"-mode", "production"}, flags...), func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
 	logger := tcfg.Logger
 	if logger == nil {
 		logger = discardLogger()
 	}
-	h, err := newHandler(cfg, store, logger, time.Now, tel)
+	h, err := New(productionConfig(changes...), Deps{Store: store, Logger: logger, Telemetry: tel})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +136,7 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 }
 
 func TestRateLimitRejectionsAreCounted(t *testing.T) {
-	url, _ := observedServer(t, telemetry.Config{}, "-rate-limit", "40")
+	url, _ := observedServer(t, telemetry.Config{}, func(c *Config) { c.CostPerMinute = 40 })
 	for i := 0; i < 4; i++ {
 		call(t, url, "", `{ countries(first: 10) { edges { node { id } } } }`, nil)
 	}
@@ -168,8 +165,8 @@ func TestSpansNameOperationsAndStatementsButNoValues(t *testing.T) {
 			statements = append(statements, s)
 		}
 		for _, kv := range s.Attributes {
-			if strings.Contains(kv.Value.Emit(), secret) || strings.Contains(kv.Value.Emit(), "MU") && string(kv.Key) == "db.query.text" {
-				t.Errorf("span %q attribute %s carries a value the client sent: %q", s.Name, kv.Key, kv.Value.Emit())
+			if strings.Contains(kv.Value.String(), secret) || strings.Contains(kv.Value.String(), "MU") && string(kv.Key) == "db.query.text" {
+				t.Errorf("span %q attribute %s carries a value the client sent: %q", s.Name, kv.Key, kv.Value.String())
 			}
 		}
 	}

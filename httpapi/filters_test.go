@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"context"
@@ -193,7 +193,7 @@ func TestRoundTripsDoNotGrowWithRows(t *testing.T) {
 	if err := store.BulkCreate(context.Background(), "synthetic", data.Entities, data.Relations, 10000); err != nil {
 		t.Fatal(err)
 	}
-	h, err := newHandler(testConfig(), store, discardLogger(), time.Now, nil)
+	h, err := New(testConfig(), Deps{Store: store, Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -24,11 +24,20 @@ import (
 	"github.com/coe-child-online/knowledge-graph/web"
 )
 
-// testConfig is the configuration the tests serve with.
-func testConfig() config {
-	cfg, err := loadConfig([]string{"-mode", "development", "-cors-origins", "https://dashboard.example"}, func(string) string { return "" })
-	if err != nil {
-		panic(err)
+// testConfig is the configuration the tests serve with: development mode,
+// one CORS origin.
+func testConfig() Config {
+	cfg := Defaults()
+	cfg.Development = true
+	cfg.CORSOrigins = []string{"https://dashboard.example"}
+	return cfg
+}
+
+// productionConfig is the production policy with the given changes.
+func productionConfig(changes ...func(*Config)) Config {
+	cfg := Defaults()
+	for _, c := range changes {
+		c(&cfg)
 	}
 	return cfg
 }
@@ -39,7 +48,7 @@ func newTestServer(t *testing.T) (*httptest.Server, *seed.Data) {
 	t.Helper()
 	store := neo4jtest.Open(t)
 	data := neo4jtest.LoadSeed(t, store)
-	h, err := newHandler(testConfig(), store, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, nil)
+	h, err := New(testConfig(), Deps{Store: store, Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -533,7 +542,7 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer away.Close(context.Background())
-	h, err := newHandler(testConfig(), away, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, nil)
+	h, err := New(testConfig(), Deps{Store: away, Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}

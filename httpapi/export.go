@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -10,7 +10,6 @@ import (
 	"github.com/coe-child-online/knowledge-graph/auth"
 	"github.com/coe-child-online/knowledge-graph/export"
 	"github.com/coe-child-online/knowledge-graph/graph/model"
-	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore"
 )
 
 // exportFormats are the formats /export writes, with their media type and
@@ -26,7 +25,7 @@ var exportFormats = map[string]struct{ mediaType, file string }{
 // nodes). It obeys what GraphQL obeys: the caller must be allowed to read,
 // the export's size is charged to the caller's rate-limit budget, and the
 // request deadline holds.
-func exportHandler(cfg config, store *neo4jstore.Store, limiter *rateLimiter, logger *slog.Logger) http.Handler {
+func exportHandler(cfg Config, store Store, limiter *rateLimiter, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := auth.Require(r.Context(), auth.RoleReader); err != nil {
 			writeError(w, r, http.StatusUnauthorized, model.CodeUnauthenticated, model.ErrorMessage(err))
@@ -79,11 +78,11 @@ func exportHandler(cfg config, store *neo4jstore.Store, limiter *rateLimiter, lo
 		}
 		if info := requestInfoFrom(ctx); info != nil {
 			info.setCost(cost)
-			if cfg.Security.CostPerMinute > 0 {
+			if cfg.CostPerMinute > 0 {
 				ok, remaining, retry := limiter.take(info.client, cost)
-				info.setBudget(cfg.Security.CostPerMinute, remaining, retry)
+				info.setBudget(cfg.CostPerMinute, remaining, retry)
 				if !ok {
-					writeError(w, r, http.StatusTooManyRequests, model.CodeRateLimited, fmt.Sprintf("this client has spent its budget of %d cost points per minute; retry in %s", cfg.Security.CostPerMinute, retry))
+					writeError(w, r, http.StatusTooManyRequests, model.CodeRateLimited, fmt.Sprintf("this client has spent its budget of %d cost points per minute; retry in %s", cfg.CostPerMinute, retry))
 					return
 				}
 			}
@@ -141,8 +140,8 @@ func writeStoreError(w http.ResponseWriter, r *http.Request, logger *slog.Logger
 	msg := model.ErrorMessage(err)
 	if !ok || msg == "" {
 		s, code = http.StatusInternalServerError, model.CodeInternal
-		msg = "internal error; quote request id " + requestID(r.Context()) + " when reporting it"
-		logger.Error("export failed", "request_id", requestID(r.Context()), "err", err)
+		msg = "internal error; quote request id " + RequestID(r.Context()) + " when reporting it"
+		logger.Error("export failed", "request_id", RequestID(r.Context()), "err", err)
 	}
 	writeError(w, r, s, code, msg)
 }

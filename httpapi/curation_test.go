@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -36,7 +36,7 @@ func curationServer(t *testing.T) string {
 	for _, role := range []string{"reader", "curator", "admin"} {
 		entries = append(entries, fmt.Sprintf("%s-user %s %s", role, role, auth.HashKey(testKeys[role])))
 	}
-	url, _ := productionServer(t, "-api-keys", strings.Join(entries, ";"))
+	url, _ := productionServer(t, func(c *Config) { c.Auth.Keys = strings.Join(entries, ";") })
 	return url
 }
 
@@ -432,7 +432,7 @@ func TestExportEndpoint(t *testing.T) {
 
 func TestTokensCarryTheCuratorRoleAndName(t *testing.T) {
 	const secret = "a-test-secret-of-at-least-32-bytes!!"
-	url, _ := productionServer(t, "-jwt-secret", secret, "-jwt-issuer", "https://id.example")
+	url, _ := productionServer(t, func(c *Config) { c.Auth.JWTSecret, c.Auth.Issuer = secret, "https://id.example" })
 	sign := func(claims jwt.MapClaims) string {
 		s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(secret))
 		if err != nil {
@@ -482,7 +482,7 @@ func TestImportSeedMutationShowsTheChangedFacts(t *testing.T) {
 	url := curationServer(t)
 	files := []map[string]any{}
 	for _, name := range []string{"retrieved.yaml", "countries.csv", "entities.yaml", "relations.yaml", "treaty_parties.csv", "names_fr.csv", "variants.csv"} {
-		b, err := os.ReadFile(filepath.Join("../../seed/data", name))
+		b, err := os.ReadFile(filepath.Join("../seed/data", name))
 		if err != nil {
 			t.Fatal(err)
 		}
