@@ -66,7 +66,7 @@ wait_http "http://127.0.0.1:${n4j_port}/graphql" "$probe"
 harness=(bin/harness run -service "http://127.0.0.1:${svc_port}/graphql" -neo4j-graphql "http://127.0.0.1:${n4j_port}/graphql" -duration "$DURATION")
 echo "bench: seed graph"
 "${harness[@]}" -graph seed -vars seed -concurrency "$SEED_CONCURRENCY" -out bench/results/runs/seed.json \
-  -profile-query list -pprof "http://127.0.0.1:${pprof_port}" -profile-out bench/results/cpu.pprof
+  -profile-query "${BENCH_PROFILE_QUERY:-list}" -pprof "http://127.0.0.1:${pprof_port}" -profile-out bench/results/cpu.pprof
 
 for scale in $SCALES; do
   name="${scale%%:*}"; n="${scale##*:}"

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 )
 
@@ -649,14 +651,14 @@ func (c *compiler) participations(p, label string, f *model.Selection, cl *cols,
 				return write(w, n, st)
 			}, nil
 		}
-		si, ri, ui, oi := rc.add(part.s), rc.add(part.r), rc.add(part.u), rc.add(instrument+".opened")
+		si, ri, ui, oi := rc.add(stepProjection(part.s)), rc.add(stepProjection(part.r)), rc.add(stepProjection(part.u)), rc.add(instrument+".opened")
 		view := func(row []any, st *bound) (model.TreatyParticipation, model.ParticipationView) {
 			day := st.conns[k].day
 			if len(row) > 0 && st.view.row == &row[0] && st.view.day == day {
 				return st.view.tp, st.view.v
 			}
 			tp := model.TreatyParticipation{Instrument: model.Instrument{Entity: model.Entity{Properties: map[string]any{"opened": row[oi]}}}}
-			fillParticipation(&tp, row[si], row[ri], row[ui])
+			fillParticipation(&tp, stepOf(row[si]), stepOf(row[ri]), stepOf(row[ui]))
 			v := tp.ViewOn(day)
 			st.view.row, st.view.day, st.view.tp, st.view.v = &row[0], day, tp, v
 			return tp, v
@@ -782,4 +784,37 @@ func (c *compiler) partyCount(p string, f *model.Selection, heavy func(string) i
 		w.int(n)
 		return nil
 	}, nil
+}
+
+// stepKeys are the properties of a signature, ratification or disputed
+// status that a participation's reading and fields need: the step's dates,
+// how the state became a party, the sources and the variants.
+var stepKeys = []string{"date", "action", "entryIntoForce", keySourceURLs, keySourceTtl, keySourceDate, keyVariants}
+
+// stepProjection is the Cypher list of a treaty step's relationship in
+// variable r that stepOf reads back, null when there is none: its type and
+// the properties of stepKeys, rather than the whole relationship.
+func stepProjection(r string) string {
+	cols := make([]string, len(stepKeys))
+	for i, k := range stepKeys {
+		cols[i] = r + "." + k
+	}
+	return fmt.Sprintf("CASE WHEN %[1]s IS NULL THEN null ELSE [type(%[1]s), %[2]s] END", r, strings.Join(cols, ", "))
+}
+
+// stepOf reads a stepProjection back as the relationship fillParticipation
+// reads (nil when there was none).
+func stepOf(v any) any {
+	l, ok := v.([]any)
+	if !ok || len(l) != len(stepKeys)+1 {
+		return nil
+	}
+	typ, _ := l[0].(string)
+	props := make(map[string]any, len(stepKeys))
+	for i, k := range stepKeys {
+		if l[i+1] != nil {
+			props[k] = l[i+1]
+		}
+	}
+	return dbtype.Relationship{Type: typ, Props: props}
 }

@@ -239,7 +239,7 @@ func (c *compiler) coverageRoot(r *Read, sel *model.Selection) error {
 		}
 		fields = append(fields, rf)
 	}
-	partsCol := rowCols.add(fmt.Sprintf("COLLECT { MATCH (n)-[q:SIGNED|RATIFIED|STATUS_UNKNOWN]->(ci:Instrument) WHERE ci.id IN $%s RETURN [ci.id, q] }", ids))
+	partsCol := rowCols.add(fmt.Sprintf("COLLECT { MATCH (n)-[q:SIGNED|RATIFIED|STATUS_UNKNOWN]->(ci:Instrument) WHERE ci.id IN $%s RETURN [ci.id, %s] }", ids, stepProjection("q")))
 	name, _ := sortExpr("Country", "NAME")
 	r.cypher = fmt.Sprintf(`CALL () {
   UNWIND $%[1]s AS iid
@@ -298,7 +298,7 @@ RETURN insts, rows`, ids, instCols.list(), asOfCondition("n"), filter, name.expr
 						for _, pv := range parts {
 							part, _ := pv.([]any)
 							if iid, _ := part[0].(string); iid == col[0] {
-								fillParticipation(&p, part[1])
+								fillParticipation(&p, stepOf(part[1]))
 							}
 						}
 						cell := []any{p, p.ViewOn(day)}
