@@ -349,6 +349,29 @@ func (p *Planner) mutation(ctx context.Context, next graphql.RootResolver, oc *g
 	if len(nodes) == 0 {
 		return next(ctx)
 	}
+	// The reads are compiled before the write: a selection the planner
+	// does not compile leaves the payload to the resolvers.
+	reads := make([]model.CompiledRead, len(nodes))
+	for j, i := range nodes {
+		f := fields[i]
+		key := cacheKey(oc, field) + "\x00" + f.Alias
+		entry, ok := p.cache.Get(ctx, key)
+		if !ok {
+			sel := p.selection(oc, f, "EntityChange")
+			sel.Field = "node"
+			sel.Args = map[string]model.Input{"id": {Kind: model.InputVariable, Name: payloadIDVar}}
+			read, err := p.r.store.CompileRead(sel, model.ReadEnv{Vars: map[string]any{payloadIDVar: ""}, Today: p.r.today()})
+			if err != nil && !errors.Is(err, model.ErrUnplanned) {
+				return fieldError(ctx, field, err)
+			}
+			entry = &planned{read: read}
+			p.cache.Add(ctx, key, entry)
+		}
+		if entry.read == nil {
+			return next(ctx)
+		}
+		reads[j] = entry.read
+	}
 	pl := &payload{}
 	m := next(context.WithValue(ctx, payloadKey{}, pl))
 	fs, ok := m.(*graphql.FieldSet)
@@ -359,26 +382,11 @@ func (p *Planner) mutation(ctx context.Context, next graphql.RootResolver, oc *g
 		return m
 	}
 	env := model.ReadEnv{Vars: map[string]any{payloadIDVar: id}, Today: p.r.today()}
-	for _, i := range nodes {
-		f := fields[i]
-		key := cacheKey(oc, field) + "\x00" + f.Alias
-		entry, ok := p.cache.Get(ctx, key)
-		if !ok {
-			sel := p.selection(oc, f, "EntityChange")
-			sel.Field = "node"
-			sel.Args = map[string]model.Input{"id": {Kind: model.InputVariable, Name: payloadIDVar}}
-			read, err := p.r.store.CompileRead(sel, env)
-			if err != nil {
-				// The change is written; its payload answers without the
-				// node's connections rather than not at all.
-				graphql.AddError(ctx, err)
-				return m
-			}
-			entry = &planned{read: read}
-			p.cache.Add(ctx, key, entry)
-		}
-		out, err := p.r.store.RunRead(ctx, entry.read, env)
+	for j, i := range nodes {
+		out, err := p.r.store.RunRead(ctx, reads[j], env)
 		if err != nil {
+			// The change is written; its payload answers without the
+			// node's connections rather than not at all.
 			graphql.AddError(ctx, err)
 			return m
 		}

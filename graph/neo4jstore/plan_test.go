@@ -192,3 +192,49 @@ func kindOf(v any) string {
 	}
 	return fmt.Sprintf("%T", v)
 }
+
+// TestCompileTable compiles small selection trees and checks the parts of
+// the statement and the parameters each must give.
+func TestCompileTable(t *testing.T) {
+	env := model.ReadEnv{Vars: map[string]any{"id": "MU", "q": "Lanzarote convention"}, Today: "2026-01-01"}
+	targets := typed(field("targets", field("totalCount")), "CountryRelationConnection")
+	targets.Relation = &model.Hop{Type: "TARGETS", Out: true, Label: "Country"}
+	tests := []struct {
+		name     string
+		sel      model.Selection
+		contains []string
+		params   map[string]any
+	}{
+		{"a country by its code", withArgs(field("country", field("id"), field("iso2")), map[string]model.Input{"id": variable("id")}),
+			[]string{"MATCH (n:Entity {id: $id1}) WHERE n:Country", "RETURN [n.id, n.iso2] AS v"},
+			map[string]any{"id1": "country-mu"}},
+		{"a relationship field counted", withArgs(field("project", targets), map[string]model.Input{"id": val("glacy")}),
+			[]string{"COUNT { MATCH (n)-[r", ":TARGETS]->(m", ":Country) WHERE"},
+			map[string]any{"id1": "glacy"}},
+		{"a search", withArgs(typed(field("search", field("totalCount")), "SearchConnection"), map[string]model.Input{"query": variable("q"), "first": val(int64(5))}),
+			[]string{"CALL db.index.fulltext.queryNodes($index, $lucene)", "RETURN [size(hits)] AS v"},
+			map[string]any{"lucene": `+"lanzarote" +("convention" convention*)`, "limit": 6, "labels": []string{""}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := compileRead(tt.sel, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := r.bind(env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range tt.contains {
+				if !strings.Contains(r.Statement(), c) {
+					t.Errorf("the statement lacks %q:\n%s", c, r.Statement())
+				}
+			}
+			for k, want := range tt.params {
+				if got := st.params[k]; !cmp.Equal(got, want) {
+					t.Errorf("parameter %s = %#v, want %#v", k, got, want)
+				}
+			}
+		})
+	}
+}
