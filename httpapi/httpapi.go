@@ -53,6 +53,8 @@ type Config struct {
 	ExportMaxFacts int
 	// Metrics serves /metrics.
 	Metrics bool
+	// Feed bounds the change feed's subscriptions.
+	Feed FeedConfig
 }
 
 // Defaults returns the production policy; the service's flags and
@@ -69,6 +71,7 @@ func Defaults() Config {
 		Auth:           auth.Config{AnonymousReads: true, Leeway: auth.DefaultLeeway},
 		ExportMaxFacts: 500000,
 		Metrics:        true,
+		Feed:           DefaultFeed(),
 	}
 }
 
@@ -111,7 +114,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 		}
 	}
 	limiter := newRateLimiter(cfg.CostPerMinute, deps.Now)
-	gql, err := newGraphQL(cfg, deps, limiter)
+	gql, err := newGraphQL(cfg, deps, limiter, authn)
 	if err != nil {
 		return nil, err
 	}

@@ -177,3 +177,40 @@ func decodeChange(p map[string]any) (model.Change, error) {
 	}
 	return c, nil
 }
+
+// ChangesAfter returns up to first audit entries numbered after seq, in
+// sequence order (commit order), that pass f: what the change feed sends
+// next. The unique index on the number serves both the range and the
+// order.
+func (s *Store) ChangesAfter(ctx context.Context, seq int64, f model.FeedFilter, first int) ([]model.Change, error) {
+	const op = "read changes after"
+	params := map[string]any{"after": seq, "entity": nil, "types": nil, "first": int64(first)}
+	if f.Entity != nil {
+		params["entity"] = *f.Entity
+	}
+	if len(f.RelationTypes) > 0 {
+		params["types"] = f.RelationTypes
+	}
+	res, err := s.read(ctx, op, `
+MATCH (c:Change)
+WHERE c.seq > $after
+  AND ($entity IS NULL OR c.entityId = $entity OR c.from = $entity OR c.to = $entity)
+  AND ($types IS NULL OR c.relType IN $types)
+RETURN c ORDER BY c.seq LIMIT $first`, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Change, 0, len(res.Records))
+	for _, rec := range res.Records {
+		n, _, err := neo4j.GetRecordValue[dbtype.Node](rec, "c")
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		c, err := decodeChange(n.Props)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
