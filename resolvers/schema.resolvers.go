@@ -413,6 +413,11 @@ func (r *queryResolver) Changes(ctx context.Context, since *time.Time, entity *s
 	return r.changes(ctx, model.ChangeFilter{Since: since, Entity: entity}, first, after)
 }
 
+// ChangeFeedCursor is the resolver for the changeFeedCursor field.
+func (r *queryResolver) ChangeFeedCursor(ctx context.Context) (string, error) {
+	return r.changeFeedCursor(ctx)
+}
+
 // Publishers is the resolver for the publishers field.
 func (r *resourceResolver) Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
 	return relatedConnection[model.NodeRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)

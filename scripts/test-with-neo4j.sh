@@ -55,7 +55,16 @@ e2e_rc=0
 BASE_URL="http://127.0.0.1:${svc_port}" bash web/e2e/run.sh || e2e_rc=$?
 kill "$svc_pid" 2>/dev/null || true
 wait "$svc_pid" 2>/dev/null || true
-[ "$audit_rc" -eq 0 ] && [ "$e2e_rc" -eq 0 ]
+svc_pid=""
+
+# The change feed through the real graphql-ws and graphql-sse clients: the
+# tests start their own service processes (two, on this one Neo4j) and
+# restart one of them. After the browser tests, since they write.
+(cd conformance/feed && npm ci --no-audit --no-fund --loglevel=error)
+feed_rc=0
+SERVER_BIN=bin/server NEO4J_URI="$NEO4J_TEST_URI" NEO4J_PASSWORD="$password" \
+  node --test --test-concurrency=1 conformance/feed/ || feed_rc=$?
+[ "$audit_rc" -eq 0 ] && [ "$e2e_rc" -eq 0 ] && [ "$feed_rc" -eq 0 ]
 
 # Each fuzz target runs a bounded number of executions on top of its
 # committed corpus. A count, not a duration: a duration's deadline can race a
