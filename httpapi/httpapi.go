@@ -53,6 +53,8 @@ type Config struct {
 	ExportMaxFacts int
 	// Metrics serves /metrics.
 	Metrics bool
+	// Feed bounds the change feed's subscriptions.
+	Feed FeedConfig
 }
 
 // Defaults returns the production policy; the service's flags and
@@ -69,6 +71,7 @@ func Defaults() Config {
 		Auth:           auth.Config{AnonymousReads: true, Leeway: auth.DefaultLeeway},
 		ExportMaxFacts: 500000,
 		Metrics:        true,
+		Feed:           DefaultFeed(),
 	}
 }
 
@@ -90,6 +93,11 @@ type Deps struct {
 	// Now tells today's date to the resolvers and the time to the rate
 	// limiter; nil is time.Now.
 	Now func() time.Time
+	// Streams, when done, ends every open subscription stream, so a server
+	// shutting down need not wait for clients that never hang up (they
+	// resume from their cursor elsewhere); nil leaves streams to their
+	// clients.
+	Streams context.Context
 }
 
 // New returns the service's handler. Its errors are configuration errors:
@@ -111,13 +119,13 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 		}
 	}
 	limiter := newRateLimiter(cfg.CostPerMinute, deps.Now)
-	gql, err := newGraphQL(cfg, deps, limiter)
+	gql, err := newGraphQL(cfg, deps, limiter, authn)
 	if err != nil {
 		return nil, err
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authenticate(authn, guardRequests(cfg, loaders.Middleware(deps.Store, gql))))
+	mux.Handle("/graphql", authenticate(authn, guardRequests(cfg, endStreams(deps.Streams, loaders.Middleware(deps.Store, gql)))))
 	mux.Handle("GET /export", authenticate(authn, exportHandler(cfg, deps.Store, limiter, deps.Logger)))
 	// The explorer always; GraphiQL (at / and /graphiql) only in
 	// development, where introspection is on for it.

@@ -27,6 +27,7 @@ type Store interface {
 	Stats(ctx context.Context) (model.GraphStats, error)
 	Search(ctx context.Context, query string, labels []string, first int, after *model.SearchAfter) ([]model.SearchHit, int, bool, error)
 	QualityData(ctx context.Context) (model.QualityData, error)
+	Feed
 }
 
 // Resolver is the root of the resolver tree.

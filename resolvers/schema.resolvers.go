@@ -413,6 +413,11 @@ func (r *queryResolver) Changes(ctx context.Context, since *time.Time, entity *s
 	return r.changes(ctx, model.ChangeFilter{Since: since, Entity: entity}, first, after)
 }
 
+// ChangeFeedCursor is the resolver for the changeFeedCursor field.
+func (r *queryResolver) ChangeFeedCursor(ctx context.Context) (string, error) {
+	return r.changeFeedCursor(ctx)
+}
+
 // Publishers is the resolver for the publishers field.
 func (r *resourceResolver) Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
 	return relatedConnection[model.NodeRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
@@ -431,6 +436,11 @@ func (r *resourceResolver) Covers(ctx context.Context, obj *model.Resource, firs
 // Relations is the resolver for the relations field.
 func (r *resourceResolver) Relations(ctx context.Context, obj *model.Resource, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
+}
+
+// Changes is the resolver for the changes field.
+func (r *subscriptionResolver) Changes(ctx context.Context, after *string, entity *string, relationTypes []model.RelationType) (<-chan *model.ChangeEvent, error) {
+	return r.changeFeed(ctx, after, entity, relationTypes)
 }
 
 // AddressedBy is the resolver for the addressedBy field.
@@ -478,6 +488,9 @@ func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 // Resource returns graph.ResourceResolver implementation.
 func (r *Resolver) Resource() graph.ResourceResolver { return &resourceResolver{r} }
 
+// Subscription returns graph.SubscriptionResolver implementation.
+func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
+
 // Topic returns graph.TopicResolver implementation.
 func (r *Resolver) Topic() graph.TopicResolver { return &topicResolver{r} }
 
@@ -493,5 +506,6 @@ type (
 	projectResolver         struct{ *Resolver }
 	queryResolver           struct{ *Resolver }
 	resourceResolver        struct{ *Resolver }
+	subscriptionResolver    struct{ *Resolver }
 	topicResolver           struct{ *Resolver }
 )
