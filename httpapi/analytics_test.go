@@ -589,3 +589,40 @@ func TestNestedSorts(t *testing.T) {
 		})
 	}
 }
+
+func TestAnalyticsLimits(t *testing.T) {
+	srv, _ := newTestServer(t)
+	cases := []struct {
+		name, query, code string
+		// single reports whether the query is answered in one statement.
+		ok bool
+	}{
+		{"four keys", `{ projects { groupBy(keys: [{kind: true}, {node: "startDate"}, {node: "endDate"}, {related: {type: FUNDED_BY}}]) { count } } }`, "COST_LIMIT_EXCEEDED", false},
+		{"a group-by by related nodes under every country", `{ countries(first: 500) { edges { node { projects { groupBy(keys: [{related: {type: FUNDED_BY, direction: OUTGOING}}, {related: {type: IMPLEMENTED_BY, direction: OUTGOING}}]) { count } } } } } }`, "COST_LIMIT_EXCEEDED", false},
+		{"every node of 500 groups", `{ projects { groupBy(keys: [{kind: true}], first: 500) { nodes(first: 100) { ... on Project { funders(first: 500) { edges { node { id } } } } } } } }`, "COST_LIMIT_EXCEEDED", false},
+		{"too many nodes per group", `{ projects { groupBy(keys: [{kind: true}]) { nodes(first: 101) { id } } } }`, "BAD_USER_INPUT", false},
+		{"a key that is two", `{ projects { groupBy(keys: [{kind: true, node: "startDate"}]) { count } } }`, "BAD_USER_INPUT", true},
+		{"a status outside participations", `{ projects { groupBy(keys: [{status: true}]) { count } } }`, "BAD_USER_INPUT", true},
+		{"an edge of a root list", `{ projects { aggregate { min(field: {edge: "date"}) } } }`, "BAD_USER_INPUT", true},
+		{"a store property", `{ projects { values(field: {node: "sourceUrls"}) { value } } }`, "BAD_USER_INPUT", true},
+		{"a top-level group-by over three keys", `{ projects { groupBy(keys: [{kind: true}, {node: "startDate"}, {related: {type: FUNDED_BY, direction: OUTGOING}}]) { count } } }`, "", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, trips := postDebug(t, srv.URL, tc.query)
+			code := ""
+			if len(res.Errors) > 0 {
+				code, _ = res.Errors[0].Extensions["code"].(string)
+			}
+			if code != tc.code {
+				t.Fatalf("query %s: code %q, want %q (errors %+v)", tc.query, code, tc.code, res.Errors)
+			}
+			if tc.code == "COST_LIMIT_EXCEEDED" && trips > 0 {
+				t.Errorf("query %s: %d statements ran before the refusal, want none", tc.query, trips)
+			}
+			if tc.code == "" && trips != 1 {
+				t.Errorf("query %s: %d statements, want one", tc.query, trips)
+			}
+		})
+	}
+}
