@@ -58,6 +58,7 @@ type ResolverRoot interface {
 	Resource() ResourceResolver
 	ResourceConnection() ResourceConnectionResolver
 	ResourceRelationConnection() ResourceRelationConnectionResolver
+	SearchConnection() SearchConnectionResolver
 	Topic() TopicResolver
 	TopicConnection() TopicConnectionResolver
 	TopicRelationConnection() TopicRelationConnectionResolver
@@ -722,9 +723,12 @@ type ComplexityRoot struct {
 	}
 
 	SearchConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	SearchEdge struct {
@@ -1060,6 +1064,11 @@ type ResourceRelationConnectionResolver interface {
 	Aggregate(ctx context.Context, obj *model.ResourceRelationConnection) (*model.Aggregate, error)
 	GroupBy(ctx context.Context, obj *model.ResourceRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
 	Values(ctx context.Context, obj *model.ResourceRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type SearchConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.SearchConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.SearchConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.SearchConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
 }
 type TopicResolver interface {
 	AddressedBy(ctx context.Context, obj *model.Topic, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
@@ -4468,12 +4477,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ResourceRelationEdge.Version(childComplexity), true
 
+	case "SearchConnection.aggregate":
+		if e.ComplexityRoot.SearchConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Aggregate(childComplexity), true
 	case "SearchConnection.edges":
 		if e.ComplexityRoot.SearchConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SearchConnection.Edges(childComplexity), true
+	case "SearchConnection.groupBy":
+		if e.ComplexityRoot.SearchConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_SearchConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SearchConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "SearchConnection.pageInfo":
 		if e.ComplexityRoot.SearchConnection.PageInfo == nil {
 			break
@@ -4486,6 +4512,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
+	case "SearchConnection.values":
+		if e.ComplexityRoot.SearchConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_SearchConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SearchConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "SearchEdge.cursor":
 		if e.ComplexityRoot.SearchEdge.Cursor == nil {
@@ -7811,6 +7848,15 @@ extend type RelationConnection {
   values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
 }
 
+extend type SearchConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
 """
 Matches nodes by how many relationships of one type (and direction) they
 have, counting those visible on the list's date and leading to nodes
@@ -9179,6 +9225,12 @@ func (ec *executionContext) childFields_SearchConnection(ctx context.Context, fi
 		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_SearchConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_SearchConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_SearchConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
 }
@@ -14010,6 +14062,74 @@ func (ec *executionContext) field_Resource_topics_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["language"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_SearchConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_SearchConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -28666,6 +28786,126 @@ func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _SearchConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SearchConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SearchConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SearchConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SearchConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39797,18 +40037,36 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 		case "edges":
 			out.Values[i] = ec._SearchConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._SearchConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._SearchConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -626,3 +626,186 @@ func TestAnalyticsLimits(t *testing.T) {
 		})
 	}
 }
+
+// seedGroup is a group computed from the seed: its key ("-" for null),
+// its count and its members' ids.
+type seedGroup struct {
+	Key   string
+	Count int
+	Nodes []string
+}
+
+// rankGroups orders groups largest first, then by key with null last, as
+// the API does by default.
+func rankGroups(m map[string][]string) []seedGroup {
+	var out []seedGroup
+	for k, ids := range m {
+		sort.Strings(ids)
+		out = append(out, seedGroup{k, len(ids), ids})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		if (a.Key == "-") != (b.Key == "-") {
+			return b.Key == "-"
+		}
+		return a.Key < b.Key
+	})
+	return out
+}
+
+func TestGroupByRelatedAndValues(t *testing.T) {
+	srv, data := newTestServer(t)
+	for _, day := range []string{"", "2015-01-01"} {
+		visible := map[string]bool{}
+		for _, e := range data.Entities {
+			if factOn(e.Properties, false, day) {
+				visible[e.ID] = true
+			}
+		}
+		byFunder, byStart := map[string][]string{}, map[string][]string{}
+		for _, e := range data.Entities {
+			if e.Label != "Project" || !visible[e.ID] {
+				continue
+			}
+			seen := map[string]bool{}
+			for _, r := range data.Relations {
+				if r.Type == "FUNDED_BY" && r.From == e.ID && visible[r.To] && factOn(r.Properties, true, day) && !seen[r.To] {
+					seen[r.To] = true
+					byFunder[r.To] = append(byFunder[r.To], e.ID)
+				}
+			}
+			if len(seen) == 0 {
+				byFunder["-"] = append(byFunder["-"], e.ID)
+			}
+			start, _ := e.Properties["startDate"].(string)
+			if start == "" {
+				start = "-"
+			}
+			byStart[start] = append(byStart[start], e.ID)
+		}
+		want := rankGroups(byFunder)
+		// having count >= 2, smallest first, the top three.
+		var small []seedGroup
+		for _, g := range want {
+			if g.Count >= 2 {
+				small = append(small, g)
+			}
+		}
+		sort.SliceStable(small, func(i, j int) bool { return small[i].Count < small[j].Count })
+		if len(small) > 3 {
+			small = small[:3]
+		}
+		q := `query($asOf: Date) { projects(asOf: $asOf, first: 0) {
+  all: groupBy(keys: [{related: {type: FUNDED_BY, direction: OUTGOING}}], first: 500) { key count keyNode { id } nodes(first: 100) { id } }
+  small: groupBy(keys: [{related: {type: FUNDED_BY, direction: OUTGOING}}], having: {count: {gte: 2}}, sort: [{field: COUNT, direction: ASC}], first: 3) { key count }
+  starts: values(field: {node: "startDate"}, first: 500) { value count }
+} }`
+		var vars map[string]any
+		if day != "" {
+			vars = map[string]any{"asOf": day}
+		}
+		var got struct {
+			Projects struct {
+				All []struct {
+					Key     []*string `json:"key"`
+					Count   int       `json:"count"`
+					KeyNode *struct {
+						ID string `json:"id"`
+					} `json:"keyNode"`
+					Nodes []struct {
+						ID string `json:"id"`
+					} `json:"nodes"`
+				} `json:"all"`
+				Small  []apiGroup `json:"small"`
+				Starts []struct {
+					Value *string `json:"value"`
+					Count int     `json:"count"`
+				} `json:"starts"`
+			} `json:"projects"`
+		}
+		post(t, srv.URL, q, vars, &got)
+		var all []seedGroup
+		for _, g := range got.Projects.All {
+			k := "-"
+			if g.Key[0] != nil {
+				k = *g.Key[0]
+			}
+			var ids []string
+			for _, n := range g.Nodes {
+				ids = append(ids, n.ID)
+			}
+			all = append(all, seedGroup{k, g.Count, ids})
+			if kn := g.KeyNode; (kn == nil) != (k == "-") || kn != nil && kn.ID != k {
+				t.Errorf("query %s on %q: group %s has keyNode %+v", q, day, k, kn)
+			}
+		}
+		if diff := cmp.Diff(want, all); diff != "" {
+			t.Errorf("query %s on %q: projects by funder (-seed +API):\n%s", q, day, diff)
+		}
+		var smallRows []groupRow
+		for _, g := range small {
+			smallRows = append(smallRows, groupRow{g.Key, g.Count})
+		}
+		if diff := cmp.Diff(smallRows, groupRows(got.Projects.Small)); diff != "" {
+			t.Errorf("query %s on %q: the three smallest funders with two projects or more (-seed +API):\n%s", q, day, diff)
+		}
+		var starts []groupRow
+		for _, g := range rankGroups(byStart) {
+			starts = append(starts, groupRow{g.Key, g.Count})
+		}
+		var gotStarts []groupRow
+		for _, v := range got.Projects.Starts {
+			gotStarts = append(gotStarts, groupRow{deref(v.Value), v.Count})
+			if v.Value == nil {
+				gotStarts[len(gotStarts)-1].Key = "-"
+			}
+		}
+		if diff := cmp.Diff(starts, gotStarts); diff != "" {
+			t.Errorf("query %s on %q: projects' start dates (-seed +API):\n%s", q, day, diff)
+		}
+	}
+}
+
+// TestGroupBySearch groups a search's hits by kind and checks the groups
+// against every hit the search lists.
+func TestGroupBySearch(t *testing.T) {
+	srv, _ := newTestServer(t)
+	for _, term := range []string{"cybercrime", "children"} {
+		q := `query($q: String!) { search(query: $q, first: 500) { totalCount aggregate { count } groupBy(keys: [{kind: true}]) { key count } edges { node { __typename } } } }`
+		var got struct {
+			Search struct {
+				TotalCount int `json:"totalCount"`
+				Aggregate  struct {
+					Count int `json:"count"`
+				} `json:"aggregate"`
+				GroupBy []apiGroup `json:"groupBy"`
+				Edges   []struct {
+					Node struct {
+						Typename string `json:"__typename"`
+					} `json:"node"`
+				} `json:"edges"`
+			} `json:"search"`
+		}
+		post(t, srv.URL, q, map[string]any{"q": term}, &got)
+		tally := map[string]int{}
+		for _, e := range got.Search.Edges {
+			k := strings.ToUpper(e.Node.Typename)
+			if k == "MONITORINGROUND" {
+				k = "MONITORING_ROUND"
+			}
+			tally[k]++
+		}
+		if len(tally) == 0 || got.Search.TotalCount != len(got.Search.Edges) {
+			t.Fatalf("search %q: %d hits listed of %d; the case needs them all", term, len(got.Search.Edges), got.Search.TotalCount)
+		}
+		if diff := cmp.Diff(countRows(tally), byKey(groupRows(got.Search.GroupBy))); diff != "" {
+			t.Errorf("query %s for %q: hits by kind (-listed +grouped):\n%s", q, term, diff)
+		}
+		if got.Search.Aggregate.Count != got.Search.TotalCount {
+			t.Errorf("query %s for %q: aggregate.count %d, totalCount %d", q, term, got.Search.Aggregate.Count, got.Search.TotalCount)
+		}
+	}
+}

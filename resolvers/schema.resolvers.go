@@ -793,6 +793,21 @@ func (r *resourceRelationConnectionResolver) Values(ctx context.Context, obj *mo
 	return nil, plannedOnly("values")
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *searchConnectionResolver) Aggregate(ctx context.Context, obj *model.SearchConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *searchConnectionResolver) GroupBy(ctx context.Context, obj *model.SearchConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *searchConnectionResolver) Values(ctx context.Context, obj *model.SearchConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
 // AddressedBy is the resolver for the addressedBy field.
 func (r *topicResolver) AddressedBy(ctx context.Context, obj *model.Topic, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
 	return relatedConnection[model.NodeRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
@@ -969,6 +984,11 @@ func (r *Resolver) ResourceRelationConnection() graph.ResourceRelationConnection
 	return &resourceRelationConnectionResolver{r}
 }
 
+// SearchConnection returns graph.SearchConnectionResolver implementation.
+func (r *Resolver) SearchConnection() graph.SearchConnectionResolver {
+	return &searchConnectionResolver{r}
+}
+
 // Topic returns graph.TopicResolver implementation.
 func (r *Resolver) Topic() graph.TopicResolver { return &topicResolver{r} }
 
@@ -1017,6 +1037,7 @@ type (
 	resourceResolver                          struct{ *Resolver }
 	resourceConnectionResolver                struct{ *Resolver }
 	resourceRelationConnectionResolver        struct{ *Resolver }
+	searchConnectionResolver                  struct{ *Resolver }
 	topicResolver                             struct{ *Resolver }
 	topicConnectionResolver                   struct{ *Resolver }
 	topicRelationConnectionResolver           struct{ *Resolver }

@@ -1298,6 +1298,12 @@ type SearchConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many results there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A full-text search result with its rank.
