@@ -30,39 +30,68 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Body() BodyResolver
+	BodyConnection() BodyConnectionResolver
+	BodyRelationConnection() BodyRelationConnectionResolver
 	Change() ChangeResolver
 	Country() CountryResolver
+	CountryConnection() CountryConnectionResolver
+	CountryRelationConnection() CountryRelationConnectionResolver
 	DiffEntry() DiffEntryResolver
 	Event() EventResolver
+	EventConnection() EventConnectionResolver
+	EventRelationConnection() EventRelationConnectionResolver
 	Instrument() InstrumentResolver
+	InstrumentConnection() InstrumentConnectionResolver
+	InstrumentRelationConnection() InstrumentRelationConnectionResolver
 	MonitoringRound() MonitoringRoundResolver
+	MonitoringRoundConnection() MonitoringRoundConnectionResolver
+	MonitoringRoundRelationConnection() MonitoringRoundRelationConnectionResolver
 	Mutation() MutationResolver
+	NodeConnection() NodeConnectionResolver
+	NodeRelationConnection() NodeRelationConnectionResolver
+	PartyConnection() PartyConnectionResolver
 	Project() ProjectResolver
+	ProjectConnection() ProjectConnectionResolver
+	ProjectRelationConnection() ProjectRelationConnectionResolver
 	Query() QueryResolver
+	RelationConnection() RelationConnectionResolver
 	Resource() ResourceResolver
+	ResourceConnection() ResourceConnectionResolver
+	ResourceRelationConnection() ResourceRelationConnectionResolver
+	SearchConnection() SearchConnectionResolver
 	Subscription() SubscriptionResolver
 	Topic() TopicResolver
+	TopicConnection() TopicConnectionResolver
+	TopicRelationConnection() TopicRelationConnectionResolver
+	TreatyConnection() TreatyConnectionResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Aggregate struct {
+		Count    func(childComplexity int) int
+		Distinct func(childComplexity int, field model.FieldRef) int
+		Max      func(childComplexity int, field model.FieldRef) int
+		Min      func(childComplexity int, field model.FieldRef) int
+	}
+
 	Body struct {
 		Acronym       func(childComplexity int) int
 		Aliases       func(childComplexity int) int
-		Funds         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
+		Funds         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) int
 		ID            func(childComplexity int) int
-		Implements    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
+		Implements    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) int
 		LongTail      func(childComplexity int) int
-		MemberOf      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
-		Monitors      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
+		MemberOf      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) int
+		Monitors      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) int
 		Name          func(childComplexity int) int
 		NameFr        func(childComplexity int) int
 		Organises     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
-		PartOf        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
-		Parts         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
-		Publications  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, language *model.Language) int
+		PartOf        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) int
+		Parts         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) int
+		Publications  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, sort []model.ResourceSort, language *model.Language) int
 		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName     func(childComplexity int) int
 		Sources       func(childComplexity int) int
@@ -72,9 +101,12 @@ type ComplexityRoot struct {
 	}
 
 	BodyConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	BodyEdge struct {
@@ -83,9 +115,12 @@ type ComplexityRoot struct {
 	}
 
 	BodyRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	BodyRelationEdge struct {
@@ -139,28 +174,31 @@ type ComplexityRoot struct {
 		CoeAccession  func(childComplexity int) int
 		CoeLeft       func(childComplexity int) int
 		CoeStatus     func(childComplexity int) int
-		EvaluatedIn   func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, language *model.Language) int
-		Events        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.EventWhere, language *model.Language) int
+		EvaluatedIn   func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, sort []model.MonitoringRoundSort, language *model.Language) int
+		Events        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.EventWhere, sort []model.EventSort, language *model.Language) int
 		ID            func(childComplexity int) int
 		Iso2          func(childComplexity int) int
 		Iso3          func(childComplexity int) int
 		LongTail      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		NameFr        func(childComplexity int) int
-		Projects      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
+		Projects      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) int
 		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName     func(childComplexity int) int
 		Sources       func(childComplexity int) int
 		StatedFigures func(childComplexity int) int
-		Treaties      func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
+		Treaties      func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language, sort []model.ParticipationSort) int
 		Variants      func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
 
 	CountryConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	CountryEdge struct {
@@ -169,9 +207,12 @@ type ComplexityRoot struct {
 	}
 
 	CountryRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	CountryRelationEdge struct {
@@ -249,27 +290,30 @@ type ComplexityRoot struct {
 		Acronym       func(childComplexity int) int
 		Aliases       func(childComplexity int) int
 		EndDate       func(childComplexity int) int
-		HeldIn        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
+		HeldIn        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) int
 		ID            func(childComplexity int) int
 		LongTail      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		NameFr        func(childComplexity int) int
 		Organisers    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
-		Participants  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		Participants  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) int
 		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName     func(childComplexity int) int
 		Sources       func(childComplexity int) int
 		StartDate     func(childComplexity int) int
 		StatedFigures func(childComplexity int) int
-		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
+		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) int
 		Variants      func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
 
 	EventConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	EventEdge struct {
@@ -278,9 +322,12 @@ type ComplexityRoot struct {
 	}
 
 	EventRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	EventRelationEdge struct {
@@ -306,6 +353,13 @@ type ComplexityRoot struct {
 		Relationships func(childComplexity int) int
 	}
 
+	Group struct {
+		Count   func(childComplexity int) int
+		Key     func(childComplexity int) int
+		KeyNode func(childComplexity int) int
+		Nodes   func(childComplexity int, first *int) int
+	}
+
 	ImportResult struct {
 		Added   func(childComplexity int) int
 		Applied func(childComplexity int) int
@@ -321,31 +375,34 @@ type ComplexityRoot struct {
 		EntryIntoForce func(childComplexity int) int
 		ID             func(childComplexity int) int
 		LongTail       func(childComplexity int) int
-		MonitoredBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		MonitoredBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) int
 		Name           func(childComplexity int) int
 		NameFr         func(childComplexity int) int
 		Number         func(childComplexity int) int
 		Opened         func(childComplexity int) int
 		OpenedPlace    func(childComplexity int) int
-		Participants   func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
-		Parties        func(childComplexity int, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
+		Participants   func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language, sort []model.ParticipationSort) int
+		Parties        func(childComplexity int, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language, sort []model.ParticipationSort) int
 		PartyCount     func(childComplexity int, asOf *model.Date) int
 		Relations      func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName      func(childComplexity int) int
 		Sources        func(childComplexity int) int
 		StatedFigures  func(childComplexity int) int
-		SupplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
-		Supplements    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
-		SupportedBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
-		Topics         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
+		SupplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) int
+		Supplements    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) int
+		SupportedBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) int
+		Topics         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) int
 		Variants       func(childComplexity int) int
 		Version        func(childComplexity int) int
 	}
 
 	InstrumentConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	InstrumentEdge struct {
@@ -354,9 +411,12 @@ type ComplexityRoot struct {
 	}
 
 	InstrumentRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	InstrumentRelationEdge struct {
@@ -382,25 +442,28 @@ type ComplexityRoot struct {
 	MonitoringRound struct {
 		Acronym       func(childComplexity int) int
 		Aliases       func(childComplexity int) int
-		Evaluated     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
+		Evaluated     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) int
 		ID            func(childComplexity int) int
 		LongTail      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		NameFr        func(childComplexity int) int
-		Organisers    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		Organisers    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) int
 		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName     func(childComplexity int) int
 		Sources       func(childComplexity int) int
 		StatedFigures func(childComplexity int) int
-		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
+		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) int
 		Variants      func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
 
 	MonitoringRoundConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	MonitoringRoundEdge struct {
@@ -409,9 +472,12 @@ type ComplexityRoot struct {
 	}
 
 	MonitoringRoundRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	MonitoringRoundRelationEdge struct {
@@ -437,9 +503,12 @@ type ComplexityRoot struct {
 	}
 
 	NodeConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	NodeEdge struct {
@@ -448,9 +517,12 @@ type ComplexityRoot struct {
 	}
 
 	NodeRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	NodeRelationEdge struct {
@@ -471,9 +543,12 @@ type ComplexityRoot struct {
 	}
 
 	PartyConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	PartyEdge struct {
@@ -508,7 +583,7 @@ type ComplexityRoot struct {
 		EndDate       func(childComplexity int) int
 		Funders       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
 		ID            func(childComplexity int) int
-		ImplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		ImplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) int
 		LongTail      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		NameFr        func(childComplexity int) int
@@ -517,17 +592,20 @@ type ComplexityRoot struct {
 		Sources       func(childComplexity int) int
 		StartDate     func(childComplexity int) int
 		StatedFigures func(childComplexity int) int
-		Supports      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
-		Targets       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
-		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
+		Supports      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) int
+		Targets       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) int
+		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) int
 		Variants      func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
 
 	ProjectConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	ProjectEdge struct {
@@ -536,9 +614,12 @@ type ComplexityRoot struct {
 	}
 
 	ProjectRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	ProjectRelationEdge struct {
@@ -578,9 +659,12 @@ type ComplexityRoot struct {
 	}
 
 	RelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	RelationEdge struct {
@@ -597,7 +681,7 @@ type ComplexityRoot struct {
 	Resource struct {
 		Acronym       func(childComplexity int) int
 		Aliases       func(childComplexity int) int
-		Covers        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
+		Covers        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) int
 		ID            func(childComplexity int) int
 		LongTail      func(childComplexity int) int
 		Name          func(childComplexity int) int
@@ -608,15 +692,18 @@ type ComplexityRoot struct {
 		ShortName     func(childComplexity int) int
 		Sources       func(childComplexity int) int
 		StatedFigures func(childComplexity int) int
-		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
+		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) int
 		Variants      func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
 
 	ResourceConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	ResourceEdge struct {
@@ -625,9 +712,12 @@ type ComplexityRoot struct {
 	}
 
 	ResourceRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	ResourceRelationEdge struct {
@@ -641,9 +731,12 @@ type ComplexityRoot struct {
 	}
 
 	SearchConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	SearchEdge struct {
@@ -700,9 +793,12 @@ type ComplexityRoot struct {
 	}
 
 	TopicConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	TopicEdge struct {
@@ -711,9 +807,12 @@ type ComplexityRoot struct {
 	}
 
 	TopicRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	TopicRelationEdge struct {
@@ -727,9 +826,12 @@ type ComplexityRoot struct {
 	}
 
 	TreatyConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	TreatyEdge struct {
@@ -764,6 +866,12 @@ type ComplexityRoot struct {
 		UnknownStatus             func(childComplexity int) int
 	}
 
+	ValueCount struct {
+		Count func(childComplexity int) int
+		Node  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	Variant struct {
 		Note      func(childComplexity int) int
 		Preferred func(childComplexity int) int
@@ -778,15 +886,25 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type BodyResolver interface {
-	Monitors(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error)
-	PartOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
-	Parts(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
-	MemberOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
-	Implements(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error)
-	Funds(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error)
-	Publications(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, language *model.Language) (*model.ResourceRelationConnection, error)
+	Monitors(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error)
+	PartOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error)
+	Parts(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error)
+	MemberOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error)
+	Implements(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error)
+	Funds(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error)
+	Publications(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, sort []model.ResourceSort, language *model.Language) (*model.ResourceRelationConnection, error)
 	Organises(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Body, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
+}
+type BodyConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.BodyConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.BodyConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.BodyConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type BodyRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.BodyRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.BodyRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.BodyRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
 }
 type ChangeResolver interface {
 	Actor(ctx context.Context, obj *model.Change) (string, error)
@@ -796,11 +914,21 @@ type ChangeResolver interface {
 	RelationType(ctx context.Context, obj *model.Change) (*model.RelationType, error)
 }
 type CountryResolver interface {
-	Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.TreatyConnection, error)
-	Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error)
-	EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, language *model.Language) (*model.MonitoringRoundRelationConnection, error)
-	Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere, language *model.Language) (*model.EventRelationConnection, error)
+	Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language, sort []model.ParticipationSort) (*model.TreatyConnection, error)
+	Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error)
+	EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, sort []model.MonitoringRoundSort, language *model.Language) (*model.MonitoringRoundRelationConnection, error)
+	Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere, sort []model.EventSort, language *model.Language) (*model.EventRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Country, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
+}
+type CountryConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.CountryConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.CountryConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.CountryConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type CountryRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.CountryRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.CountryRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.CountryRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
 }
 type DiffEntryResolver interface {
 	Op(ctx context.Context, obj *model.DiffEntry) (model.DiffOp, error)
@@ -808,27 +936,57 @@ type DiffEntryResolver interface {
 }
 type EventResolver interface {
 	Organisers(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
-	HeldIn(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
-	Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
-	Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
+	HeldIn(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error)
+	Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Event, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
+}
+type EventConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.EventConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.EventConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.EventConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type EventRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.EventRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.EventRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.EventRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
 }
 type InstrumentResolver interface {
 	PartyCount(ctx context.Context, obj *model.Instrument, asOf *model.Date) (int, error)
-	Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error)
-	Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error)
-	MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
-	Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error)
-	SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error)
-	SupportedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error)
-	Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
+	Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language, sort []model.ParticipationSort) (*model.PartyConnection, error)
+	Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language, sort []model.ParticipationSort) (*model.PartyConnection, error)
+	MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error)
+	Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error)
+	SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error)
+	SupportedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Instrument, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
+type InstrumentConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.InstrumentConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.InstrumentConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.InstrumentConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type InstrumentRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.InstrumentRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.InstrumentRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.InstrumentRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
 type MonitoringRoundResolver interface {
-	Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
-	Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
-	Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
+	Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error)
+	Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error)
+	Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error)
 	Relations(ctx context.Context, obj *model.MonitoringRound, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
+}
+type MonitoringRoundConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.MonitoringRoundConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.MonitoringRoundConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.MonitoringRoundConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type MonitoringRoundRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.MonitoringRoundRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.MonitoringRoundRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.MonitoringRoundRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
 }
 type MutationResolver interface {
 	CreateEntity(ctx context.Context, input model.CreateEntityInput) (*model.EntityChange, error)
@@ -841,13 +999,38 @@ type MutationResolver interface {
 	ImportSeed(ctx context.Context, files []model.ImportFileInput, apply *bool, idempotencyKey *string) (*model.ImportResult, error)
 	ImportGraph(ctx context.Context, json string, apply *bool, idempotencyKey *string) (*model.ImportResult, error)
 }
+type NodeConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.NodeConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.NodeConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.NodeConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type NodeRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.NodeRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.NodeRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.NodeRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type PartyConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.PartyConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.PartyConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.PartyConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
 type ProjectResolver interface {
-	Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
+	Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error)
 	Funders(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
-	ImplementedBy(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
-	Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error)
-	Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
+	ImplementedBy(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error)
+	Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
+}
+type ProjectConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.ProjectConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.ProjectConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.ProjectConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type ProjectRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.ProjectRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.ProjectRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.ProjectRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -874,11 +1057,31 @@ type QueryResolver interface {
 	Changes(ctx context.Context, since *time.Time, entity *string, first *int, after *string) (*model.ChangeConnection, error)
 	ChangeFeedCursor(ctx context.Context) (string, error)
 }
+type RelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.RelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.RelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.RelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
 type ResourceResolver interface {
 	Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
-	Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
-	Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error)
+	Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Resource, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
+}
+type ResourceConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.ResourceConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.ResourceConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.ResourceConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type ResourceRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.ResourceRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.ResourceRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.ResourceRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type SearchConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.SearchConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.SearchConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.SearchConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
 }
 type SubscriptionResolver interface {
 	Changes(ctx context.Context, after *string, entity *string, relationTypes []model.RelationType) (<-chan *model.ChangeEvent, error)
@@ -886,6 +1089,21 @@ type SubscriptionResolver interface {
 type TopicResolver interface {
 	AddressedBy(ctx context.Context, obj *model.Topic, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Topic, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
+}
+type TopicConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.TopicConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.TopicConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.TopicConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type TopicRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.TopicRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.TopicRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.TopicRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type TreatyConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.TreatyConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.TreatyConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.TreatyConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -905,6 +1123,46 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Aggregate.count":
+		if e.ComplexityRoot.Aggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Aggregate.Count(childComplexity), true
+	case "Aggregate.distinct":
+		if e.ComplexityRoot.Aggregate.Distinct == nil {
+			break
+		}
+
+		args, err := ec.field_Aggregate_distinct_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Aggregate.Distinct(childComplexity, args["field"].(model.FieldRef)), true
+	case "Aggregate.max":
+		if e.ComplexityRoot.Aggregate.Max == nil {
+			break
+		}
+
+		args, err := ec.field_Aggregate_max_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Aggregate.Max(childComplexity, args["field"].(model.FieldRef)), true
+	case "Aggregate.min":
+		if e.ComplexityRoot.Aggregate.Min == nil {
+			break
+		}
+
+		args, err := ec.field_Aggregate_min_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Aggregate.Min(childComplexity, args["field"].(model.FieldRef)), true
 
 	case "Body.acronym":
 		if e.ComplexityRoot.Body.Acronym == nil {
@@ -928,7 +1186,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Funds(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Body.Funds(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["sort"].([]model.ProjectSort), args["language"].(*model.Language)), true
 	case "Body.id":
 		if e.ComplexityRoot.Body.ID == nil {
 			break
@@ -945,7 +1203,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Implements(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Body.Implements(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["sort"].([]model.ProjectSort), args["language"].(*model.Language)), true
 	case "Body.properties":
 		if e.ComplexityRoot.Body.LongTail == nil {
 			break
@@ -962,7 +1220,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.MemberOf(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Body.MemberOf(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["sort"].([]model.BodySort), args["language"].(*model.Language)), true
 	case "Body.monitors":
 		if e.ComplexityRoot.Body.Monitors == nil {
 			break
@@ -973,7 +1231,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Monitors(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Body.Monitors(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["sort"].([]model.InstrumentSort), args["language"].(*model.Language)), true
 	case "Body.name":
 		if e.ComplexityRoot.Body.Name == nil {
 			break
@@ -1007,7 +1265,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.PartOf(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Body.PartOf(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["sort"].([]model.BodySort), args["language"].(*model.Language)), true
 	case "Body.parts":
 		if e.ComplexityRoot.Body.Parts == nil {
 			break
@@ -1018,7 +1276,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Parts(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Body.Parts(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["sort"].([]model.BodySort), args["language"].(*model.Language)), true
 	case "Body.publications":
 		if e.ComplexityRoot.Body.Publications == nil {
 			break
@@ -1029,7 +1287,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Publications(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ResourceWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Body.Publications(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ResourceWhere), args["sort"].([]model.ResourceSort), args["language"].(*model.Language)), true
 	case "Body.relations":
 		if e.ComplexityRoot.Body.Relations == nil {
 			break
@@ -1072,12 +1330,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Body.Version(childComplexity), true
 
+	case "BodyConnection.aggregate":
+		if e.ComplexityRoot.BodyConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyConnection.Aggregate(childComplexity), true
 	case "BodyConnection.edges":
 		if e.ComplexityRoot.BodyConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BodyConnection.Edges(childComplexity), true
+	case "BodyConnection.groupBy":
+		if e.ComplexityRoot.BodyConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_BodyConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "BodyConnection.pageInfo":
 		if e.ComplexityRoot.BodyConnection.PageInfo == nil {
 			break
@@ -1090,6 +1365,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyConnection.TotalCount(childComplexity), true
+	case "BodyConnection.values":
+		if e.ComplexityRoot.BodyConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_BodyConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "BodyEdge.cursor":
 		if e.ComplexityRoot.BodyEdge.Cursor == nil {
@@ -1104,12 +1390,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BodyEdge.Node(childComplexity), true
 
+	case "BodyRelationConnection.aggregate":
+		if e.ComplexityRoot.BodyRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRelationConnection.Aggregate(childComplexity), true
 	case "BodyRelationConnection.edges":
 		if e.ComplexityRoot.BodyRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BodyRelationConnection.Edges(childComplexity), true
+	case "BodyRelationConnection.groupBy":
+		if e.ComplexityRoot.BodyRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_BodyRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "BodyRelationConnection.pageInfo":
 		if e.ComplexityRoot.BodyRelationConnection.PageInfo == nil {
 			break
@@ -1122,6 +1425,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyRelationConnection.TotalCount(childComplexity), true
+	case "BodyRelationConnection.values":
+		if e.ComplexityRoot.BodyRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_BodyRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "BodyRelationEdge.cursor":
 		if e.ComplexityRoot.BodyRelationEdge.Cursor == nil {
@@ -1348,7 +1662,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.EvaluatedIn(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.MonitoringRoundWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Country.EvaluatedIn(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.MonitoringRoundWhere), args["sort"].([]model.MonitoringRoundSort), args["language"].(*model.Language)), true
 	case "Country.events":
 		if e.ComplexityRoot.Country.Events == nil {
 			break
@@ -1359,7 +1673,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.EventWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Country.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.EventWhere), args["sort"].([]model.EventSort), args["language"].(*model.Language)), true
 	case "Country.id":
 		if e.ComplexityRoot.Country.ID == nil {
 			break
@@ -1406,7 +1720,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Projects(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Country.Projects(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["sort"].([]model.ProjectSort), args["language"].(*model.Language)), true
 	case "Country.relations":
 		if e.ComplexityRoot.Country.Relations == nil {
 			break
@@ -1446,7 +1760,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Treaties(childComplexity, args["status"].([]model.TreatyStatus), args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Country.Treaties(childComplexity, args["status"].([]model.TreatyStatus), args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language), args["sort"].([]model.ParticipationSort)), true
 	case "Country.variants":
 		if e.ComplexityRoot.Country.Variants == nil {
 			break
@@ -1460,12 +1774,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Country.Version(childComplexity), true
 
+	case "CountryConnection.aggregate":
+		if e.ComplexityRoot.CountryConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryConnection.Aggregate(childComplexity), true
 	case "CountryConnection.edges":
 		if e.ComplexityRoot.CountryConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CountryConnection.Edges(childComplexity), true
+	case "CountryConnection.groupBy":
+		if e.ComplexityRoot.CountryConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_CountryConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CountryConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "CountryConnection.pageInfo":
 		if e.ComplexityRoot.CountryConnection.PageInfo == nil {
 			break
@@ -1478,6 +1809,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CountryConnection.TotalCount(childComplexity), true
+	case "CountryConnection.values":
+		if e.ComplexityRoot.CountryConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_CountryConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CountryConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "CountryEdge.cursor":
 		if e.ComplexityRoot.CountryEdge.Cursor == nil {
@@ -1492,12 +1834,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CountryEdge.Node(childComplexity), true
 
+	case "CountryRelationConnection.aggregate":
+		if e.ComplexityRoot.CountryRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryRelationConnection.Aggregate(childComplexity), true
 	case "CountryRelationConnection.edges":
 		if e.ComplexityRoot.CountryRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CountryRelationConnection.Edges(childComplexity), true
+	case "CountryRelationConnection.groupBy":
+		if e.ComplexityRoot.CountryRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_CountryRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CountryRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "CountryRelationConnection.pageInfo":
 		if e.ComplexityRoot.CountryRelationConnection.PageInfo == nil {
 			break
@@ -1510,6 +1869,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CountryRelationConnection.TotalCount(childComplexity), true
+	case "CountryRelationConnection.values":
+		if e.ComplexityRoot.CountryRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_CountryRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CountryRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "CountryRelationEdge.cursor":
 		if e.ComplexityRoot.CountryRelationEdge.Cursor == nil {
@@ -1812,7 +2182,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.HeldIn(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Event.HeldIn(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["sort"].([]model.CountrySort), args["language"].(*model.Language)), true
 	case "Event.id":
 		if e.ComplexityRoot.Event.ID == nil {
 			break
@@ -1858,7 +2228,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Participants(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Event.Participants(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["sort"].([]model.BodySort), args["language"].(*model.Language)), true
 	case "Event.relations":
 		if e.ComplexityRoot.Event.Relations == nil {
 			break
@@ -1904,7 +2274,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Event.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["sort"].([]model.TopicSort), args["language"].(*model.Language)), true
 	case "Event.variants":
 		if e.ComplexityRoot.Event.Variants == nil {
 			break
@@ -1918,12 +2288,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Event.Version(childComplexity), true
 
+	case "EventConnection.aggregate":
+		if e.ComplexityRoot.EventConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.Aggregate(childComplexity), true
 	case "EventConnection.edges":
 		if e.ComplexityRoot.EventConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.EventConnection.Edges(childComplexity), true
+	case "EventConnection.groupBy":
+		if e.ComplexityRoot.EventConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_EventConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EventConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "EventConnection.pageInfo":
 		if e.ComplexityRoot.EventConnection.PageInfo == nil {
 			break
@@ -1936,6 +2323,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventConnection.TotalCount(childComplexity), true
+	case "EventConnection.values":
+		if e.ComplexityRoot.EventConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_EventConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EventConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "EventEdge.cursor":
 		if e.ComplexityRoot.EventEdge.Cursor == nil {
@@ -1950,12 +2348,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
 
+	case "EventRelationConnection.aggregate":
+		if e.ComplexityRoot.EventRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventRelationConnection.Aggregate(childComplexity), true
 	case "EventRelationConnection.edges":
 		if e.ComplexityRoot.EventRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.EventRelationConnection.Edges(childComplexity), true
+	case "EventRelationConnection.groupBy":
+		if e.ComplexityRoot.EventRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_EventRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EventRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "EventRelationConnection.pageInfo":
 		if e.ComplexityRoot.EventRelationConnection.PageInfo == nil {
 			break
@@ -1968,6 +2383,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventRelationConnection.TotalCount(childComplexity), true
+	case "EventRelationConnection.values":
+		if e.ComplexityRoot.EventRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_EventRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EventRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "EventRelationEdge.cursor":
 		if e.ComplexityRoot.EventRelationEdge.Cursor == nil {
@@ -2056,6 +2482,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GraphStats.Relationships(childComplexity), true
 
+	case "Group.count":
+		if e.ComplexityRoot.Group.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Count(childComplexity), true
+	case "Group.key":
+		if e.ComplexityRoot.Group.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Key(childComplexity), true
+	case "Group.keyNode":
+		if e.ComplexityRoot.Group.KeyNode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.KeyNode(childComplexity), true
+	case "Group.nodes":
+		if e.ComplexityRoot.Group.Nodes == nil {
+			break
+		}
+
+		args, err := ec.field_Group_nodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Group.Nodes(childComplexity, args["first"].(*int)), true
+
 	case "ImportResult.added":
 		if e.ComplexityRoot.ImportResult.Added == nil {
 			break
@@ -2133,7 +2589,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.MonitoredBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Instrument.MonitoredBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["sort"].([]model.BodySort), args["language"].(*model.Language)), true
 	case "Instrument.name":
 		if e.ComplexityRoot.Instrument.Name == nil {
 			break
@@ -2174,7 +2630,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Participants(childComplexity, args["status"].([]model.TreatyStatus), args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Instrument.Participants(childComplexity, args["status"].([]model.TreatyStatus), args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language), args["sort"].([]model.ParticipationSort)), true
 	case "Instrument.parties":
 		if e.ComplexityRoot.Instrument.Parties == nil {
 			break
@@ -2185,7 +2641,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Parties(childComplexity, args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Instrument.Parties(childComplexity, args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language), args["sort"].([]model.ParticipationSort)), true
 	case "Instrument.partyCount":
 		if e.ComplexityRoot.Instrument.PartyCount == nil {
 			break
@@ -2236,7 +2692,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.SupplementedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Instrument.SupplementedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["sort"].([]model.InstrumentSort), args["language"].(*model.Language)), true
 	case "Instrument.supplements":
 		if e.ComplexityRoot.Instrument.Supplements == nil {
 			break
@@ -2247,7 +2703,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Supplements(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Instrument.Supplements(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["sort"].([]model.InstrumentSort), args["language"].(*model.Language)), true
 	case "Instrument.supportedBy":
 		if e.ComplexityRoot.Instrument.SupportedBy == nil {
 			break
@@ -2258,7 +2714,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.SupportedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Instrument.SupportedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["sort"].([]model.ProjectSort), args["language"].(*model.Language)), true
 	case "Instrument.topics":
 		if e.ComplexityRoot.Instrument.Topics == nil {
 			break
@@ -2269,7 +2725,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Instrument.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["sort"].([]model.TopicSort), args["language"].(*model.Language)), true
 	case "Instrument.variants":
 		if e.ComplexityRoot.Instrument.Variants == nil {
 			break
@@ -2283,12 +2739,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Instrument.Version(childComplexity), true
 
+	case "InstrumentConnection.aggregate":
+		if e.ComplexityRoot.InstrumentConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentConnection.Aggregate(childComplexity), true
 	case "InstrumentConnection.edges":
 		if e.ComplexityRoot.InstrumentConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.InstrumentConnection.Edges(childComplexity), true
+	case "InstrumentConnection.groupBy":
+		if e.ComplexityRoot.InstrumentConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_InstrumentConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InstrumentConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "InstrumentConnection.pageInfo":
 		if e.ComplexityRoot.InstrumentConnection.PageInfo == nil {
 			break
@@ -2301,6 +2774,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InstrumentConnection.TotalCount(childComplexity), true
+	case "InstrumentConnection.values":
+		if e.ComplexityRoot.InstrumentConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_InstrumentConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InstrumentConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "InstrumentEdge.cursor":
 		if e.ComplexityRoot.InstrumentEdge.Cursor == nil {
@@ -2315,12 +2799,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InstrumentEdge.Node(childComplexity), true
 
+	case "InstrumentRelationConnection.aggregate":
+		if e.ComplexityRoot.InstrumentRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentRelationConnection.Aggregate(childComplexity), true
 	case "InstrumentRelationConnection.edges":
 		if e.ComplexityRoot.InstrumentRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.InstrumentRelationConnection.Edges(childComplexity), true
+	case "InstrumentRelationConnection.groupBy":
+		if e.ComplexityRoot.InstrumentRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_InstrumentRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InstrumentRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "InstrumentRelationConnection.pageInfo":
 		if e.ComplexityRoot.InstrumentRelationConnection.PageInfo == nil {
 			break
@@ -2333,6 +2834,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InstrumentRelationConnection.TotalCount(childComplexity), true
+	case "InstrumentRelationConnection.values":
+		if e.ComplexityRoot.InstrumentRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_InstrumentRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InstrumentRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "InstrumentRelationEdge.cursor":
 		if e.ComplexityRoot.InstrumentRelationEdge.Cursor == nil {
@@ -2425,7 +2937,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.MonitoringRound.Evaluated(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.MonitoringRound.Evaluated(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["sort"].([]model.CountrySort), args["language"].(*model.Language)), true
 	case "MonitoringRound.id":
 		if e.ComplexityRoot.MonitoringRound.ID == nil {
 			break
@@ -2460,7 +2972,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.MonitoringRound.Organisers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.MonitoringRound.Organisers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["sort"].([]model.BodySort), args["language"].(*model.Language)), true
 	case "MonitoringRound.relations":
 		if e.ComplexityRoot.MonitoringRound.Relations == nil {
 			break
@@ -2500,7 +3012,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.MonitoringRound.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.MonitoringRound.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["sort"].([]model.TopicSort), args["language"].(*model.Language)), true
 	case "MonitoringRound.variants":
 		if e.ComplexityRoot.MonitoringRound.Variants == nil {
 			break
@@ -2514,12 +3026,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MonitoringRound.Version(childComplexity), true
 
+	case "MonitoringRoundConnection.aggregate":
+		if e.ComplexityRoot.MonitoringRoundConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundConnection.Aggregate(childComplexity), true
 	case "MonitoringRoundConnection.edges":
 		if e.ComplexityRoot.MonitoringRoundConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MonitoringRoundConnection.Edges(childComplexity), true
+	case "MonitoringRoundConnection.groupBy":
+		if e.ComplexityRoot.MonitoringRoundConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_MonitoringRoundConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MonitoringRoundConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "MonitoringRoundConnection.pageInfo":
 		if e.ComplexityRoot.MonitoringRoundConnection.PageInfo == nil {
 			break
@@ -2532,6 +3061,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MonitoringRoundConnection.TotalCount(childComplexity), true
+	case "MonitoringRoundConnection.values":
+		if e.ComplexityRoot.MonitoringRoundConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_MonitoringRoundConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MonitoringRoundConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "MonitoringRoundEdge.cursor":
 		if e.ComplexityRoot.MonitoringRoundEdge.Cursor == nil {
@@ -2546,12 +3086,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MonitoringRoundEdge.Node(childComplexity), true
 
+	case "MonitoringRoundRelationConnection.aggregate":
+		if e.ComplexityRoot.MonitoringRoundRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationConnection.Aggregate(childComplexity), true
 	case "MonitoringRoundRelationConnection.edges":
 		if e.ComplexityRoot.MonitoringRoundRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MonitoringRoundRelationConnection.Edges(childComplexity), true
+	case "MonitoringRoundRelationConnection.groupBy":
+		if e.ComplexityRoot.MonitoringRoundRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_MonitoringRoundRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "MonitoringRoundRelationConnection.pageInfo":
 		if e.ComplexityRoot.MonitoringRoundRelationConnection.PageInfo == nil {
 			break
@@ -2564,6 +3121,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MonitoringRoundRelationConnection.TotalCount(childComplexity), true
+	case "MonitoringRoundRelationConnection.values":
+		if e.ComplexityRoot.MonitoringRoundRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_MonitoringRoundRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "MonitoringRoundRelationEdge.cursor":
 		if e.ComplexityRoot.MonitoringRoundRelationEdge.Cursor == nil {
@@ -2708,12 +3276,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.UpdateLink(childComplexity, args["input"].(model.UpdateLinkInput)), true
 
+	case "NodeConnection.aggregate":
+		if e.ComplexityRoot.NodeConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeConnection.Aggregate(childComplexity), true
 	case "NodeConnection.edges":
 		if e.ComplexityRoot.NodeConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.NodeConnection.Edges(childComplexity), true
+	case "NodeConnection.groupBy":
+		if e.ComplexityRoot.NodeConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_NodeConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NodeConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "NodeConnection.pageInfo":
 		if e.ComplexityRoot.NodeConnection.PageInfo == nil {
 			break
@@ -2726,6 +3311,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NodeConnection.TotalCount(childComplexity), true
+	case "NodeConnection.values":
+		if e.ComplexityRoot.NodeConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_NodeConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NodeConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "NodeEdge.cursor":
 		if e.ComplexityRoot.NodeEdge.Cursor == nil {
@@ -2740,12 +3336,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NodeEdge.Node(childComplexity), true
 
+	case "NodeRelationConnection.aggregate":
+		if e.ComplexityRoot.NodeRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeRelationConnection.Aggregate(childComplexity), true
 	case "NodeRelationConnection.edges":
 		if e.ComplexityRoot.NodeRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.NodeRelationConnection.Edges(childComplexity), true
+	case "NodeRelationConnection.groupBy":
+		if e.ComplexityRoot.NodeRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_NodeRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NodeRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "NodeRelationConnection.pageInfo":
 		if e.ComplexityRoot.NodeRelationConnection.PageInfo == nil {
 			break
@@ -2758,6 +3371,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NodeRelationConnection.TotalCount(childComplexity), true
+	case "NodeRelationConnection.values":
+		if e.ComplexityRoot.NodeRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_NodeRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NodeRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "NodeRelationEdge.cursor":
 		if e.ComplexityRoot.NodeRelationEdge.Cursor == nil {
@@ -2827,12 +3451,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PartyConnection.aggregate":
+		if e.ComplexityRoot.PartyConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyConnection.Aggregate(childComplexity), true
 	case "PartyConnection.edges":
 		if e.ComplexityRoot.PartyConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PartyConnection.Edges(childComplexity), true
+	case "PartyConnection.groupBy":
+		if e.ComplexityRoot.PartyConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_PartyConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PartyConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "PartyConnection.pageInfo":
 		if e.ComplexityRoot.PartyConnection.PageInfo == nil {
 			break
@@ -2845,6 +3486,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyConnection.TotalCount(childComplexity), true
+	case "PartyConnection.values":
+		if e.ComplexityRoot.PartyConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_PartyConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PartyConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "PartyEdge.action":
 		if e.ComplexityRoot.PartyEdge.Action == nil {
@@ -3013,7 +3665,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.ImplementedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Project.ImplementedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["sort"].([]model.BodySort), args["language"].(*model.Language)), true
 	case "Project.properties":
 		if e.ComplexityRoot.Project.LongTail == nil {
 			break
@@ -3077,7 +3729,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Supports(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Project.Supports(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["sort"].([]model.InstrumentSort), args["language"].(*model.Language)), true
 	case "Project.targets":
 		if e.ComplexityRoot.Project.Targets == nil {
 			break
@@ -3088,7 +3740,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Targets(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Project.Targets(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["sort"].([]model.CountrySort), args["language"].(*model.Language)), true
 	case "Project.topics":
 		if e.ComplexityRoot.Project.Topics == nil {
 			break
@@ -3099,7 +3751,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Project.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["sort"].([]model.TopicSort), args["language"].(*model.Language)), true
 	case "Project.variants":
 		if e.ComplexityRoot.Project.Variants == nil {
 			break
@@ -3113,12 +3765,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Project.Version(childComplexity), true
 
+	case "ProjectConnection.aggregate":
+		if e.ComplexityRoot.ProjectConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectConnection.Aggregate(childComplexity), true
 	case "ProjectConnection.edges":
 		if e.ComplexityRoot.ProjectConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ProjectConnection.Edges(childComplexity), true
+	case "ProjectConnection.groupBy":
+		if e.ComplexityRoot.ProjectConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_ProjectConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ProjectConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "ProjectConnection.pageInfo":
 		if e.ComplexityRoot.ProjectConnection.PageInfo == nil {
 			break
@@ -3131,6 +3800,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProjectConnection.TotalCount(childComplexity), true
+	case "ProjectConnection.values":
+		if e.ComplexityRoot.ProjectConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_ProjectConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ProjectConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "ProjectEdge.cursor":
 		if e.ComplexityRoot.ProjectEdge.Cursor == nil {
@@ -3145,12 +3825,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProjectEdge.Node(childComplexity), true
 
+	case "ProjectRelationConnection.aggregate":
+		if e.ComplexityRoot.ProjectRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectRelationConnection.Aggregate(childComplexity), true
 	case "ProjectRelationConnection.edges":
 		if e.ComplexityRoot.ProjectRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ProjectRelationConnection.Edges(childComplexity), true
+	case "ProjectRelationConnection.groupBy":
+		if e.ComplexityRoot.ProjectRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_ProjectRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ProjectRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "ProjectRelationConnection.pageInfo":
 		if e.ComplexityRoot.ProjectRelationConnection.PageInfo == nil {
 			break
@@ -3163,6 +3860,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProjectRelationConnection.TotalCount(childComplexity), true
+	case "ProjectRelationConnection.values":
+		if e.ComplexityRoot.ProjectRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_ProjectRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ProjectRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "ProjectRelationEdge.cursor":
 		if e.ComplexityRoot.ProjectRelationEdge.Cursor == nil {
@@ -3447,12 +4155,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Topics(childComplexity, args["where"].(*model.TopicWhere), args["sort"].([]model.TopicSort), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
 
+	case "RelationConnection.aggregate":
+		if e.ComplexityRoot.RelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationConnection.Aggregate(childComplexity), true
 	case "RelationConnection.edges":
 		if e.ComplexityRoot.RelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.RelationConnection.Edges(childComplexity), true
+	case "RelationConnection.groupBy":
+		if e.ComplexityRoot.RelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_RelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "RelationConnection.pageInfo":
 		if e.ComplexityRoot.RelationConnection.PageInfo == nil {
 			break
@@ -3465,6 +4190,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RelationConnection.TotalCount(childComplexity), true
+	case "RelationConnection.values":
+		if e.ComplexityRoot.RelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_RelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "RelationEdge.cursor":
 		if e.ComplexityRoot.RelationEdge.Cursor == nil {
@@ -3537,7 +4273,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Resource.Covers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Resource.Covers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["sort"].([]model.CountrySort), args["language"].(*model.Language)), true
 	case "Resource.id":
 		if e.ComplexityRoot.Resource.ID == nil {
 			break
@@ -3618,7 +4354,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Resource.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Resource.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["sort"].([]model.TopicSort), args["language"].(*model.Language)), true
 	case "Resource.variants":
 		if e.ComplexityRoot.Resource.Variants == nil {
 			break
@@ -3632,12 +4368,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Resource.Version(childComplexity), true
 
+	case "ResourceConnection.aggregate":
+		if e.ComplexityRoot.ResourceConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceConnection.Aggregate(childComplexity), true
 	case "ResourceConnection.edges":
 		if e.ComplexityRoot.ResourceConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ResourceConnection.Edges(childComplexity), true
+	case "ResourceConnection.groupBy":
+		if e.ComplexityRoot.ResourceConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_ResourceConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ResourceConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "ResourceConnection.pageInfo":
 		if e.ComplexityRoot.ResourceConnection.PageInfo == nil {
 			break
@@ -3650,6 +4403,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResourceConnection.TotalCount(childComplexity), true
+	case "ResourceConnection.values":
+		if e.ComplexityRoot.ResourceConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_ResourceConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ResourceConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "ResourceEdge.cursor":
 		if e.ComplexityRoot.ResourceEdge.Cursor == nil {
@@ -3664,12 +4428,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ResourceEdge.Node(childComplexity), true
 
+	case "ResourceRelationConnection.aggregate":
+		if e.ComplexityRoot.ResourceRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceRelationConnection.Aggregate(childComplexity), true
 	case "ResourceRelationConnection.edges":
 		if e.ComplexityRoot.ResourceRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ResourceRelationConnection.Edges(childComplexity), true
+	case "ResourceRelationConnection.groupBy":
+		if e.ComplexityRoot.ResourceRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_ResourceRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ResourceRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "ResourceRelationConnection.pageInfo":
 		if e.ComplexityRoot.ResourceRelationConnection.PageInfo == nil {
 			break
@@ -3682,6 +4463,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResourceRelationConnection.TotalCount(childComplexity), true
+	case "ResourceRelationConnection.values":
+		if e.ComplexityRoot.ResourceRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_ResourceRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ResourceRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "ResourceRelationEdge.cursor":
 		if e.ComplexityRoot.ResourceRelationEdge.Cursor == nil {
@@ -3726,12 +4518,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ResourceRelationEdge.Version(childComplexity), true
 
+	case "SearchConnection.aggregate":
+		if e.ComplexityRoot.SearchConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Aggregate(childComplexity), true
 	case "SearchConnection.edges":
 		if e.ComplexityRoot.SearchConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SearchConnection.Edges(childComplexity), true
+	case "SearchConnection.groupBy":
+		if e.ComplexityRoot.SearchConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_SearchConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SearchConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "SearchConnection.pageInfo":
 		if e.ComplexityRoot.SearchConnection.PageInfo == nil {
 			break
@@ -3744,6 +4553,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
+	case "SearchConnection.values":
+		if e.ComplexityRoot.SearchConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_SearchConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SearchConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "SearchEdge.cursor":
 		if e.ComplexityRoot.SearchEdge.Cursor == nil {
@@ -3959,12 +4779,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Topic.Version(childComplexity), true
 
+	case "TopicConnection.aggregate":
+		if e.ComplexityRoot.TopicConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TopicConnection.Aggregate(childComplexity), true
 	case "TopicConnection.edges":
 		if e.ComplexityRoot.TopicConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.TopicConnection.Edges(childComplexity), true
+	case "TopicConnection.groupBy":
+		if e.ComplexityRoot.TopicConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_TopicConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TopicConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "TopicConnection.pageInfo":
 		if e.ComplexityRoot.TopicConnection.PageInfo == nil {
 			break
@@ -3977,6 +4814,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TopicConnection.TotalCount(childComplexity), true
+	case "TopicConnection.values":
+		if e.ComplexityRoot.TopicConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_TopicConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TopicConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "TopicEdge.cursor":
 		if e.ComplexityRoot.TopicEdge.Cursor == nil {
@@ -3991,12 +4839,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TopicEdge.Node(childComplexity), true
 
+	case "TopicRelationConnection.aggregate":
+		if e.ComplexityRoot.TopicRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TopicRelationConnection.Aggregate(childComplexity), true
 	case "TopicRelationConnection.edges":
 		if e.ComplexityRoot.TopicRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.TopicRelationConnection.Edges(childComplexity), true
+	case "TopicRelationConnection.groupBy":
+		if e.ComplexityRoot.TopicRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_TopicRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TopicRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "TopicRelationConnection.pageInfo":
 		if e.ComplexityRoot.TopicRelationConnection.PageInfo == nil {
 			break
@@ -4009,6 +4874,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TopicRelationConnection.TotalCount(childComplexity), true
+	case "TopicRelationConnection.values":
+		if e.ComplexityRoot.TopicRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_TopicRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TopicRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "TopicRelationEdge.cursor":
 		if e.ComplexityRoot.TopicRelationEdge.Cursor == nil {
@@ -4053,12 +4929,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TopicRelationEdge.Version(childComplexity), true
 
+	case "TreatyConnection.aggregate":
+		if e.ComplexityRoot.TreatyConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyConnection.Aggregate(childComplexity), true
 	case "TreatyConnection.edges":
 		if e.ComplexityRoot.TreatyConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.TreatyConnection.Edges(childComplexity), true
+	case "TreatyConnection.groupBy":
+		if e.ComplexityRoot.TreatyConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_TreatyConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TreatyConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "TreatyConnection.pageInfo":
 		if e.ComplexityRoot.TreatyConnection.PageInfo == nil {
 			break
@@ -4071,6 +4964,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TreatyConnection.TotalCount(childComplexity), true
+	case "TreatyConnection.values":
+		if e.ComplexityRoot.TreatyConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_TreatyConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TreatyConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "TreatyEdge.action":
 		if e.ComplexityRoot.TreatyEdge.Action == nil {
@@ -4230,6 +5134,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TreatyQuality.UnknownStatus(childComplexity), true
 
+	case "ValueCount.count":
+		if e.ComplexityRoot.ValueCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValueCount.Count(childComplexity), true
+	case "ValueCount.node":
+		if e.ComplexityRoot.ValueCount.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValueCount.Node(childComplexity), true
+	case "ValueCount.value":
+		if e.ComplexityRoot.ValueCount.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValueCount.Value(childComplexity), true
+
 	case "Variant.note":
 		if e.ComplexityRoot.Variant.Note == nil {
 			break
@@ -4281,20 +5204,28 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EdgeWhere", ec.unmarshalInputEdgeWhere),
 			graphql.NewInputUnmarshaler("EventSort", ec.unmarshalInputEventSort),
 			graphql.NewInputUnmarshaler("EventWhere", ec.unmarshalInputEventWhere),
+			graphql.NewInputUnmarshaler("FieldRef", ec.unmarshalInputFieldRef),
+			graphql.NewInputUnmarshaler("GroupHaving", ec.unmarshalInputGroupHaving),
+			graphql.NewInputUnmarshaler("GroupKey", ec.unmarshalInputGroupKey),
+			graphql.NewInputUnmarshaler("GroupSort", ec.unmarshalInputGroupSort),
 			graphql.NewInputUnmarshaler("IDFilter", ec.unmarshalInputIDFilter),
 			graphql.NewInputUnmarshaler("ImportFileInput", ec.unmarshalInputImportFileInput),
 			graphql.NewInputUnmarshaler("InstrumentSort", ec.unmarshalInputInstrumentSort),
 			graphql.NewInputUnmarshaler("InstrumentWhere", ec.unmarshalInputInstrumentWhere),
+			graphql.NewInputUnmarshaler("IntFilter", ec.unmarshalInputIntFilter),
 			graphql.NewInputUnmarshaler("LinkInput", ec.unmarshalInputLinkInput),
 			graphql.NewInputUnmarshaler("MonitoringRoundSort", ec.unmarshalInputMonitoringRoundSort),
 			graphql.NewInputUnmarshaler("MonitoringRoundWhere", ec.unmarshalInputMonitoringRoundWhere),
 			graphql.NewInputUnmarshaler("NodeWhere", ec.unmarshalInputNodeWhere),
 			graphql.NewInputUnmarshaler("ParticipationListFilter", ec.unmarshalInputParticipationListFilter),
+			graphql.NewInputUnmarshaler("ParticipationSort", ec.unmarshalInputParticipationSort),
 			graphql.NewInputUnmarshaler("ParticipationWhere", ec.unmarshalInputParticipationWhere),
 			graphql.NewInputUnmarshaler("ProjectSort", ec.unmarshalInputProjectSort),
 			graphql.NewInputUnmarshaler("ProjectWhere", ec.unmarshalInputProjectWhere),
 			graphql.NewInputUnmarshaler("PropertyFilter", ec.unmarshalInputPropertyFilter),
+			graphql.NewInputUnmarshaler("RelationCountFilter", ec.unmarshalInputRelationCountFilter),
 			graphql.NewInputUnmarshaler("RelationFilter", ec.unmarshalInputRelationFilter),
+			graphql.NewInputUnmarshaler("RelationRef", ec.unmarshalInputRelationRef),
 			graphql.NewInputUnmarshaler("ResourceSort", ec.unmarshalInputResourceSort),
 			graphql.NewInputUnmarshaler("ResourceWhere", ec.unmarshalInputResourceWhere),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
@@ -4853,8 +5784,8 @@ enum InstrumentSortField {
 
 "One sort key; several keys sort by the first, then the next."
 input InstrumentSort {
-  "What to sort by."
-  field: InstrumentSortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: InstrumentSortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -4889,8 +5820,8 @@ enum BodySortField {
 
 "One sort key; several keys sort by the first, then the next."
 input BodySort {
-  "What to sort by."
-  field: BodySortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: BodySortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -4933,8 +5864,8 @@ enum ProjectSortField {
 
 "One sort key; several keys sort by the first, then the next."
 input ProjectSort {
-  "What to sort by."
-  field: ProjectSortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: ProjectSortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -4989,8 +5920,8 @@ enum CountrySortField {
 
 "One sort key; several keys sort by the first, then the next."
 input CountrySort {
-  "What to sort by."
-  field: CountrySortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: CountrySortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -5027,8 +5958,8 @@ enum ResourceSortField {
 
 "One sort key; several keys sort by the first, then the next."
 input ResourceSort {
-  "What to sort by."
-  field: ResourceSortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: ResourceSortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -5067,8 +5998,8 @@ enum EventSortField {
 
 "One sort key; several keys sort by the first, then the next."
 input EventSort {
-  "What to sort by."
-  field: EventSortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: EventSortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -5101,8 +6032,8 @@ enum MonitoringRoundSortField {
 
 "One sort key; several keys sort by the first, then the next."
 input MonitoringRoundSort {
-  "What to sort by."
-  field: MonitoringRoundSortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: MonitoringRoundSortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -5135,8 +6066,8 @@ enum TopicSortField {
 
 "One sort key; several keys sort by the first, then the next."
 input TopicSort {
-  "What to sort by."
-  field: TopicSortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: TopicSortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -5855,19 +6786,19 @@ type Instrument implements Node {
   """
   partyCount("Count as the graph stood on this date." asOf: Date): Int!
   "States certainly party to this treaty (ratified, acceded, accepted or approved) on ` + "`" + `asOf` + "`" + ` or today, ordered by name. States that may have become party by then, inside an undated or month- or year-precision window, are among ` + "`" + `participants` + "`" + ` with ` + "`" + `certain: false` + "`" + `."
-  parties("Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `PartyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): PartyConnection!
+  parties("Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `PartyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ParticipationSort!]): PartyConnection!
   "States that signed or ratified this treaty, optionally only those with one of the given statuses on ` + "`" + `asOf` + "`" + ` or today."
-  participants("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `PartyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): PartyConnection!
+  participants("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `PartyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ParticipationSort!]): PartyConnection!
   "Bodies that monitor this instrument (MONITORS)."
-  monitoredBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: MONITORS, direction: INCOMING)
+  monitoredBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [BodySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: MONITORS, direction: INCOMING)
   "Instruments this one supplements: a protocol supplements its convention (SUPPLEMENTS)."
-  supplements("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: SUPPLEMENTS, direction: OUTGOING)
+  supplements("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [InstrumentSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: SUPPLEMENTS, direction: OUTGOING)
   "Instruments that supplement this one (SUPPLEMENTS)."
-  supplementedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: SUPPLEMENTS, direction: INCOMING)
+  supplementedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [InstrumentSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: SUPPLEMENTS, direction: INCOMING)
   "Projects that support this instrument (SUPPORTS)."
-  supportedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: SUPPORTS, direction: INCOMING)
+  supportedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ProjectSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: SUPPORTS, direction: INCOMING)
   "Topics the instrument addresses (ADDRESSES)."
-  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [TopicSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
   "Every relationship of this node, optionally of the given types and direction."
   relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
@@ -5897,19 +6828,19 @@ type Body implements Node {
   "Figures the sources state about this node, such as a count of parties, each with its source and date."
   statedFigures: [StatedFigure!]!
   "Instruments this body monitors (MONITORS)."
-  monitors("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: MONITORS, direction: OUTGOING)
+  monitors("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [InstrumentSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: MONITORS, direction: OUTGOING)
   "Bodies this one is part of (PART_OF)."
-  partOf("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: PART_OF, direction: OUTGOING)
+  partOf("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [BodySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: PART_OF, direction: OUTGOING)
   "Bodies that are part of this one (PART_OF)."
-  parts("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: PART_OF, direction: INCOMING)
+  parts("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [BodySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: PART_OF, direction: INCOMING)
   "Organisations or alliances this body is a member of (MEMBER_OF)."
-  memberOf("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: MEMBER_OF, direction: OUTGOING)
+  memberOf("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [BodySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: MEMBER_OF, direction: OUTGOING)
   "Projects this body implements (IMPLEMENTED_BY)."
-  implements("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: IMPLEMENTED_BY, direction: INCOMING)
+  implements("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ProjectSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: IMPLEMENTED_BY, direction: INCOMING)
   "Projects this body funds (FUNDED_BY)."
-  funds("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: FUNDED_BY, direction: INCOMING)
+  funds("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ProjectSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: FUNDED_BY, direction: INCOMING)
   "Resources this body published (PUBLISHED_BY)."
-  publications("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ResourceWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): ResourceRelationConnection! @relation(type: PUBLISHED_BY, direction: INCOMING)
+  publications("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ResourceWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ResourceSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): ResourceRelationConnection! @relation(type: PUBLISHED_BY, direction: INCOMING)
   "Events and monitoring rounds this body organises (ORGANISED_BY)."
   organises("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): NodeRelationConnection! @relation(type: ORGANISED_BY, direction: INCOMING)
   "Every relationship of this node, optionally of the given types and direction."
@@ -5945,15 +6876,15 @@ type Project implements Node {
   "Date the project ended or ends, where known."
   endDate: Date
   "Countries the project targets (TARGETS)."
-  targets("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: TARGETS, direction: OUTGOING)
+  targets("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [CountrySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: TARGETS, direction: OUTGOING)
   "Who funds the project: bodies, organisations or states (FUNDED_BY)."
   funders("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): NodeRelationConnection! @relation(type: FUNDED_BY, direction: OUTGOING)
   "The office or body that implements the project (IMPLEMENTED_BY)."
-  implementedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: IMPLEMENTED_BY, direction: OUTGOING)
+  implementedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [BodySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: IMPLEMENTED_BY, direction: OUTGOING)
   "Instruments the project supports (SUPPORTS)."
-  supports("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: SUPPORTS, direction: OUTGOING)
+  supports("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [InstrumentSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: SUPPORTS, direction: OUTGOING)
   "Topics the project addresses (ADDRESSES)."
-  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [TopicSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
   "Every relationship of this node, optionally of the given types and direction."
   relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
@@ -5993,13 +6924,13 @@ type Country implements Node {
   "Date the state left the Council of Europe."
   coeLeft: Date
   "The treaties this state signed or ratified, optionally only those with one of the given statuses on ` + "`" + `asOf` + "`" + ` or today."
-  treaties("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `TreatyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TreatyConnection!
+  treaties("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `TreatyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ParticipationSort!]): TreatyConnection!
   "Projects that target this state (TARGETS)."
-  projects("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: TARGETS, direction: INCOMING)
+  projects("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ProjectSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: TARGETS, direction: INCOMING)
   "Monitoring rounds that evaluated this state (EVALUATED)."
-  evaluatedIn("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: MonitoringRoundWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): MonitoringRoundRelationConnection! @relation(type: EVALUATED, direction: INCOMING)
+  evaluatedIn("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: MonitoringRoundWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [MonitoringRoundSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): MonitoringRoundRelationConnection! @relation(type: EVALUATED, direction: INCOMING)
   "Events held in this state (HELD_IN)."
-  events("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: EventWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): EventRelationConnection! @relation(type: HELD_IN, direction: INCOMING)
+  events("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: EventWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [EventSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): EventRelationConnection! @relation(type: HELD_IN, direction: INCOMING)
   "Every relationship of this node, optionally of the given types and direction."
   relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
@@ -6033,9 +6964,9 @@ type Resource implements Node {
   "Who published the resource (PUBLISHED_BY)."
   publishers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): NodeRelationConnection! @relation(type: PUBLISHED_BY, direction: OUTGOING)
   "Topics the resource addresses (ADDRESSES)."
-  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [TopicSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
   "Countries the resource covers (COVERS)."
-  covers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: COVERS, direction: OUTGOING)
+  covers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [CountrySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: COVERS, direction: OUTGOING)
   "Every relationship of this node, optionally of the given types and direction."
   relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
@@ -6071,11 +7002,11 @@ type Event implements Node {
   "Who organised the event (ORGANISED_BY)."
   organisers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): NodeRelationConnection! @relation(type: ORGANISED_BY, direction: OUTGOING)
   "Where the event took place (HELD_IN)."
-  heldIn("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: HELD_IN, direction: OUTGOING)
+  heldIn("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [CountrySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: HELD_IN, direction: OUTGOING)
   "Bodies that took part (PARTICIPATED_IN)."
-  participants("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: PARTICIPATED_IN, direction: INCOMING)
+  participants("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [BodySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: PARTICIPATED_IN, direction: INCOMING)
   "Topics the event addressed (ADDRESSES)."
-  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [TopicSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
   "Every relationship of this node, optionally of the given types and direction."
   relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
@@ -6105,11 +7036,11 @@ type MonitoringRound implements Node {
   "Figures the sources state about this node, such as a count of parties, each with its source and date."
   statedFigures: [StatedFigure!]!
   "States the round evaluated (EVALUATED)."
-  evaluated("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: EVALUATED, direction: OUTGOING)
+  evaluated("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [CountrySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: EVALUATED, direction: OUTGOING)
   "The committee that conducts the round (ORGANISED_BY)."
-  organisers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: ORGANISED_BY, direction: OUTGOING)
+  organisers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [BodySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: ORGANISED_BY, direction: OUTGOING)
   "Topics the round addresses (ADDRESSES)."
-  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [TopicSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
   "Every relationship of this node, optionally of the given types and direction."
   relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
@@ -6703,6 +7634,479 @@ type ChangeEvent {
   "The entry's position; pass it as ` + "`" + `after` + "`" + ` to resume the feed after this entry."
   cursor: Cursor!
 }
+
+# Analytics on every connection: aggregates, groups and distinct values over
+# all of a connection's results, read on its ` + "`" + `asOf` + "`" + ` (or today).
+
+extend enum TimeInterval {
+  "Periods such as \"2009-Q2\"; dates known only to the year stay in that year's bucket (\"2009\")."
+  QUARTER
+}
+
+"A relationship type and the way it points, seen from the node asked from."
+input RelationRef {
+  "The relationship type."
+  type: RelationType!
+  "Which way the relationship points, seen from the node asked from."
+  direction: Direction = BOTH
+}
+
+"""
+A value read from each result of a connection. Give exactly one of ` + "`" + `node` + "`" + `,
+` + "`" + `edge` + "`" + ` and ` + "`" + `related` + "`" + `. Dates are text in calendar order ("2010", "2010-07",
+"2010-07-01"), so ` + "`" + `min` + "`" + ` and ` + "`" + `max` + "`" + ` give the earliest and latest.
+"""
+input FieldRef {
+  "A property of the listed node: a typed field (\"id\", \"name\", \"startDate\", \"opened\", \"coeStatus\", \"iso2\") or a key of ` + "`" + `properties` + "`" + `."
+  node: String
+  """
+  A property of the relationship that leads to the listed node, such as
+  \"date\" or \"role\"; on treaty participations (parties, participants,
+  treaties) one of \"signed\", \"ratified\", \"entryIntoForce\" and \"action\".
+  """
+  edge: String
+  "The ids of the nodes related to the listed node through relationships of this type (visible on the connection's date): a result counts once per related node."
+  related: RelationRef
+}
+
+"""
+One key to group a connection's results by. Give exactly one field. A date
+(of a node, of an edge, as ` + "`" + `FieldRef` + "`" + ` reads them) is bucketed by the
+group-by's ` + "`" + `interval` + "`" + `: "2015", "2015-Q2" or "2015-03"; a date known only to
+the year stays in its year's bucket, and a result with no date falls in the
+group whose key is null (undated).
+"""
+input GroupKey {
+  "The node's kind, as an EntityType value (\"PROJECT\")."
+  kind: Boolean
+  """
+  On treaty participations: the status certainly reached on the connection's
+  day (` + "`" + `PartyEdge.status` + "`" + `). A state whose ratification may or may not have
+  happened by that day (inside its date's window) groups under the status it
+  certainly has, SIGNED say; ` + "`" + `possibleStatus` + "`" + ` groups it under RATIFIED.
+  """
+  status: Boolean
+  "On treaty participations: the highest status possibly reached on the day (` + "`" + `PartyEdge.possibleStatus` + "`" + `)."
+  possibleStatus: Boolean
+  "On treaty participations: whether the sources settle the status on the day (\"true\" or \"false\", ` + "`" + `PartyEdge.certain` + "`" + `)."
+  certain: Boolean
+  "A property of the listed node, as ` + "`" + `FieldRef.node` + "`" + ` reads it."
+  node: String
+  "A property of the edge that leads to the listed node, as ` + "`" + `FieldRef.edge` + "`" + ` reads it."
+  edge: String
+  "The node related through one type of relationship, such as a project's funder (FUNDED_BY, OUTGOING) or a body's parent (PART_OF, OUTGOING): a result falls in one group per related node, or in the null group when it has none. ` + "`" + `Group.keyNode` + "`" + ` is that node."
+  related: RelationRef
+}
+
+"What groups can be sorted by."
+enum GroupSortField {
+  "The number of results in the group."
+  COUNT
+  "The group's key, compared as text value by value; a null value sorts after the others."
+  KEY
+}
+
+"One sort key for groups; several keys sort by the first, then the next."
+input GroupSort {
+  "What to sort by."
+  field: GroupSortField!
+  "Which way."
+  direction: SortDirection = ASC
+}
+
+"Matches a whole number."
+input IntFilter {
+  "Equal to this value."
+  eq: Int
+  "Less than this value."
+  lt: Int
+  "At most this value."
+  lte: Int
+  "More than this value."
+  gt: Int
+  "At least this value."
+  gte: Int
+}
+
+"Keeps only the groups that satisfy it."
+input GroupHaving {
+  "The number of results in the group."
+  count: IntFilter
+}
+
+"""
+Figures over all the results of a connection (not only the page asked for),
+read on the connection's ` + "`" + `asOf` + "`" + ` (or today), with its filters applied.
+"""
+type Aggregate {
+  "How many results."
+  count: Int!
+  "How many distinct non-null values the field takes among the results."
+  distinct("The value to count." field: FieldRef!): Int!
+  "The smallest (earliest) value of the field among the results; null when none has one."
+  min("The value to read." field: FieldRef!): String
+  "The largest (latest) value of the field among the results; null when none has one."
+  max("The value to read." field: FieldRef!): String
+}
+
+"A group of a connection's results that share a key."
+type Group {
+  "One value per key of the group-by, in order, as text: a date bucket (\"2015\", \"2015-Q2\", \"2015-03\"), a kind or status (\"RATIFIED\"), a related node's id; null for an undated result or one with no such value."
+  key: [String]!
+  "How many results the group holds."
+  count: Int!
+  "The node of the group-by's first ` + "`" + `related` + "`" + ` key: a project's funder, say; null when there is no such key, or the group's key is null."
+  keyNode: Node
+  "Some of the group's nodes, ordered by id."
+  nodes("How many nodes to return (at most 100)." first: Int = 10): [Node!]!
+}
+
+"A value a field takes among a connection's results, and how many results take it."
+type ValueCount {
+  "The value as text; null for the results with no value."
+  value: String
+  "How many results take the value."
+  count: Int!
+  "The node whose id the value is, when the field is ` + "`" + `related` + "`" + `."
+  node: Node
+}
+
+extend type InstrumentRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type InstrumentConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type BodyRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type BodyConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type ProjectRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type ProjectConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type CountryRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type CountryConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type ResourceRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type ResourceConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type EventRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type EventConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type MonitoringRoundRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type MonitoringRoundConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type TopicRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type TopicConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type NodeRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type NodeConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type PartyConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type TreatyConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type RelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type SearchConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+"""
+Matches nodes by how many relationships of one type (and direction) they
+have, counting those visible on the list's date and leading to nodes
+visible then.
+"""
+input RelationCountFilter {
+  "The relationship type."
+  type: RelationType!
+  "Which way the relationships point, seen from the node asked from."
+  direction: Direction = BOTH
+  "Exactly this many."
+  eq: Int
+  "Fewer than this many."
+  lt: Int
+  "At most this many."
+  lte: Int
+  "More than this many."
+  gt: Int
+  "At least this many."
+  gte: Int
+}
+
+extend input InstrumentWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input BodyWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input ProjectWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input CountryWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input ResourceWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input EventWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input MonitoringRoundWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input TopicWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input NodeWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input InstrumentSort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
+}
+
+extend input BodySort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
+}
+
+extend input ProjectSort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
+}
+
+extend input CountrySort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
+}
+
+extend input ResourceSort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
+}
+
+extend input EventSort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
+}
+
+extend input MonitoringRoundSort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
+}
+
+extend input TopicSort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
+}
+
+"What treaty participations (parties, participants, a state's treaties) can be sorted by."
+enum ParticipationSortField {
+  "By the other end's name, in the alphabetical order of the key's ` + "`" + `language` + "`" + `."
+  NAME
+  "By the date of signature, as the edge shows it on the connection's day; unknown dates first."
+  SIGNED
+  "By the date of ratification (or accession, acceptance, approval), as the edge shows it on the connection's day; unknown dates first."
+  RATIFIED
+  "By the date of entry into force for the state, as the edge shows it on the connection's day; unknown dates first."
+  ENTRY_INTO_FORCE
+}
+
+"One sort key of treaty participations; several keys sort by the first, then the next."
+input ParticipationSort {
+  "What to sort by."
+  field: ParticipationSortField!
+  "Which way."
+  direction: SortDirection = ASC
+  "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
+  language: Language = EN
+}
+
+extend input NodeWhere {
+  "Place in the Council of Europe: only states have one, so this matches states alone."
+  coeStatus: CoeStatusFilter
+}
+
+extend enum CountrySortField {
+  "Number of treaties the state is certainly party to (status RATIFIED or IN_FORCE, as ` + "`" + `treaties` + "`" + ` reads it) today, or on ` + "`" + `asOf` + "`" + `; a ratification that may or may not have happened by then does not count."
+  TREATIES_PARTY
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -6710,6 +8114,20 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Aggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_Aggregate_count(ctx, field)
+	case "distinct":
+		return ec.fieldContext_Aggregate_distinct(ctx, field)
+	case "min":
+		return ec.fieldContext_Aggregate_min(ctx, field)
+	case "max":
+		return ec.fieldContext_Aggregate_max(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Aggregate", field.Name)
+}
 
 func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -6765,6 +8183,12 @@ func (ec *executionContext) childFields_BodyConnection(ctx context.Context, fiel
 		return ec.fieldContext_BodyConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_BodyConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_BodyConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_BodyConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_BodyConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyConnection", field.Name)
 }
@@ -6787,6 +8211,12 @@ func (ec *executionContext) childFields_BodyRelationConnection(ctx context.Conte
 		return ec.fieldContext_BodyRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_BodyRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_BodyRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_BodyRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_BodyRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyRelationConnection", field.Name)
 }
@@ -6937,6 +8367,12 @@ func (ec *executionContext) childFields_CountryConnection(ctx context.Context, f
 		return ec.fieldContext_CountryConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_CountryConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_CountryConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_CountryConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_CountryConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CountryConnection", field.Name)
 }
@@ -6959,6 +8395,12 @@ func (ec *executionContext) childFields_CountryRelationConnection(ctx context.Co
 		return ec.fieldContext_CountryRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_CountryRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_CountryRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_CountryRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_CountryRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CountryRelationConnection", field.Name)
 }
@@ -7155,6 +8597,12 @@ func (ec *executionContext) childFields_EventConnection(ctx context.Context, fie
 		return ec.fieldContext_EventConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_EventConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_EventConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_EventConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_EventConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventConnection", field.Name)
 }
@@ -7177,6 +8625,12 @@ func (ec *executionContext) childFields_EventRelationConnection(ctx context.Cont
 		return ec.fieldContext_EventRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_EventRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_EventRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_EventRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_EventRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventRelationConnection", field.Name)
 }
@@ -7225,6 +8679,20 @@ func (ec *executionContext) childFields_GraphStats(ctx context.Context, field gr
 		return ec.fieldContext_GraphStats_newestSource(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GraphStats", field.Name)
+}
+
+func (ec *executionContext) childFields_Group(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_Group_key(ctx, field)
+	case "count":
+		return ec.fieldContext_Group_count(ctx, field)
+	case "keyNode":
+		return ec.fieldContext_Group_keyNode(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Group_nodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Group", field.Name)
 }
 
 func (ec *executionContext) childFields_ImportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7307,6 +8775,12 @@ func (ec *executionContext) childFields_InstrumentConnection(ctx context.Context
 		return ec.fieldContext_InstrumentConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_InstrumentConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_InstrumentConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_InstrumentConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_InstrumentConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InstrumentConnection", field.Name)
 }
@@ -7329,6 +8803,12 @@ func (ec *executionContext) childFields_InstrumentRelationConnection(ctx context
 		return ec.fieldContext_InstrumentRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_InstrumentRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_InstrumentRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_InstrumentRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_InstrumentRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InstrumentRelationConnection", field.Name)
 }
@@ -7417,6 +8897,12 @@ func (ec *executionContext) childFields_MonitoringRoundConnection(ctx context.Co
 		return ec.fieldContext_MonitoringRoundConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_MonitoringRoundConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_MonitoringRoundConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_MonitoringRoundConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_MonitoringRoundConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MonitoringRoundConnection", field.Name)
 }
@@ -7439,6 +8925,12 @@ func (ec *executionContext) childFields_MonitoringRoundRelationConnection(ctx co
 		return ec.fieldContext_MonitoringRoundRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_MonitoringRoundRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_MonitoringRoundRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_MonitoringRoundRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_MonitoringRoundRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MonitoringRoundRelationConnection", field.Name)
 }
@@ -7481,6 +8973,12 @@ func (ec *executionContext) childFields_NodeRelationConnection(ctx context.Conte
 		return ec.fieldContext_NodeRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_NodeRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_NodeRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_NodeRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_NodeRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NodeRelationConnection", field.Name)
 }
@@ -7527,6 +9025,12 @@ func (ec *executionContext) childFields_PartyConnection(ctx context.Context, fie
 		return ec.fieldContext_PartyConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_PartyConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_PartyConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_PartyConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_PartyConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartyConnection", field.Name)
 }
@@ -7635,6 +9139,12 @@ func (ec *executionContext) childFields_ProjectConnection(ctx context.Context, f
 		return ec.fieldContext_ProjectConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ProjectConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_ProjectConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_ProjectConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_ProjectConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProjectConnection", field.Name)
 }
@@ -7657,6 +9167,12 @@ func (ec *executionContext) childFields_ProjectRelationConnection(ctx context.Co
 		return ec.fieldContext_ProjectRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ProjectRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_ProjectRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_ProjectRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_ProjectRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProjectRelationConnection", field.Name)
 }
@@ -7689,6 +9205,12 @@ func (ec *executionContext) childFields_RelationConnection(ctx context.Context, 
 		return ec.fieldContext_RelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_RelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_RelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_RelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_RelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RelationConnection", field.Name)
 }
@@ -7761,6 +9283,12 @@ func (ec *executionContext) childFields_ResourceConnection(ctx context.Context, 
 		return ec.fieldContext_ResourceConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ResourceConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_ResourceConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_ResourceConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_ResourceConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResourceConnection", field.Name)
 }
@@ -7783,6 +9311,12 @@ func (ec *executionContext) childFields_ResourceRelationConnection(ctx context.C
 		return ec.fieldContext_ResourceRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ResourceRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_ResourceRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_ResourceRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_ResourceRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResourceRelationConnection", field.Name)
 }
@@ -7815,6 +9349,12 @@ func (ec *executionContext) childFields_SearchConnection(ctx context.Context, fi
 		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_SearchConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_SearchConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_SearchConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
 }
@@ -7925,6 +9465,12 @@ func (ec *executionContext) childFields_TopicConnection(ctx context.Context, fie
 		return ec.fieldContext_TopicConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_TopicConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_TopicConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_TopicConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_TopicConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TopicConnection", field.Name)
 }
@@ -7947,6 +9493,12 @@ func (ec *executionContext) childFields_TopicRelationConnection(ctx context.Cont
 		return ec.fieldContext_TopicRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_TopicRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_TopicRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_TopicRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_TopicRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TopicRelationConnection", field.Name)
 }
@@ -7979,6 +9531,12 @@ func (ec *executionContext) childFields_TreatyConnection(ctx context.Context, fi
 		return ec.fieldContext_TreatyConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_TreatyConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_TreatyConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_TreatyConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_TreatyConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TreatyConnection", field.Name)
 }
@@ -8045,6 +9603,18 @@ func (ec *executionContext) childFields_TreatyQuality(ctx context.Context, field
 		return ec.fieldContext_TreatyQuality_disputed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TreatyQuality", field.Name)
+}
+
+func (ec *executionContext) childFields_ValueCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_ValueCount_value(ctx, field)
+	case "count":
+		return ec.fieldContext_ValueCount_count(ctx, field)
+	case "node":
+		return ec.fieldContext_ValueCount_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ValueCount", field.Name)
 }
 
 func (ec *executionContext) childFields_Variant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8179,6 +9749,184 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Aggregate_distinct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Aggregate_max_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Aggregate_min_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Body_funds_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8214,14 +9962,22 @@ func (ec *executionContext) field_Body_funds_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ProjectSort, error) {
+			return ec.unmarshalOProjectSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8260,14 +10016,22 @@ func (ec *executionContext) field_Body_implements_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ProjectSort, error) {
+			return ec.unmarshalOProjectSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8306,14 +10070,22 @@ func (ec *executionContext) field_Body_memberOf_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.BodySort, error) {
+			return ec.unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8352,14 +10124,22 @@ func (ec *executionContext) field_Body_monitors_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.InstrumentSort, error) {
+			return ec.unmarshalOInstrumentSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8444,14 +10224,22 @@ func (ec *executionContext) field_Body_partOf_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.BodySort, error) {
+			return ec.unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8490,14 +10278,22 @@ func (ec *executionContext) field_Body_parts_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.BodySort, error) {
+			return ec.unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8536,14 +10332,22 @@ func (ec *executionContext) field_Body_publications_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ResourceSort, error) {
+			return ec.unmarshalOResourceSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8601,6 +10405,142 @@ func (ec *executionContext) field_Body_relations_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_CountryConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_CountryConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_CountryRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_CountryRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Country_evaluatedIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8636,14 +10576,22 @@ func (ec *executionContext) field_Country_evaluatedIn_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.MonitoringRoundSort, error) {
+			return ec.unmarshalOMonitoringRoundSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8682,14 +10630,22 @@ func (ec *executionContext) field_Country_events_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.EventSort, error) {
+			return ec.unmarshalOEventSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8728,14 +10684,22 @@ func (ec *executionContext) field_Country_projects_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ProjectSort, error) {
+			return ec.unmarshalOProjectSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8852,6 +10816,150 @@ func (ec *executionContext) field_Country_treaties_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["language"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ParticipationSort, error) {
+			return ec.unmarshalOParticipationSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg7
+	return args, nil
+}
+
+func (ec *executionContext) field_EventConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_EventConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_EventRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_EventRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -8890,14 +10998,22 @@ func (ec *executionContext) field_Event_heldIn_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.CountrySort, error) {
+			return ec.unmarshalOCountrySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -8982,14 +11098,22 @@ func (ec *executionContext) field_Event_participants_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.BodySort, error) {
+			return ec.unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -9082,14 +11206,172 @@ func (ec *executionContext) field_Event_topics_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.TopicSort, error) {
+			return ec.unmarshalOTopicSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Group_nodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_InstrumentConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_InstrumentConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_InstrumentRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_InstrumentRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -9128,14 +11410,22 @@ func (ec *executionContext) field_Instrument_monitoredBy_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.BodySort, error) {
+			return ec.unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -9198,6 +11488,14 @@ func (ec *executionContext) field_Instrument_participants_args(ctx context.Conte
 		return nil, err
 	}
 	args["language"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ParticipationSort, error) {
+			return ec.unmarshalOParticipationSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg7
 	return args, nil
 }
 
@@ -9252,6 +11550,14 @@ func (ec *executionContext) field_Instrument_parties_args(ctx context.Context, r
 		return nil, err
 	}
 	args["language"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ParticipationSort, error) {
+			return ec.unmarshalOParticipationSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg6
 	return args, nil
 }
 
@@ -9358,14 +11664,22 @@ func (ec *executionContext) field_Instrument_supplementedBy_args(ctx context.Con
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.InstrumentSort, error) {
+			return ec.unmarshalOInstrumentSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -9404,14 +11718,22 @@ func (ec *executionContext) field_Instrument_supplements_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.InstrumentSort, error) {
+			return ec.unmarshalOInstrumentSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -9450,14 +11772,22 @@ func (ec *executionContext) field_Instrument_supportedBy_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ProjectSort, error) {
+			return ec.unmarshalOProjectSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -9496,14 +11826,158 @@ func (ec *executionContext) field_Instrument_topics_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.TopicSort, error) {
+			return ec.unmarshalOTopicSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_MonitoringRoundConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_MonitoringRoundConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_MonitoringRoundRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_MonitoringRoundRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -9542,14 +12016,22 @@ func (ec *executionContext) field_MonitoringRound_evaluated_args(ctx context.Con
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.CountrySort, error) {
+			return ec.unmarshalOCountrySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -9588,14 +12070,22 @@ func (ec *executionContext) field_MonitoringRound_organisers_args(ctx context.Co
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.BodySort, error) {
+			return ec.unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -9688,14 +12178,22 @@ func (ec *executionContext) field_MonitoringRound_topics_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.TopicSort, error) {
+			return ec.unmarshalOTopicSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -9889,6 +12387,346 @@ func (ec *executionContext) field_Mutation_updateLink_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_NodeConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_NodeConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_NodeRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_NodeRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_PartyConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_PartyConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ProjectConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_ProjectConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ProjectRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_ProjectRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Project_funders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9970,14 +12808,22 @@ func (ec *executionContext) field_Project_implementedBy_args(ctx context.Context
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.BodySort, error) {
+			return ec.unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -10070,14 +12916,22 @@ func (ec *executionContext) field_Project_supports_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.InstrumentSort, error) {
+			return ec.unmarshalOInstrumentSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -10116,14 +12970,22 @@ func (ec *executionContext) field_Project_targets_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.CountrySort, error) {
+			return ec.unmarshalOCountrySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -10162,14 +13024,22 @@ func (ec *executionContext) field_Project_topics_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.TopicSort, error) {
+			return ec.unmarshalOTopicSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -10907,6 +13777,210 @@ func (ec *executionContext) field_Query_topics_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_RelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_RelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ResourceConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_ResourceConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ResourceRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_ResourceRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Resource_covers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10942,14 +14016,22 @@ func (ec *executionContext) field_Resource_covers_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.CountrySort, error) {
+			return ec.unmarshalOCountrySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -11088,14 +14170,90 @@ func (ec *executionContext) field_Resource_topics_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.TopicSort, error) {
+			return ec.unmarshalOTopicSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_SearchConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_SearchConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -11126,6 +14284,142 @@ func (ec *executionContext) field_Subscription_changes_args(ctx context.Context,
 		return nil, err
 	}
 	args["relationTypes"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_TopicConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_TopicConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_TopicRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_TopicRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -11229,6 +14523,74 @@ func (ec *executionContext) field_Topic_relations_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_TreatyConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_TreatyConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11302,6 +14664,158 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Aggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Aggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Aggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Aggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Aggregate_distinct(ctx context.Context, field graphql.CollectedField, obj *model.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Aggregate_distinct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Distinct, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Aggregate_distinct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Aggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Aggregate_distinct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Aggregate_min(ctx context.Context, field graphql.CollectedField, obj *model.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Aggregate_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Aggregate_min(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Aggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Aggregate_min_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Aggregate_max(ctx context.Context, field graphql.CollectedField, obj *model.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Aggregate_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Aggregate_max(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Aggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Aggregate_max_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Body_id(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -11593,7 +15107,7 @@ func (ec *executionContext) _Body_monitors(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Monitors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Body().Monitors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["sort"].([]model.InstrumentSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
@@ -11637,7 +15151,7 @@ func (ec *executionContext) _Body_partOf(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().PartOf(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Body().PartOf(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["sort"].([]model.BodySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -11681,7 +15195,7 @@ func (ec *executionContext) _Body_parts(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Parts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Body().Parts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["sort"].([]model.BodySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -11725,7 +15239,7 @@ func (ec *executionContext) _Body_memberOf(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().MemberOf(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Body().MemberOf(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["sort"].([]model.BodySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -11769,7 +15283,7 @@ func (ec *executionContext) _Body_implements(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Implements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Body().Implements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["sort"].([]model.ProjectSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
@@ -11813,7 +15327,7 @@ func (ec *executionContext) _Body_funds(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Funds(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Body().Funds(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["sort"].([]model.ProjectSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
@@ -11857,7 +15371,7 @@ func (ec *executionContext) _Body_publications(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Publications(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ResourceWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Body().Publications(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ResourceWhere), fc.Args["sort"].([]model.ResourceSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ResourceRelationConnection) graphql.Marshaler {
@@ -12066,6 +15580,126 @@ func (ec *executionContext) fieldContext_BodyConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("BodyConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _BodyConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BodyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BodyEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12206,6 +15840,126 @@ func (ec *executionContext) _BodyRelationConnection_totalCount(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_BodyRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BodyRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BodyRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _BodyRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationEdge) (ret graphql.Marshaler) {
@@ -13366,7 +17120,7 @@ func (ec *executionContext) _Country_treaties(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Treaties(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Country().Treaties(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language), fc.Args["sort"].([]model.ParticipationSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TreatyConnection) graphql.Marshaler {
@@ -13410,7 +17164,7 @@ func (ec *executionContext) _Country_projects(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Projects(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Country().Projects(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["sort"].([]model.ProjectSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
@@ -13454,7 +17208,7 @@ func (ec *executionContext) _Country_evaluatedIn(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().EvaluatedIn(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.MonitoringRoundWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Country().EvaluatedIn(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.MonitoringRoundWhere), fc.Args["sort"].([]model.MonitoringRoundSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MonitoringRoundRelationConnection) graphql.Marshaler {
@@ -13498,7 +17252,7 @@ func (ec *executionContext) _Country_events(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Events(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.EventWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Country().Events(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.EventWhere), fc.Args["sort"].([]model.EventSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventRelationConnection) graphql.Marshaler {
@@ -13663,6 +17417,126 @@ func (ec *executionContext) fieldContext_CountryConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("CountryConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _CountryConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CountryConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CountryConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CountryConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CountryConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CountryConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CountryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CountryEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13803,6 +17677,126 @@ func (ec *executionContext) _CountryRelationConnection_totalCount(ctx context.Co
 }
 func (ec *executionContext) fieldContext_CountryRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CountryRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CountryRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CountryRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CountryRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CountryRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CountryRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CountryRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationEdge) (ret graphql.Marshaler) {
@@ -15350,7 +19344,7 @@ func (ec *executionContext) _Event_heldIn(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().HeldIn(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Event().HeldIn(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["sort"].([]model.CountrySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
@@ -15394,7 +19388,7 @@ func (ec *executionContext) _Event_participants(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Participants(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Event().Participants(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["sort"].([]model.BodySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -15438,7 +19432,7 @@ func (ec *executionContext) _Event_topics(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Event().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["sort"].([]model.TopicSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
@@ -15603,6 +19597,126 @@ func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("EventConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _EventConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EventConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.EventConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EventConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.EventConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EventConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15743,6 +19857,126 @@ func (ec *executionContext) _EventRelationConnection_totalCount(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_EventRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EventRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EventRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.EventRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EventRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.EventRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EventRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _EventRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationEdge) (ret graphql.Marshaler) {
@@ -16110,6 +20344,127 @@ func (ec *executionContext) _GraphStats_newestSource(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_GraphStats_newestSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Group_key(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalNString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "String")
+}
+
+func (ec *executionContext) _Group_count(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Group_keyNode(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_keyNode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeyNode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Group_keyNode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Group",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Group_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Group",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Group_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ImportResult_applied(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
@@ -16685,7 +21040,7 @@ func (ec *executionContext) _Instrument_parties(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Parties(ctx, obj, fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Instrument().Parties(ctx, obj, fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language), fc.Args["sort"].([]model.ParticipationSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartyConnection) graphql.Marshaler {
@@ -16729,7 +21084,7 @@ func (ec *executionContext) _Instrument_participants(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Participants(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Instrument().Participants(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language), fc.Args["sort"].([]model.ParticipationSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartyConnection) graphql.Marshaler {
@@ -16773,7 +21128,7 @@ func (ec *executionContext) _Instrument_monitoredBy(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().MonitoredBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Instrument().MonitoredBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["sort"].([]model.BodySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -16817,7 +21172,7 @@ func (ec *executionContext) _Instrument_supplements(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Supplements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Instrument().Supplements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["sort"].([]model.InstrumentSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
@@ -16861,7 +21216,7 @@ func (ec *executionContext) _Instrument_supplementedBy(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().SupplementedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Instrument().SupplementedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["sort"].([]model.InstrumentSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
@@ -16905,7 +21260,7 @@ func (ec *executionContext) _Instrument_supportedBy(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().SupportedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Instrument().SupportedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["sort"].([]model.ProjectSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
@@ -16949,7 +21304,7 @@ func (ec *executionContext) _Instrument_topics(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Instrument().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["sort"].([]model.TopicSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
@@ -17114,6 +21469,126 @@ func (ec *executionContext) fieldContext_InstrumentConnection_totalCount(_ conte
 	return graphql.NewScalarFieldContext("InstrumentConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _InstrumentConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InstrumentConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.InstrumentConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_InstrumentConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.InstrumentConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_InstrumentConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _InstrumentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17254,6 +21729,126 @@ func (ec *executionContext) _InstrumentRelationConnection_totalCount(ctx context
 }
 func (ec *executionContext) fieldContext_InstrumentRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InstrumentRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InstrumentRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InstrumentRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.InstrumentRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_InstrumentRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.InstrumentRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_InstrumentRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _InstrumentRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationEdge) (ret graphql.Marshaler) {
@@ -17835,7 +22430,7 @@ func (ec *executionContext) _MonitoringRound_evaluated(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.MonitoringRound().Evaluated(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.MonitoringRound().Evaluated(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["sort"].([]model.CountrySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
@@ -17879,7 +22474,7 @@ func (ec *executionContext) _MonitoringRound_organisers(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.MonitoringRound().Organisers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.MonitoringRound().Organisers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["sort"].([]model.BodySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -17923,7 +22518,7 @@ func (ec *executionContext) _MonitoringRound_topics(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.MonitoringRound().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.MonitoringRound().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["sort"].([]model.TopicSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
@@ -18088,6 +22683,126 @@ func (ec *executionContext) fieldContext_MonitoringRoundConnection_totalCount(_ 
 	return graphql.NewScalarFieldContext("MonitoringRoundConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _MonitoringRoundConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MonitoringRoundConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRoundConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MonitoringRoundConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MonitoringRoundConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRoundConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MonitoringRoundConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MonitoringRoundConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MonitoringRoundEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18228,6 +22943,126 @@ func (ec *executionContext) _MonitoringRoundRelationConnection_totalCount(ctx co
 }
 func (ec *executionContext) fieldContext_MonitoringRoundRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MonitoringRoundRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonitoringRoundRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MonitoringRoundRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRoundRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MonitoringRoundRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MonitoringRoundRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRoundRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MonitoringRoundRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MonitoringRoundRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MonitoringRoundRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationEdge) (ret graphql.Marshaler) {
@@ -18892,6 +23727,126 @@ func (ec *executionContext) fieldContext_NodeConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("NodeConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _NodeConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NodeConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NodeConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NodeConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NodeConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NodeConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.NodeEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19032,6 +23987,126 @@ func (ec *executionContext) _NodeRelationConnection_totalCount(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_NodeRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NodeRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NodeRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NodeRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NodeRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NodeRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NodeRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NodeRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _NodeRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationEdge) (ret graphql.Marshaler) {
@@ -19390,6 +24465,126 @@ func (ec *executionContext) _PartyConnection_totalCount(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_PartyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartyConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartyConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.PartyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PartyConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.PartyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.PartyConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_PartyConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.PartyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.PartyConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_PartyConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PartyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
@@ -20278,7 +25473,7 @@ func (ec *executionContext) _Project_targets(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Targets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Project().Targets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["sort"].([]model.CountrySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
@@ -20366,7 +25561,7 @@ func (ec *executionContext) _Project_implementedBy(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().ImplementedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Project().ImplementedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["sort"].([]model.BodySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -20410,7 +25605,7 @@ func (ec *executionContext) _Project_supports(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Supports(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Project().Supports(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["sort"].([]model.InstrumentSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
@@ -20454,7 +25649,7 @@ func (ec *executionContext) _Project_topics(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Project().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["sort"].([]model.TopicSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
@@ -20619,6 +25814,126 @@ func (ec *executionContext) fieldContext_ProjectConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("ProjectConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ProjectConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProjectConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ProjectConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ProjectConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ProjectConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ProjectConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProjectEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProjectEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20759,6 +26074,126 @@ func (ec *executionContext) _ProjectRelationConnection_totalCount(ctx context.Co
 }
 func (ec *executionContext) fieldContext_ProjectRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProjectRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProjectRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ProjectRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ProjectRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ProjectRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ProjectRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ProjectRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationEdge) (ret graphql.Marshaler) {
@@ -22070,6 +27505,126 @@ func (ec *executionContext) fieldContext_RelationConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("RelationConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _RelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.RelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.RelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22629,7 +28184,7 @@ func (ec *executionContext) _Resource_topics(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Resource().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Resource().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["sort"].([]model.TopicSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
@@ -22673,7 +28228,7 @@ func (ec *executionContext) _Resource_covers(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Resource().Covers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Resource().Covers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["sort"].([]model.CountrySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
@@ -22838,6 +28393,126 @@ func (ec *executionContext) fieldContext_ResourceConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("ResourceConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ResourceConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.ResourceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResourceConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResourceConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.ResourceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ResourceConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ResourceConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResourceConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.ResourceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ResourceConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ResourceConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ResourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ResourceEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22978,6 +28653,126 @@ func (ec *executionContext) _ResourceRelationConnection_totalCount(ctx context.C
 }
 func (ec *executionContext) fieldContext_ResourceRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResourceRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ResourceRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResourceRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResourceRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ResourceRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ResourceRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResourceRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ResourceRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ResourceRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ResourceRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationEdge) (ret graphql.Marshaler) {
@@ -23244,6 +29039,126 @@ func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SearchConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SearchConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SearchConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SearchConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
@@ -24195,6 +30110,126 @@ func (ec *executionContext) fieldContext_TopicConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("TopicConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _TopicConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.TopicConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TopicConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TopicConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.TopicConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TopicConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TopicConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TopicConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.TopicConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TopicConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TopicConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TopicEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TopicEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24335,6 +30370,126 @@ func (ec *executionContext) _TopicRelationConnection_totalCount(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_TopicRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TopicRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TopicRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TopicRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TopicRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TopicRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TopicRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TopicRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TopicRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TopicRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TopicRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationEdge) (ret graphql.Marshaler) {
@@ -24601,6 +30756,126 @@ func (ec *executionContext) _TreatyConnection_totalCount(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_TreatyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TreatyConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TreatyConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.TreatyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TreatyConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TreatyConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.TreatyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TreatyConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TreatyConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TreatyConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.TreatyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TreatyConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TreatyConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TreatyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
@@ -25280,6 +31555,84 @@ func (ec *executionContext) _TreatyQuality_disputed(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_TreatyQuality_disputed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TreatyQuality", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValueCount_value(ctx context.Context, field graphql.CollectedField, obj *model.ValueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValueCount_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValueCount_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValueCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValueCount_count(ctx context.Context, field graphql.CollectedField, obj *model.ValueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValueCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValueCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValueCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValueCount_node(ctx context.Context, field graphql.CollectedField, obj *model.ValueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValueCount_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValueCount_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValueCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Variant_property(ctx context.Context, field graphql.CollectedField, obj *model.Variant) (ret graphql.Marshaler) {
@@ -26497,7 +32850,7 @@ func (ec *executionContext) unmarshalInputBodySort(ctx context.Context, obj any)
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26506,7 +32859,7 @@ func (ec *executionContext) unmarshalInputBodySort(ctx context.Context, obj any)
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNBodySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortField(ctx, v)
+			data, err := ec.unmarshalOBodySortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -26525,6 +32878,13 @@ func (ec *executionContext) unmarshalInputBodySort(ctx context.Context, obj any)
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -26553,7 +32913,7 @@ func (ec *executionContext) unmarshalInputBodyWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26602,6 +32962,13 @@ func (ec *executionContext) unmarshalInputBodyWhere(ctx context.Context, obj any
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -26686,7 +33053,7 @@ func (ec *executionContext) unmarshalInputCountrySort(ctx context.Context, obj a
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26695,7 +33062,7 @@ func (ec *executionContext) unmarshalInputCountrySort(ctx context.Context, obj a
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNCountrySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortField(ctx, v)
+			data, err := ec.unmarshalOCountrySortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -26714,6 +33081,13 @@ func (ec *executionContext) unmarshalInputCountrySort(ctx context.Context, obj a
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -26742,7 +33116,7 @@ func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "iso2", "iso3", "coeStatus", "coeAccession", "coeLeft", "treaties", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "iso2", "iso3", "coeStatus", "coeAccession", "coeLeft", "treaties", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26833,6 +33207,13 @@ func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -27162,7 +33543,7 @@ func (ec *executionContext) unmarshalInputEventSort(ctx context.Context, obj any
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27171,7 +33552,7 @@ func (ec *executionContext) unmarshalInputEventSort(ctx context.Context, obj any
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNEventSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortField(ctx, v)
+			data, err := ec.unmarshalOEventSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -27190,6 +33571,13 @@ func (ec *executionContext) unmarshalInputEventSort(ctx context.Context, obj any
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -27218,7 +33606,7 @@ func (ec *executionContext) unmarshalInputEventWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "startDate", "endDate", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "startDate", "endDate", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27281,6 +33669,13 @@ func (ec *executionContext) unmarshalInputEventWhere(ctx context.Context, obj an
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -27295,6 +33690,241 @@ func (ec *executionContext) unmarshalInputEventWhere(ctx context.Context, obj an
 func UnmarshalEventWhere(ctx context.Context, raw any) (model.EventWhere, error) {
 	var out model.EventWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFieldRef(ctx context.Context, obj any) (model.FieldRef, error) {
+	var it model.FieldRef
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"node", "edge", "related"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		case "edge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("edge"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Edge = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Related = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFieldRef unmarshals raw into the FieldRef input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFieldRef(ctx context.Context, raw any) (model.FieldRef, error) {
+	var out model.FieldRef
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FieldRef", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGroupHaving(ctx context.Context, obj any) (model.GroupHaving, error) {
+	var it model.GroupHaving
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOIntFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGroupHaving unmarshals raw into the GroupHaving input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGroupHaving(ctx context.Context, raw any) (model.GroupHaving, error) {
+	var out model.GroupHaving
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupHaving", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGroupKey(ctx context.Context, obj any) (model.GroupKey, error) {
+	var it model.GroupKey
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "status", "possibleStatus", "certain", "node", "edge", "related"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "possibleStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("possibleStatus"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PossibleStatus = data
+		case "certain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certain"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Certain = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		case "edge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("edge"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Edge = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Related = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGroupKey unmarshals raw into the GroupKey input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGroupKey(ctx context.Context, raw any) (model.GroupKey, error) {
+	var out model.GroupKey
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupKey", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGroupSort(ctx context.Context, obj any) (model.GroupSort, error) {
+	var it model.GroupSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNGroupSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGroupSort unmarshals raw into the GroupSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGroupSort(ctx context.Context, raw any) (model.GroupSort, error) {
+	var out model.GroupSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupSort", raw, &out)
 	return out, err
 }
 
@@ -27414,7 +34044,7 @@ func (ec *executionContext) unmarshalInputInstrumentSort(ctx context.Context, ob
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27423,7 +34053,7 @@ func (ec *executionContext) unmarshalInputInstrumentSort(ctx context.Context, ob
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNInstrumentSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortField(ctx, v)
+			data, err := ec.unmarshalOInstrumentSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -27442,6 +34072,13 @@ func (ec *executionContext) unmarshalInputInstrumentSort(ctx context.Context, ob
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -27470,7 +34107,7 @@ func (ec *executionContext) unmarshalInputInstrumentWhere(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "number", "opened", "entryIntoForce", "participants", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "number", "opened", "entryIntoForce", "participants", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27547,6 +34184,13 @@ func (ec *executionContext) unmarshalInputInstrumentWhere(ctx context.Context, o
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -27561,6 +34205,76 @@ func (ec *executionContext) unmarshalInputInstrumentWhere(ctx context.Context, o
 func UnmarshalInstrumentWhere(ctx context.Context, raw any) (model.InstrumentWhere, error) {
 	var out model.InstrumentWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "InstrumentWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIntFilter(ctx context.Context, obj any) (model.IntFilter, error) {
+	var it model.IntFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIntFilter unmarshals raw into the IntFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIntFilter(ctx context.Context, raw any) (model.IntFilter, error) {
+	var out model.IntFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IntFilter", raw, &out)
 	return out, err
 }
 
@@ -27659,7 +34373,7 @@ func (ec *executionContext) unmarshalInputMonitoringRoundSort(ctx context.Contex
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27668,7 +34382,7 @@ func (ec *executionContext) unmarshalInputMonitoringRoundSort(ctx context.Contex
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNMonitoringRoundSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortField(ctx, v)
+			data, err := ec.unmarshalOMonitoringRoundSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -27687,6 +34401,13 @@ func (ec *executionContext) unmarshalInputMonitoringRoundSort(ctx context.Contex
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -27715,7 +34436,7 @@ func (ec *executionContext) unmarshalInputMonitoringRoundWhere(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27764,6 +34485,13 @@ func (ec *executionContext) unmarshalInputMonitoringRoundWhere(ctx context.Conte
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -27792,7 +34520,7 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "type", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "type", "AND", "OR", "NOT", "relationCount", "coeStatus"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27841,6 +34569,20 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
+		case "coeStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coeStatus"))
+			data, err := ec.unmarshalOCoeStatusFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoeStatusFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoeStatus = data
 		}
 	}
 	return it, nil
@@ -27911,6 +34653,69 @@ func (ec *executionContext) unmarshalInputParticipationListFilter(ctx context.Co
 func UnmarshalParticipationListFilter(ctx context.Context, raw any) (model.ParticipationListFilter, error) {
 	var out model.ParticipationListFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipationListFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputParticipationSort(ctx context.Context, obj any) (model.ParticipationSort, error) {
+	var it model.ParticipationSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+	if _, present := asMap["language"]; !present {
+		asMap["language"] = "EN"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction", "language"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNParticipationSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalParticipationSort unmarshals raw into the ParticipationSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalParticipationSort(ctx context.Context, raw any) (model.ParticipationSort, error) {
+	var out model.ParticipationSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipationSort", raw, &out)
 	return out, err
 }
 
@@ -28023,7 +34828,7 @@ func (ec *executionContext) unmarshalInputProjectSort(ctx context.Context, obj a
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28032,7 +34837,7 @@ func (ec *executionContext) unmarshalInputProjectSort(ctx context.Context, obj a
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNProjectSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortField(ctx, v)
+			data, err := ec.unmarshalOProjectSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -28051,6 +34856,13 @@ func (ec *executionContext) unmarshalInputProjectSort(ctx context.Context, obj a
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -28079,7 +34891,7 @@ func (ec *executionContext) unmarshalInputProjectWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "startDate", "endDate", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "startDate", "endDate", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28142,6 +34954,13 @@ func (ec *executionContext) unmarshalInputProjectWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -28243,6 +35062,94 @@ func UnmarshalPropertyFilter(ctx context.Context, raw any) (model.PropertyFilter
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRelationCountFilter(ctx context.Context, obj any) (model.RelationCountFilter, error) {
+	var it model.RelationCountFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "BOTH"
+	}
+
+	fieldsInOrder := [...]string{"type", "direction", "eq", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalODirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRelationCountFilter unmarshals raw into the RelationCountFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRelationCountFilter(ctx context.Context, raw any) (model.RelationCountFilter, error) {
+	var out model.RelationCountFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationCountFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, obj any) (model.RelationFilter, error) {
 	var it model.RelationFilter
 	if obj == nil {
@@ -28324,6 +35231,59 @@ func UnmarshalRelationFilter(ctx context.Context, raw any) (model.RelationFilter
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRelationRef(ctx context.Context, obj any) (model.RelationRef, error) {
+	var it model.RelationRef
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "BOTH"
+	}
+
+	fieldsInOrder := [...]string{"type", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalODirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRelationRef unmarshals raw into the RelationRef input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRelationRef(ctx context.Context, raw any) (model.RelationRef, error) {
+	var out model.RelationRef
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationRef", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputResourceSort(ctx context.Context, obj any) (model.ResourceSort, error) {
 	var it model.ResourceSort
 	if obj == nil {
@@ -28342,7 +35302,7 @@ func (ec *executionContext) unmarshalInputResourceSort(ctx context.Context, obj 
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28351,7 +35311,7 @@ func (ec *executionContext) unmarshalInputResourceSort(ctx context.Context, obj 
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNResourceSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortField(ctx, v)
+			data, err := ec.unmarshalOResourceSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -28370,6 +35330,13 @@ func (ec *executionContext) unmarshalInputResourceSort(ctx context.Context, obj 
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -28398,7 +35365,7 @@ func (ec *executionContext) unmarshalInputResourceWhere(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "published", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "published", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28454,6 +35421,13 @@ func (ec *executionContext) unmarshalInputResourceWhere(ctx context.Context, obj
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -28608,7 +35582,7 @@ func (ec *executionContext) unmarshalInputTopicSort(ctx context.Context, obj any
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28617,7 +35591,7 @@ func (ec *executionContext) unmarshalInputTopicSort(ctx context.Context, obj any
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNTopicSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortField(ctx, v)
+			data, err := ec.unmarshalOTopicSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -28636,6 +35610,13 @@ func (ec *executionContext) unmarshalInputTopicSort(ctx context.Context, obj any
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -28664,7 +35645,7 @@ func (ec *executionContext) unmarshalInputTopicWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28713,6 +35694,13 @@ func (ec *executionContext) unmarshalInputTopicWhere(ctx context.Context, obj an
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -29052,6 +36040,54 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var aggregateImplementors = []string{"Aggregate"}
+
+func (ec *executionContext) _Aggregate(ctx context.Context, sel ast.SelectionSet, obj *model.Aggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Aggregate")
+		case "count":
+			out.Values[i] = ec._Aggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "distinct":
+			out.Values[i] = ec._Aggregate_distinct(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._Aggregate_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._Aggregate_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var bodyImplementors = []string{"Body", "Node"}
 
 func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj *model.Body) graphql.Marshaler {
@@ -29203,18 +36239,36 @@ func (ec *executionContext) _BodyConnection(ctx context.Context, sel ast.Selecti
 		case "edges":
 			out.Values[i] = ec._BodyConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._BodyConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._BodyConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BodyConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BodyConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BodyConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29284,18 +36338,36 @@ func (ec *executionContext) _BodyRelationConnection(ctx context.Context, sel ast
 		case "edges":
 			out.Values[i] = ec._BodyRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._BodyRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._BodyRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BodyRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BodyRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BodyRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29759,18 +36831,36 @@ func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.Sele
 		case "edges":
 			out.Values[i] = ec._CountryConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._CountryConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._CountryConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CountryConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CountryConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CountryConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29840,18 +36930,36 @@ func (ec *executionContext) _CountryRelationConnection(ctx context.Context, sel 
 		case "edges":
 			out.Values[i] = ec._CountryRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._CountryRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._CountryRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CountryRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CountryRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CountryRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30480,18 +37588,36 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 		case "edges":
 			out.Values[i] = ec._EventConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._EventConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._EventConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30561,18 +37687,36 @@ func (ec *executionContext) _EventRelationConnection(ctx context.Context, sel as
 		case "edges":
 			out.Values[i] = ec._EventRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._EventRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._EventRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30725,6 +37869,54 @@ func (ec *executionContext) _GraphStats(ctx context.Context, sel ast.SelectionSe
 		case "newestSource":
 			out.Values[i] = ec._GraphStats_newestSource(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var groupImplementors = []string{"Group"}
+
+func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, obj *model.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Group")
+		case "key":
+			out.Values[i] = ec._Group_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._Group_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keyNode":
+			out.Values[i] = ec._Group_keyNode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._Group_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -30973,18 +38165,36 @@ func (ec *executionContext) _InstrumentConnection(ctx context.Context, sel ast.S
 		case "edges":
 			out.Values[i] = ec._InstrumentConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._InstrumentConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._InstrumentConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InstrumentConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InstrumentConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InstrumentConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31054,18 +38264,36 @@ func (ec *executionContext) _InstrumentRelationConnection(ctx context.Context, s
 		case "edges":
 			out.Values[i] = ec._InstrumentRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._InstrumentRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._InstrumentRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InstrumentRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InstrumentRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InstrumentRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31343,18 +38571,36 @@ func (ec *executionContext) _MonitoringRoundConnection(ctx context.Context, sel 
 		case "edges":
 			out.Values[i] = ec._MonitoringRoundConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._MonitoringRoundConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._MonitoringRoundConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MonitoringRoundConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MonitoringRoundConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MonitoringRoundConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31424,18 +38670,36 @@ func (ec *executionContext) _MonitoringRoundRelationConnection(ctx context.Conte
 		case "edges":
 			out.Values[i] = ec._MonitoringRoundRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._MonitoringRoundRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._MonitoringRoundRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MonitoringRoundRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MonitoringRoundRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MonitoringRoundRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31629,18 +38893,36 @@ func (ec *executionContext) _NodeConnection(ctx context.Context, sel ast.Selecti
 		case "edges":
 			out.Values[i] = ec._NodeConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._NodeConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._NodeConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NodeConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NodeConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NodeConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31710,18 +38992,36 @@ func (ec *executionContext) _NodeRelationConnection(ctx context.Context, sel ast
 		case "edges":
 			out.Values[i] = ec._NodeRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._NodeRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._NodeRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NodeRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NodeRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NodeRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31864,18 +39164,36 @@ func (ec *executionContext) _PartyConnection(ctx context.Context, sel ast.Select
 		case "edges":
 			out.Values[i] = ec._PartyConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._PartyConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._PartyConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartyConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartyConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartyConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32192,18 +39510,36 @@ func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.Sele
 		case "edges":
 			out.Values[i] = ec._ProjectConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._ProjectConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._ProjectConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProjectConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProjectConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProjectConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32273,18 +39609,36 @@ func (ec *executionContext) _ProjectRelationConnection(ctx context.Context, sel 
 		case "edges":
 			out.Values[i] = ec._ProjectRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._ProjectRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._ProjectRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProjectRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProjectRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProjectRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32567,18 +39921,36 @@ func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.Sel
 		case "edges":
 			out.Values[i] = ec._RelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._RelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._RelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32790,18 +40162,36 @@ func (ec *executionContext) _ResourceConnection(ctx context.Context, sel ast.Sel
 		case "edges":
 			out.Values[i] = ec._ResourceConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._ResourceConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._ResourceConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResourceConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResourceConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResourceConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32871,18 +40261,36 @@ func (ec *executionContext) _ResourceRelationConnection(ctx context.Context, sel
 		case "edges":
 			out.Values[i] = ec._ResourceRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._ResourceRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._ResourceRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResourceRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResourceRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResourceRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32977,18 +40385,36 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 		case "edges":
 			out.Values[i] = ec._SearchConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._SearchConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._SearchConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33365,18 +40791,36 @@ func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.Select
 		case "edges":
 			out.Values[i] = ec._TopicConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._TopicConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._TopicConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TopicConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TopicConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TopicConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33446,18 +40890,36 @@ func (ec *executionContext) _TopicRelationConnection(ctx context.Context, sel as
 		case "edges":
 			out.Values[i] = ec._TopicRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._TopicRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._TopicRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TopicRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TopicRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TopicRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33552,18 +41014,36 @@ func (ec *executionContext) _TreatyConnection(ctx context.Context, sel ast.Selec
 		case "edges":
 			out.Values[i] = ec._TreatyConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._TreatyConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._TreatyConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TreatyConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TreatyConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TreatyConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33748,6 +41228,49 @@ func (ec *executionContext) _TreatyQuality(ctx context.Context, sel ast.Selectio
 		case "disputed":
 			out.Values[i] = ec._TreatyQuality_disputed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var valueCountImplementors = []string{"ValueCount"}
+
+func (ec *executionContext) _ValueCount(ctx context.Context, sel ast.SelectionSet, obj *model.ValueCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, valueCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ValueCount")
+		case "value":
+			out.Values[i] = ec._ValueCount_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ValueCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ValueCount_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -34182,6 +41705,14 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx context.Context, sel ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Aggregate!")
+		return graphql.Null
+	}
+	return ec._Aggregate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNBody2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBody(ctx context.Context, sel ast.SelectionSet, v *model.Body) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Body!")
@@ -34249,16 +41780,6 @@ func (ec *executionContext) marshalNBodyRelationEdge2ᚕgithubᚗcomᚋcoeᚑchi
 func (ec *executionContext) unmarshalNBodySort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySort(ctx context.Context, v any) (model.BodySort, error) {
 	res, err := ec.unmarshalInputBodySort(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalNBodySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortField(ctx context.Context, v any) (model.BodySortField, error) {
-	var res model.BodySortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNBodySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortField(ctx context.Context, sel ast.SelectionSet, v model.BodySortField) graphql.Marshaler {
-	return v
 }
 
 func (ec *executionContext) unmarshalNBodyWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhere(ctx context.Context, v any) (model.BodyWhere, error) {
@@ -34415,16 +41936,6 @@ func (ec *executionContext) marshalNCountryRelationEdge2ᚕgithubᚗcomᚋcoeᚑ
 func (ec *executionContext) unmarshalNCountrySort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySort(ctx context.Context, v any) (model.CountrySort, error) {
 	res, err := ec.unmarshalInputCountrySort(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalNCountrySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortField(ctx context.Context, v any) (model.CountrySortField, error) {
-	var res model.CountrySortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNCountrySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortField(ctx context.Context, sel ast.SelectionSet, v model.CountrySortField) graphql.Marshaler {
-	return v
 }
 
 func (ec *executionContext) unmarshalNCountryWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx context.Context, v any) (model.CountryWhere, error) {
@@ -34689,16 +42200,6 @@ func (ec *executionContext) unmarshalNEventSort2githubᚗcomᚋcoeᚑchildᚑonl
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNEventSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortField(ctx context.Context, v any) (model.EventSortField, error) {
-	var res model.EventSortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNEventSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortField(ctx context.Context, sel ast.SelectionSet, v model.EventSortField) graphql.Marshaler {
-	return v
-}
-
 func (ec *executionContext) unmarshalNEventWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventWhere(ctx context.Context, v any) (model.EventWhere, error) {
 	res, err := ec.unmarshalInputEventWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -34742,6 +42243,11 @@ func (ec *executionContext) marshalNFactRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonli
 	return ec._FactRef(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx context.Context, v any) (model.FieldRef, error) {
+	res, err := ec.unmarshalInputFieldRef(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -34762,6 +42268,60 @@ func (ec *executionContext) marshalNGraphStats2ᚖgithubᚗcomᚋcoeᚑchildᚑo
 		return graphql.Null
 	}
 	return ec._GraphStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGroup2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroup(ctx context.Context, sel ast.SelectionSet, v model.Group) graphql.Marshaler {
+	return ec._Group(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Group) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroup2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNGroupKey2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKey(ctx context.Context, v any) (model.GroupKey, error) {
+	res, err := ec.unmarshalInputGroupKey(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx context.Context, v any) ([]model.GroupKey, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.GroupKey, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGroupKey2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKey(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNGroupSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSort(ctx context.Context, v any) (model.GroupSort, error) {
+	res, err := ec.unmarshalInputGroupSort(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNGroupSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortField(ctx context.Context, v any) (model.GroupSortField, error) {
+	var res model.GroupSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGroupSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortField(ctx context.Context, sel ast.SelectionSet, v model.GroupSortField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -34901,16 +42461,6 @@ func (ec *executionContext) marshalNInstrumentRelationEdge2ᚕgithubᚗcomᚋcoe
 func (ec *executionContext) unmarshalNInstrumentSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSort(ctx context.Context, v any) (model.InstrumentSort, error) {
 	res, err := ec.unmarshalInputInstrumentSort(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalNInstrumentSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortField(ctx context.Context, v any) (model.InstrumentSortField, error) {
-	var res model.InstrumentSortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNInstrumentSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortField(ctx context.Context, sel ast.SelectionSet, v model.InstrumentSortField) graphql.Marshaler {
-	return v
 }
 
 func (ec *executionContext) unmarshalNInstrumentWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhere(ctx context.Context, v any) (model.InstrumentWhere, error) {
@@ -35084,16 +42634,6 @@ func (ec *executionContext) unmarshalNMonitoringRoundSort2githubᚗcomᚋcoeᚑc
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNMonitoringRoundSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortField(ctx context.Context, v any) (model.MonitoringRoundSortField, error) {
-	var res model.MonitoringRoundSortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNMonitoringRoundSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortField(ctx context.Context, sel ast.SelectionSet, v model.MonitoringRoundSortField) graphql.Marshaler {
-	return v
-}
-
 func (ec *executionContext) unmarshalNMonitoringRoundWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundWhere(ctx context.Context, v any) (model.MonitoringRoundWhere, error) {
 	res, err := ec.unmarshalInputMonitoringRoundWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -35182,6 +42722,21 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonl
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNParticipationSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSort(ctx context.Context, v any) (model.ParticipationSort, error) {
+	res, err := ec.unmarshalInputParticipationSort(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNParticipationSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSortField(ctx context.Context, v any) (model.ParticipationSortField, error) {
+	var res model.ParticipationSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNParticipationSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSortField(ctx context.Context, sel ast.SelectionSet, v model.ParticipationSortField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNPartyConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPartyConnection(ctx context.Context, sel ast.SelectionSet, v *model.PartyConnection) graphql.Marshaler {
@@ -35301,16 +42856,6 @@ func (ec *executionContext) unmarshalNProjectSort2githubᚗcomᚋcoeᚑchildᚑo
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNProjectSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortField(ctx context.Context, v any) (model.ProjectSortField, error) {
-	var res model.ProjectSortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNProjectSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortField(ctx context.Context, sel ast.SelectionSet, v model.ProjectSortField) graphql.Marshaler {
-	return v
-}
-
 func (ec *executionContext) unmarshalNProjectWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhere(ctx context.Context, v any) (model.ProjectWhere, error) {
 	res, err := ec.unmarshalInputProjectWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -35327,6 +42872,11 @@ func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋcoeᚑc
 		return graphql.Null
 	}
 	return ec._RelationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRelationCountFilter2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilter(ctx context.Context, v any) (model.RelationCountFilter, error) {
+	res, err := ec.unmarshalInputRelationCountFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationEdge(ctx context.Context, sel ast.SelectionSet, v model.RelationEdge) graphql.Marshaler {
@@ -35431,16 +42981,6 @@ func (ec *executionContext) marshalNResourceRelationEdge2ᚕgithubᚗcomᚋcoe�
 func (ec *executionContext) unmarshalNResourceSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSort(ctx context.Context, v any) (model.ResourceSort, error) {
 	res, err := ec.unmarshalInputResourceSort(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalNResourceSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortField(ctx context.Context, v any) (model.ResourceSortField, error) {
-	var res model.ResourceSortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNResourceSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortField(ctx context.Context, sel ast.SelectionSet, v model.ResourceSortField) graphql.Marshaler {
-	return v
 }
 
 func (ec *executionContext) unmarshalNResourceWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceWhere(ctx context.Context, v any) (model.ResourceWhere, error) {
@@ -35578,6 +43118,29 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) unmarshalNString2ᚕᚖstring(ctx context.Context, v any) ([]*string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOString2ᚖstring(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕᚖstring(ctx context.Context, sel ast.SelectionSet, v []*string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOString2ᚖstring(ctx, sel, v[i])
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSubgraph(ctx context.Context, sel ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Subgraph!")
@@ -35689,16 +43252,6 @@ func (ec *executionContext) unmarshalNTopicSort2githubᚗcomᚋcoeᚑchildᚑonl
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNTopicSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortField(ctx context.Context, v any) (model.TopicSortField, error) {
-	var res model.TopicSortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNTopicSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortField(ctx context.Context, sel ast.SelectionSet, v model.TopicSortField) graphql.Marshaler {
-	return v
-}
-
 func (ec *executionContext) unmarshalNTopicWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhere(ctx context.Context, v any) (model.TopicWhere, error) {
 	res, err := ec.unmarshalInputTopicWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -35785,6 +43338,26 @@ func (ec *executionContext) unmarshalNUpdateEntityInput2githubᚗcomᚋcoeᚑchi
 func (ec *executionContext) unmarshalNUpdateLinkInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐUpdateLinkInput(ctx context.Context, v any) (model.UpdateLinkInput, error) {
 	res, err := ec.unmarshalInputUpdateLinkInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNValueCount2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCount(ctx context.Context, sel ast.SelectionSet, v model.ValueCount) graphql.Marshaler {
+	return ec._ValueCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNValueCount2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNVariant2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariant(ctx context.Context, sel ast.SelectionSet, v model.Variant) graphql.Marshaler {
@@ -35973,6 +43546,22 @@ func (ec *executionContext) unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑo
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOBodySortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortField(ctx context.Context, v any) (*model.BodySortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.BodySortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBodySortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortField(ctx context.Context, sel ast.SelectionSet, v *model.BodySortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOBodyWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhereᚄ(ctx context.Context, v any) ([]model.BodyWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -36110,6 +43699,22 @@ func (ec *executionContext) unmarshalOCountrySort2ᚕgithubᚗcomᚋcoeᚑchild�
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCountrySortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortField(ctx context.Context, v any) (*model.CountrySortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CountrySortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCountrySortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortField(ctx context.Context, sel ast.SelectionSet, v *model.CountrySortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOCountryWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhereᚄ(ctx context.Context, v any) ([]model.CountryWhere, error) {
@@ -36279,6 +43884,22 @@ func (ec *executionContext) unmarshalOEventSort2ᚕgithubᚗcomᚋcoeᚑchildᚑ
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOEventSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortField(ctx context.Context, v any) (*model.EventSortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.EventSortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEventSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortField(ctx context.Context, sel ast.SelectionSet, v *model.EventSortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOEventWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventWhereᚄ(ctx context.Context, v any) ([]model.EventWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -36302,6 +43923,31 @@ func (ec *executionContext) unmarshalOEventWhere2ᚖgithubᚗcomᚋcoeᚑchild�
 	}
 	res, err := ec.unmarshalInputEventWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx context.Context, v any) (*model.GroupHaving, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputGroupHaving(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx context.Context, v any) ([]model.GroupSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.GroupSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGroupSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -36389,6 +44035,22 @@ func (ec *executionContext) unmarshalOInstrumentSort2ᚕgithubᚗcomᚋcoeᚑchi
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOInstrumentSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortField(ctx context.Context, v any) (*model.InstrumentSortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.InstrumentSortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInstrumentSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortField(ctx context.Context, sel ast.SelectionSet, v *model.InstrumentSortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOInstrumentWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhereᚄ(ctx context.Context, v any) ([]model.InstrumentWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -36430,6 +44092,14 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOIntFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐIntFilter(ctx context.Context, v any) (*model.IntFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIntFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOJSON2interface(ctx context.Context, v any) (any, error) {
@@ -36501,6 +44171,22 @@ func (ec *executionContext) unmarshalOMonitoringRoundSort2ᚕgithubᚗcomᚋcoe�
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOMonitoringRoundSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortField(ctx context.Context, v any) (*model.MonitoringRoundSortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MonitoringRoundSortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMonitoringRoundSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortField(ctx context.Context, sel ast.SelectionSet, v *model.MonitoringRoundSortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOMonitoringRoundWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundWhereᚄ(ctx context.Context, v any) ([]model.MonitoringRoundWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -36566,6 +44252,23 @@ func (ec *executionContext) unmarshalOParticipationListFilter2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOParticipationSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSortᚄ(ctx context.Context, v any) ([]model.ParticipationSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ParticipationSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNParticipationSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOParticipationWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationWhere(ctx context.Context, v any) (*model.ParticipationWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -36603,6 +44306,22 @@ func (ec *executionContext) unmarshalOProjectSort2ᚕgithubᚗcomᚋcoeᚑchild�
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProjectSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortField(ctx context.Context, v any) (*model.ProjectSortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ProjectSortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProjectSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortField(ctx context.Context, sel ast.SelectionSet, v *model.ProjectSortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOProjectWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhereᚄ(ctx context.Context, v any) ([]model.ProjectWhere, error) {
@@ -36647,6 +44366,23 @@ func (ec *executionContext) unmarshalOPropertyFilter2ᚕgithubᚗcomᚋcoeᚑchi
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx context.Context, v any) ([]model.RelationCountFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.RelationCountFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRelationCountFilter2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalORelationFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationFilterᚄ(ctx context.Context, v any) ([]model.RelationFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -36662,6 +44398,14 @@ func (ec *executionContext) unmarshalORelationFilter2ᚕgithubᚗcomᚋcoeᚑchi
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx context.Context, v any) (*model.RelationRef, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRelationRef(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalORelationType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]model.RelationType, error) {
@@ -36731,6 +44475,22 @@ func (ec *executionContext) unmarshalOResourceSort2ᚕgithubᚗcomᚋcoeᚑchild
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOResourceSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortField(ctx context.Context, v any) (*model.ResourceSortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ResourceSortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOResourceSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortField(ctx context.Context, sel ast.SelectionSet, v *model.ResourceSortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOResourceWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceWhereᚄ(ctx context.Context, v any) ([]model.ResourceWhere, error) {
@@ -36892,6 +44652,22 @@ func (ec *executionContext) unmarshalOTopicSort2ᚕgithubᚗcomᚋcoeᚑchildᚑ
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTopicSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortField(ctx context.Context, v any) (*model.TopicSortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.TopicSortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTopicSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortField(ctx context.Context, sel ast.SelectionSet, v *model.TopicSortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOTopicWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhereᚄ(ctx context.Context, v any) ([]model.TopicWhere, error) {

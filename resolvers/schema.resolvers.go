@@ -15,37 +15,58 @@ import (
 )
 
 // Monitors is the resolver for the monitors field.
-func (r *bodyResolver) Monitors(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
+func (r *bodyResolver) Monitors(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.InstrumentRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // PartOf is the resolver for the partOf field.
-func (r *bodyResolver) PartOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+func (r *bodyResolver) PartOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Parts is the resolver for the parts field.
-func (r *bodyResolver) Parts(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+func (r *bodyResolver) Parts(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // MemberOf is the resolver for the memberOf field.
-func (r *bodyResolver) MemberOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+func (r *bodyResolver) MemberOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Implements is the resolver for the implements field.
-func (r *bodyResolver) Implements(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
+func (r *bodyResolver) Implements(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.ProjectRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Funds is the resolver for the funds field.
-func (r *bodyResolver) Funds(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
+func (r *bodyResolver) Funds(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.ProjectRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Publications is the resolver for the publications field.
-func (r *bodyResolver) Publications(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, language *model.Language) (*model.ResourceRelationConnection, error) {
+func (r *bodyResolver) Publications(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, sort []model.ResourceSort, language *model.Language) (*model.ResourceRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.ResourceRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
@@ -57,6 +78,36 @@ func (r *bodyResolver) Organises(ctx context.Context, obj *model.Body, first *in
 // Relations is the resolver for the relations field.
 func (r *bodyResolver) Relations(ctx context.Context, obj *model.Body, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *bodyConnectionResolver) Aggregate(ctx context.Context, obj *model.BodyConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *bodyConnectionResolver) GroupBy(ctx context.Context, obj *model.BodyConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *bodyConnectionResolver) Values(ctx context.Context, obj *model.BodyConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *bodyRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.BodyRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *bodyRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.BodyRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *bodyRelationConnectionResolver) Values(ctx context.Context, obj *model.BodyRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
 }
 
 // Actor is the resolver for the actor field.
@@ -84,28 +135,70 @@ func (r *changeResolver) RelationType(ctx context.Context, obj *model.Change) (*
 }
 
 // Treaties is the resolver for the treaties field.
-func (r *countryResolver) Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.TreatyConnection, error) {
+func (r *countryResolver) Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language, sort []model.ParticipationSort) (*model.TreatyConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return r.treaties(ctx, obj.ID, model.ParticipationFilter{Statuses: status, Certain: certain}, first, after, asOf, where, language)
 }
 
 // Projects is the resolver for the projects field.
-func (r *countryResolver) Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
+func (r *countryResolver) Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.ProjectRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // EvaluatedIn is the resolver for the evaluatedIn field.
-func (r *countryResolver) EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, language *model.Language) (*model.MonitoringRoundRelationConnection, error) {
+func (r *countryResolver) EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, sort []model.MonitoringRoundSort, language *model.Language) (*model.MonitoringRoundRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.MonitoringRoundRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Events is the resolver for the events field.
-func (r *countryResolver) Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere, language *model.Language) (*model.EventRelationConnection, error) {
+func (r *countryResolver) Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere, sort []model.EventSort, language *model.Language) (*model.EventRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.EventRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
 func (r *countryResolver) Relations(ctx context.Context, obj *model.Country, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *countryConnectionResolver) Aggregate(ctx context.Context, obj *model.CountryConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *countryConnectionResolver) GroupBy(ctx context.Context, obj *model.CountryConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *countryConnectionResolver) Values(ctx context.Context, obj *model.CountryConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *countryRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.CountryRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *countryRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.CountryRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *countryRelationConnectionResolver) Values(ctx context.Context, obj *model.CountryRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
 }
 
 // Op is the resolver for the op field.
@@ -124,17 +217,26 @@ func (r *eventResolver) Organisers(ctx context.Context, obj *model.Event, first 
 }
 
 // HeldIn is the resolver for the heldIn field.
-func (r *eventResolver) HeldIn(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
+func (r *eventResolver) HeldIn(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.CountryRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Participants is the resolver for the participants field.
-func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
-func (r *eventResolver) Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
+func (r *eventResolver) Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.TopicRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
@@ -143,43 +245,94 @@ func (r *eventResolver) Relations(ctx context.Context, obj *model.Event, types [
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *eventConnectionResolver) Aggregate(ctx context.Context, obj *model.EventConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *eventConnectionResolver) GroupBy(ctx context.Context, obj *model.EventConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *eventConnectionResolver) Values(ctx context.Context, obj *model.EventConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *eventRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.EventRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *eventRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.EventRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *eventRelationConnectionResolver) Values(ctx context.Context, obj *model.EventRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
 // PartyCount is the resolver for the partyCount field.
 func (r *instrumentResolver) PartyCount(ctx context.Context, obj *model.Instrument, asOf *model.Date) (int, error) {
 	return r.partyCount(ctx, obj.ID, asOf)
 }
 
 // Parties is the resolver for the parties field.
-func (r *instrumentResolver) Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error) {
+func (r *instrumentResolver) Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language, sort []model.ParticipationSort) (*model.PartyConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return r.parties(ctx, obj.ID, model.ParticipationFilter{Statuses: []model.TreatyStatus{model.TreatyStatusRatified, model.TreatyStatusInForce}, Certain: certain}, first, after, asOf, where, language)
 }
 
 // Participants is the resolver for the participants field.
-func (r *instrumentResolver) Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error) {
+func (r *instrumentResolver) Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language, sort []model.ParticipationSort) (*model.PartyConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return r.parties(ctx, obj.ID, model.ParticipationFilter{Statuses: status, Certain: certain}, first, after, asOf, where, language)
 }
 
 // MonitoredBy is the resolver for the monitoredBy field.
-func (r *instrumentResolver) MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+func (r *instrumentResolver) MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Supplements is the resolver for the supplements field.
-func (r *instrumentResolver) Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
+func (r *instrumentResolver) Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.InstrumentRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // SupplementedBy is the resolver for the supplementedBy field.
-func (r *instrumentResolver) SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
+func (r *instrumentResolver) SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.InstrumentRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // SupportedBy is the resolver for the supportedBy field.
-func (r *instrumentResolver) SupportedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
+func (r *instrumentResolver) SupportedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.ProjectRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
-func (r *instrumentResolver) Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
+func (r *instrumentResolver) Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.TopicRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
@@ -188,24 +341,93 @@ func (r *instrumentResolver) Relations(ctx context.Context, obj *model.Instrumen
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *instrumentConnectionResolver) Aggregate(ctx context.Context, obj *model.InstrumentConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *instrumentConnectionResolver) GroupBy(ctx context.Context, obj *model.InstrumentConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *instrumentConnectionResolver) Values(ctx context.Context, obj *model.InstrumentConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *instrumentRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.InstrumentRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *instrumentRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.InstrumentRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *instrumentRelationConnectionResolver) Values(ctx context.Context, obj *model.InstrumentRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
 // Evaluated is the resolver for the evaluated field.
-func (r *monitoringRoundResolver) Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
+func (r *monitoringRoundResolver) Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.CountryRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Organisers is the resolver for the organisers field.
-func (r *monitoringRoundResolver) Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+func (r *monitoringRoundResolver) Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
-func (r *monitoringRoundResolver) Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
+func (r *monitoringRoundResolver) Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.TopicRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
 func (r *monitoringRoundResolver) Relations(ctx context.Context, obj *model.MonitoringRound, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *monitoringRoundConnectionResolver) Aggregate(ctx context.Context, obj *model.MonitoringRoundConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *monitoringRoundConnectionResolver) GroupBy(ctx context.Context, obj *model.MonitoringRoundConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *monitoringRoundConnectionResolver) Values(ctx context.Context, obj *model.MonitoringRoundConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *monitoringRoundRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.MonitoringRoundRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *monitoringRoundRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.MonitoringRoundRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *monitoringRoundRelationConnectionResolver) Values(ctx context.Context, obj *model.MonitoringRoundRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
 }
 
 // CreateEntity is the resolver for the createEntity field.
@@ -253,8 +475,56 @@ func (r *mutationResolver) ImportGraph(ctx context.Context, json string, apply *
 	return r.importGraph(ctx, json, apply, idempotencyKey)
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *nodeConnectionResolver) Aggregate(ctx context.Context, obj *model.NodeConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *nodeConnectionResolver) GroupBy(ctx context.Context, obj *model.NodeConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *nodeConnectionResolver) Values(ctx context.Context, obj *model.NodeConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *nodeRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.NodeRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *nodeRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.NodeRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *nodeRelationConnectionResolver) Values(ctx context.Context, obj *model.NodeRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *partyConnectionResolver) Aggregate(ctx context.Context, obj *model.PartyConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *partyConnectionResolver) GroupBy(ctx context.Context, obj *model.PartyConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *partyConnectionResolver) Values(ctx context.Context, obj *model.PartyConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
 // Targets is the resolver for the targets field.
-func (r *projectResolver) Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
+func (r *projectResolver) Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.CountryRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
@@ -264,23 +534,62 @@ func (r *projectResolver) Funders(ctx context.Context, obj *model.Project, first
 }
 
 // ImplementedBy is the resolver for the implementedBy field.
-func (r *projectResolver) ImplementedBy(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+func (r *projectResolver) ImplementedBy(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Supports is the resolver for the supports field.
-func (r *projectResolver) Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
+func (r *projectResolver) Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.InstrumentRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
-func (r *projectResolver) Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
+func (r *projectResolver) Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.TopicRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
 func (r *projectResolver) Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *projectConnectionResolver) Aggregate(ctx context.Context, obj *model.ProjectConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *projectConnectionResolver) GroupBy(ctx context.Context, obj *model.ProjectConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *projectConnectionResolver) Values(ctx context.Context, obj *model.ProjectConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *projectRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.ProjectRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *projectRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.ProjectRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *projectRelationConnectionResolver) Values(ctx context.Context, obj *model.ProjectRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
 }
 
 // Node is the resolver for the node field.
@@ -418,24 +727,90 @@ func (r *queryResolver) ChangeFeedCursor(ctx context.Context) (string, error) {
 	return r.changeFeedCursor(ctx)
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *relationConnectionResolver) Aggregate(ctx context.Context, obj *model.RelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *relationConnectionResolver) GroupBy(ctx context.Context, obj *model.RelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *relationConnectionResolver) Values(ctx context.Context, obj *model.RelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
 // Publishers is the resolver for the publishers field.
 func (r *resourceResolver) Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
 	return relatedConnection[model.NodeRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
-func (r *resourceResolver) Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
+func (r *resourceResolver) Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.TopicRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Covers is the resolver for the covers field.
-func (r *resourceResolver) Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
+func (r *resourceResolver) Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.CountryRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Relations is the resolver for the relations field.
 func (r *resourceResolver) Relations(ctx context.Context, obj *model.Resource, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *resourceConnectionResolver) Aggregate(ctx context.Context, obj *model.ResourceConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *resourceConnectionResolver) GroupBy(ctx context.Context, obj *model.ResourceConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *resourceConnectionResolver) Values(ctx context.Context, obj *model.ResourceConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *resourceRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.ResourceRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *resourceRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.ResourceRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *resourceRelationConnectionResolver) Values(ctx context.Context, obj *model.ResourceRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *searchConnectionResolver) Aggregate(ctx context.Context, obj *model.SearchConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *searchConnectionResolver) GroupBy(ctx context.Context, obj *model.SearchConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *searchConnectionResolver) Values(ctx context.Context, obj *model.SearchConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
 }
 
 // Changes is the resolver for the changes field.
@@ -453,8 +828,61 @@ func (r *topicResolver) Relations(ctx context.Context, obj *model.Topic, types [
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *topicConnectionResolver) Aggregate(ctx context.Context, obj *model.TopicConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *topicConnectionResolver) GroupBy(ctx context.Context, obj *model.TopicConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *topicConnectionResolver) Values(ctx context.Context, obj *model.TopicConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *topicRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.TopicRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *topicRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.TopicRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *topicRelationConnectionResolver) Values(ctx context.Context, obj *model.TopicRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *treatyConnectionResolver) Aggregate(ctx context.Context, obj *model.TreatyConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *treatyConnectionResolver) GroupBy(ctx context.Context, obj *model.TreatyConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *treatyConnectionResolver) Values(ctx context.Context, obj *model.TreatyConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
 // Body returns graph.BodyResolver implementation.
 func (r *Resolver) Body() graph.BodyResolver { return &bodyResolver{r} }
+
+// BodyConnection returns graph.BodyConnectionResolver implementation.
+func (r *Resolver) BodyConnection() graph.BodyConnectionResolver { return &bodyConnectionResolver{r} }
+
+// BodyRelationConnection returns graph.BodyRelationConnectionResolver implementation.
+func (r *Resolver) BodyRelationConnection() graph.BodyRelationConnectionResolver {
+	return &bodyRelationConnectionResolver{r}
+}
 
 // Change returns graph.ChangeResolver implementation.
 func (r *Resolver) Change() graph.ChangeResolver { return &changeResolver{r} }
@@ -462,31 +890,114 @@ func (r *Resolver) Change() graph.ChangeResolver { return &changeResolver{r} }
 // Country returns graph.CountryResolver implementation.
 func (r *Resolver) Country() graph.CountryResolver { return &countryResolver{r} }
 
+// CountryConnection returns graph.CountryConnectionResolver implementation.
+func (r *Resolver) CountryConnection() graph.CountryConnectionResolver {
+	return &countryConnectionResolver{r}
+}
+
+// CountryRelationConnection returns graph.CountryRelationConnectionResolver implementation.
+func (r *Resolver) CountryRelationConnection() graph.CountryRelationConnectionResolver {
+	return &countryRelationConnectionResolver{r}
+}
+
 // DiffEntry returns graph.DiffEntryResolver implementation.
 func (r *Resolver) DiffEntry() graph.DiffEntryResolver { return &diffEntryResolver{r} }
 
 // Event returns graph.EventResolver implementation.
 func (r *Resolver) Event() graph.EventResolver { return &eventResolver{r} }
 
+// EventConnection returns graph.EventConnectionResolver implementation.
+func (r *Resolver) EventConnection() graph.EventConnectionResolver {
+	return &eventConnectionResolver{r}
+}
+
+// EventRelationConnection returns graph.EventRelationConnectionResolver implementation.
+func (r *Resolver) EventRelationConnection() graph.EventRelationConnectionResolver {
+	return &eventRelationConnectionResolver{r}
+}
+
 // Instrument returns graph.InstrumentResolver implementation.
 func (r *Resolver) Instrument() graph.InstrumentResolver { return &instrumentResolver{r} }
+
+// InstrumentConnection returns graph.InstrumentConnectionResolver implementation.
+func (r *Resolver) InstrumentConnection() graph.InstrumentConnectionResolver {
+	return &instrumentConnectionResolver{r}
+}
+
+// InstrumentRelationConnection returns graph.InstrumentRelationConnectionResolver implementation.
+func (r *Resolver) InstrumentRelationConnection() graph.InstrumentRelationConnectionResolver {
+	return &instrumentRelationConnectionResolver{r}
+}
 
 // MonitoringRound returns graph.MonitoringRoundResolver implementation.
 func (r *Resolver) MonitoringRound() graph.MonitoringRoundResolver {
 	return &monitoringRoundResolver{r}
 }
 
+// MonitoringRoundConnection returns graph.MonitoringRoundConnectionResolver implementation.
+func (r *Resolver) MonitoringRoundConnection() graph.MonitoringRoundConnectionResolver {
+	return &monitoringRoundConnectionResolver{r}
+}
+
+// MonitoringRoundRelationConnection returns graph.MonitoringRoundRelationConnectionResolver implementation.
+func (r *Resolver) MonitoringRoundRelationConnection() graph.MonitoringRoundRelationConnectionResolver {
+	return &monitoringRoundRelationConnectionResolver{r}
+}
+
 // Mutation returns graph.MutationResolver implementation.
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
+
+// NodeConnection returns graph.NodeConnectionResolver implementation.
+func (r *Resolver) NodeConnection() graph.NodeConnectionResolver { return &nodeConnectionResolver{r} }
+
+// NodeRelationConnection returns graph.NodeRelationConnectionResolver implementation.
+func (r *Resolver) NodeRelationConnection() graph.NodeRelationConnectionResolver {
+	return &nodeRelationConnectionResolver{r}
+}
+
+// PartyConnection returns graph.PartyConnectionResolver implementation.
+func (r *Resolver) PartyConnection() graph.PartyConnectionResolver {
+	return &partyConnectionResolver{r}
+}
 
 // Project returns graph.ProjectResolver implementation.
 func (r *Resolver) Project() graph.ProjectResolver { return &projectResolver{r} }
 
+// ProjectConnection returns graph.ProjectConnectionResolver implementation.
+func (r *Resolver) ProjectConnection() graph.ProjectConnectionResolver {
+	return &projectConnectionResolver{r}
+}
+
+// ProjectRelationConnection returns graph.ProjectRelationConnectionResolver implementation.
+func (r *Resolver) ProjectRelationConnection() graph.ProjectRelationConnectionResolver {
+	return &projectRelationConnectionResolver{r}
+}
+
 // Query returns graph.QueryResolver implementation.
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 
+// RelationConnection returns graph.RelationConnectionResolver implementation.
+func (r *Resolver) RelationConnection() graph.RelationConnectionResolver {
+	return &relationConnectionResolver{r}
+}
+
 // Resource returns graph.ResourceResolver implementation.
 func (r *Resolver) Resource() graph.ResourceResolver { return &resourceResolver{r} }
+
+// ResourceConnection returns graph.ResourceConnectionResolver implementation.
+func (r *Resolver) ResourceConnection() graph.ResourceConnectionResolver {
+	return &resourceConnectionResolver{r}
+}
+
+// ResourceRelationConnection returns graph.ResourceRelationConnectionResolver implementation.
+func (r *Resolver) ResourceRelationConnection() graph.ResourceRelationConnectionResolver {
+	return &resourceRelationConnectionResolver{r}
+}
+
+// SearchConnection returns graph.SearchConnectionResolver implementation.
+func (r *Resolver) SearchConnection() graph.SearchConnectionResolver {
+	return &searchConnectionResolver{r}
+}
 
 // Subscription returns graph.SubscriptionResolver implementation.
 func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
@@ -494,18 +1005,55 @@ func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscript
 // Topic returns graph.TopicResolver implementation.
 func (r *Resolver) Topic() graph.TopicResolver { return &topicResolver{r} }
 
+// TopicConnection returns graph.TopicConnectionResolver implementation.
+func (r *Resolver) TopicConnection() graph.TopicConnectionResolver {
+	return &topicConnectionResolver{r}
+}
+
+// TopicRelationConnection returns graph.TopicRelationConnectionResolver implementation.
+func (r *Resolver) TopicRelationConnection() graph.TopicRelationConnectionResolver {
+	return &topicRelationConnectionResolver{r}
+}
+
+// TreatyConnection returns graph.TreatyConnectionResolver implementation.
+func (r *Resolver) TreatyConnection() graph.TreatyConnectionResolver {
+	return &treatyConnectionResolver{r}
+}
+
 type (
-	bodyResolver            struct{ *Resolver }
-	changeResolver          struct{ *Resolver }
-	countryResolver         struct{ *Resolver }
-	diffEntryResolver       struct{ *Resolver }
-	eventResolver           struct{ *Resolver }
-	instrumentResolver      struct{ *Resolver }
-	monitoringRoundResolver struct{ *Resolver }
-	mutationResolver        struct{ *Resolver }
-	projectResolver         struct{ *Resolver }
-	queryResolver           struct{ *Resolver }
-	resourceResolver        struct{ *Resolver }
-	subscriptionResolver    struct{ *Resolver }
-	topicResolver           struct{ *Resolver }
+	bodyResolver                              struct{ *Resolver }
+	bodyConnectionResolver                    struct{ *Resolver }
+	bodyRelationConnectionResolver            struct{ *Resolver }
+	changeResolver                            struct{ *Resolver }
+	countryResolver                           struct{ *Resolver }
+	countryConnectionResolver                 struct{ *Resolver }
+	countryRelationConnectionResolver         struct{ *Resolver }
+	diffEntryResolver                         struct{ *Resolver }
+	eventResolver                             struct{ *Resolver }
+	eventConnectionResolver                   struct{ *Resolver }
+	eventRelationConnectionResolver           struct{ *Resolver }
+	instrumentResolver                        struct{ *Resolver }
+	instrumentConnectionResolver              struct{ *Resolver }
+	instrumentRelationConnectionResolver      struct{ *Resolver }
+	monitoringRoundResolver                   struct{ *Resolver }
+	monitoringRoundConnectionResolver         struct{ *Resolver }
+	monitoringRoundRelationConnectionResolver struct{ *Resolver }
+	mutationResolver                          struct{ *Resolver }
+	nodeConnectionResolver                    struct{ *Resolver }
+	nodeRelationConnectionResolver            struct{ *Resolver }
+	partyConnectionResolver                   struct{ *Resolver }
+	projectResolver                           struct{ *Resolver }
+	projectConnectionResolver                 struct{ *Resolver }
+	projectRelationConnectionResolver         struct{ *Resolver }
+	queryResolver                             struct{ *Resolver }
+	relationConnectionResolver                struct{ *Resolver }
+	resourceResolver                          struct{ *Resolver }
+	resourceConnectionResolver                struct{ *Resolver }
+	resourceRelationConnectionResolver        struct{ *Resolver }
+	searchConnectionResolver                  struct{ *Resolver }
+	subscriptionResolver                      struct{ *Resolver }
+	topicResolver                             struct{ *Resolver }
+	topicConnectionResolver                   struct{ *Resolver }
+	topicRelationConnectionResolver           struct{ *Resolver }
+	treatyConnectionResolver                  struct{ *Resolver }
 )

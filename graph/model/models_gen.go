@@ -27,6 +27,19 @@ type Node interface {
 	GetStatedFigures() []StatedFigure
 }
 
+// Figures over all the results of a connection (not only the page asked for),
+// read on the connection's `asOf` (or today), with its filters applied.
+type Aggregate struct {
+	// How many results.
+	Count int `json:"count"`
+	// How many distinct non-null values the field takes among the results.
+	Distinct int `json:"distinct"`
+	// The smallest (earliest) value of the field among the results; null when none has one.
+	Min *string `json:"min,omitempty"`
+	// The largest (latest) value of the field among the results; null when none has one.
+	Max *string `json:"max,omitempty"`
+}
+
 // A page of bodies.
 type BodyConnection struct {
 	// The results on this page.
@@ -35,6 +48,12 @@ type BodyConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -53,6 +72,12 @@ type BodyRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -75,12 +100,14 @@ type BodyRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type BodySort struct {
-	// What to sort by.
-	Field BodySortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *BodySortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters bodies. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -97,6 +124,8 @@ type BodyWhere struct {
 	Or []BodyWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *BodyWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // A page of the audit trail.
@@ -133,6 +162,12 @@ type CountryConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -151,6 +186,12 @@ type CountryRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -173,12 +214,14 @@ type CountryRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type CountrySort struct {
-	// What to sort by.
-	Field CountrySortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *CountrySortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters countries. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -207,6 +250,8 @@ type CountryWhere struct {
 	Or []CountryWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *CountryWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // A state's status with one treaty on the matrix's date.
@@ -342,6 +387,12 @@ type EventConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -360,6 +411,12 @@ type EventRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -382,12 +439,14 @@ type EventRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type EventSort struct {
-	// What to sort by.
-	Field EventSortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *EventSortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters events. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -408,6 +467,8 @@ type EventWhere struct {
 	Or []EventWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *EventWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // A fact of the graph, named so a curator can find it.
@@ -420,6 +481,71 @@ type FactRef struct {
 	Description string `json:"description"`
 	// The fact's sources.
 	Sources []Source `json:"sources"`
+}
+
+// A value read from each result of a connection. Give exactly one of `node`,
+// `edge` and `related`. Dates are text in calendar order ("2010", "2010-07",
+// "2010-07-01"), so `min` and `max` give the earliest and latest.
+type FieldRef struct {
+	// A property of the listed node: a typed field ("id", "name", "startDate", "opened", "coeStatus", "iso2") or a key of `properties`.
+	Node *string `json:"node,omitempty"`
+	// A property of the relationship that leads to the listed node, such as
+	// \"date\" or \"role\"; on treaty participations (parties, participants,
+	// treaties) one of \"signed\", \"ratified\", \"entryIntoForce\" and \"action\".
+	Edge *string `json:"edge,omitempty"`
+	// The ids of the nodes related to the listed node through relationships of this type (visible on the connection's date): a result counts once per related node.
+	Related *RelationRef `json:"related,omitempty"`
+}
+
+// A group of a connection's results that share a key.
+type Group struct {
+	// One value per key of the group-by, in order, as text: a date bucket ("2015", "2015-Q2", "2015-03"), a kind or status ("RATIFIED"), a related node's id; null for an undated result or one with no such value.
+	Key []*string `json:"key"`
+	// How many results the group holds.
+	Count int `json:"count"`
+	// The node of the group-by's first `related` key: a project's funder, say; null when there is no such key, or the group's key is null.
+	KeyNode Node `json:"keyNode,omitempty"`
+	// Some of the group's nodes, ordered by id.
+	Nodes []Node `json:"nodes"`
+}
+
+// Keeps only the groups that satisfy it.
+type GroupHaving struct {
+	// The number of results in the group.
+	Count *IntFilter `json:"count,omitempty"`
+}
+
+// One key to group a connection's results by. Give exactly one field. A date
+// (of a node, of an edge, as `FieldRef` reads them) is bucketed by the
+// group-by's `interval`: "2015", "2015-Q2" or "2015-03"; a date known only to
+// the year stays in its year's bucket, and a result with no date falls in the
+// group whose key is null (undated).
+type GroupKey struct {
+	// The node's kind, as an EntityType value ("PROJECT").
+	Kind *bool `json:"kind,omitempty"`
+	// On treaty participations: the status certainly reached on the connection's
+	// day (`PartyEdge.status`). A state whose ratification may or may not have
+	// happened by that day (inside its date's window) groups under the status it
+	// certainly has, SIGNED say; `possibleStatus` groups it under RATIFIED.
+	Status *bool `json:"status,omitempty"`
+	// On treaty participations: the highest status possibly reached on the day (`PartyEdge.possibleStatus`).
+	PossibleStatus *bool `json:"possibleStatus,omitempty"`
+	// On treaty participations: whether the sources settle the status on the day ("true" or "false", `PartyEdge.certain`).
+	Certain *bool `json:"certain,omitempty"`
+	// A property of the listed node, as `FieldRef.node` reads it.
+	Node *string `json:"node,omitempty"`
+	// A property of the edge that leads to the listed node, as `FieldRef.edge` reads it.
+	Edge *string `json:"edge,omitempty"`
+	// The node related through one type of relationship, such as a project's funder (FUNDED_BY, OUTGOING) or a body's parent (PART_OF, OUTGOING): a result falls in one group per related node, or in the null group when it has none. `Group.keyNode` is that node.
+	Related *RelationRef `json:"related,omitempty"`
+}
+
+// One sort key for groups; several keys sort by the first, then the next.
+type GroupSort struct {
+	// What to sort by.
+	Field GroupSortField `json:"field"`
+	// Which way.
+	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Matches an id.
@@ -462,6 +588,12 @@ type InstrumentConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -480,6 +612,12 @@ type InstrumentRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -502,12 +640,14 @@ type InstrumentRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type InstrumentSort struct {
-	// What to sort by.
-	Field InstrumentSortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *InstrumentSortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters instruments. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -532,6 +672,22 @@ type InstrumentWhere struct {
 	Or []InstrumentWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *InstrumentWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
+}
+
+// Matches a whole number.
+type IntFilter struct {
+	// Equal to this value.
+	Eq *int `json:"eq,omitempty"`
+	// Less than this value.
+	Lt *int `json:"lt,omitempty"`
+	// At most this value.
+	Lte *int `json:"lte,omitempty"`
+	// More than this value.
+	Gt *int `json:"gt,omitempty"`
+	// At least this value.
+	Gte *int `json:"gte,omitempty"`
 }
 
 // A relationship after a change, and the audit entry of the change.
@@ -571,6 +727,12 @@ type MonitoringRoundConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -589,6 +751,12 @@ type MonitoringRoundRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -611,12 +779,14 @@ type MonitoringRoundRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type MonitoringRoundSort struct {
-	// What to sort by.
-	Field MonitoringRoundSortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *MonitoringRoundSortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters monitoringRounds. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -633,6 +803,8 @@ type MonitoringRoundWhere struct {
 	Or []MonitoringRoundWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *MonitoringRoundWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // Changes to the graph. Every mutation needs a signed-in caller: creating,
@@ -650,6 +822,12 @@ type NodeConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -668,6 +846,12 @@ type NodeRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -702,6 +886,10 @@ type NodeWhere struct {
 	Or []NodeWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *NodeWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
+	// Place in the Council of Europe: only states have one, so this matches states alone.
+	CoeStatus *CoeStatusFilter `json:"coeStatus,omitempty"`
 }
 
 // Where a page of a connection stands (Relay cursor connections).
@@ -724,6 +912,16 @@ type ParticipationListFilter struct {
 	None *ParticipationWhere `json:"none,omitempty"`
 	// Every related match satisfies this.
 	All *ParticipationWhere `json:"all,omitempty"`
+}
+
+// One sort key of treaty participations; several keys sort by the first, then the next.
+type ParticipationSort struct {
+	// What to sort by.
+	Field ParticipationSortField `json:"field"`
+	// Which way.
+	Direction *SortDirection `json:"direction,omitempty"`
+	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
+	Language *Language `json:"language,omitempty"`
 }
 
 // Matches a state's participation in a treaty, seen from either end. Statuses
@@ -755,6 +953,12 @@ type PartyConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many results there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A state's signature and ratification of a treaty, seen from the treaty: the
@@ -804,6 +1008,12 @@ type ProjectConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -822,6 +1032,12 @@ type ProjectRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -844,12 +1060,14 @@ type ProjectRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type ProjectSort struct {
-	// What to sort by.
-	Field ProjectSortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *ProjectSortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters projects. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -870,6 +1088,8 @@ type ProjectWhere struct {
 	Or []ProjectWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *ProjectWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // Matches a property of a relationship.
@@ -906,6 +1126,32 @@ type RelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many results there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
+}
+
+// Matches nodes by how many relationships of one type (and direction) they
+// have, counting those visible on the list's date and leading to nodes
+// visible then.
+type RelationCountFilter struct {
+	// The relationship type.
+	Type RelationType `json:"type"`
+	// Which way the relationships point, seen from the node asked from.
+	Direction *Direction `json:"direction,omitempty"`
+	// Exactly this many.
+	Eq *int `json:"eq,omitempty"`
+	// Fewer than this many.
+	Lt *int `json:"lt,omitempty"`
+	// At most this many.
+	Lte *int `json:"lte,omitempty"`
+	// More than this many.
+	Gt *int `json:"gt,omitempty"`
+	// At least this many.
+	Gte *int `json:"gte,omitempty"`
 }
 
 // Any relationship of a node, seen from it.
@@ -946,6 +1192,14 @@ type RelationFilter struct {
 	All *NodeWhere `json:"all,omitempty"`
 }
 
+// A relationship type and the way it points, seen from the node asked from.
+type RelationRef struct {
+	// The relationship type.
+	Type RelationType `json:"type"`
+	// Which way the relationship points, seen from the node asked from.
+	Direction *Direction `json:"direction,omitempty"`
+}
+
 // A page of resources.
 type ResourceConnection struct {
 	// The results on this page.
@@ -954,6 +1208,12 @@ type ResourceConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -972,6 +1232,12 @@ type ResourceRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -994,12 +1260,14 @@ type ResourceRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type ResourceSort struct {
-	// What to sort by.
-	Field ResourceSortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *ResourceSortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters resources. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -1018,6 +1286,8 @@ type ResourceWhere struct {
 	Or []ResourceWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *ResourceWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // Search results, best first, a page at a time.
@@ -1028,6 +1298,12 @@ type SearchConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many results there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A full-text search result with its rank.
@@ -1078,6 +1354,12 @@ type TopicConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -1096,6 +1378,12 @@ type TopicRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -1118,12 +1406,14 @@ type TopicRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type TopicSort struct {
-	// What to sort by.
-	Field TopicSortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *TopicSortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters topics. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -1140,6 +1430,8 @@ type TopicWhere struct {
 	Or []TopicWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *TopicWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // The treaties a state signed or ratified, a page at a time, ordered by name.
@@ -1150,6 +1442,12 @@ type TreatyConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many results there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A state's signature and ratification of a treaty, seen from the state: the node is the treaty.
@@ -1280,6 +1578,16 @@ type UpdateLinkInput struct {
 	// Idempotency-Key header; without either the service makes a key up and
 	// names it in extensions.idempotency. Keys are remembered for a day by default.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// A value a field takes among a connection's results, and how many results take it.
+type ValueCount struct {
+	// The value as text; null for the results with no value.
+	Value *string `json:"value,omitempty"`
+	// How many results take the value.
+	Count int `json:"count"`
+	// The node whose id the value is, when the field is `related`.
+	Node Node `json:"node,omitempty"`
 }
 
 // What bodies can be sorted by.
@@ -1495,6 +1803,8 @@ const (
 	CountrySortFieldTreatiesRatified CountrySortField = "TREATIES_RATIFIED"
 	// Number of projects that target the state.
 	CountrySortFieldProjects CountrySortField = "PROJECTS"
+	// Number of treaties the state is certainly party to (status RATIFIED or IN_FORCE, as `treaties` reads it) today, or on `asOf`; a ratification that may or may not have happened by then does not count.
+	CountrySortFieldTreatiesParty CountrySortField = "TREATIES_PARTY"
 )
 
 var AllCountrySortField = []CountrySortField{
@@ -1505,11 +1815,12 @@ var AllCountrySortField = []CountrySortField{
 	CountrySortFieldCoeAccession,
 	CountrySortFieldTreatiesRatified,
 	CountrySortFieldProjects,
+	CountrySortFieldTreatiesParty,
 }
 
 func (e CountrySortField) IsValid() bool {
 	switch e {
-	case CountrySortFieldID, CountrySortFieldName, CountrySortFieldIso2, CountrySortFieldCoeStatus, CountrySortFieldCoeAccession, CountrySortFieldTreatiesRatified, CountrySortFieldProjects:
+	case CountrySortFieldID, CountrySortFieldName, CountrySortFieldIso2, CountrySortFieldCoeStatus, CountrySortFieldCoeAccession, CountrySortFieldTreatiesRatified, CountrySortFieldProjects, CountrySortFieldTreatiesParty:
 		return true
 	}
 	return false
@@ -1928,6 +2239,64 @@ func (e FactKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What groups can be sorted by.
+type GroupSortField string
+
+const (
+	// The number of results in the group.
+	GroupSortFieldCount GroupSortField = "COUNT"
+	// The group's key, compared as text value by value; a null value sorts after the others.
+	GroupSortFieldKey GroupSortField = "KEY"
+)
+
+var AllGroupSortField = []GroupSortField{
+	GroupSortFieldCount,
+	GroupSortFieldKey,
+}
+
+func (e GroupSortField) IsValid() bool {
+	switch e {
+	case GroupSortFieldCount, GroupSortFieldKey:
+		return true
+	}
+	return false
+}
+
+func (e GroupSortField) String() string {
+	return string(e)
+}
+
+func (e *GroupSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = GroupSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid GroupSortField", str)
+	}
+	return nil
+}
+
+func (e GroupSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *GroupSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e GroupSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What instruments can be sorted by.
 type InstrumentSortField string
 
@@ -2111,6 +2480,70 @@ func (e *MonitoringRoundSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e MonitoringRoundSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What treaty participations (parties, participants, a state's treaties) can be sorted by.
+type ParticipationSortField string
+
+const (
+	// By the other end's name, in the alphabetical order of the key's `language`.
+	ParticipationSortFieldName ParticipationSortField = "NAME"
+	// By the date of signature, as the edge shows it on the connection's day; unknown dates first.
+	ParticipationSortFieldSigned ParticipationSortField = "SIGNED"
+	// By the date of ratification (or accession, acceptance, approval), as the edge shows it on the connection's day; unknown dates first.
+	ParticipationSortFieldRatified ParticipationSortField = "RATIFIED"
+	// By the date of entry into force for the state, as the edge shows it on the connection's day; unknown dates first.
+	ParticipationSortFieldEntryIntoForce ParticipationSortField = "ENTRY_INTO_FORCE"
+)
+
+var AllParticipationSortField = []ParticipationSortField{
+	ParticipationSortFieldName,
+	ParticipationSortFieldSigned,
+	ParticipationSortFieldRatified,
+	ParticipationSortFieldEntryIntoForce,
+}
+
+func (e ParticipationSortField) IsValid() bool {
+	switch e {
+	case ParticipationSortFieldName, ParticipationSortFieldSigned, ParticipationSortFieldRatified, ParticipationSortFieldEntryIntoForce:
+		return true
+	}
+	return false
+}
+
+func (e ParticipationSortField) String() string {
+	return string(e)
+}
+
+func (e *ParticipationSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ParticipationSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ParticipationSortField", str)
+	}
+	return nil
+}
+
+func (e ParticipationSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ParticipationSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ParticipationSortField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2469,16 +2902,19 @@ const (
 	TimeIntervalYear TimeInterval = "YEAR"
 	// Periods such as "2009-03"; dates known only to the year are left out.
 	TimeIntervalMonth TimeInterval = "MONTH"
+	// Periods such as "2009-Q2"; dates known only to the year stay in that year's bucket ("2009").
+	TimeIntervalQuarter TimeInterval = "QUARTER"
 )
 
 var AllTimeInterval = []TimeInterval{
 	TimeIntervalYear,
 	TimeIntervalMonth,
+	TimeIntervalQuarter,
 }
 
 func (e TimeInterval) IsValid() bool {
 	switch e {
-	case TimeIntervalYear, TimeIntervalMonth:
+	case TimeIntervalYear, TimeIntervalMonth, TimeIntervalQuarter:
 		return true
 	}
 	return false

@@ -32,6 +32,7 @@ var sortFields = map[string]map[string]sortKey{
 		"ISO2": textKey("iso2"), "COE_STATUS": textKey("coeStatus"), "COE_ACCESSION": textKey("coeAccession"),
 		"TREATIES_RATIFIED": {expr: "COUNT { (n)-[q:RATIFIED]->(:Instrument) WHERE coalesce(q.date, '') <= $day }", count: true},
 		"PROJECTS":          {expr: "COUNT { (n)<-[q:TARGETS]-(:Project) WHERE " + relAsOfConditionOf("q", "TARGETS", "$asOf") + " }", count: true},
+		"TREATIES_PARTY":    {expr: treatiesPartyExpr(), count: true},
 	},
 	"Project": {
 		"START_DATE": textKey("startDate"), "END_DATE": textKey("endDate"),
@@ -40,6 +41,26 @@ var sortFields = map[string]map[string]sortKey{
 	"Body":     {"RELATIONS": {expr: "COUNT { (n)-[q]-() WHERE " + relAsOfCondition("q") + " }", count: true}},
 	"Resource": {"PUBLISHED": textKey("published")},
 	"Event":    {"START_DATE": textKey("startDate")},
+}
+
+// treatiesPartyExpr counts the treaties the state in n is certainly party
+// to on $day, as its treaties connection reads their statuses.
+func treatiesPartyExpr() string {
+	part := participation{i: "tpx", s: "tps", r: "tpr", u: "tpu", day: "$day"}
+	b := &builder{params: map[string]any{}, prefix: "tp_", asOf: "$asOf", day: "$day"}
+	cond, err := b.participationWhere("tpx", false, part, &model.ParticipationWhere{Status: []model.TreatyStatus{model.TreatyStatusRatified, model.TreatyStatusInForce}})
+	if err != nil || len(b.params) > 0 {
+		panic(fmt.Sprintf("treatiesPartyExpr: the condition must take no values (%v)", err))
+	}
+	return "COUNT { " + participationMatch("n", "tpx", false, part) + "\n  WHERE " + cond + " }"
+}
+
+// relationCountExpr counts the relationships of type typ of the node in
+// variable v, in direction dir, that are facts on the date asOf and lead to
+// nodes that are facts then.
+func relationCountExpr(v, q, o, typ string, dir model.Direction, asOf string) string {
+	return fmt.Sprintf("COUNT { MATCH %s WHERE %s AND %s }", pattern(v, q, typ, o, "Entity", dir),
+		relAsOfConditionOf(q, typ, asOf), asOfConditionAt(o, asOf))
 }
 
 // sortExpr returns the expression of one sort key, names in English order.
@@ -56,6 +77,15 @@ func sortExprIn(label, field string, lang model.Language) (sortKey, error) {
 		return sortKey{expr: "n.id"}, nil
 	case "NAME":
 		return textKey(sortNameKey(lang)), nil
+	}
+	if typ, dir, ok, err := model.RelationCountSort(field); ok || err != nil {
+		if err != nil {
+			return sortKey{}, err
+		}
+		return sortKey{expr: relationCountExpr("n", "q", "o", typ, dir, "$asOf"), count: true}, nil
+	}
+	if field == "" {
+		return sortKey{}, model.Errorf(model.CodeBadUserInput, "sort: give a field or a relationCount")
 	}
 	k, ok := sortFields[label][field]
 	if !ok {

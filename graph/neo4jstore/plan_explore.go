@@ -94,7 +94,7 @@ func (c *compiler) searchRoot(r *Read, sel *model.Selection) error {
 			}, nil
 		}
 		return nil, fmt.Errorf("%w: SearchEdge.%s", model.ErrUnplanned, ef.Field)
-	}, cl.add)
+	}, cl.add, &aggScope{match: "UNWIND hits AS h WITH h.n AS n", node: "n", asOf: "null", day: "null", count: "size(hits)"})
 	if err != nil {
 		return err
 	}
