@@ -253,6 +253,11 @@ func (r *mutationResolver) ImportGraph(ctx context.Context, json string, apply *
 	return r.importGraph(ctx, json, apply, idempotencyKey)
 }
 
+// SaveQuery is the resolver for the saveQuery field.
+func (r *mutationResolver) SaveQuery(ctx context.Context, input model.SaveQueryInput) (*model.SavedQuery, error) {
+	return r.saveQuery(ctx, input)
+}
+
 // Targets is the resolver for the targets field.
 func (r *projectResolver) Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
 	return relatedConnection[model.CountryRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
@@ -413,6 +418,21 @@ func (r *queryResolver) Changes(ctx context.Context, since *time.Time, entity *s
 	return r.changes(ctx, model.ChangeFilter{Since: since, Entity: entity}, first, after)
 }
 
+// Diff is the resolver for the diff field.
+func (r *queryResolver) Diff(ctx context.Context, from model.Date, to model.Date, instruments []string, certain *bool) ([]model.DiffStep, error) {
+	return r.diff(ctx, from, to, instruments, certain)
+}
+
+// SavedQueries is the resolver for the savedQueries field.
+func (r *queryResolver) SavedQueries(ctx context.Context) ([]model.SavedQuery, error) {
+	return r.savedQueries(ctx)
+}
+
+// SavedQuery is the resolver for the savedQuery field.
+func (r *queryResolver) SavedQuery(ctx context.Context, name string) (*model.SavedQuery, error) {
+	return r.savedQuery(ctx, name)
+}
+
 // Publishers is the resolver for the publishers field.
 func (r *resourceResolver) Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
 	return relatedConnection[model.NodeRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
@@ -495,3 +515,4 @@ type (
 	resourceResolver        struct{ *Resolver }
 	topicResolver           struct{ *Resolver }
 )
+
