@@ -59,6 +59,8 @@ type Config struct {
 	// has clients revalidate every time: the ETag then spares the
 	// database, and no answer outlives a change.
 	CacheMaxAge int
+	// Feed bounds the change feed's subscriptions.
+	Feed FeedConfig
 }
 
 // Defaults returns the production policy; the service's flags and
@@ -75,6 +77,7 @@ func Defaults() Config {
 		Auth:           auth.Config{AnonymousReads: true, Leeway: auth.DefaultLeeway},
 		ExportMaxFacts: 500000,
 		Metrics:        true,
+		Feed:           DefaultFeed(),
 	}
 }
 
@@ -117,7 +120,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 		}
 	}
 	limiter := newRateLimiter(cfg.CostPerMinute, deps.Now)
-	gql, err := newGraphQL(cfg, deps, limiter)
+	gql, err := newGraphQL(cfg, deps, limiter, authn)
 	if err != nil {
 		return nil, err
 	}

@@ -46,7 +46,7 @@ const planCacheSize = 1000
 // persisted and trusted documents, the checks every operation passes before
 // it runs, the read planner that answers each root field of a query in one
 // statement, and the error presenter.
-func newGraphQL(cfg Config, deps Deps, limiter *rateLimiter) (*handler.Server, error) {
+func newGraphQL(cfg Config, deps Deps, limiter *rateLimiter, authn *auth.Authenticator) (*handler.Server, error) {
 	logger := deps.Logger
 	res := resolvers.New(deps.Store, deps.Now)
 	schema := graph.NewExecutableSchema(graph.Config{Resolvers: res})
@@ -59,6 +59,7 @@ func newGraphQL(cfg Config, deps Deps, limiter *rateLimiter) (*handler.Server, e
 	// the resolvers answer the rest.
 	gql.Use(planner)
 	gql.AddTransport(transport.Options{})
+	addStreamTransports(gql, cfg, authn)
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
@@ -82,7 +83,7 @@ func newGraphQL(cfg Config, deps Deps, limiter *rateLimiter) (*handler.Server, e
 		}
 	}
 	gql.Use(extension.AutomaticPersistedQuery{Cache: apqCache})
-	gql.AroundOperations(admit(cfg, trusted, limiter, deps.Telemetry, logger))
+	gql.AroundOperations(admit(cfg, trusted, limiter, newFeedGate(cfg.Feed), deps.Telemetry, logger))
 	// Every answer carries its cost in extensions.cost; a client that sends
 	// X-Debug-Round-Trips also sees the statements it cost the database.
 	gql.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
@@ -115,8 +116,9 @@ func newGraphQL(cfg Config, deps Deps, limiter *rateLimiter) (*handler.Server, e
 // admit decides, once an operation is parsed and before it runs, whether it
 // may run: the caller may read, the operation is trusted when a list is
 // set, its shape is within the limits, and its cost within the caller's
-// budget.
-func admit(cfg Config, trusted trustedDocuments, limiter *rateLimiter, tel *telemetry.Telemetry, logger *slog.Logger) graphql.OperationMiddleware {
+// budget. A subscription also needs a place at the feed's gate, which it
+// holds until its stream ends, and costs Feed.Cost more.
+func admit(cfg Config, trusted trustedDocuments, limiter *rateLimiter, gate *feedGate, tel *telemetry.Telemetry, logger *slog.Logger) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
 		info := requestInfoFrom(ctx)
@@ -141,19 +143,39 @@ func admit(cfg Config, trusted trustedDocuments, limiter *rateLimiter, tel *tele
 			}
 		}
 		shape, err := inspect(ctx, cfg.Limits)
+		subscription := oc.Operation != nil && oc.Operation.Operation == ast.Subscription
+		if subscription {
+			shape.Cost += cfg.Feed.Cost
+		}
 		if info != nil {
 			info.setCost(shape.Cost)
 		}
 		if err != nil {
 			return refuse(err)
 		}
+		release := func() {}
+		if subscription {
+			client := ""
+			if info != nil {
+				info.mu.Lock()
+				client = info.client
+				info.mu.Unlock()
+			}
+			if release, err = gate.enter(client); err != nil {
+				return refuse(err)
+			}
+		}
 		if cfg.CostPerMinute > 0 && info != nil {
 			ok, remaining, retry := limiter.take(info.client, shape.Cost)
 			info.setBudget(cfg.CostPerMinute, remaining, retry)
 			if !ok {
+				release()
 				tel.Metrics.RateLimited()
 				return refuse(model.Errorf(model.CodeRateLimited, "this client has spent its budget of %d cost points per minute; retry in %s", cfg.CostPerMinute, retry))
 			}
+		}
+		if subscription {
+			return holdUntilDone(ctx, release, next(ctx))
 		}
 		return next(ctx)
 	}
@@ -354,6 +376,18 @@ func (s *statusRecorder) start(code int) {
 
 func (s *statusRecorder) WriteHeader(code int) { s.start(code) }
 
+// Flush sends what is written so far, for the SSE transport's events.
+func (s *statusRecorder) Flush() {
+	s.start(http.StatusOK)
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap gives http.ResponseController and the WebSocket upgrade the
+// connection's own writer (to hijack it, and to lift its deadlines).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
 func (s *statusRecorder) Write(b []byte) (int, error) {
 	s.start(http.StatusOK)
 	return s.ResponseWriter.Write(b)
@@ -458,6 +492,11 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code model.C
 // sites). It also gives the request its deadline.
 func guardRequests(cfg Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		stream := streamRequest(r)
+		if stream && !originAllowed(cfg, r) {
+			writeError(w, r, http.StatusForbidden, model.CodeForbidden, fmt.Sprintf("subscriptions from origin %s are not allowed; CORS_ORIGINS lists the origins that may open them", r.Header.Get("Origin")))
+			return
+		}
 		switch r.Method {
 		case http.MethodPost:
 			if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" {
@@ -492,7 +531,9 @@ func guardRequests(cfg Config, next http.Handler) http.Handler {
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		case http.MethodGet:
-			if !cfg.Development && r.Header.Get("GraphQL-Require-Preflight") == "" && r.Header.Get("X-Requested-With") == "" {
+			// A browser cannot add headers to a WebSocket upgrade; the
+			// origin check above protects it instead.
+			if !stream && !cfg.Development && r.Header.Get("GraphQL-Require-Preflight") == "" && r.Header.Get("X-Requested-With") == "" {
 				writeError(w, r, http.StatusBadRequest, model.CodeBadUserInput, "GET requests need a GraphQL-Require-Preflight header; or use POST")
 				return
 			}
@@ -500,6 +541,13 @@ func guardRequests(cfg Config, next http.Handler) http.Handler {
 				writeError(w, r, http.StatusRequestURITooLong, model.CodeBadUserInput, "the query string is too long")
 				return
 			}
+		}
+		if stream {
+			// A stream lasts as long as its client wants; each read it
+			// makes has the store's own timeout.
+			openStream(w)
+			next.ServeHTTP(w, r)
+			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()

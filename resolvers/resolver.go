@@ -32,6 +32,7 @@ type Store interface {
 	QualityData(ctx context.Context) (model.QualityData, error)
 	SavedQueryStore
 	DiffReader
+	Feed
 }
 
 // Resolver is the root of the resolver tree.

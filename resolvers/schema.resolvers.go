@@ -453,6 +453,11 @@ func (r *resourceResolver) Relations(ctx context.Context, obj *model.Resource, t
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
+// Changes is the resolver for the changes field.
+func (r *subscriptionResolver) Changes(ctx context.Context, after *string, entity *string, relationTypes []model.RelationType) (<-chan *model.ChangeEvent, error) {
+	return r.changeFeed(ctx, after, entity, relationTypes)
+}
+
 // AddressedBy is the resolver for the addressedBy field.
 func (r *topicResolver) AddressedBy(ctx context.Context, obj *model.Topic, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
 	return relatedConnection[model.NodeRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
@@ -498,6 +503,9 @@ func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 // Resource returns graph.ResourceResolver implementation.
 func (r *Resolver) Resource() graph.ResourceResolver { return &resourceResolver{r} }
 
+// Subscription returns graph.SubscriptionResolver implementation.
+func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
+
 // Topic returns graph.TopicResolver implementation.
 func (r *Resolver) Topic() graph.TopicResolver { return &topicResolver{r} }
 
@@ -513,6 +521,6 @@ type (
 	projectResolver         struct{ *Resolver }
 	queryResolver           struct{ *Resolver }
 	resourceResolver        struct{ *Resolver }
+	subscriptionResolver    struct{ *Resolver }
 	topicResolver           struct{ *Resolver }
 )
-

@@ -1,7 +1,9 @@
 package seed
 
 import (
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -60,7 +62,23 @@ func Read(fsys fs.FS) (*Data, error) {
 		})
 		return nil, &ValidationError{Problems: r.problems}
 	}
-	return &Data{Entities: r.entities, Relations: r.relations}, nil
+	return &Data{Entities: r.entities, Relations: r.relations, Version: filesVersion(fsys)}, nil
+}
+
+// filesVersion hashes the names and content of the seed files, in the order
+// they are read: the same files give the same version on every machine.
+func filesVersion(fsys fs.FS) string {
+	h := sha256.New()
+	for _, name := range []string{FileRetrieved, FileVariants, FileCountries, FileEntities, FileNamesFr, FileRelations, FileTreatyParties} {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			// Only variants.csv may be absent; Read has checked the others.
+			continue
+		}
+		fmt.Fprintf(h, "%s %d\n", name, len(b))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func (r *reader) readRetrieved() {

@@ -45,6 +45,9 @@ const (
 type Data struct {
 	Entities  []model.Entity
 	Relations []model.RelationRecord
+	// Version identifies the files read (a hash of their names and
+	// content), so the graph's version tells one seed from another.
+	Version string
 }
 
 // Problem is one thing wrong in a seed file.
@@ -71,6 +74,9 @@ func (e *ValidationError) Error() string {
 type Target interface {
 	EnsureSchema(ctx context.Context) error
 	ReplaceSeed(ctx context.Context, entities []model.Entity, relations []model.RelationRecord) error
+	// RecordSeedVersion notes which seed files the graph was loaded from,
+	// as part of its version.
+	RecordSeedVersion(ctx context.Context, version string) error
 }
 
 // Load creates the schema, then makes the graph's seed-managed part equal to
@@ -81,6 +87,11 @@ func Load(ctx context.Context, target Target, data *Data) error {
 	}
 	if err := target.ReplaceSeed(ctx, data.Entities, data.Relations); err != nil {
 		return fmt.Errorf("load seed: %w", err)
+	}
+	if data.Version != "" {
+		if err := target.RecordSeedVersion(ctx, data.Version); err != nil {
+			return fmt.Errorf("load seed: %w", err)
+		}
 	}
 	return nil
 }

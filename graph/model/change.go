@@ -29,7 +29,10 @@ type Actor struct {
 // Change is one entry of the audit trail: one fact created, changed or
 // removed, with its state before and after (nil when there was none).
 type Change struct {
-	ID       string
+	ID string
+	// Seq is the entry's place in the trail: entries are numbered from 1 in
+	// the order their transactions committed, with no number used twice.
+	Seq      int64
 	At       time.Time
 	Actor    Actor
 	Action   string

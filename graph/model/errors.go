@@ -31,6 +31,9 @@ const (
 	// CodeKeyReused marks a write refused because its idempotency key was
 	// already used for another request: another operation, caller or input.
 	CodeKeyReused Code = "IDEMPOTENCY_KEY_REUSED"
+	// CodeTooManySubscriptions marks a subscription refused because its
+	// client, or the service, holds as many open as it may.
+	CodeTooManySubscriptions Code = "TOO_MANY_SUBSCRIPTIONS"
 )
 
 // Error is an error with a code and a message safe to show to clients. The

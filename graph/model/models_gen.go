@@ -1074,6 +1074,12 @@ type StringFilter struct {
 	StartsWith *string `json:"startsWith,omitempty"`
 }
 
+// Live changes to the graph, over Server-Sent Events (the graphql-sse protocol)
+// or WebSocket (the graphql-transport-ws protocol) at /graphql. A subscription
+// needs the reader role, like a query, and is bounded per client and overall.
+type Subscription struct {
+}
+
 // A page of topics.
 type TopicConnection struct {
 	// The results on this page.

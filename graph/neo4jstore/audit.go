@@ -23,6 +23,8 @@ var auditSchema = []string{
 	`CREATE INDEX change_from IF NOT EXISTS FOR (c:Change) ON (c.from)`,
 	`CREATE INDEX change_to IF NOT EXISTS FOR (c:Change) ON (c.to)`,
 	`CREATE INDEX change_rel IF NOT EXISTS FOR (c:Change) ON (c.relKey)`,
+	`CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (c:Change) REQUIRE c.seq IS UNIQUE`,
+	`CREATE CONSTRAINT graph_version_id IF NOT EXISTS FOR (q:GraphVersion) REQUIRE q.id IS UNIQUE`,
 }
 
 // newBatch returns an id for a group of changes made together, which sorts
@@ -66,12 +68,23 @@ func recordChanges(ctx context.Context, tx neo4j.ManagedTransaction, origin stri
 		encodeSources(row, c.Sources)
 		rows[i] = row
 	}
-	if _, err := collect(ctx, tx, `
-UNWIND $rows AS row
+	// The entries take their numbers from the sequence node under its
+	// write lock, held until the transaction ends: a concurrent writer waits
+	// for this one to commit or roll back before it numbers its own, so the
+	// numbers follow commit order and a rolled-back write leaves no gap. A
+	// reader that has seen entry n has seen every entry before it.
+	res, err := collect(ctx, tx, sequenceLock+`
+WITH q
+SET q.seq = q.seq + size($rows)
+WITH q, q.seq - size($rows) AS base
+UNWIND range(0, size($rows) - 1) AS i
 CREATE (c:Change)
-SET c = row`, map[string]any{"rows": rows}); err != nil {
+SET c = $rows[i], c.seq = base + i + 1
+RETURN q.epoch AS epoch, q.seed AS seed, max(c.seq) AS seq`, map[string]any{"rows": rows})
+	if err != nil {
 		return fmt.Errorf("record changes: %w", err)
 	}
+	noteVersion(tx, res)
 	return nil
 }
 
@@ -143,6 +156,7 @@ RETURN total, c`, params)
 func decodeChange(p map[string]any) (model.Change, error) {
 	c := model.Change{Sources: decodeSources(p)}
 	c.ID, _ = p["id"].(string)
+	c.Seq, _ = p["seq"].(int64)
 	c.At, _ = p["at"].(time.Time)
 	c.Actor.Name, _ = p["actor"].(string)
 	c.Actor.Role, _ = p["role"].(string)
@@ -162,4 +176,41 @@ func decodeChange(p map[string]any) (model.Change, error) {
 		}
 	}
 	return c, nil
+}
+
+// ChangesAfter returns up to first audit entries numbered after seq, in
+// sequence order (commit order), that pass f: what the change feed sends
+// next. The unique index on the number serves both the range and the
+// order.
+func (s *Store) ChangesAfter(ctx context.Context, seq int64, f model.FeedFilter, first int) ([]model.Change, error) {
+	const op = "read changes after"
+	params := map[string]any{"after": seq, "entity": nil, "types": nil, "first": int64(first)}
+	if f.Entity != nil {
+		params["entity"] = *f.Entity
+	}
+	if len(f.RelationTypes) > 0 {
+		params["types"] = f.RelationTypes
+	}
+	res, err := s.read(ctx, op, `
+MATCH (c:Change)
+WHERE c.seq > $after
+  AND ($entity IS NULL OR c.entityId = $entity OR c.from = $entity OR c.to = $entity)
+  AND ($types IS NULL OR c.relType IN $types)
+RETURN c ORDER BY c.seq LIMIT $first`, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Change, 0, len(res.Records))
+	for _, rec := range res.Records {
+		n, _, err := neo4j.GetRecordValue[dbtype.Node](rec, "c")
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		c, err := decodeChange(n.Props)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

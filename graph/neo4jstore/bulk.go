@@ -76,7 +76,7 @@ CREATE (a)-[r:%s]->(b) SET r = row.props`, typ)
 			return err
 		}
 	}
-	return nil
+	return s.moveVersion(ctx, "bulk create "+tag)
 }
 
 func (s *Store) batches(ctx context.Context, op, cypher string, rows []map[string]any, size int) error {

@@ -36,6 +36,9 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if err := s.addSortNames(ctx); err != nil {
 		return err
 	}
+	if _, err := s.NumberChanges(ctx); err != nil {
+		return err
+	}
 	return s.awaitFulltextIndex(ctx)
 }
 

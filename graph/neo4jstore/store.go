@@ -42,6 +42,9 @@ type Config struct {
 	// KeyLifetime is how long an idempotency key answers for its write;
 	// zero means DefaultKeyLifetime.
 	KeyLifetime time.Duration
+	// VersionPoll is how often the version watcher reads the graph's
+	// version (see WatchVersion); zero means DefaultVersionPoll.
+	VersionPoll time.Duration
 }
 
 // Store reads and writes the knowledge graph in Neo4j. It is safe for
@@ -69,6 +72,9 @@ type Store struct {
 	// writeKeyed).
 	keyLifetime    time.Duration
 	keySchemaReady atomic.Bool
+	// watch follows the graph's version for every consumer (see
+	// WatchVersion).
+	watch versionWatch
 }
 
 // warmUp lets the driver make its first connection attempt alone. The
@@ -140,7 +146,9 @@ func Open(cfg Config) (*Store, error) {
 	if lifetime <= 0 {
 		lifetime = DefaultKeyLifetime
 	}
-	return &Store{driver: driver, db: db, timeout: timeout, uri: redact(u), obs: obs, poolSize: pool, keyLifetime: lifetime}, nil
+	s := &Store{driver: driver, db: db, timeout: timeout, uri: redact(u), obs: obs, poolSize: pool, keyLifetime: lifetime}
+	s.watch.every = cfg.VersionPoll
+	return s, nil
 }
 
 // Connect opens the store and checks that Neo4j answers, for commands that
@@ -163,6 +171,7 @@ func (s *Store) URI() string { return s.uri }
 // Close closes the driver and its connections, after the reads still
 // running on their own have ended (or the transaction timeout has passed).
 func (s *Store) Close(ctx context.Context) error {
+	s.stopWatch()
 	done := make(chan struct{})
 	go func() {
 		s.detached.Wait()

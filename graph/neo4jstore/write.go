@@ -89,7 +89,8 @@ func (s *Store) writeOnce(ctx context.Context, op string, commitBy time.Time, wo
 		abandon(nil)
 		return false, err
 	}
-	if err := work(tx); err != nil {
+	vt := &versionTx{ManagedTransaction: tx}
+	if err := work(vt); err != nil {
 		abandon(tx)
 		return false, err
 	}
@@ -110,6 +111,9 @@ func (s *Store) writeOnce(ctx context.Context, op string, commitBy time.Time, wo
 		return true, err
 	}
 	s.commits.add(time.Since(sent))
+	if vt.moved {
+		s.published(vt.version)
+	}
 	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	_ = session.Close(c)
