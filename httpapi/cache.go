@@ -174,8 +174,15 @@ func exportCache(cache *answerCache, next http.Handler) http.Handler {
 	})
 }
 
-// versionOf returns the version source of store: the version its watcher
-// keeps, when it has one.
-func versionOf(store any) versionFunc {
-	return nil
+// versionOf returns the version the store's watcher keeps: writes through
+// this process move it at their commit, others' at the watcher's next
+// poll, and it fails rather than vouch for a version it could not check.
+func versionOf(store Store) versionFunc {
+	return func(ctx context.Context) (string, error) {
+		v, _, err := store.WatchVersion(ctx)
+		if err != nil {
+			return "", err
+		}
+		return v.String(), nil
+	}
 }
