@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/coe-child-online/knowledge-graph/graph/neo4jstore/neo4jtest"
 	"github.com/coe-child-online/knowledge-graph/queries"
 )
 
@@ -278,5 +279,80 @@ func TestSavedQueryRefusesBadParameters(t *testing.T) {
 		if a.status != tc.status || e.Extensions["code"] != tc.code || !strings.Contains(e.Message, tc.says) {
 			t.Errorf("GET %s: %d %v %q; want %d %s saying %q", tc.path, a.status, e.Extensions["code"], e.Message, tc.status, tc.code, tc.says)
 		}
+	}
+}
+
+const saveQueryOp = `mutation($in: SaveQueryInput!) { saveQuery(input: $in) { name description document inRepository savedBy savedAt path } }`
+
+// TestCuratorSavesAQuery saves a query through the API: refused with the
+// right code for a reader, a bad name, a taken name and a bad document;
+// saved, audited and runnable at /q/{name} otherwise.
+func TestCuratorSavesAQuery(t *testing.T) {
+	url := curationServer(t)
+	good := "# unused\nquery Signatories($id: ID!) { instrument(id: $id) { name parties(first: 100) { edges { node { name } signed } } } }"
+	refused := []struct {
+		role, name, doc, code, says string
+	}{
+		{"reader", "signatories", good, "FORBIDDEN", "curator"},
+		{"", "signatories", good, "UNAUTHENTICATED", ""},
+		{"curator", "Signatories!", good, "BAD_USER_INPUT", "input.name"},
+		{"curator", "treaty-parties", good, "CONFLICT", "repository"},
+		{"curator", "signatories", "{ nope }", "BAD_USER_INPUT", "input.document: not a valid query"},
+		{"curator", "signatories", "{ instrument(", "BAD_USER_INPUT", "input.document"},
+		{"curator", "signatories", `mutation { unlink(input: {key: "x", version: 1, sources: []}) { action } }`, "BAD_USER_INPUT", "only queries"},
+		{"curator", "signatories", "query A { stats { nodes { label } } } query B { stats { nodes { label } } }", "BAD_USER_INPUT", "2 operations"},
+		{"curator", "signatories", strings.Repeat(" ", 20001) + "{ stats { nodes { label } } }", "BAD_USER_INPUT", "longer than"},
+	}
+	for _, tc := range refused {
+		doc, _ := call(t, url, tc.role, saveQueryOp, map[string]any{"in": map[string]any{"name": tc.name, "description": "Signatories of a treaty", "document": tc.doc}})
+		if len(doc.Errors) == 0 || doc.Errors[0].Extensions["code"] != tc.code || !strings.Contains(doc.Errors[0].Message, tc.says) {
+			t.Errorf("saveQuery %q as %q: %+v; want %s saying %q", tc.name, tc.role, doc.Errors, tc.code, tc.says)
+		}
+	}
+	var saved struct {
+		SaveQuery struct {
+			Name, Path   string
+			InRepository bool
+			SavedBy      *string
+		}
+	}
+	must(t, url, "curator", saveQueryOp, map[string]any{"in": map[string]any{"name": "signatories", "description": "Signatories of a treaty", "document": good}}, &saved)
+	if s := saved.SaveQuery; s.Name != "signatories" || s.Path != "/q/signatories" || s.InRepository || s.SavedBy == nil || *s.SavedBy != "curator-user" {
+		t.Errorf("saveQuery answered %+v", s)
+	}
+	doc, _ := call(t, url, "curator", saveQueryOp, map[string]any{"in": map[string]any{"name": "signatories", "description": "Another", "document": good}})
+	if len(doc.Errors) == 0 || doc.Errors[0].Extensions["code"] != "CONFLICT" {
+		t.Errorf("saving the name again: %+v, want CONFLICT", doc.Errors)
+	}
+	// The audit trail holds the saving, with the query as its after.
+	rows := neo4jtest.Query(t, `MATCH (c:Change {action: "SAVE_QUERY"}) RETURN c.actor AS actor, c.after AS after, c.seq AS seq`, nil)
+	if len(rows) != 1 {
+		t.Fatalf("%d SAVE_QUERY audit entries, want 1", len(rows))
+	}
+	var after map[string]any
+	_ = json.Unmarshal([]byte(fmt.Sprint(rows[0]["after"])), &after)
+	if rows[0]["actor"] != "curator-user" || after["name"] != "signatories" || after["document"] != good || rows[0]["seq"] == nil {
+		t.Errorf("audit entry %+v", rows[0])
+	}
+	var posted json.RawMessage
+	must(t, url, "reader", good, map[string]any{"id": "ets-185"}, &posted)
+	a := send(t, "GET", url+"/q/signatories?id=ets-185", "", nil, "Authorization", "Bearer "+testKeys["reader"])
+	var got gqlResponse
+	if err := json.Unmarshal(a.body, &got); err != nil || a.status != 200 || !jsonEqual(t, got.Data, posted) {
+		t.Errorf("GET /q/signatories: %d %s; want the POST's data", a.status, a.body)
+	}
+	var list struct {
+		SavedQueries []struct {
+			Name         string
+			InRepository bool
+		}
+	}
+	must(t, url, "reader", `{ savedQueries { name inRepository } }`, nil, &list)
+	names := map[string]bool{}
+	for _, q := range list.SavedQueries {
+		names[q.Name] = q.InRepository
+	}
+	if inRepo, ok := names["signatories"]; !ok || inRepo || !names["treaty-parties"] {
+		t.Errorf("savedQueries: %+v", list.SavedQueries)
 	}
 }
