@@ -132,10 +132,10 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	cache := &answerCache{version: versionOf(deps.Store), maxAge: cfg.CacheMaxAge, roleDependent: !cfg.Auth.AnonymousReads, logger: deps.Logger}
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authenticate(authn, guardRequests(cfg, graphqlGET(cache, loaders.Middleware(deps.Store, gql), deps.Now))))
+	mux.Handle("/graphql", authenticate(authn, guardRequests(cfg, graphqlGET(cache, loaders.Middleware(deps.Store, gql), deps.Now, deps.Logger))))
 	// A saved query runs through the chain of a POST to /graphql. Its GET
 	// needs no preflight header: it only ever runs a query.
-	mux.Handle("GET /q/{name}", authenticate(authn, savedQueryHandler(book, cache, guardRequests(cfg, loaders.Middleware(deps.Store, gql)), deps.Now)))
+	mux.Handle("GET /q/{name}", authenticate(authn, savedQueryHandler(book, cache, guardRequests(cfg, loaders.Middleware(deps.Store, gql)), deps.Now, deps.Logger)))
 	mux.Handle("GET /export", authenticate(authn, exportCache(cache, exportHandler(cfg, deps.Store, limiter, deps.Logger))))
 	// The explorer always; GraphiQL (at / and /graphiql) only in
 	// development, where introspection is on for it.

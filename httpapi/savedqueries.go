@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -224,28 +226,28 @@ func isSavedQuery(ctx context.Context) bool {
 // variables from the URL, and runs it through the same chain as a POST to
 // /graphql (guards, deadline, admission, limits, rate limit), answering in
 // the format asked for.
-func savedQueryHandler(book *savedQueryBook, cache *answerCache, gqlChain http.Handler, now func() time.Time) http.Handler {
+func savedQueryHandler(book *savedQueryBook, cache *answerCache, gqlChain http.Handler, now func() time.Time, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := r.PathValue("name")
 		q := r.URL.Query()
 		format, err := formatOf(q)
 		if err != nil {
-			writeErrorOf(w, r, err)
+			writeErrorOf(w, r, logger, err)
 			return
 		}
 		p, err := book.find(r.Context(), name)
 		if err != nil {
-			writeErrorOf(w, r, err)
+			writeErrorOf(w, r, logger, err)
 			return
 		}
 		vars, err := urlVariables(book.schema, p.op, q)
 		if err != nil {
-			writeErrorOf(w, r, err)
+			writeErrorOf(w, r, logger, err)
 			return
 		}
 		body, err := json.Marshal(map[string]any{"query": p.Document, "operationName": p.op.Name, "variables": vars})
 		if err != nil {
-			writeErrorOf(w, r, fmt.Errorf("saved query %s: %w", name, err))
+			writeErrorOf(w, r, logger, fmt.Errorf("saved query %s: %w", name, err))
 			return
 		}
 		key := answerKey{kind: "q/" + name, document: p.Document, operation: p.op.Name, variables: vars, format: format}
@@ -254,24 +256,19 @@ func savedQueryHandler(book *savedQueryBook, cache *answerCache, gqlChain http.H
 			inner := r.Clone(context.WithValue(r.Context(), savedQueryKey{}, name))
 			inner.Method = http.MethodPost
 			inner.Header.Set("Content-Type", "application/json")
-			inner.Body = http.NoBody
 			inner.ContentLength = int64(len(body))
-			inner.Body = readCloser{bytes.NewReader(body)}
-			renderAnswer(w, inner, gqlChain, p.doc, p.op, format, file, true)
+			inner.Body = io.NopCloser(bytes.NewReader(body))
+			renderAnswer(w, inner, gqlChain, p.doc, p.op, format, file, true, logger)
 		})
 	})
 }
-
-type readCloser struct{ *bytes.Reader }
-
-func (readCloser) Close() error { return nil }
 
 // renderAnswer runs a GraphQL request through chain and answers it in
 // format. A CSV or NDJSON answer is a download named file; an answer with
 // errors is always the GraphQL JSON document. With strictStatus (GET /q),
 // an error answer's status follows its first error's code, so a
 // spreadsheet's fetch fails plainly on a bad parameter.
-func renderAnswer(w http.ResponseWriter, r *http.Request, chain http.Handler, doc *ast.QueryDocument, op *ast.OperationDefinition, format, file string, strictStatus bool) {
+func renderAnswer(w http.ResponseWriter, r *http.Request, chain http.Handler, doc *ast.QueryDocument, op *ast.OperationDefinition, format, file string, strictStatus bool, logger *slog.Logger) {
 	rec := httptest.NewRecorder()
 	chain.ServeHTTP(rec, r)
 	status := rec.Code
@@ -312,7 +309,7 @@ func renderAnswer(w http.ResponseWriter, r *http.Request, chain http.Handler, do
 			return
 		}
 	}
-	writeErrorOf(w, r, fmt.Errorf("render answer as %s: %w", format, err))
+	writeErrorOf(w, r, logger, fmt.Errorf("render answer as %s: %w", format, err))
 }
 
 // copyAnswer writes a recorded answer with status.
@@ -347,12 +344,12 @@ func statusOfCode(code model.Code, def int) int {
 }
 
 // writeErrorOf answers err outside GraphQL with the status of its code;
-// anything but a model error is internal, its cause logged by the request
-// log's outcome only.
-func writeErrorOf(w http.ResponseWriter, r *http.Request, err error) {
+// anything but a model error is internal, its cause going to the log only.
+func writeErrorOf(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	code := model.ErrorCode(err)
 	msg := model.ErrorMessage(err)
 	if code == "" || code == model.CodeInternal || msg == "" {
+		logger.Error("request failed", "request_id", RequestID(r.Context()), "err", err)
 		code, msg = model.CodeInternal, "internal error; quote request id "+RequestID(r.Context())+" when reporting it"
 	}
 	writeError(w, r, statusOfCode(code, http.StatusInternalServerError), code, msg)
@@ -361,7 +358,7 @@ func writeErrorOf(w http.ResponseWriter, r *http.Request, err error) {
 // graphqlGET gives GET /graphql its caching headers and, with
 // format=csv or ndjson, the table of its answer (the columns of
 // README, "Saved queries"). POSTs pass through: they are never cached.
-func graphqlGET(cache *answerCache, chain http.Handler, now func() time.Time) http.Handler {
+func graphqlGET(cache *answerCache, chain http.Handler, now func() time.Time, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet {
 			chain.ServeHTTP(w, r)
@@ -370,7 +367,7 @@ func graphqlGET(cache *answerCache, chain http.Handler, now func() time.Time) ht
 		q := r.URL.Query()
 		format, err := formatOf(q)
 		if err != nil {
-			writeErrorOf(w, r, err)
+			writeErrorOf(w, r, logger, err)
 			return
 		}
 		var vars any
@@ -408,7 +405,7 @@ func graphqlGET(cache *answerCache, chain http.Handler, now func() time.Time) ht
 				name = "query"
 			}
 			file := fmt.Sprintf("%s-%s.%s", name, now().UTC().Format("2006-01-02"), format)
-			renderAnswer(w, r, chain, doc, op, format, file, false)
+			renderAnswer(w, r, chain, doc, op, format, file, false, logger)
 		})
 	})
 }

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -354,5 +356,48 @@ func TestCuratorSavesAQuery(t *testing.T) {
 	}
 	if inRepo, ok := names["signatories"]; !ok || inRepo || !names["treaty-parties"] {
 		t.Errorf("savedQueries: %+v", list.SavedQueries)
+	}
+}
+
+// TestSavedQueriesAreTrustedDocuments serves with an allow-list that holds
+// none of the saved queries: the same document is FORBIDDEN as a POST and
+// runs at /q, and GET /graphql?format=csv of the document is the same table
+// as /q's.
+func TestSavedQueriesAreTrustedDocuments(t *testing.T) {
+	list := filepath.Join(t.TempDir(), "trusted.json")
+	if err := os.WriteFile(list, []byte(`{}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, _ := productionServer(t, func(c *Config) { c.TrustedDocuments = list })
+	repo, err := queries.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc string
+	for _, q := range repo {
+		if q.Name == "treaty-parties" {
+			doc = q.Document
+		}
+	}
+	resp, _ := call(t, base, "", doc, map[string]any{"instrument": "ets-185"})
+	if len(resp.Errors) == 0 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
+		t.Fatalf("POST of an unlisted document: %+v, want FORBIDDEN", resp.Errors)
+	}
+	viaQ := send(t, "GET", base+"/q/treaty-parties?instrument=ets-185&format=csv", "", nil)
+	if viaQ.status != 200 {
+		t.Fatalf("GET /q/treaty-parties under the allow-list: %d %s", viaQ.status, viaQ.body)
+	}
+	// The allow-list holds the saved query's text now, so /graphql runs it.
+	if err := os.WriteFile(list, []byte(fmt.Sprintf(`{%q: %q}`, hashQuery(doc), doc)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	url2, _ := productionServer(t, func(c *Config) { c.TrustedDocuments = list })
+	params := url.Values{"query": {doc}, "variables": {`{"instrument": "ets-185"}`}, "format": {"csv"}}
+	viaGET := send(t, "GET", url2+"/graphql?"+params.Encode(), "", nil, "GraphQL-Require-Preflight", "1")
+	if viaGET.status != 200 || string(viaGET.body) != string(viaQ.body) {
+		t.Errorf("GET /graphql?format=csv: %d, and its table differs from /q's:\n%s\n---\n%s", viaGET.status, viaGET.body, viaQ.body)
+	}
+	if cd := viaGET.header.Get("Content-Disposition"); !strings.Contains(cd, "TreatyParties-") {
+		t.Errorf("GET /graphql?format=csv: Content-Disposition %q, want the operation's name", cd)
 	}
 }
