@@ -3,6 +3,7 @@ module github.com/coe-child-online/knowledge-graph/bench
 go 1.26.8
 
 require (
+	github.com/coder/websocket v1.8.15
 	github.com/coe-child-online/knowledge-graph v0.0.0
 	github.com/tsenart/vegeta/v12 v12.13.0
 )
@@ -15,7 +16,6 @@ require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
-	github.com/coder/websocket v1.8.15 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/go-viper/mapstructure/v2 v2.5.0 // indirect

@@ -567,6 +567,7 @@ type ComplexityRoot struct {
 		AllShortestPaths func(childComplexity int, from string, to string, maxHops *int, relationTypes []model.RelationType, asOf *model.Date, first *int) int
 		Bodies           func(childComplexity int, where *model.BodyWhere, sort []model.BodySort, first *int, after *string, asOf *model.Date) int
 		Body             func(childComplexity int, id string) int
+		ChangeFeedCursor func(childComplexity int) int
 		Changes          func(childComplexity int, since *time.Time, entity *string, first *int, after *string) int
 		Countries        func(childComplexity int, where *model.CountryWhere, sort []model.CountrySort, first *int, after *string, asOf *model.Date) int
 		Country          func(childComplexity int, id string) int
@@ -900,6 +901,7 @@ type QueryResolver interface {
 	Diff(ctx context.Context, from model.Date, to model.Date, instruments []string, certain *bool) ([]model.DiffStep, error)
 	SavedQueries(ctx context.Context) ([]model.SavedQuery, error)
 	SavedQuery(ctx context.Context, name string) (*model.SavedQuery, error)
+	ChangeFeedCursor(ctx context.Context) (string, error)
 }
 type ResourceResolver interface {
 	Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
@@ -3327,6 +3329,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Body(childComplexity, args["id"].(string)), true
+	case "Query.changeFeedCursor":
+		if e.ComplexityRoot.Query.ChangeFeedCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ChangeFeedCursor(childComplexity), true
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
 			break
@@ -6911,6 +6919,16 @@ type Subscription {
   cursor it received misses nothing and receives nothing twice.
   """
   changes("Resume after this entry: the ` + "`" + `cursor` + "`" + ` of the last event received." after: Cursor, "Only changes of this node or of relationships at either end of it." entity: ID, "Only changes of relationships of these types (node changes are left out when set)." relationTypes: [RelationType!]): ChangeEvent!
+}
+
+extend type Query {
+  """
+  The change feed's position now: subscribe to ` + "`" + `changes` + "`" + ` with it as ` + "`" + `after` + "`" + `
+  to receive every change from this moment, none missed between reading a
+  page and subscribing. Read it before the data it goes with: the feed may
+  then repeat a change the data already shows, but never skips one.
+  """
+  changeFeedCursor: Cursor!
 }
 
 "One entry of the audit trail as the change feed delivers it."
@@ -22593,6 +22611,29 @@ func (ec *executionContext) fieldContext_Query_savedQuery(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_changeFeedCursor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changeFeedCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ChangeFeedCursor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNCursor2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changeFeedCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "Cursor")
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33511,6 +33552,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_savedQuery(ctx, field)
+				})
+		case "changeFeedCursor":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changeFeedCursor(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {

@@ -139,6 +139,25 @@ func openStream(w http.ResponseWriter) {
 	_ = rc.SetWriteDeadline(time.Time{})
 }
 
+// endStreams ends a stream's context when done is, as well as when its
+// client goes.
+func endStreams(done context.Context, next http.Handler) http.Handler {
+	if done == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !streamRequest(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		stop := context.AfterFunc(done, cancel)
+		defer stop()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
 // feedGate counts open subscriptions, per client and overall.
 type feedGate struct {
 	max, perClient int

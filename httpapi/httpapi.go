@@ -99,6 +99,11 @@ type Deps struct {
 	// Now tells today's date to the resolvers and the time to the rate
 	// limiter; nil is time.Now.
 	Now func() time.Time
+	// Streams, when done, ends every open subscription stream, so a server
+	// shutting down need not wait for clients that never hang up (they
+	// resume from their cursor elsewhere); nil leaves streams to their
+	// clients.
+	Streams context.Context
 }
 
 // New returns the service's handler. Its errors are configuration errors:
@@ -132,7 +137,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	cache := &answerCache{version: versionOf(deps.Store), maxAge: cfg.CacheMaxAge, roleDependent: !cfg.Auth.AnonymousReads, logger: deps.Logger}
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authenticate(authn, guardRequests(cfg, graphqlGET(cache, loaders.Middleware(deps.Store, gql), deps.Now, deps.Logger))))
+	mux.Handle("/graphql", authenticate(authn, guardRequests(cfg, endStreams(deps.Streams, graphqlGET(cache, loaders.Middleware(deps.Store, gql), deps.Now, deps.Logger)))))
 	// A saved query runs through the chain of a POST to /graphql. Its GET
 	// needs no preflight header: it only ever runs a query.
 	mux.Handle("GET /q/{name}", authenticate(authn, savedQueryHandler(book, cache, guardRequests(cfg, loaders.Middleware(deps.Store, gql)), deps.Now, deps.Logger)))

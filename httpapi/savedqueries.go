@@ -360,7 +360,9 @@ func writeErrorOf(w http.ResponseWriter, r *http.Request, logger *slog.Logger, e
 // README, "Saved queries"). POSTs pass through: they are never cached.
 func graphqlGET(cache *answerCache, chain http.Handler, now func() time.Time, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet {
+		// Subscriptions' streams (a WebSocket upgrade, Server-Sent Events)
+		// are no answers to cache.
+		if r.Method != http.MethodGet || streamRequest(r) || strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
 			chain.ServeHTTP(w, r)
 			return
 		}

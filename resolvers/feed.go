@@ -54,6 +54,16 @@ func readFeedCursor(s string) (epoch string, seq int64, err error) {
 	return rest[:i], seq, nil
 }
 
+// changeFeedCursor is the feed's position at the version the store's
+// watcher has now.
+func (r *Resolver) changeFeedCursor(ctx context.Context) (string, error) {
+	v, _, err := r.store.WatchVersion(ctx)
+	if err != nil {
+		return "", err
+	}
+	return feedCursor(v.Epoch, v.Seq), nil
+}
+
 // changeFeed streams the audit trail's entries after the cursor (or after
 // the current version without one) that pass the filter. Each round takes
 // the watcher's channel before it reads, so an entry committed during the

@@ -433,6 +433,11 @@ func (r *queryResolver) SavedQuery(ctx context.Context, name string) (*model.Sav
 	return r.savedQuery(ctx, name)
 }
 
+// ChangeFeedCursor is the resolver for the changeFeedCursor field.
+func (r *queryResolver) ChangeFeedCursor(ctx context.Context) (string, error) {
+	return r.changeFeedCursor(ctx)
+}
+
 // Publishers is the resolver for the publishers field.
 func (r *resourceResolver) Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
 	return relatedConnection[model.NodeRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)

@@ -43,7 +43,12 @@ go run ./cmd/seed -wipe -neo4j-uri "$NEO4J_TEST_URI" -neo4j-password "$password"
 (cd conformance/graphql-http && npm ci --no-audit --no-fund --loglevel=error)
 go build -o bin/server ./cmd/server
 svc_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-MODE=development NEO4J_URI="$NEO4J_TEST_URI" NEO4J_PASSWORD="$password" LISTEN_ADDR="127.0.0.1:${svc_port}" LOG_LEVEL=warn bin/server &
+# A curator key for the browser test that changes an entity while its page
+# is open; anonymous reads stay on for the rest.
+e2e_key="e2e-curator-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+e2e_hash="sha256:$(printf '%s' "$e2e_key" | sha256sum | cut -d' ' -f1)"
+MODE=development NEO4J_URI="$NEO4J_TEST_URI" NEO4J_PASSWORD="$password" LISTEN_ADDR="127.0.0.1:${svc_port}" LOG_LEVEL=warn \
+  API_KEYS="e2e-curator curator ${e2e_hash}" bin/server &
 svc_pid=$!
 for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:${svc_port}/healthz" 2>/dev/null && break; sleep 0.5; done
 audit_rc=0
@@ -52,10 +57,19 @@ node conformance/graphql-http/audit.mjs "http://127.0.0.1:${svc_port}/graphql" |
 # The explorer's end-to-end tests, in Debian's headless Chromium.
 bash scripts/ensure-chromium.sh
 e2e_rc=0
-BASE_URL="http://127.0.0.1:${svc_port}" bash web/e2e/run.sh || e2e_rc=$?
+E2E_CURATOR_KEY="$e2e_key" BASE_URL="http://127.0.0.1:${svc_port}" bash web/e2e/run.sh || e2e_rc=$?
 kill "$svc_pid" 2>/dev/null || true
 wait "$svc_pid" 2>/dev/null || true
-[ "$audit_rc" -eq 0 ] && [ "$e2e_rc" -eq 0 ]
+svc_pid=""
+
+# The change feed through the real graphql-ws and graphql-sse clients: the
+# tests start their own service processes (two, on this one Neo4j) and
+# restart one of them. After the browser tests, since they write.
+(cd conformance/feed && npm ci --no-audit --no-fund --loglevel=error)
+feed_rc=0
+SERVER_BIN=bin/server NEO4J_URI="$NEO4J_TEST_URI" NEO4J_PASSWORD="$password" \
+  node --test --test-concurrency=1 conformance/feed/ || feed_rc=$?
+[ "$audit_rc" -eq 0 ] && [ "$e2e_rc" -eq 0 ] && [ "$feed_rc" -eq 0 ]
 
 # Each fuzz target runs a bounded number of executions on top of its
 # committed corpus. A count, not a duration: a duration's deadline can race a

@@ -9,7 +9,9 @@
 // write is there, no write the service refused had been written (its retry
 // would replay it), every retried write is there exactly once, no write is
 // applied twice or half-applied (a node without its audit entry, or the
-// reverse), fewer than 5% of the writes were answered COMMIT_OUTCOME_UNKNOWN,
+// reverse), two change-feed clients (SSE and WebSocket, reconnecting with
+// their cursors) received every write in the graph exactly once, fewer than
+// 5% of the writes were answered COMMIT_OUTCOME_UNKNOWN,
 // and the service's goroutines and heap came back to their baseline. It
 // writes a report and exits non-zero when a check fails.
 //
@@ -467,6 +469,16 @@ func run(rate int, phase time.Duration) (string, error) {
 		retries: map[string][]string{}, replayed: map[string]bool{}}
 	runID := time.Now().UTC().Format("150405")
 	warmedUp := e.warmUp(runID)
+	cursor, err := e.feedCursor()
+	if err != nil {
+		return "", fmt.Errorf("the change feed's position: %w", err)
+	}
+	feedCtx, stopFeed := context.WithCancel(context.Background())
+	defer stopFeed()
+	feeds := []*feedClient{newFeedClient("sse", cursor), newFeedClient("ws", cursor)}
+	for _, f := range feeds {
+		go f.run(feedCtx, e)
+	}
 	ctx, stopLoad := context.WithCancel(context.Background())
 	loadDone := make(chan struct{})
 	go func() { e.load(ctx, rate, l, runID); close(loadDone) }()
@@ -589,6 +601,24 @@ func run(rate int, phase time.Duration) (string, error) {
 		return "", err
 	}
 	defer store.Close(context.Background())
+	// The feed clients catch up with the last entry before they are
+	// counted: a client still reconnecting gets a little time.
+	if v, err := store.Version(context.Background()); err == nil {
+		caughtUp := time.Now().Add(30 * time.Second)
+		for time.Now().Before(caughtUp) {
+			behind := false
+			for _, f := range feeds {
+				if _, seq := f.position(); seq < v.Seq {
+					behind = true
+				}
+			}
+			if !behind {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	stopFeed()
 	topics, err := store.AllEntities(context.Background(), "Topic")
 	if err != nil {
 		return "", err
@@ -671,6 +701,12 @@ func run(rate int, phase time.Duration) (string, error) {
 	if len(unsettled) > 0 {
 		failures = append(failures, fmt.Sprintf("%d writes retried with their key are not in the graph exactly once: %v", len(unsettled), first(unsettled)))
 	}
+	var feedChecks []feedCheck
+	for _, f := range feeds {
+		ch := checkFeed(f, present, l)
+		feedChecks = append(feedChecks, ch)
+		failures = append(failures, ch.failures()...)
+	}
 	unknownShare := 0.0
 	if l.writeRequests > 0 {
 		unknownShare = 100 * float64(l.commitUnknown) / float64(l.writeRequests)
@@ -708,8 +744,9 @@ func run(rate int, phase time.Duration) (string, error) {
 	fmt.Fprintf(&b, "| | count |\n|---|---|\n| writes sent under load | %d |\n| acknowledged | %d |\n| acknowledged and found | %d |\n| refused | %d |\n| refused yet written (found, or replayed by the retry) | %d |\n| answered `COMMIT_OUTCOME_UNKNOWN` | %d (%.1f%% of the writes; the target is under 5%%) |\n| no answer within the client's 10 s | %d |\n| outcome unknown, found written by the retry (a replay) | %d |\n| retried with their key | %d |\n| retried, and in the graph exactly once | %d |\n| retries answered as a replay | %d |\n| applied twice (more than one audit entry) | %d |\n| half-applied | %d |\n\n",
 		l.writeRequests, count[acked], count[acked]-len(lost), count[refused], len(phantom), l.commitUnknown, unknownShare,
 		l.codes["write: answer lost"], unknownFound, retried, retriedOnce, replays, len(twice), len(half))
+	b.WriteString(feedReport(feedChecks, len(present)))
 	if len(failures) == 0 {
-		b.WriteString("**Verdict: passed.** Zero acknowledged writes lost, none refused yet written, none applied twice or half-applied; every write retried with its key is in the graph exactly once; outcome-unknown answers under 5% of the writes; the service recovered from every fault without a restart and returned to its baseline.\n")
+		b.WriteString("**Verdict: passed.** Zero acknowledged writes lost, none refused yet written, none applied twice or half-applied; every write retried with its key is in the graph exactly once; each feed client received every write in the graph exactly once; outcome-unknown answers under 5% of the writes; the service recovered from every fault without a restart and returned to its baseline.\n")
 		return b.String(), nil
 	}
 	fmt.Fprintf(&b, "**Verdict: FAILED.**\n\n- %s\n", strings.Join(failures, "\n- "))

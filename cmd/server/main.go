@@ -74,6 +74,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	tel.Metrics.WatchPool(store)
+	store.StartVersionWatch()
 	defer func() {
 		closeCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -98,7 +99,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
-	h, err := httpapi.New(cfg.HTTP, httpapi.Deps{Store: store, Logger: logger, Telemetry: tel, Now: time.Now})
+	// Subscription streams end when the shutdown begins: their clients
+	// resume from their cursors, and the drain need not wait for them.
+	streams, endStreams := context.WithCancel(context.Background())
+	defer endStreams()
+	h, err := httpapi.New(cfg.HTTP, httpapi.Deps{Store: store, Logger: logger, Telemetry: tel, Now: time.Now, Streams: streams})
 	if err != nil {
 		return err
 	}
@@ -109,6 +114,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		WriteTimeout:      cfg.Neo4j.QueryTimeout + 10*time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
+	srv.RegisterOnShutdown(endStreams)
 	logger.Info("listening", "graphql", "http://"+ln.Addr().String()+"/graphql", "graphiql", "http://"+ln.Addr().String()+"/", "neo4j", store.URI())
 
 	served := make(chan error, 1)

@@ -85,6 +85,24 @@ RETURN q.epoch AS epoch, q.seed AS seed, max(c.seq) AS seq`, map[string]any{"row
 		return fmt.Errorf("record changes: %w", err)
 	}
 	noteVersion(tx, res)
+	// The entries' numbers go back to the caller, whose answer shows them.
+	if len(res) > 0 {
+		if last, ok := res[0].AsMap()["seq"].(int64); ok {
+			for i := range changes {
+				changes[i].Seq = last - int64(len(changes)-1-i)
+			}
+		}
+	}
+	return nil
+}
+
+// recordOne records one change like recordChanges and gives it its number.
+func recordOne(ctx context.Context, tx neo4j.ManagedTransaction, change *model.Change) error {
+	recorded := []model.Change{*change}
+	if err := recordChanges(ctx, tx, model.OriginCuration, recorded); err != nil {
+		return err
+	}
+	change.Seq = recorded[0].Seq
 	return nil
 }
 

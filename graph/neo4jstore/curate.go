@@ -93,7 +93,7 @@ func (s *Store) CreateEntity(ctx context.Context, actor model.Actor, e model.Ent
 		if created, err = writeNode(ctx, tx, fmt.Sprintf(`CREATE (n:Entity:%s) SET n = $props RETURN n`, e.Label), map[string]any{"props": props}); err != nil {
 			return err
 		}
-		return recordChanges(ctx, tx, model.OriginCuration, []model.Change{change})
+		return recordOne(ctx, tx, &change)
 	})
 	if err != nil {
 		return model.Entity{}, model.Change{}, err
@@ -135,7 +135,7 @@ func (s *Store) UpdateEntity(ctx context.Context, actor model.Actor, id string, 
 		if updated, err = writeNode(ctx, tx, `MATCH (n:Entity {id: $id}) SET n = $props RETURN n`, map[string]any{"id": id, "props": props}); err != nil {
 			return err
 		}
-		return recordChanges(ctx, tx, model.OriginCuration, []model.Change{change})
+		return recordOne(ctx, tx, &change)
 	})
 	if err != nil {
 		return model.Entity{}, model.Change{}, err
@@ -185,7 +185,11 @@ RETURN startNode(r) = n AS out, m.id AS other, r`, map[string]any{"id": id})
 		if _, err := collect(ctx, tx, `MATCH (n:Entity {id: $id}) DETACH DELETE n`, map[string]any{"id": id}); err != nil {
 			return err
 		}
-		return recordChanges(ctx, tx, model.OriginCuration, changes)
+		if err := recordChanges(ctx, tx, model.OriginCuration, changes); err != nil {
+			return err
+		}
+		change.Seq = changes[0].Seq
+		return nil
 	})
 	if err != nil {
 		return model.Change{}, err
@@ -283,7 +287,7 @@ RETURN r`, rec.Type), map[string]any{"from": rec.From, "to": rec.To, "props": pr
 		edge = edgeOf(r, rec.From, rec.To)
 		change.RelationKey, change.RelationType, change.From, change.To = &key, &rec.Type, &rec.From, &rec.To
 		change.After = edgeFact(rec.Type, rec.From, rec.To, props)
-		return recordChanges(ctx, tx, model.OriginCuration, []model.Change{change})
+		return recordOne(ctx, tx, &change)
 	})
 	if err != nil {
 		return model.Edge{}, model.Change{}, err
@@ -350,7 +354,7 @@ RETURN r`, map[string]any{"from": from, "to": to, "key": key, "props": props})
 		change.RelationKey, change.RelationType, change.From, change.To = &key, &r.Type, &from, &to
 		change.Before = edgeFact(r.Type, from, to, r.Props)
 		change.After = edgeFact(r.Type, from, to, props)
-		return recordChanges(ctx, tx, model.OriginCuration, []model.Change{change})
+		return recordOne(ctx, tx, &change)
 	})
 	if err != nil {
 		return model.Edge{}, model.Change{}, err
@@ -376,7 +380,7 @@ DELETE r`, map[string]any{"from": from, "to": to, "key": key}); err != nil {
 		}
 		change.RelationKey, change.RelationType, change.From, change.To = &key, &r.Type, &from, &to
 		change.Before = edgeFact(r.Type, from, to, r.Props)
-		return recordChanges(ctx, tx, model.OriginCuration, []model.Change{change})
+		return recordOne(ctx, tx, &change)
 	})
 	if err != nil {
 		return model.Change{}, err

@@ -216,6 +216,12 @@ func (s *Store) published(v model.GraphVersion) {
 	}
 }
 
+// StartVersionWatch starts the version watcher now rather than at the
+// first WatchVersion, so its first poll numbers the audit entries an older
+// version of the service left unnumbered before any new entry takes a
+// number. The service calls it at start; Close stops the watcher.
+func (s *Store) StartVersionWatch() { s.startWatch() }
+
 // startWatch starts the poller once.
 func (s *Store) startWatch() {
 	s.watch.once.Do(func() {

@@ -1,6 +1,7 @@
 import { gql, isAbort } from '../api.js';
 import { h, loading } from '../dom.js';
 import { errorView } from '../errors.js';
+import { feedCursor, liveSection } from '../live.js';
 import {
   COUNTRY_TREATIES, ENTITY, INSTRUMENT_PARTICIPANTS, relationsQuery,
 } from '../queries.js';
@@ -56,7 +57,14 @@ export function entityView({ outlet, params, signal, setTitle }) {
   body.append(loading(id));
   setTitle(id);
 
+  // Each load follows the feed anew, from a cursor read before its data.
+  let live = null;
+  signal.addEventListener('abort', () => live?.abort(), { once: true });
+
   async function load() {
+    live?.abort();
+    live = new AbortController();
+    const cursor = feedCursor(live.signal).catch(() => null);
     body.replaceChildren(loading(id));
     let node;
     try {
@@ -77,7 +85,12 @@ export function entityView({ outlet, params, signal, setTitle }) {
       ? h('section', { class: 'treaties', 'aria-labelledby': 'treaties-heading', 'data-loaded': 'false' },
         h('h2', { id: 'treaties-heading' }, spec.heading), loading(spec.heading.toLowerCase()))
       : null;
-    body.replaceChildren(header(node), facts(node), sourcesSection(node), treaties, relations);
+    const head = header(node);
+    const sources = sourcesSection(node);
+    // replaceChildren would show an absent section as the text "null".
+    body.replaceChildren(...[head, facts(node), sources, treaties, relations].filter(Boolean));
+    const from = await cursor;
+    if (from && !live.signal.aborted) sources.after(liveSection({ entity: node.id, cursor: from, signal: live.signal, header: head, reload: () => location.reload() }));
     const heading = body.querySelector('h1');
     if (document.activeElement === document.body || document.activeElement === outlet) heading.focus({ preventScroll: true });
     if (spec) loadTreaties(node, spec, treaties);
