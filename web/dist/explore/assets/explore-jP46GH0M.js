@@ -107,7 +107,7 @@ query ExplorerInstrumentParticipants($id: ID!, $after: String) {
     cursor
     change { seq at actor action entityId relationType from to before after sources { title url } }
   }
-}`;function de(e){return n(`query FeedCursor { changeFeedCursor }`,{},{signal:e}).then(e=>e.changeFeedCursor)}async function fe({entity:e,cursor:t,signal:n,onChange:i,onStatus:a}){let o=t,s=1e3;for(;!n.aborted;){try{let t=await fetch(`/graphql`,{method:`POST`,headers:{"Content-Type":`application/json`,Accept:`text/event-stream`},body:JSON.stringify({query:ue,variables:{after:o,entity:e}}),signal:n});if(!t.ok||!t.body)throw Error(`HTTP ${t.status}`);a(`live`);let r=t.body.pipeThrough(new TextDecoderStream).getReader(),c=``;for(;;){let{value:e,done:t}=await r.read();if(t)break;c+=e;let n;for(;(n=c.indexOf(`
+}`;function de(e){return n(`query FeedCursor { changeFeedCursor }`,{},{signal:e,track:!1}).then(e=>e.changeFeedCursor)}async function fe({entity:e,cursor:t,signal:n,onChange:i,onStatus:a}){let o=t,s=1e3;for(;!n.aborted;){try{let t=await fetch(`/graphql`,{method:`POST`,headers:{"Content-Type":`application/json`,Accept:`text/event-stream`},body:JSON.stringify({query:ue,variables:{after:o,entity:e}}),signal:n});if(!t.ok||!t.body)throw Error(`HTTP ${t.status}`);a(`live`);let r=t.body.pipeThrough(new TextDecoderStream).getReader(),c=``;for(;;){let{value:e,done:t}=await r.read();if(t)break;c+=e;let n;for(;(n=c.indexOf(`
 
 `))>=0;){let e=c.slice(0,n);c=c.slice(n+2);let t=e.split(`
 `).filter(e=>e.startsWith(`data:`)).map(e=>e.slice(5).trim()).join(`
