@@ -158,7 +158,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	c := cors.New(cors.Options{
 		AllowedOrigins:   cfg.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Api-Key", "X-Request-Id", "X-Debug-Round-Trips", "GraphQL-Require-Preflight", resolvers.IdempotencyHeader},
+		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Api-Key", "X-Request-Id", "X-Debug-Round-Trips", "GraphQL-Require-Preflight", "If-None-Match", resolvers.IdempotencyHeader},
 		ExposedHeaders:   []string{"X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After", "ETag", "Content-Disposition"},
 		AllowCredentials: cfg.CORSCredentials,
 		MaxAge:           600,
