@@ -19,6 +19,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
+	"github.com/coe-child-online/knowledge-graph/auth"
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 	"github.com/coe-child-online/knowledge-graph/queries"
 	"github.com/coe-child-online/knowledge-graph/resolvers"
@@ -229,6 +230,12 @@ func isSavedQuery(ctx context.Context) bool {
 func savedQueryHandler(book *savedQueryBook, cache *answerCache, gqlChain http.Handler, now func() time.Time, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := r.PathValue("name")
+		// A caller that may not read learns nothing of the saved queries,
+		// and costs no lookup.
+		if err := auth.Require(r.Context(), auth.RoleReader); err != nil {
+			writeErrorOf(w, r, logger, err)
+			return
+		}
 		q := r.URL.Query()
 		format, err := formatOf(q)
 		if err != nil {
@@ -250,8 +257,10 @@ func savedQueryHandler(book *savedQueryBook, cache *answerCache, gqlChain http.H
 			writeErrorOf(w, r, logger, fmt.Errorf("saved query %s: %w", name, err))
 			return
 		}
-		key := answerKey{kind: "q/" + name, document: p.Document, operation: p.op.Name, variables: vars, format: format}
 		file := fmt.Sprintf("%s-%s.%s", name, now().UTC().Format("2006-01-02"), format)
+		// The file name carries the day, so the answer of another day is
+		// another answer.
+		key := answerKey{kind: "q/" + name, document: p.Document, operation: p.op.Name, variables: vars, format: format + " " + file}
 		cache.serve(w, r, key, func(w http.ResponseWriter, r *http.Request) {
 			inner := r.Clone(context.WithValue(r.Context(), savedQueryKey{}, name))
 			inner.Method = http.MethodPost
@@ -380,7 +389,12 @@ func graphqlGET(cache *answerCache, chain http.Handler, now func() time.Time, lo
 				return
 			}
 		}
+		day := now().UTC().Format("2006-01-02")
 		key := answerKey{kind: "graphql", document: q.Get("query") + "\x00" + q.Get("extensions"), operation: q.Get("operationName"), variables: vars, format: format}
+		if format != "json" {
+			// A download's file name carries the day.
+			key.format += " " + day
+		}
 		cache.serve(w, r, key, func(w http.ResponseWriter, r *http.Request) {
 			if format == "json" {
 				chain.ServeHTTP(w, r)
@@ -406,7 +420,7 @@ func graphqlGET(cache *answerCache, chain http.Handler, now func() time.Time, lo
 			if name == "" {
 				name = "query"
 			}
-			file := fmt.Sprintf("%s-%s.%s", name, now().UTC().Format("2006-01-02"), format)
+			file := fmt.Sprintf("%s-%s.%s", name, day, format)
 			renderAnswer(w, r, chain, doc, op, format, file, false, logger)
 		})
 	})
