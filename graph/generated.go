@@ -264,6 +264,17 @@ type ComplexityRoot struct {
 		Op     func(childComplexity int) int
 	}
 
+	DiffStep struct {
+		Action     func(childComplexity int) int
+		Certain    func(childComplexity int) int
+		Country    func(childComplexity int) int
+		Date       func(childComplexity int) int
+		Instrument func(childComplexity int) int
+		Precision  func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		Window     func(childComplexity int) int
+	}
+
 	DisputedFact struct {
 		Fact      func(childComplexity int) int
 		Preferred func(childComplexity int) int
@@ -497,6 +508,7 @@ type ComplexityRoot struct {
 		ImportSeed        func(childComplexity int, files []model.ImportFileInput, apply *bool, idempotencyKey *string) int
 		ImportTreatyChart func(childComplexity int, treaty string, csv string, source *model.SourceInput, apply *bool, idempotencyKey *string) int
 		Link              func(childComplexity int, input model.LinkInput) int
+		SaveQuery         func(childComplexity int, input model.SaveQueryInput) int
 		Unlink            func(childComplexity int, input model.UnlinkInput) int
 		UpdateEntity      func(childComplexity int, input model.UpdateEntityInput) int
 		UpdateLink        func(childComplexity int, input model.UpdateLinkInput) int
@@ -642,6 +654,7 @@ type ComplexityRoot struct {
 		Country          func(childComplexity int, id string) int
 		Coverage         func(childComplexity int, instruments []string, countries *model.CountryWhere, asOf *model.Date) int
 		DataQuality      func(childComplexity int) int
+		Diff             func(childComplexity int, from model.Date, to model.Date, instruments []string, certain *bool) int
 		Events           func(childComplexity int, where *model.EventWhere, sort []model.EventSort, first *int, after *string, asOf *model.Date) int
 		Instrument       func(childComplexity int, id string) int
 		Instruments      func(childComplexity int, where *model.InstrumentWhere, sort []model.InstrumentSort, first *int, after *string, asOf *model.Date) int
@@ -651,6 +664,8 @@ type ComplexityRoot struct {
 		Project          func(childComplexity int, id string) int
 		Projects         func(childComplexity int, where *model.ProjectWhere, sort []model.ProjectSort, first *int, after *string, asOf *model.Date) int
 		Resources        func(childComplexity int, where *model.ResourceWhere, sort []model.ResourceSort, first *int, after *string, asOf *model.Date) int
+		SavedQueries     func(childComplexity int) int
+		SavedQuery       func(childComplexity int, name string) int
 		Search           func(childComplexity int, query string, types []model.EntityType, first *int, after *string) int
 		ShortestPath     func(childComplexity int, from string, to string, maxHops *int, relationTypes []model.RelationType, asOf *model.Date) int
 		Stats            func(childComplexity int) int
@@ -728,6 +743,16 @@ type ComplexityRoot struct {
 		Sources    func(childComplexity int) int
 		Type       func(childComplexity int) int
 		Version    func(childComplexity int) int
+	}
+
+	SavedQuery struct {
+		Description  func(childComplexity int) int
+		Document     func(childComplexity int) int
+		InRepository func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Path         func(childComplexity int) int
+		SavedAt      func(childComplexity int) int
+		SavedBy      func(childComplexity int) int
 	}
 
 	SearchConnection struct {
@@ -998,6 +1023,7 @@ type MutationResolver interface {
 	ImportTreatyChart(ctx context.Context, treaty string, csv string, source *model.SourceInput, apply *bool, idempotencyKey *string) (*model.ImportResult, error)
 	ImportSeed(ctx context.Context, files []model.ImportFileInput, apply *bool, idempotencyKey *string) (*model.ImportResult, error)
 	ImportGraph(ctx context.Context, json string, apply *bool, idempotencyKey *string) (*model.ImportResult, error)
+	SaveQuery(ctx context.Context, input model.SaveQueryInput) (*model.SavedQuery, error)
 }
 type NodeConnectionResolver interface {
 	Aggregate(ctx context.Context, obj *model.NodeConnection) (*model.Aggregate, error)
@@ -1055,6 +1081,9 @@ type QueryResolver interface {
 	Stats(ctx context.Context) (*model.GraphStats, error)
 	DataQuality(ctx context.Context) (*model.DataQuality, error)
 	Changes(ctx context.Context, since *time.Time, entity *string, first *int, after *string) (*model.ChangeConnection, error)
+	Diff(ctx context.Context, from model.Date, to model.Date, instruments []string, certain *bool) ([]model.DiffStep, error)
+	SavedQueries(ctx context.Context) ([]model.SavedQuery, error)
+	SavedQuery(ctx context.Context, name string) (*model.SavedQuery, error)
 	ChangeFeedCursor(ctx context.Context) (string, error)
 }
 type RelationConnectionResolver interface {
@@ -2072,6 +2101,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DiffEntry.Op(childComplexity), true
+
+	case "DiffStep.action":
+		if e.ComplexityRoot.DiffStep.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffStep.Action(childComplexity), true
+	case "DiffStep.certain":
+		if e.ComplexityRoot.DiffStep.Certain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffStep.Certain(childComplexity), true
+	case "DiffStep.country":
+		if e.ComplexityRoot.DiffStep.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffStep.Country(childComplexity), true
+	case "DiffStep.date":
+		if e.ComplexityRoot.DiffStep.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffStep.Date(childComplexity), true
+	case "DiffStep.instrument":
+		if e.ComplexityRoot.DiffStep.Instrument == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffStep.Instrument(childComplexity), true
+	case "DiffStep.precision":
+		if e.ComplexityRoot.DiffStep.Precision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffStep.Precision(childComplexity), true
+	case "DiffStep.sources":
+		if e.ComplexityRoot.DiffStep.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffStep.Sources(childComplexity), true
+	case "DiffStep.window":
+		if e.ComplexityRoot.DiffStep.Window == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffStep.Window(childComplexity), true
 
 	case "DisputedFact.fact":
 		if e.ComplexityRoot.DisputedFact.Fact == nil {
@@ -3242,6 +3320,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Link(childComplexity, args["input"].(model.LinkInput)), true
+	case "Mutation.saveQuery":
+		if e.ComplexityRoot.Mutation.SaveQuery == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveQuery_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveQuery(childComplexity, args["input"].(model.SaveQueryInput)), true
 	case "Mutation.unlink":
 		if e.ComplexityRoot.Mutation.Unlink == nil {
 			break
@@ -4004,6 +4093,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DataQuality(childComplexity), true
+	case "Query.diff":
+		if e.ComplexityRoot.Query.Diff == nil {
+			break
+		}
+
+		args, err := ec.field_Query_diff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Diff(childComplexity, args["from"].(model.Date), args["to"].(model.Date), args["instruments"].([]string), args["certain"].(*bool)), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -4104,6 +4204,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Resources(childComplexity, args["where"].(*model.ResourceWhere), args["sort"].([]model.ResourceSort), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
+	case "Query.savedQueries":
+		if e.ComplexityRoot.Query.SavedQueries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SavedQueries(childComplexity), true
+	case "Query.savedQuery":
+		if e.ComplexityRoot.Query.SavedQuery == nil {
+			break
+		}
+
+		args, err := ec.field_Query_savedQuery_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SavedQuery(childComplexity, args["name"].(string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -4517,6 +4634,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResourceRelationEdge.Version(childComplexity), true
+
+	case "SavedQuery.description":
+		if e.ComplexityRoot.SavedQuery.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedQuery.Description(childComplexity), true
+	case "SavedQuery.document":
+		if e.ComplexityRoot.SavedQuery.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedQuery.Document(childComplexity), true
+	case "SavedQuery.inRepository":
+		if e.ComplexityRoot.SavedQuery.InRepository == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedQuery.InRepository(childComplexity), true
+	case "SavedQuery.name":
+		if e.ComplexityRoot.SavedQuery.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedQuery.Name(childComplexity), true
+	case "SavedQuery.path":
+		if e.ComplexityRoot.SavedQuery.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedQuery.Path(childComplexity), true
+	case "SavedQuery.savedAt":
+		if e.ComplexityRoot.SavedQuery.SavedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedQuery.SavedAt(childComplexity), true
+	case "SavedQuery.savedBy":
+		if e.ComplexityRoot.SavedQuery.SavedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedQuery.SavedBy(childComplexity), true
 
 	case "SearchConnection.aggregate":
 		if e.ComplexityRoot.SearchConnection.Aggregate == nil {
@@ -5228,6 +5388,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RelationRef", ec.unmarshalInputRelationRef),
 			graphql.NewInputUnmarshaler("ResourceSort", ec.unmarshalInputResourceSort),
 			graphql.NewInputUnmarshaler("ResourceWhere", ec.unmarshalInputResourceWhere),
+			graphql.NewInputUnmarshaler("SaveQueryInput", ec.unmarshalInputSaveQueryInput),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
 			graphql.NewInputUnmarshaler("StringFilter", ec.unmarshalInputStringFilter),
 			graphql.NewInputUnmarshaler("TopicSort", ec.unmarshalInputTopicSort),
@@ -7152,6 +7313,20 @@ type Query {
   changes of that node and of the relationships at either end of it.
   """
   changes("Only changes made at or after this time." since: Time, "Only changes of this node or of its relationships." entity: ID, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String): ChangeConnection!
+  """
+  The signatures, ratifications and entries into force that took effect
+  between ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` (both days included), oldest first. A step is
+  listed when the days it may have happened on (its window: a day, a month, a
+  year, or for an undated step the days from when it was possible to when its
+  source was read) meet the asked days; ` + "`" + `certain` + "`" + ` says whether its window lies
+  wholly inside them. Dates known to the month or year are read as their
+  first day for ` + "`" + `from` + "`" + ` and their last for ` + "`" + `to` + "`" + `.
+  """
+  diff("The first day of the window (a month or a year starts at its first day)." from: Date!, "The last day of the window (a month or a year ends at its last day)." to: Date!, "Only these treaties (all when null)." instruments: [ID!], "Only steps that certainly (true) or only possibly (false) took effect in the window; both when null." certain: Boolean): [DiffStep!]!
+  "The saved queries that GET /q/{name} runs: the repository's and the curators', by name."
+  savedQueries: [SavedQuery!]!
+  "The saved query with this name; null when there is none."
+  savedQuery("The query's name, as in /q/{name}." name: String!): SavedQuery
 }
 
 """
@@ -7191,6 +7366,13 @@ type Mutation {
   admin. Without ` + "`" + `apply` + "`" + ` nothing is written.
   """
   importGraph("The export as JSON text." json: String!, "Write the changes; false only shows them." apply: Boolean = false, "Names this import, as the idempotencyKey of the inputs of the other mutations do; it counts only with apply." idempotencyKey: String): ImportResult!
+  """
+  Save a query under a name, as curator, so GET /q/{name} runs it with the
+  variables of its URL. The document must be one query operation that is
+  valid against this schema; the name must be new (CONFLICT otherwise:
+  saved queries are never replaced, so a link always runs what it ran).
+  """
+  saveQuery("The query to save." input: SaveQueryInput!): SavedQuery!
 }
 
 "A source given with a change."
@@ -7387,6 +7569,8 @@ enum ChangeAction {
   UPDATE_LINK
   "A relationship was removed."
   UNLINK
+  "A curator saved a query (see ` + "`" + `saveQuery` + "`" + `); ` + "`" + `after` + "`" + ` holds it."
+  SAVE_QUERY
 }
 
 "One entry of the audit trail."
@@ -7593,6 +7777,57 @@ type DisputedFact {
   values: [Variant!]!
   "The value the property answers; null when none can be preferred, and the property is then unknown."
   preferred: JSON
+}
+
+"""
+A named query that GET /q/{name} runs with the variables of its URL, as JSON,
+CSV or NDJSON: one of the repository's (queries/) or one a curator saved.
+"""
+type SavedQuery {
+  "The name, as in /q/{name}."
+  name: String!
+  "What the query answers, in one line."
+  description: String!
+  "The GraphQL document."
+  document: String!
+  "True for the repository's queries, false for those curators saved."
+  inRepository: Boolean!
+  "Who saved it; null for the repository's."
+  savedBy: String
+  "When it was saved; null for the repository's."
+  savedAt: Time
+  "The path that runs it (add variables as URL parameters, and format=csv or ndjson)."
+  path: String!
+}
+
+"A query to save under a name."
+input SaveQueryInput {
+  "The name: lower-case letters, digits and inner hyphens, at most 64; it must be new."
+  name: String!
+  "What the query answers, in one line."
+  description: String!
+  "The GraphQL document: one query operation, valid against this schema."
+  document: String!
+}
+
+"One step of a treaty's life in a state that took effect, or may have, in the window ` + "`" + `diff` + "`" + ` was asked about."
+type DiffStep {
+  "The state."
+  country: Country!
+  "The treaty."
+  instrument: Instrument!
+  "Which step: signature, ratification (or accession, acceptance, approval) or entry into force."
+  action: TreatyAction!
+  "The step's date as the sources give it (a day, a month or a year); null when they give none."
+  date: Date
+  "How much of the date the sources give; null when they give none."
+  precision: DatePrecision
+  "The days on which the step may have happened (see DateWindow)."
+  window: DateWindow!
+  "True when the whole window lies inside the asked days, so the step certainly took effect then; false when it straddles a bound, and the step may have taken effect just before or after."
+  certain: Boolean!
+  "Sources of the state's signature and ratification facts of the treaty."
+  sources: [Source!]!
 }
 
 """
@@ -8503,6 +8738,28 @@ func (ec *executionContext) childFields_DiffEntry(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type DiffEntry", field.Name)
 }
 
+func (ec *executionContext) childFields_DiffStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "country":
+		return ec.fieldContext_DiffStep_country(ctx, field)
+	case "instrument":
+		return ec.fieldContext_DiffStep_instrument(ctx, field)
+	case "action":
+		return ec.fieldContext_DiffStep_action(ctx, field)
+	case "date":
+		return ec.fieldContext_DiffStep_date(ctx, field)
+	case "precision":
+		return ec.fieldContext_DiffStep_precision(ctx, field)
+	case "window":
+		return ec.fieldContext_DiffStep_window(ctx, field)
+	case "certain":
+		return ec.fieldContext_DiffStep_certain(ctx, field)
+	case "sources":
+		return ec.fieldContext_DiffStep_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DiffStep", field.Name)
+}
+
 func (ec *executionContext) childFields_DisputedFact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "fact":
@@ -9339,6 +9596,26 @@ func (ec *executionContext) childFields_ResourceRelationEdge(ctx context.Context
 		return ec.fieldContext_ResourceRelationEdge_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResourceRelationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SavedQuery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_SavedQuery_name(ctx, field)
+	case "description":
+		return ec.fieldContext_SavedQuery_description(ctx, field)
+	case "document":
+		return ec.fieldContext_SavedQuery_document(ctx, field)
+	case "inRepository":
+		return ec.fieldContext_SavedQuery_inRepository(ctx, field)
+	case "savedBy":
+		return ec.fieldContext_SavedQuery_savedBy(ctx, field)
+	case "savedAt":
+		return ec.fieldContext_SavedQuery_savedAt(ctx, field)
+	case "path":
+		return ec.fieldContext_SavedQuery_path(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SavedQuery", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12345,6 +12622,20 @@ func (ec *executionContext) field_Mutation_link_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_saveQuery_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SaveQueryInput, error) {
+			return ec.unmarshalNSaveQueryInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSaveQueryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_unlink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13299,6 +13590,44 @@ func (ec *executionContext) field_Query_coverage_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_diff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (model.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (model.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "instruments",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["instruments"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "certain",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["certain"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13614,6 +13943,20 @@ func (ec *executionContext) field_Query_resources_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_savedQuery_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
 	return args, nil
 }
 
@@ -18618,6 +18961,226 @@ func (ec *executionContext) _DiffEntry_after(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_DiffEntry_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DiffEntry", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _DiffStep_country(ctx context.Context, field graphql.CollectedField, obj *model.DiffStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffStep_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiffStep_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiffStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DiffStep_instrument(ctx context.Context, field graphql.CollectedField, obj *model.DiffStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffStep_instrument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Instrument, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Instrument) graphql.Marshaler {
+			return ec.marshalNInstrument2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiffStep_instrument(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiffStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Instrument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DiffStep_action(ctx context.Context, field graphql.CollectedField, obj *model.DiffStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffStep_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TreatyAction) graphql.Marshaler {
+			return ec.marshalNTreatyAction2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTreatyAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiffStep_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiffStep", field, false, false, "TreatyAction")
+}
+
+func (ec *executionContext) _DiffStep_date(ctx context.Context, field graphql.CollectedField, obj *model.DiffStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffStep_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DiffStep_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiffStep", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DiffStep_precision(ctx context.Context, field graphql.CollectedField, obj *model.DiffStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffStep_precision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Precision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DatePrecision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDatePrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DiffStep_precision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiffStep", field, false, false, "DatePrecision")
+}
+
+func (ec *executionContext) _DiffStep_window(ctx context.Context, field graphql.CollectedField, obj *model.DiffStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffStep_window(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Window, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateWindow) graphql.Marshaler {
+			return ec.marshalNDateWindow2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateWindow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiffStep_window(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiffStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DiffStep_certain(ctx context.Context, field graphql.CollectedField, obj *model.DiffStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffStep_certain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiffStep_certain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiffStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DiffStep_sources(ctx context.Context, field graphql.CollectedField, obj *model.DiffStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffStep_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiffStep_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiffStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _DisputedFact_fact(ctx context.Context, field graphql.CollectedField, obj *model.DisputedFact) (ret graphql.Marshaler) {
@@ -23640,6 +24203,50 @@ func (ec *executionContext) fieldContext_Mutation_importGraph(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_saveQuery(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveQuery(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveQuery(ctx, fc.Args["input"].(model.SaveQueryInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SavedQuery) graphql.Marshaler {
+			return ec.marshalNSavedQuery2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSavedQuery(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveQuery(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SavedQuery(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveQuery_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27319,6 +27926,126 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_diff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_diff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Diff(ctx, fc.Args["from"].(model.Date), fc.Args["to"].(model.Date), fc.Args["instruments"].([]string), fc.Args["certain"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.DiffStep) graphql.Marshaler {
+			return ec.marshalNDiffStep2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDiffStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_diff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DiffStep(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_diff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_savedQueries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_savedQueries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SavedQueries(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SavedQuery) graphql.Marshaler {
+			return ec.marshalNSavedQuery2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSavedQueryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_savedQueries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SavedQuery(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_savedQuery(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_savedQuery(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SavedQuery(ctx, fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SavedQuery) graphql.Marshaler {
+			return ec.marshalOSavedQuery2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSavedQuery(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_savedQuery(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SavedQuery(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_savedQuery_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_changeFeedCursor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28952,6 +29679,167 @@ func (ec *executionContext) _ResourceRelationEdge_version(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_ResourceRelationEdge_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResourceRelationEdge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SavedQuery_name(ctx context.Context, field graphql.CollectedField, obj *model.SavedQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedQuery_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedQuery_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedQuery", field, false, false, "String")
+}
+
+func (ec *executionContext) _SavedQuery_description(ctx context.Context, field graphql.CollectedField, obj *model.SavedQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedQuery_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedQuery_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedQuery", field, false, false, "String")
+}
+
+func (ec *executionContext) _SavedQuery_document(ctx context.Context, field graphql.CollectedField, obj *model.SavedQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedQuery_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Document, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedQuery_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedQuery", field, false, false, "String")
+}
+
+func (ec *executionContext) _SavedQuery_inRepository(ctx context.Context, field graphql.CollectedField, obj *model.SavedQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedQuery_inRepository(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InRepository, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedQuery_inRepository(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedQuery", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SavedQuery_savedBy(ctx context.Context, field graphql.CollectedField, obj *model.SavedQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedQuery_savedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SavedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SavedQuery_savedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedQuery", field, false, false, "String")
+}
+
+func (ec *executionContext) _SavedQuery_savedAt(ctx context.Context, field graphql.CollectedField, obj *model.SavedQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedQuery_savedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SavedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SavedQuery_savedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedQuery", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SavedQuery_path(ctx context.Context, field graphql.CollectedField, obj *model.SavedQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedQuery_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedQuery_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedQuery", field, true, false, "String")
 }
 
 func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
@@ -35445,6 +36333,62 @@ func UnmarshalResourceWhere(ctx context.Context, raw any) (model.ResourceWhere, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSaveQueryInput(ctx context.Context, obj any) (model.SaveQueryInput, error) {
+	var it model.SaveQueryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "document"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "document":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("document"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Document = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSaveQueryInput unmarshals raw into the SaveQueryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSaveQueryInput(ctx context.Context, raw any) (model.SaveQueryInput, error) {
+	var out model.SaveQueryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SaveQueryInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj any) (model.SourceInput, error) {
 	var it model.SourceInput
 	if obj == nil {
@@ -37302,6 +38246,74 @@ func (ec *executionContext) _DiffEntry(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var diffStepImplementors = []string{"DiffStep"}
+
+func (ec *executionContext) _DiffStep(ctx context.Context, sel ast.SelectionSet, obj *model.DiffStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, diffStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DiffStep")
+		case "country":
+			out.Values[i] = ec._DiffStep_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "instrument":
+			out.Values[i] = ec._DiffStep_instrument(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._DiffStep_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._DiffStep_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "precision":
+			out.Values[i] = ec._DiffStep_precision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "window":
+			out.Values[i] = ec._DiffStep_window(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certain":
+			out.Values[i] = ec._DiffStep_certain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._DiffStep_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var disputedFactImplementors = []string{"DisputedFact"}
 
 func (ec *executionContext) _DisputedFact(ctx context.Context, sel ast.SelectionSet, obj *model.DisputedFact) graphql.Marshaler {
@@ -38862,6 +39874,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "saveQuery":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveQuery(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39870,6 +40889,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_changes(ctx, field)
 				})
+		case "diff":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_diff(ctx, field)
+				})
+		case "savedQueries":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_savedQueries(ctx, field)
+				})
+		case "savedQuery":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_savedQuery(ctx, field)
+				})
 		case "changeFeedCursor":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -40351,6 +41388,69 @@ func (ec *executionContext) _ResourceRelationEdge(ctx context.Context, sel ast.S
 			}
 		case "version":
 			out.Values[i] = ec._ResourceRelationEdge_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var savedQueryImplementors = []string{"SavedQuery"}
+
+func (ec *executionContext) _SavedQuery(ctx context.Context, sel ast.SelectionSet, obj *model.SavedQuery) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, savedQueryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SavedQuery")
+		case "name":
+			out.Values[i] = ec._SavedQuery_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._SavedQuery_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "document":
+			out.Values[i] = ec._SavedQuery_document(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inRepository":
+			out.Values[i] = ec._SavedQuery_inRepository(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "savedBy":
+			out.Values[i] = ec._SavedQuery_savedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "savedAt":
+			out.Values[i] = ec._SavedQuery_savedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "path":
+			out.Values[i] = ec._SavedQuery_path(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -41869,6 +42969,10 @@ func (ec *executionContext) marshalNCoeStatus2githubᚗcomᚋcoeᚑchildᚑonlin
 	return v
 }
 
+func (ec *executionContext) marshalNCountry2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountry(ctx context.Context, sel ast.SelectionSet, v model.Country) graphql.Marshaler {
+	return ec._Country(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNCountry2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountry(ctx context.Context, sel ast.SelectionSet, v *model.Country) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Country!")
@@ -42020,6 +43124,10 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋcoeᚑchildᚑonlineᚋk
 	return v
 }
 
+func (ec *executionContext) marshalNDateWindow2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDateWindow(ctx context.Context, sel ast.SelectionSet, v model.DateWindow) graphql.Marshaler {
+	return ec._DateWindow(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNDeleteEntityInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDeleteEntityInput(ctx context.Context, v any) (model.DeleteEntityInput, error) {
 	res, err := ec.unmarshalInputDeleteEntityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -42053,6 +43161,26 @@ func (ec *executionContext) unmarshalNDiffOp2githubᚗcomᚋcoeᚑchildᚑonline
 
 func (ec *executionContext) marshalNDiffOp2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDiffOp(ctx context.Context, sel ast.SelectionSet, v model.DiffOp) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNDiffStep2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDiffStep(ctx context.Context, sel ast.SelectionSet, v model.DiffStep) graphql.Marshaler {
+	return ec._DiffStep(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDiffStep2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDiffStepᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DiffStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDiffStep2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDiffStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNDirection2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (model.Direction, error) {
@@ -42392,6 +43520,10 @@ func (ec *executionContext) marshalNImportResult2ᚖgithubᚗcomᚋcoeᚑchild�
 		return graphql.Null
 	}
 	return ec._ImportResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInstrument2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrument(ctx context.Context, sel ast.SelectionSet, v model.Instrument) graphql.Marshaler {
+	return ec._Instrument(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNInstrument2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrument(ctx context.Context, sel ast.SelectionSet, v *model.Instrument) graphql.Marshaler {
@@ -42986,6 +44118,39 @@ func (ec *executionContext) unmarshalNResourceSort2githubᚗcomᚋcoeᚑchildᚑ
 func (ec *executionContext) unmarshalNResourceWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceWhere(ctx context.Context, v any) (model.ResourceWhere, error) {
 	res, err := ec.unmarshalInputResourceWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSaveQueryInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSaveQueryInput(ctx context.Context, v any) (model.SaveQueryInput, error) {
+	res, err := ec.unmarshalInputSaveQueryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSavedQuery2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSavedQuery(ctx context.Context, sel ast.SelectionSet, v model.SavedQuery) graphql.Marshaler {
+	return ec._SavedQuery(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSavedQuery2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSavedQueryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SavedQuery) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSavedQuery2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSavedQuery(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSavedQuery2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSavedQuery(ctx context.Context, sel ast.SelectionSet, v *model.SavedQuery) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SavedQuery!")
+		return graphql.Null
+	}
+	return ec._SavedQuery(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -44516,6 +45681,13 @@ func (ec *executionContext) unmarshalOResourceWhere2ᚖgithubᚗcomᚋcoeᚑchil
 	}
 	res, err := ec.unmarshalInputResourceWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSavedQuery2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSavedQuery(ctx context.Context, sel ast.SelectionSet, v *model.SavedQuery) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SavedQuery(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSortDirection(ctx context.Context, v any) (*model.SortDirection, error) {

@@ -15,6 +15,7 @@ import (
 	"github.com/rs/cors"
 
 	"github.com/coe-child-online/knowledge-graph/auth"
+	"github.com/coe-child-online/knowledge-graph/graph"
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 	"github.com/coe-child-online/knowledge-graph/resolvers"
 	"github.com/coe-child-online/knowledge-graph/resolvers/loaders"
@@ -53,6 +54,11 @@ type Config struct {
 	ExportMaxFacts int
 	// Metrics serves /metrics.
 	Metrics bool
+	// CacheMaxAge is the max-age, in seconds, of the Cache-Control of
+	// query answers (GET /graphql, /q/{name}, /export). 0, the default,
+	// has clients revalidate every time: the ETag then spares the
+	// database, and no answer outlives a change.
+	CacheMaxAge int
 	// Feed bounds the change feed's subscriptions.
 	Feed FeedConfig
 }
@@ -124,9 +130,18 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 		return nil, err
 	}
 
+	book, err := newSavedQueryBook(graph.NewExecutableSchema(graph.Config{}).Schema(), deps.Store)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	cache := &answerCache{version: versionOf(deps.Store), maxAge: cfg.CacheMaxAge, roleDependent: !cfg.Auth.AnonymousReads, logger: deps.Logger}
+
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authenticate(authn, guardRequests(cfg, endStreams(deps.Streams, loaders.Middleware(deps.Store, gql)))))
-	mux.Handle("GET /export", authenticate(authn, exportHandler(cfg, deps.Store, limiter, deps.Logger)))
+	mux.Handle("/graphql", authenticate(authn, guardRequests(cfg, endStreams(deps.Streams, graphqlGET(cache, loaders.Middleware(deps.Store, gql), deps.Now, deps.Logger)))))
+	// A saved query runs through the chain of a POST to /graphql. Its GET
+	// needs no preflight header: it only ever runs a query.
+	mux.Handle("GET /q/{name}", authenticate(authn, savedQueryHandler(book, cache, guardRequests(cfg, loaders.Middleware(deps.Store, gql)), deps.Now, deps.Logger)))
+	mux.Handle("GET /export", authenticate(authn, exportCache(cache, exportHandler(cfg, deps.Store, limiter, deps.Logger))))
 	// The explorer always; GraphiQL (at / and /graphiql) only in
 	// development, where introspection is on for it.
 	if err := web.Mount(mux, cfg.Development); err != nil {
@@ -143,8 +158,8 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	c := cors.New(cors.Options{
 		AllowedOrigins:   cfg.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Api-Key", "X-Request-Id", "X-Debug-Round-Trips", "GraphQL-Require-Preflight", resolvers.IdempotencyHeader},
-		ExposedHeaders:   []string{"X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After"},
+		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Api-Key", "X-Request-Id", "X-Debug-Round-Trips", "GraphQL-Require-Preflight", "If-None-Match", resolvers.IdempotencyHeader},
+		ExposedHeaders:   []string{"X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After", "ETag", "Content-Disposition"},
 		AllowCredentials: cfg.CORSCredentials,
 		MaxAge:           600,
 	})

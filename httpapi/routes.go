@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -136,7 +137,7 @@ func admit(cfg Config, trusted trustedDocuments, limiter *rateLimiter, gate *fee
 		if auth.FromContext(ctx).Role < auth.RoleReader {
 			return refuse(model.Errorf(model.CodeUnauthenticated, "this server needs an API key or token to read; send it as Authorization: Bearer ..."))
 		}
-		if trusted != nil {
+		if trusted != nil && !isSavedQuery(ctx) {
 			if _, ok := trusted[hashQuery(oc.RawQuery)]; !ok {
 				return refuse(model.Errorf(model.CodeForbidden, "only registered operations run here; this one is not registered"))
 			}
@@ -426,7 +427,9 @@ func logRequests(logger *slog.Logger, tel *telemetry.Telemetry, next http.Handle
 			code = "OK"
 		}
 		label := op
-		if r.URL.Path != "/graphql" {
+		if strings.HasPrefix(r.URL.Path, "/q/") {
+			label = "/q/" + op
+		} else if r.URL.Path != "/graphql" {
 			label = r.URL.Path
 		}
 		tel.Metrics.Request(label, code, took, cost, rt.Count())

@@ -5,7 +5,10 @@ package resolvers
 
 import (
 	"context"
+	"sync"
 	"time"
+
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/coe-child-online/knowledge-graph/graph/model"
 	"github.com/coe-child-online/knowledge-graph/importer"
@@ -27,6 +30,8 @@ type Store interface {
 	Stats(ctx context.Context) (model.GraphStats, error)
 	Search(ctx context.Context, query string, labels []string, first int, after *model.SearchAfter) ([]model.SearchHit, int, bool, error)
 	QualityData(ctx context.Context) (model.QualityData, error)
+	SavedQueryStore
+	DiffReader
 	Feed
 }
 
@@ -34,6 +39,9 @@ type Store interface {
 type Resolver struct {
 	store Store
 	now   func() time.Time
+	// parsedSchema checks saved queries' documents; see schema.
+	schemaOnce   sync.Once
+	parsedSchema *ast.Schema
 }
 
 // New returns a Resolver reading from store; now tells today's date, which

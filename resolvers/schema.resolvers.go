@@ -475,6 +475,11 @@ func (r *mutationResolver) ImportGraph(ctx context.Context, json string, apply *
 	return r.importGraph(ctx, json, apply, idempotencyKey)
 }
 
+// SaveQuery is the resolver for the saveQuery field.
+func (r *mutationResolver) SaveQuery(ctx context.Context, input model.SaveQueryInput) (*model.SavedQuery, error) {
+	return r.saveQuery(ctx, input)
+}
+
 // Aggregate is the resolver for the aggregate field.
 func (r *nodeConnectionResolver) Aggregate(ctx context.Context, obj *model.NodeConnection) (*model.Aggregate, error) {
 	return nil, plannedOnly("aggregate")
@@ -720,6 +725,21 @@ func (r *queryResolver) DataQuality(ctx context.Context) (*model.DataQuality, er
 // Changes is the resolver for the changes field.
 func (r *queryResolver) Changes(ctx context.Context, since *time.Time, entity *string, first *int, after *string) (*model.ChangeConnection, error) {
 	return r.changes(ctx, model.ChangeFilter{Since: since, Entity: entity}, first, after)
+}
+
+// Diff is the resolver for the diff field.
+func (r *queryResolver) Diff(ctx context.Context, from model.Date, to model.Date, instruments []string, certain *bool) ([]model.DiffStep, error) {
+	return r.diff(ctx, from, to, instruments, certain)
+}
+
+// SavedQueries is the resolver for the savedQueries field.
+func (r *queryResolver) SavedQueries(ctx context.Context) ([]model.SavedQuery, error) {
+	return r.savedQueries(ctx)
+}
+
+// SavedQuery is the resolver for the savedQuery field.
+func (r *queryResolver) SavedQuery(ctx context.Context, name string) (*model.SavedQuery, error) {
+	return r.savedQuery(ctx, name)
 }
 
 // ChangeFeedCursor is the resolver for the changeFeedCursor field.

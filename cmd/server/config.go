@@ -181,6 +181,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	s.duration(&cfg.SlowQuery, "slow-query", "SLOW_QUERY_THRESHOLD", 500*time.Millisecond, true, "log statements slower than this with their Cypher shape; 0 turns it off")
 	s.bool(&h.Metrics, "metrics", "METRICS", def.Metrics, "serve Prometheus metrics at /metrics")
 	s.int(&h.ExportMaxFacts, "export-max-facts", "EXPORT_MAX_FACTS", def.ExportMaxFacts, 1, 1<<40, "most nodes plus relationships one /export returns")
+	s.int(&h.CacheMaxAge, "cache-max-age", "CACHE_MAX_AGE", def.CacheMaxAge, 0, 31536000, "max-age in seconds of query answers' Cache-Control; 0 has clients revalidate each time with their ETag")
 	s.int(&h.Feed.MaxSubscribers, "feed-max-subscribers", "FEED_MAX_SUBSCRIBERS", def.Feed.MaxSubscribers, 0, 1<<20, "most change-feed subscriptions this process serves at once, 0 for no limit")
 	s.int(&h.Feed.MaxPerClient, "feed-max-per-client", "FEED_MAX_PER_CLIENT", def.Feed.MaxPerClient, 0, 1<<20, "most change-feed subscriptions one client holds at once, 0 for no limit")
 	s.duration(&h.Feed.Heartbeat, "feed-heartbeat", "FEED_HEARTBEAT", def.Feed.Heartbeat, false, "how often an idle change-feed stream is pinged")

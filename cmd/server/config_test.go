@@ -21,6 +21,8 @@ func TestBadSettingsNameTheirVariable(t *testing.T) {
 		{map[string]string{"RATE_LIMIT_COST_PER_MINUTE": "-1"}, nil, "RATE_LIMIT_COST_PER_MINUTE"},
 		{map[string]string{"MAX_DEPTH": " "}, nil, "MAX_DEPTH"},
 		{map[string]string{"EXPORT_MAX_FACTS": "0"}, nil, "EXPORT_MAX_FACTS"},
+		{map[string]string{"CACHE_MAX_AGE": "-1"}, nil, "CACHE_MAX_AGE"},
+		{map[string]string{"CACHE_MAX_AGE": "1h"}, nil, "CACHE_MAX_AGE"},
 		{map[string]string{"NEO4J_MAX_POOL_SIZE": "lots"}, nil, "NEO4J_MAX_POOL_SIZE"},
 		{map[string]string{"METRICS": "maybe"}, nil, "METRICS"},
 		{map[string]string{"ANONYMOUS_READS": "on"}, nil, "ANONYMOUS_READS"},

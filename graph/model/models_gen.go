@@ -1290,6 +1290,16 @@ type ResourceWhere struct {
 	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
+// A query to save under a name.
+type SaveQueryInput struct {
+	// The name: lower-case letters, digits and inner hyphens, at most 64; it must be new.
+	Name string `json:"name"`
+	// What the query answers, in one line.
+	Description string `json:"description"`
+	// The GraphQL document: one query operation, valid against this schema.
+	Document string `json:"document"`
+}
+
 // Search results, best first, a page at a time.
 type SearchConnection struct {
 	// The results on this page.
@@ -1667,6 +1677,8 @@ const (
 	ChangeActionUpdateLink ChangeAction = "UPDATE_LINK"
 	// A relationship was removed.
 	ChangeActionUnlink ChangeAction = "UNLINK"
+	// A curator saved a query (see `saveQuery`); `after` holds it.
+	ChangeActionSaveQuery ChangeAction = "SAVE_QUERY"
 )
 
 var AllChangeAction = []ChangeAction{
@@ -1676,11 +1688,12 @@ var AllChangeAction = []ChangeAction{
 	ChangeActionLink,
 	ChangeActionUpdateLink,
 	ChangeActionUnlink,
+	ChangeActionSaveQuery,
 }
 
 func (e ChangeAction) IsValid() bool {
 	switch e {
-	case ChangeActionCreateEntity, ChangeActionUpdateEntity, ChangeActionDeleteEntity, ChangeActionLink, ChangeActionUpdateLink, ChangeActionUnlink:
+	case ChangeActionCreateEntity, ChangeActionUpdateEntity, ChangeActionDeleteEntity, ChangeActionLink, ChangeActionUpdateLink, ChangeActionUnlink, ChangeActionSaveQuery:
 		return true
 	}
 	return false

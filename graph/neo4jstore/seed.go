@@ -26,7 +26,7 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if err := s.dropStaleFulltextIndex(ctx); err != nil {
 		return err
 	}
-	for _, stmt := range append(append(schemaStatements, auditSchema...), keySchema...) {
+	for _, stmt := range append(append(append(schemaStatements, auditSchema...), keySchema...), savedQuerySchema...) {
 		_, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
 			neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithWritersRouting())
 		if err != nil {

@@ -162,3 +162,23 @@ func ReadingOn(row map[string]string, opened, read, day string) Reading {
 	}
 	return r
 }
+
+// StepWindow is the days on which one step a row records may have
+// happened: Action is SIGNATURE, RATIFICATION or ENTRY_INTO_FORCE.
+type StepWindow struct {
+	Action, From, To string
+}
+
+// Windows returns the windows of the steps row records, in the order
+// signature, ratification, entry into force, for a treaty opened on opened
+// whose row's sources were read on read.
+func Windows(row map[string]string, opened, read string) []StepWindow {
+	actions := []string{"SIGNATURE", "RATIFICATION", "ENTRY_INTO_FORCE"}
+	var out []StepWindow
+	for i, s := range steps(row, opened, read) {
+		if s.recorded {
+			out = append(out, StepWindow{Action: actions[i], From: s.from, To: s.to})
+		}
+	}
+	return out
+}

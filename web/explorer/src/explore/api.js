@@ -13,7 +13,21 @@ export class ApiError extends Error {
   }
 }
 
-export async function gql(query, variables = {}, { signal } = {}) {
+// The page's current query is the first one a view runs under its signal
+// (each view, and each new search or matrix, has its own), kept with the
+// variables of its latest run: share.js links to it and downloads its
+// answer. Lookups such as the picker's pass track: false.
+let current = null;
+
+export function currentQuery() {
+  return current && { query: current.query, variables: current.variables };
+}
+
+export async function gql(query, variables = {}, { signal, track = true } = {}) {
+  if (track) {
+    if (!current || current.signal !== signal) current = { signal, query, variables };
+    else if (current.query === query) current.variables = variables;
+  }
   let res;
   try {
     res = await fetch(ENDPOINT, {

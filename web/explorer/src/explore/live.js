@@ -18,7 +18,7 @@ const CHANGES = `subscription EntityChanges($after: Cursor, $entity: ID) {
 // feedCursor reads the feed's position now; read before the page's data,
 // the feed may repeat a change the page already shows but skips none.
 export function feedCursor(signal) {
-  return gql('query FeedCursor { changeFeedCursor }', {}, { signal }).then((d) => d.changeFeedCursor);
+  return gql('query FeedCursor { changeFeedCursor }', {}, { signal, track: false }).then((d) => d.changeFeedCursor);
 }
 
 // follow calls onChange with each change of entity after cursor until

@@ -6,6 +6,7 @@ import { graphView } from './views/graph.js';
 import { pathView } from './views/path.js';
 import { coverageView } from './views/coverage.js';
 import { notFoundView } from './views/notfound.js';
+import { mountShareBar } from './share.js';
 
 const outlet = document.getElementById('main');
 const navLinks = [...document.querySelectorAll('[data-nav]')];
@@ -40,6 +41,7 @@ const router = createRouter({
 });
 
 router.start();
+mountShareBar(document.querySelector('.site-header'));
 
 // GraphiQL is served only in development mode: the link appears when the
 // service serves it, so a production page offers no query IDE at all.

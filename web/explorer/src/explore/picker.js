@@ -77,7 +77,7 @@ export function picker({ label, name, placeholder = 'Type a name, acronym or num
     list.replaceChildren(h('li', { class: 'picker-empty', role: 'presentation' }, 'Searching…'));
     open(true);
     try {
-      const data = await gql(SEARCH, { q, first: 8 }, { signal: controller.signal });
+      const data = await gql(SEARCH, { q, first: 8 }, { signal: controller.signal, track: false });
       if (mine === seq) renderOptions(data.search.edges.map((e) => e.node), q);
     } catch (err) {
       if (isAbort(err) || mine !== seq) return;

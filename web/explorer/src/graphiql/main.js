@@ -5,8 +5,13 @@ import 'graphiql/graphiql.css';
 import './style.css';
 import { examples } from './examples.js';
 import { fetcher } from './fetcher.js';
+import { ShareButtons, sharedTab } from './share.js';
 
-const tabs = examples.map((e) => ({ query: e.query }));
+// A shared link (share.js) opens first, in a tab of its own, before the
+// worked examples.
+const shared = sharedTab(location.search);
+const tabs = [...(shared ? [shared] : []), ...examples.map((e) => ({ query: e.query }))];
+const opened = shared ? { query: shared.query, variables: shared.variables } : {};
 
 // GraphiQL finds its logo slot by the element's type, so GraphiQL.Logo is
 // given directly rather than through a component of ours.
@@ -16,5 +21,5 @@ const logo = h(GraphiQL.Logo, null,
     h('span', { className: 'kg-logo-link' }, ' · Explorer')));
 
 createRoot(document.getElementById('graphiql')).render(
-  h(GraphiQL, { fetcher, defaultTabs: tabs, defaultEditorToolsVisibility: true }, logo),
+  h(GraphiQL, { fetcher, defaultTabs: tabs, defaultEditorToolsVisibility: true, toolbar: { additionalComponent: ShareButtons }, ...opened }, logo),
 );
