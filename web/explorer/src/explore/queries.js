@@ -143,3 +143,52 @@ query ExplorerInstrumentParticipants($id: ID!, $after: String) {
     }
   }
 }`;
+
+// The map's states: members, observers and the one that left, and every
+// other state with a step recorded for the treaty (its parties beyond
+// Europe), each with its status on the day.
+export const MAP_COVERAGE = `
+query ExplorerMap($instrument: ID!, $asOf: Date) {
+  coverage(instruments: [$instrument], asOf: $asOf, countries: { OR: [
+    { coeStatus: { in: [MEMBER, OBSERVER, FORMER_MEMBER] } },
+    { treaties: { some: { instrument: { id: { eq: $instrument } } } } }
+  ] }) {
+    country { id name iso2 iso3 coeStatus }
+    cells { status possibleStatus certain statusNote window { from to } }
+  }
+  instrument(id: $instrument) { id name number shortName }
+}`;
+
+// The charts' group-bys. Each asks the API for the groups it draws; the page
+// counts nothing itself.
+const BODY_LABEL = '... on Body { acronym shortName } ... on Instrument { number shortName } ... on Project { acronym shortName } ... on Country { iso2 }';
+
+export const CHART_RATIFICATIONS = `
+query ExplorerChartRatifications($instruments: [ID!]!, $asOf: Date) {
+  instruments(where: { id: { in: $instruments } }, first: 20) {
+    edges { node { id name number shortName
+      parties(asOf: $asOf) {
+        groupBy(keys: [{ edge: "ratified" }], interval: YEAR, first: 500, sort: [{ field: KEY }]) { key count }
+      }
+    } }
+  }
+}`;
+
+export const CHART_FUNDERS = `
+query ExplorerChartFunders($first: Int!, $asOf: Date) {
+  projects(asOf: $asOf) {
+    aggregate { count }
+    groupBy(keys: [{ related: { type: FUNDED_BY, direction: OUTGOING } }], first: $first, sort: [{ field: COUNT, direction: DESC }, { field: KEY }]) {
+      key count keyNode { __typename id name ${BODY_LABEL} }
+    }
+  }
+}`;
+
+export const CHART_STATUSES = `
+query ExplorerChartStatuses($instrument: ID!, $asOf: Date) {
+  instrument(id: $instrument) { id name number shortName
+    participants(asOf: $asOf) {
+      groupBy(keys: [{ status: true }, { certain: true }], first: 50) { key count }
+    }
+  }
+}`;
