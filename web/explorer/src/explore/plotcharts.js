@@ -58,6 +58,8 @@ export function ratificationsChart(data, { width = 860 } = {}) {
 // fundersChart draws the projects per funder, most first. `data` is
 // [{ id, label, count }].
 export function fundersChart(data, { width = 860, color }) {
+  const labels = new Map(data.map((d) => [d.id, d.label]));
+  const short = (s) => (s.length > 36 ? `${s.slice(0, 35)}…` : s);
   const plot = Plot.plot({
     width,
     height: Math.max(120, 28 + data.length * 24),
@@ -65,10 +67,11 @@ export function fundersChart(data, { width = 860, color }) {
     marginRight: 36,
     style: { fontFamily: FONT, fontSize: '11px' },
     x: { grid: true, label: 'Projects', tickFormat: 'd' },
-    y: { label: null, domain: data.map((d) => d.label), tickFormat: (s) => (s.length > 36 ? `${s.slice(0, 35)}…` : s) },
+    // By id, so two funders with the same short name keep a bar each.
+    y: { label: null, domain: data.map((d) => d.id), tickFormat: (id) => short(labels.get(id)) },
     marks: [
-      Plot.barX(data, { y: 'label', x: 'count', fill: color, title: (d) => `${d.label}: ${d.count} projects` }),
-      Plot.text(data, { y: 'label', x: 'count', text: (d) => String(d.count), dx: 4, textAnchor: 'start' }),
+      Plot.barX(data, { y: 'id', x: 'count', fill: color, title: (d) => `${d.label}: ${d.count} projects` }),
+      Plot.text(data, { y: 'id', x: 'count', text: (d) => String(d.count), dx: 4, textAnchor: 'start' }),
       Plot.ruleX([0]),
     ],
   });

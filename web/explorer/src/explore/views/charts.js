@@ -96,6 +96,7 @@ export function chartsView({ outlet, query, signal, updateQuery }) {
       body.replaceChildren(drawn.render(plots));
       body.dataset.loaded = 'true';
       body.dataset.chart = chart;
+      body.dataset.treaty = chart === 'funders' ? '' : treaty;
       body.dataset.asOf = asOf || 'today';
       tools.update({ filename: `${chart}${chart === 'funders' ? '' : `-${treaty}`}-${day}.csv`, columns: drawn.columns, rows: drawn.rows });
     } catch (err) {
