@@ -3,7 +3,7 @@
 // its link reopens the same map; its CSV is the API's answer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, launch, openPage, shot, url } from './helpers.mjs';
+import { api, bodyOverflow, launch, openPage, shot, url, PHONE } from './helpers.mjs';
 import { downloadCSV } from './csv.mjs';
 
 // The states the map shows, asked independently of the page: members,
@@ -122,5 +122,17 @@ test('the map\'s link reopens it, and its CSV is the API\'s answer', async () =>
     assert.equal(r.treaty, 'ets-185');
     assert.equal(r.as_of, '2012-06-30');
   }
+  assert.deepEqual(problems, []);
+});
+
+test('at phone width the map fits the screen', async () => {
+  const { page, problems } = await openPage(browser, PHONE);
+  await page.goto(url('/explore/map?region=europe'));
+  await page.locator('.map-wrap[data-loaded="true"][data-region="europe"]').waitFor();
+  const { scrollWidth, clientWidth } = await bodyOverflow(page);
+  assert.ok(scrollWidth <= clientWidth, `the body is ${scrollWidth}px wide in a ${clientWidth}px window`);
+  const box = await page.locator('.world-map').boundingBox();
+  assert.ok(box.width > 300 && box.x >= 0 && box.x + box.width <= PHONE.width, 'the map spans the screen without overflowing it');
+  await shot(page, 'phone-map', { fullPage: true });
   assert.deepEqual(problems, []);
 });

@@ -83,7 +83,7 @@ export function drawMap({ rows, region, patterns, fill, label, onPick }) {
       fill: fill(row),
     };
     const title = svg('title', null, row.title);
-    const el = svg('path', { d, class: 'country', ...attrs, tabindex: '-1' }, title);
+    const el = svg('path', { d, class: 'country', ...attrs }, title);
     if (onPick) el.addEventListener('click', () => onPick(row));
     shapes.push(el);
     if (path.area(f) < TINY) {
