@@ -96,7 +96,7 @@ test('the map\'s link reopens it, and its CSV is the API\'s answer', async () =>
   await page.goto(url('/explore/map'));
   await page.locator('.map-wrap[data-loaded="true"]').waitFor();
   await page.getByLabel('Treaty', { exact: true }).selectOption('ets-185');
-  await page.getByLabel('Show', { exact: true }).selectOption('europe');
+  await page.getByLabel('Region', { exact: true }).selectOption('europe');
   await showMap(page, { asOf: '2012-06-30' });
   const drawn = await mapColours(page);
 

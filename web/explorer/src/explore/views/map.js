@@ -44,7 +44,7 @@ export function mapView({ outlet, query, signal, updateQuery, navigate }) {
     h('form', { class: 'panel inline-form', onsubmit: (e) => { e.preventDefault(); load(); } },
       h('div', { class: 'field' }, h('label', { for: instId }, 'Treaty'), instSelect),
       h('div', { class: 'field' }, h('label', { for: dateId }, 'As of'), date),
-      h('div', { class: 'field' }, h('label', { for: regionId }, 'Show'), regionSelect),
+      h('div', { class: 'field' }, h('label', { for: regionId }, 'Region'), regionSelect),
       h('button', { type: 'submit', class: 'button' }, 'Show'),
       h('button', { type: 'button', class: 'button secondary', onclick: () => { date.value = ''; load(); } }, 'Today')),
     legend(),
