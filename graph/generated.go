@@ -30,23 +30,51 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Body() BodyResolver
+	BodyConnection() BodyConnectionResolver
+	BodyRelationConnection() BodyRelationConnectionResolver
 	Change() ChangeResolver
 	Country() CountryResolver
+	CountryConnection() CountryConnectionResolver
+	CountryRelationConnection() CountryRelationConnectionResolver
 	DiffEntry() DiffEntryResolver
 	Event() EventResolver
+	EventConnection() EventConnectionResolver
+	EventRelationConnection() EventRelationConnectionResolver
 	Instrument() InstrumentResolver
+	InstrumentConnection() InstrumentConnectionResolver
+	InstrumentRelationConnection() InstrumentRelationConnectionResolver
 	MonitoringRound() MonitoringRoundResolver
+	MonitoringRoundConnection() MonitoringRoundConnectionResolver
+	MonitoringRoundRelationConnection() MonitoringRoundRelationConnectionResolver
 	Mutation() MutationResolver
+	NodeConnection() NodeConnectionResolver
+	NodeRelationConnection() NodeRelationConnectionResolver
+	PartyConnection() PartyConnectionResolver
 	Project() ProjectResolver
+	ProjectConnection() ProjectConnectionResolver
+	ProjectRelationConnection() ProjectRelationConnectionResolver
 	Query() QueryResolver
+	RelationConnection() RelationConnectionResolver
 	Resource() ResourceResolver
+	ResourceConnection() ResourceConnectionResolver
+	ResourceRelationConnection() ResourceRelationConnectionResolver
 	Topic() TopicResolver
+	TopicConnection() TopicConnectionResolver
+	TopicRelationConnection() TopicRelationConnectionResolver
+	TreatyConnection() TreatyConnectionResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Aggregate struct {
+		Count    func(childComplexity int) int
+		Distinct func(childComplexity int, field model.FieldRef) int
+		Max      func(childComplexity int, field model.FieldRef) int
+		Min      func(childComplexity int, field model.FieldRef) int
+	}
+
 	Body struct {
 		Acronym       func(childComplexity int) int
 		Aliases       func(childComplexity int) int
@@ -71,9 +99,12 @@ type ComplexityRoot struct {
 	}
 
 	BodyConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	BodyEdge struct {
@@ -82,9 +113,12 @@ type ComplexityRoot struct {
 	}
 
 	BodyRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	BodyRelationEdge struct {
@@ -151,9 +185,12 @@ type ComplexityRoot struct {
 	}
 
 	CountryConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	CountryEdge struct {
@@ -162,9 +199,12 @@ type ComplexityRoot struct {
 	}
 
 	CountryRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	CountryRelationEdge struct {
@@ -260,9 +300,12 @@ type ComplexityRoot struct {
 	}
 
 	EventConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	EventEdge struct {
@@ -271,9 +314,12 @@ type ComplexityRoot struct {
 	}
 
 	EventRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	EventRelationEdge struct {
@@ -297,6 +343,13 @@ type ComplexityRoot struct {
 		NewestSource  func(childComplexity int) int
 		Nodes         func(childComplexity int) int
 		Relationships func(childComplexity int) int
+	}
+
+	Group struct {
+		Count   func(childComplexity int) int
+		Key     func(childComplexity int) int
+		KeyNode func(childComplexity int) int
+		Nodes   func(childComplexity int, first *int) int
 	}
 
 	ImportResult struct {
@@ -336,9 +389,12 @@ type ComplexityRoot struct {
 	}
 
 	InstrumentConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	InstrumentEdge struct {
@@ -347,9 +403,12 @@ type ComplexityRoot struct {
 	}
 
 	InstrumentRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	InstrumentRelationEdge struct {
@@ -391,9 +450,12 @@ type ComplexityRoot struct {
 	}
 
 	MonitoringRoundConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	MonitoringRoundEdge struct {
@@ -402,9 +464,12 @@ type ComplexityRoot struct {
 	}
 
 	MonitoringRoundRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	MonitoringRoundRelationEdge struct {
@@ -430,9 +495,12 @@ type ComplexityRoot struct {
 	}
 
 	NodeConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	NodeEdge struct {
@@ -441,9 +509,12 @@ type ComplexityRoot struct {
 	}
 
 	NodeRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	NodeRelationEdge struct {
@@ -464,9 +535,12 @@ type ComplexityRoot struct {
 	}
 
 	PartyConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	PartyEdge struct {
@@ -518,9 +592,12 @@ type ComplexityRoot struct {
 	}
 
 	ProjectConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	ProjectEdge struct {
@@ -529,9 +606,12 @@ type ComplexityRoot struct {
 	}
 
 	ProjectRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	ProjectRelationEdge struct {
@@ -570,9 +650,12 @@ type ComplexityRoot struct {
 	}
 
 	RelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	RelationEdge struct {
@@ -606,9 +689,12 @@ type ComplexityRoot struct {
 	}
 
 	ResourceConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	ResourceEdge struct {
@@ -617,9 +703,12 @@ type ComplexityRoot struct {
 	}
 
 	ResourceRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	ResourceRelationEdge struct {
@@ -688,9 +777,12 @@ type ComplexityRoot struct {
 	}
 
 	TopicConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	TopicEdge struct {
@@ -699,9 +791,12 @@ type ComplexityRoot struct {
 	}
 
 	TopicRelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	TopicRelationEdge struct {
@@ -715,9 +810,12 @@ type ComplexityRoot struct {
 	}
 
 	TreatyConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		GroupBy    func(childComplexity int, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Values     func(childComplexity int, field model.FieldRef, first *int) int
 	}
 
 	TreatyEdge struct {
@@ -752,6 +850,12 @@ type ComplexityRoot struct {
 		UnknownStatus             func(childComplexity int) int
 	}
 
+	ValueCount struct {
+		Count func(childComplexity int) int
+		Node  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	Variant struct {
 		Note      func(childComplexity int) int
 		Preferred func(childComplexity int) int
@@ -776,6 +880,16 @@ type BodyResolver interface {
 	Organises(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Body, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
+type BodyConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.BodyConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.BodyConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.BodyConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type BodyRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.BodyRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.BodyRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.BodyRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
 type ChangeResolver interface {
 	Actor(ctx context.Context, obj *model.Change) (string, error)
 	Role(ctx context.Context, obj *model.Change) (string, error)
@@ -790,6 +904,16 @@ type CountryResolver interface {
 	Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere, language *model.Language) (*model.EventRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Country, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
+type CountryConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.CountryConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.CountryConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.CountryConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type CountryRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.CountryRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.CountryRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.CountryRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
 type DiffEntryResolver interface {
 	Op(ctx context.Context, obj *model.DiffEntry) (model.DiffOp, error)
 	Kind(ctx context.Context, obj *model.DiffEntry) (string, error)
@@ -800,6 +924,16 @@ type EventResolver interface {
 	Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
 	Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Event, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
+}
+type EventConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.EventConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.EventConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.EventConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type EventRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.EventRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.EventRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.EventRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
 }
 type InstrumentResolver interface {
 	PartyCount(ctx context.Context, obj *model.Instrument, asOf *model.Date) (int, error)
@@ -812,11 +946,31 @@ type InstrumentResolver interface {
 	Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Instrument, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
+type InstrumentConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.InstrumentConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.InstrumentConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.InstrumentConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type InstrumentRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.InstrumentRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.InstrumentRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.InstrumentRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
 type MonitoringRoundResolver interface {
 	Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
 	Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
 	Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
 	Relations(ctx context.Context, obj *model.MonitoringRound, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
+}
+type MonitoringRoundConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.MonitoringRoundConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.MonitoringRoundConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.MonitoringRoundConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type MonitoringRoundRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.MonitoringRoundRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.MonitoringRoundRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.MonitoringRoundRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
 }
 type MutationResolver interface {
 	CreateEntity(ctx context.Context, input model.CreateEntityInput) (*model.EntityChange, error)
@@ -829,6 +983,21 @@ type MutationResolver interface {
 	ImportSeed(ctx context.Context, files []model.ImportFileInput, apply *bool, idempotencyKey *string) (*model.ImportResult, error)
 	ImportGraph(ctx context.Context, json string, apply *bool, idempotencyKey *string) (*model.ImportResult, error)
 }
+type NodeConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.NodeConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.NodeConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.NodeConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type NodeRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.NodeRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.NodeRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.NodeRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type PartyConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.PartyConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.PartyConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.PartyConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
 type ProjectResolver interface {
 	Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
 	Funders(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
@@ -836,6 +1005,16 @@ type ProjectResolver interface {
 	Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error)
 	Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
+}
+type ProjectConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.ProjectConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.ProjectConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.ProjectConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type ProjectRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.ProjectRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.ProjectRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.ProjectRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -861,15 +1040,45 @@ type QueryResolver interface {
 	DataQuality(ctx context.Context) (*model.DataQuality, error)
 	Changes(ctx context.Context, since *time.Time, entity *string, first *int, after *string) (*model.ChangeConnection, error)
 }
+type RelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.RelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.RelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.RelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
 type ResourceResolver interface {
 	Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
 	Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
 	Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Resource, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
+type ResourceConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.ResourceConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.ResourceConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.ResourceConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type ResourceRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.ResourceRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.ResourceRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.ResourceRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
 type TopicResolver interface {
 	AddressedBy(ctx context.Context, obj *model.Topic, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Topic, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
+}
+type TopicConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.TopicConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.TopicConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.TopicConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type TopicRelationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.TopicRelationConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.TopicRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.TopicRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
+}
+type TreatyConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.TreatyConnection) (*model.Aggregate, error)
+	GroupBy(ctx context.Context, obj *model.TreatyConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error)
+	Values(ctx context.Context, obj *model.TreatyConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -889,6 +1098,46 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Aggregate.count":
+		if e.ComplexityRoot.Aggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Aggregate.Count(childComplexity), true
+	case "Aggregate.distinct":
+		if e.ComplexityRoot.Aggregate.Distinct == nil {
+			break
+		}
+
+		args, err := ec.field_Aggregate_distinct_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Aggregate.Distinct(childComplexity, args["field"].(model.FieldRef)), true
+	case "Aggregate.max":
+		if e.ComplexityRoot.Aggregate.Max == nil {
+			break
+		}
+
+		args, err := ec.field_Aggregate_max_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Aggregate.Max(childComplexity, args["field"].(model.FieldRef)), true
+	case "Aggregate.min":
+		if e.ComplexityRoot.Aggregate.Min == nil {
+			break
+		}
+
+		args, err := ec.field_Aggregate_min_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Aggregate.Min(childComplexity, args["field"].(model.FieldRef)), true
 
 	case "Body.acronym":
 		if e.ComplexityRoot.Body.Acronym == nil {
@@ -1056,12 +1305,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Body.Version(childComplexity), true
 
+	case "BodyConnection.aggregate":
+		if e.ComplexityRoot.BodyConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyConnection.Aggregate(childComplexity), true
 	case "BodyConnection.edges":
 		if e.ComplexityRoot.BodyConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BodyConnection.Edges(childComplexity), true
+	case "BodyConnection.groupBy":
+		if e.ComplexityRoot.BodyConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_BodyConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "BodyConnection.pageInfo":
 		if e.ComplexityRoot.BodyConnection.PageInfo == nil {
 			break
@@ -1074,6 +1340,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyConnection.TotalCount(childComplexity), true
+	case "BodyConnection.values":
+		if e.ComplexityRoot.BodyConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_BodyConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "BodyEdge.cursor":
 		if e.ComplexityRoot.BodyEdge.Cursor == nil {
@@ -1088,12 +1365,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BodyEdge.Node(childComplexity), true
 
+	case "BodyRelationConnection.aggregate":
+		if e.ComplexityRoot.BodyRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRelationConnection.Aggregate(childComplexity), true
 	case "BodyRelationConnection.edges":
 		if e.ComplexityRoot.BodyRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BodyRelationConnection.Edges(childComplexity), true
+	case "BodyRelationConnection.groupBy":
+		if e.ComplexityRoot.BodyRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_BodyRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "BodyRelationConnection.pageInfo":
 		if e.ComplexityRoot.BodyRelationConnection.PageInfo == nil {
 			break
@@ -1106,6 +1400,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyRelationConnection.TotalCount(childComplexity), true
+	case "BodyRelationConnection.values":
+		if e.ComplexityRoot.BodyRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_BodyRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "BodyRelationEdge.cursor":
 		if e.ComplexityRoot.BodyRelationEdge.Cursor == nil {
@@ -1425,12 +1730,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Country.Version(childComplexity), true
 
+	case "CountryConnection.aggregate":
+		if e.ComplexityRoot.CountryConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryConnection.Aggregate(childComplexity), true
 	case "CountryConnection.edges":
 		if e.ComplexityRoot.CountryConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CountryConnection.Edges(childComplexity), true
+	case "CountryConnection.groupBy":
+		if e.ComplexityRoot.CountryConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_CountryConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CountryConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "CountryConnection.pageInfo":
 		if e.ComplexityRoot.CountryConnection.PageInfo == nil {
 			break
@@ -1443,6 +1765,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CountryConnection.TotalCount(childComplexity), true
+	case "CountryConnection.values":
+		if e.ComplexityRoot.CountryConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_CountryConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CountryConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "CountryEdge.cursor":
 		if e.ComplexityRoot.CountryEdge.Cursor == nil {
@@ -1457,12 +1790,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CountryEdge.Node(childComplexity), true
 
+	case "CountryRelationConnection.aggregate":
+		if e.ComplexityRoot.CountryRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryRelationConnection.Aggregate(childComplexity), true
 	case "CountryRelationConnection.edges":
 		if e.ComplexityRoot.CountryRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CountryRelationConnection.Edges(childComplexity), true
+	case "CountryRelationConnection.groupBy":
+		if e.ComplexityRoot.CountryRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_CountryRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CountryRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "CountryRelationConnection.pageInfo":
 		if e.ComplexityRoot.CountryRelationConnection.PageInfo == nil {
 			break
@@ -1475,6 +1825,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CountryRelationConnection.TotalCount(childComplexity), true
+	case "CountryRelationConnection.values":
+		if e.ComplexityRoot.CountryRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_CountryRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CountryRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "CountryRelationEdge.cursor":
 		if e.ComplexityRoot.CountryRelationEdge.Cursor == nil {
@@ -1883,12 +2244,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Event.Version(childComplexity), true
 
+	case "EventConnection.aggregate":
+		if e.ComplexityRoot.EventConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.Aggregate(childComplexity), true
 	case "EventConnection.edges":
 		if e.ComplexityRoot.EventConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.EventConnection.Edges(childComplexity), true
+	case "EventConnection.groupBy":
+		if e.ComplexityRoot.EventConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_EventConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EventConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "EventConnection.pageInfo":
 		if e.ComplexityRoot.EventConnection.PageInfo == nil {
 			break
@@ -1901,6 +2279,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventConnection.TotalCount(childComplexity), true
+	case "EventConnection.values":
+		if e.ComplexityRoot.EventConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_EventConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EventConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "EventEdge.cursor":
 		if e.ComplexityRoot.EventEdge.Cursor == nil {
@@ -1915,12 +2304,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
 
+	case "EventRelationConnection.aggregate":
+		if e.ComplexityRoot.EventRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventRelationConnection.Aggregate(childComplexity), true
 	case "EventRelationConnection.edges":
 		if e.ComplexityRoot.EventRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.EventRelationConnection.Edges(childComplexity), true
+	case "EventRelationConnection.groupBy":
+		if e.ComplexityRoot.EventRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_EventRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EventRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "EventRelationConnection.pageInfo":
 		if e.ComplexityRoot.EventRelationConnection.PageInfo == nil {
 			break
@@ -1933,6 +2339,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventRelationConnection.TotalCount(childComplexity), true
+	case "EventRelationConnection.values":
+		if e.ComplexityRoot.EventRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_EventRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EventRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "EventRelationEdge.cursor":
 		if e.ComplexityRoot.EventRelationEdge.Cursor == nil {
@@ -2020,6 +2437,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphStats.Relationships(childComplexity), true
+
+	case "Group.count":
+		if e.ComplexityRoot.Group.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Count(childComplexity), true
+	case "Group.key":
+		if e.ComplexityRoot.Group.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Key(childComplexity), true
+	case "Group.keyNode":
+		if e.ComplexityRoot.Group.KeyNode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.KeyNode(childComplexity), true
+	case "Group.nodes":
+		if e.ComplexityRoot.Group.Nodes == nil {
+			break
+		}
+
+		args, err := ec.field_Group_nodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Group.Nodes(childComplexity, args["first"].(*int)), true
 
 	case "ImportResult.added":
 		if e.ComplexityRoot.ImportResult.Added == nil {
@@ -2248,12 +2695,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Instrument.Version(childComplexity), true
 
+	case "InstrumentConnection.aggregate":
+		if e.ComplexityRoot.InstrumentConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentConnection.Aggregate(childComplexity), true
 	case "InstrumentConnection.edges":
 		if e.ComplexityRoot.InstrumentConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.InstrumentConnection.Edges(childComplexity), true
+	case "InstrumentConnection.groupBy":
+		if e.ComplexityRoot.InstrumentConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_InstrumentConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InstrumentConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "InstrumentConnection.pageInfo":
 		if e.ComplexityRoot.InstrumentConnection.PageInfo == nil {
 			break
@@ -2266,6 +2730,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InstrumentConnection.TotalCount(childComplexity), true
+	case "InstrumentConnection.values":
+		if e.ComplexityRoot.InstrumentConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_InstrumentConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InstrumentConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "InstrumentEdge.cursor":
 		if e.ComplexityRoot.InstrumentEdge.Cursor == nil {
@@ -2280,12 +2755,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InstrumentEdge.Node(childComplexity), true
 
+	case "InstrumentRelationConnection.aggregate":
+		if e.ComplexityRoot.InstrumentRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentRelationConnection.Aggregate(childComplexity), true
 	case "InstrumentRelationConnection.edges":
 		if e.ComplexityRoot.InstrumentRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.InstrumentRelationConnection.Edges(childComplexity), true
+	case "InstrumentRelationConnection.groupBy":
+		if e.ComplexityRoot.InstrumentRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_InstrumentRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InstrumentRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "InstrumentRelationConnection.pageInfo":
 		if e.ComplexityRoot.InstrumentRelationConnection.PageInfo == nil {
 			break
@@ -2298,6 +2790,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InstrumentRelationConnection.TotalCount(childComplexity), true
+	case "InstrumentRelationConnection.values":
+		if e.ComplexityRoot.InstrumentRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_InstrumentRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InstrumentRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "InstrumentRelationEdge.cursor":
 		if e.ComplexityRoot.InstrumentRelationEdge.Cursor == nil {
@@ -2479,12 +2982,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MonitoringRound.Version(childComplexity), true
 
+	case "MonitoringRoundConnection.aggregate":
+		if e.ComplexityRoot.MonitoringRoundConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundConnection.Aggregate(childComplexity), true
 	case "MonitoringRoundConnection.edges":
 		if e.ComplexityRoot.MonitoringRoundConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MonitoringRoundConnection.Edges(childComplexity), true
+	case "MonitoringRoundConnection.groupBy":
+		if e.ComplexityRoot.MonitoringRoundConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_MonitoringRoundConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MonitoringRoundConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "MonitoringRoundConnection.pageInfo":
 		if e.ComplexityRoot.MonitoringRoundConnection.PageInfo == nil {
 			break
@@ -2497,6 +3017,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MonitoringRoundConnection.TotalCount(childComplexity), true
+	case "MonitoringRoundConnection.values":
+		if e.ComplexityRoot.MonitoringRoundConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_MonitoringRoundConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MonitoringRoundConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "MonitoringRoundEdge.cursor":
 		if e.ComplexityRoot.MonitoringRoundEdge.Cursor == nil {
@@ -2511,12 +3042,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MonitoringRoundEdge.Node(childComplexity), true
 
+	case "MonitoringRoundRelationConnection.aggregate":
+		if e.ComplexityRoot.MonitoringRoundRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationConnection.Aggregate(childComplexity), true
 	case "MonitoringRoundRelationConnection.edges":
 		if e.ComplexityRoot.MonitoringRoundRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MonitoringRoundRelationConnection.Edges(childComplexity), true
+	case "MonitoringRoundRelationConnection.groupBy":
+		if e.ComplexityRoot.MonitoringRoundRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_MonitoringRoundRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "MonitoringRoundRelationConnection.pageInfo":
 		if e.ComplexityRoot.MonitoringRoundRelationConnection.PageInfo == nil {
 			break
@@ -2529,6 +3077,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MonitoringRoundRelationConnection.TotalCount(childComplexity), true
+	case "MonitoringRoundRelationConnection.values":
+		if e.ComplexityRoot.MonitoringRoundRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_MonitoringRoundRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MonitoringRoundRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "MonitoringRoundRelationEdge.cursor":
 		if e.ComplexityRoot.MonitoringRoundRelationEdge.Cursor == nil {
@@ -2673,12 +3232,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.UpdateLink(childComplexity, args["input"].(model.UpdateLinkInput)), true
 
+	case "NodeConnection.aggregate":
+		if e.ComplexityRoot.NodeConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeConnection.Aggregate(childComplexity), true
 	case "NodeConnection.edges":
 		if e.ComplexityRoot.NodeConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.NodeConnection.Edges(childComplexity), true
+	case "NodeConnection.groupBy":
+		if e.ComplexityRoot.NodeConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_NodeConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NodeConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "NodeConnection.pageInfo":
 		if e.ComplexityRoot.NodeConnection.PageInfo == nil {
 			break
@@ -2691,6 +3267,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NodeConnection.TotalCount(childComplexity), true
+	case "NodeConnection.values":
+		if e.ComplexityRoot.NodeConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_NodeConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NodeConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "NodeEdge.cursor":
 		if e.ComplexityRoot.NodeEdge.Cursor == nil {
@@ -2705,12 +3292,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NodeEdge.Node(childComplexity), true
 
+	case "NodeRelationConnection.aggregate":
+		if e.ComplexityRoot.NodeRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeRelationConnection.Aggregate(childComplexity), true
 	case "NodeRelationConnection.edges":
 		if e.ComplexityRoot.NodeRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.NodeRelationConnection.Edges(childComplexity), true
+	case "NodeRelationConnection.groupBy":
+		if e.ComplexityRoot.NodeRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_NodeRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NodeRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "NodeRelationConnection.pageInfo":
 		if e.ComplexityRoot.NodeRelationConnection.PageInfo == nil {
 			break
@@ -2723,6 +3327,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NodeRelationConnection.TotalCount(childComplexity), true
+	case "NodeRelationConnection.values":
+		if e.ComplexityRoot.NodeRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_NodeRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NodeRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "NodeRelationEdge.cursor":
 		if e.ComplexityRoot.NodeRelationEdge.Cursor == nil {
@@ -2792,12 +3407,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PartyConnection.aggregate":
+		if e.ComplexityRoot.PartyConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyConnection.Aggregate(childComplexity), true
 	case "PartyConnection.edges":
 		if e.ComplexityRoot.PartyConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PartyConnection.Edges(childComplexity), true
+	case "PartyConnection.groupBy":
+		if e.ComplexityRoot.PartyConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_PartyConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PartyConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "PartyConnection.pageInfo":
 		if e.ComplexityRoot.PartyConnection.PageInfo == nil {
 			break
@@ -2810,6 +3442,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyConnection.TotalCount(childComplexity), true
+	case "PartyConnection.values":
+		if e.ComplexityRoot.PartyConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_PartyConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PartyConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "PartyEdge.action":
 		if e.ComplexityRoot.PartyEdge.Action == nil {
@@ -3078,12 +3721,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Project.Version(childComplexity), true
 
+	case "ProjectConnection.aggregate":
+		if e.ComplexityRoot.ProjectConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectConnection.Aggregate(childComplexity), true
 	case "ProjectConnection.edges":
 		if e.ComplexityRoot.ProjectConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ProjectConnection.Edges(childComplexity), true
+	case "ProjectConnection.groupBy":
+		if e.ComplexityRoot.ProjectConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_ProjectConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ProjectConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "ProjectConnection.pageInfo":
 		if e.ComplexityRoot.ProjectConnection.PageInfo == nil {
 			break
@@ -3096,6 +3756,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProjectConnection.TotalCount(childComplexity), true
+	case "ProjectConnection.values":
+		if e.ComplexityRoot.ProjectConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_ProjectConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ProjectConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "ProjectEdge.cursor":
 		if e.ComplexityRoot.ProjectEdge.Cursor == nil {
@@ -3110,12 +3781,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProjectEdge.Node(childComplexity), true
 
+	case "ProjectRelationConnection.aggregate":
+		if e.ComplexityRoot.ProjectRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectRelationConnection.Aggregate(childComplexity), true
 	case "ProjectRelationConnection.edges":
 		if e.ComplexityRoot.ProjectRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ProjectRelationConnection.Edges(childComplexity), true
+	case "ProjectRelationConnection.groupBy":
+		if e.ComplexityRoot.ProjectRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_ProjectRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ProjectRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "ProjectRelationConnection.pageInfo":
 		if e.ComplexityRoot.ProjectRelationConnection.PageInfo == nil {
 			break
@@ -3128,6 +3816,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProjectRelationConnection.TotalCount(childComplexity), true
+	case "ProjectRelationConnection.values":
+		if e.ComplexityRoot.ProjectRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_ProjectRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ProjectRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "ProjectRelationEdge.cursor":
 		if e.ComplexityRoot.ProjectRelationEdge.Cursor == nil {
@@ -3406,12 +4105,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Topics(childComplexity, args["where"].(*model.TopicWhere), args["sort"].([]model.TopicSort), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date)), true
 
+	case "RelationConnection.aggregate":
+		if e.ComplexityRoot.RelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationConnection.Aggregate(childComplexity), true
 	case "RelationConnection.edges":
 		if e.ComplexityRoot.RelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.RelationConnection.Edges(childComplexity), true
+	case "RelationConnection.groupBy":
+		if e.ComplexityRoot.RelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_RelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "RelationConnection.pageInfo":
 		if e.ComplexityRoot.RelationConnection.PageInfo == nil {
 			break
@@ -3424,6 +4140,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RelationConnection.TotalCount(childComplexity), true
+	case "RelationConnection.values":
+		if e.ComplexityRoot.RelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_RelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "RelationEdge.cursor":
 		if e.ComplexityRoot.RelationEdge.Cursor == nil {
@@ -3591,12 +4318,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Resource.Version(childComplexity), true
 
+	case "ResourceConnection.aggregate":
+		if e.ComplexityRoot.ResourceConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceConnection.Aggregate(childComplexity), true
 	case "ResourceConnection.edges":
 		if e.ComplexityRoot.ResourceConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ResourceConnection.Edges(childComplexity), true
+	case "ResourceConnection.groupBy":
+		if e.ComplexityRoot.ResourceConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_ResourceConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ResourceConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "ResourceConnection.pageInfo":
 		if e.ComplexityRoot.ResourceConnection.PageInfo == nil {
 			break
@@ -3609,6 +4353,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResourceConnection.TotalCount(childComplexity), true
+	case "ResourceConnection.values":
+		if e.ComplexityRoot.ResourceConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_ResourceConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ResourceConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "ResourceEdge.cursor":
 		if e.ComplexityRoot.ResourceEdge.Cursor == nil {
@@ -3623,12 +4378,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ResourceEdge.Node(childComplexity), true
 
+	case "ResourceRelationConnection.aggregate":
+		if e.ComplexityRoot.ResourceRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceRelationConnection.Aggregate(childComplexity), true
 	case "ResourceRelationConnection.edges":
 		if e.ComplexityRoot.ResourceRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ResourceRelationConnection.Edges(childComplexity), true
+	case "ResourceRelationConnection.groupBy":
+		if e.ComplexityRoot.ResourceRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_ResourceRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ResourceRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "ResourceRelationConnection.pageInfo":
 		if e.ComplexityRoot.ResourceRelationConnection.PageInfo == nil {
 			break
@@ -3641,6 +4413,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResourceRelationConnection.TotalCount(childComplexity), true
+	case "ResourceRelationConnection.values":
+		if e.ComplexityRoot.ResourceRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_ResourceRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ResourceRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "ResourceRelationEdge.cursor":
 		if e.ComplexityRoot.ResourceRelationEdge.Cursor == nil {
@@ -3906,12 +4689,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Topic.Version(childComplexity), true
 
+	case "TopicConnection.aggregate":
+		if e.ComplexityRoot.TopicConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TopicConnection.Aggregate(childComplexity), true
 	case "TopicConnection.edges":
 		if e.ComplexityRoot.TopicConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.TopicConnection.Edges(childComplexity), true
+	case "TopicConnection.groupBy":
+		if e.ComplexityRoot.TopicConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_TopicConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TopicConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "TopicConnection.pageInfo":
 		if e.ComplexityRoot.TopicConnection.PageInfo == nil {
 			break
@@ -3924,6 +4724,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TopicConnection.TotalCount(childComplexity), true
+	case "TopicConnection.values":
+		if e.ComplexityRoot.TopicConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_TopicConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TopicConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "TopicEdge.cursor":
 		if e.ComplexityRoot.TopicEdge.Cursor == nil {
@@ -3938,12 +4749,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TopicEdge.Node(childComplexity), true
 
+	case "TopicRelationConnection.aggregate":
+		if e.ComplexityRoot.TopicRelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TopicRelationConnection.Aggregate(childComplexity), true
 	case "TopicRelationConnection.edges":
 		if e.ComplexityRoot.TopicRelationConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.TopicRelationConnection.Edges(childComplexity), true
+	case "TopicRelationConnection.groupBy":
+		if e.ComplexityRoot.TopicRelationConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_TopicRelationConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TopicRelationConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "TopicRelationConnection.pageInfo":
 		if e.ComplexityRoot.TopicRelationConnection.PageInfo == nil {
 			break
@@ -3956,6 +4784,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TopicRelationConnection.TotalCount(childComplexity), true
+	case "TopicRelationConnection.values":
+		if e.ComplexityRoot.TopicRelationConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_TopicRelationConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TopicRelationConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "TopicRelationEdge.cursor":
 		if e.ComplexityRoot.TopicRelationEdge.Cursor == nil {
@@ -4000,12 +4839,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TopicRelationEdge.Version(childComplexity), true
 
+	case "TreatyConnection.aggregate":
+		if e.ComplexityRoot.TreatyConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TreatyConnection.Aggregate(childComplexity), true
 	case "TreatyConnection.edges":
 		if e.ComplexityRoot.TreatyConnection.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.TreatyConnection.Edges(childComplexity), true
+	case "TreatyConnection.groupBy":
+		if e.ComplexityRoot.TreatyConnection.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_TreatyConnection_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TreatyConnection.GroupBy(childComplexity, args["keys"].([]model.GroupKey), args["interval"].(*model.TimeInterval), args["first"].(*int), args["sort"].([]model.GroupSort), args["having"].(*model.GroupHaving)), true
 	case "TreatyConnection.pageInfo":
 		if e.ComplexityRoot.TreatyConnection.PageInfo == nil {
 			break
@@ -4018,6 +4874,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TreatyConnection.TotalCount(childComplexity), true
+	case "TreatyConnection.values":
+		if e.ComplexityRoot.TreatyConnection.Values == nil {
+			break
+		}
+
+		args, err := ec.field_TreatyConnection_values_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TreatyConnection.Values(childComplexity, args["field"].(model.FieldRef), args["first"].(*int)), true
 
 	case "TreatyEdge.action":
 		if e.ComplexityRoot.TreatyEdge.Action == nil {
@@ -4177,6 +5044,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TreatyQuality.UnknownStatus(childComplexity), true
 
+	case "ValueCount.count":
+		if e.ComplexityRoot.ValueCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValueCount.Count(childComplexity), true
+	case "ValueCount.node":
+		if e.ComplexityRoot.ValueCount.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValueCount.Node(childComplexity), true
+	case "ValueCount.value":
+		if e.ComplexityRoot.ValueCount.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValueCount.Value(childComplexity), true
+
 	case "Variant.note":
 		if e.ComplexityRoot.Variant.Note == nil {
 			break
@@ -4228,10 +5114,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EdgeWhere", ec.unmarshalInputEdgeWhere),
 			graphql.NewInputUnmarshaler("EventSort", ec.unmarshalInputEventSort),
 			graphql.NewInputUnmarshaler("EventWhere", ec.unmarshalInputEventWhere),
+			graphql.NewInputUnmarshaler("FieldRef", ec.unmarshalInputFieldRef),
+			graphql.NewInputUnmarshaler("GroupHaving", ec.unmarshalInputGroupHaving),
+			graphql.NewInputUnmarshaler("GroupKey", ec.unmarshalInputGroupKey),
+			graphql.NewInputUnmarshaler("GroupSort", ec.unmarshalInputGroupSort),
 			graphql.NewInputUnmarshaler("IDFilter", ec.unmarshalInputIDFilter),
 			graphql.NewInputUnmarshaler("ImportFileInput", ec.unmarshalInputImportFileInput),
 			graphql.NewInputUnmarshaler("InstrumentSort", ec.unmarshalInputInstrumentSort),
 			graphql.NewInputUnmarshaler("InstrumentWhere", ec.unmarshalInputInstrumentWhere),
+			graphql.NewInputUnmarshaler("IntFilter", ec.unmarshalInputIntFilter),
 			graphql.NewInputUnmarshaler("LinkInput", ec.unmarshalInputLinkInput),
 			graphql.NewInputUnmarshaler("MonitoringRoundSort", ec.unmarshalInputMonitoringRoundSort),
 			graphql.NewInputUnmarshaler("MonitoringRoundWhere", ec.unmarshalInputMonitoringRoundWhere),
@@ -4242,6 +5133,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProjectWhere", ec.unmarshalInputProjectWhere),
 			graphql.NewInputUnmarshaler("PropertyFilter", ec.unmarshalInputPropertyFilter),
 			graphql.NewInputUnmarshaler("RelationFilter", ec.unmarshalInputRelationFilter),
+			graphql.NewInputUnmarshaler("RelationRef", ec.unmarshalInputRelationRef),
 			graphql.NewInputUnmarshaler("ResourceSort", ec.unmarshalInputResourceSort),
 			graphql.NewInputUnmarshaler("ResourceWhere", ec.unmarshalInputResourceWhere),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
@@ -6591,6 +7483,331 @@ type DisputedFact {
   "The value the property answers; null when none can be preferred, and the property is then unknown."
   preferred: JSON
 }
+
+# Analytics on every connection: aggregates, groups and distinct values over
+# all of a connection's results, read on its ` + "`" + `asOf` + "`" + ` (or today).
+
+extend enum TimeInterval {
+  "Periods such as \"2009-Q2\"; dates known only to the year stay in that year's bucket (\"2009\")."
+  QUARTER
+}
+
+"A relationship type and the way it points, seen from the node asked from."
+input RelationRef {
+  "The relationship type."
+  type: RelationType!
+  "Which way the relationship points, seen from the node asked from."
+  direction: Direction = BOTH
+}
+
+"""
+A value read from each result of a connection. Give exactly one of ` + "`" + `node` + "`" + `,
+` + "`" + `edge` + "`" + ` and ` + "`" + `related` + "`" + `. Dates are text in calendar order ("2010", "2010-07",
+"2010-07-01"), so ` + "`" + `min` + "`" + ` and ` + "`" + `max` + "`" + ` give the earliest and latest.
+"""
+input FieldRef {
+  "A property of the listed node: a typed field (\"id\", \"name\", \"startDate\", \"opened\", \"coeStatus\", \"iso2\") or a key of ` + "`" + `properties` + "`" + `."
+  node: String
+  """
+  A property of the relationship that leads to the listed node, such as
+  \"date\" or \"role\"; on treaty participations (parties, participants,
+  treaties) one of \"signed\", \"ratified\", \"entryIntoForce\" and \"action\".
+  """
+  edge: String
+  "The ids of the nodes related to the listed node through relationships of this type (visible on the connection's date): a result counts once per related node."
+  related: RelationRef
+}
+
+"""
+One key to group a connection's results by. Give exactly one field. A date
+(of a node, of an edge, as ` + "`" + `FieldRef` + "`" + ` reads them) is bucketed by the
+group-by's ` + "`" + `interval` + "`" + `: "2015", "2015-Q2" or "2015-03"; a date known only to
+the year stays in its year's bucket, and a result with no date falls in the
+group whose key is null (undated).
+"""
+input GroupKey {
+  "The node's kind, as an EntityType value (\"PROJECT\")."
+  kind: Boolean
+  """
+  On treaty participations: the status certainly reached on the connection's
+  day (` + "`" + `PartyEdge.status` + "`" + `). A state whose ratification may or may not have
+  happened by that day (inside its date's window) groups under the status it
+  certainly has, SIGNED say; ` + "`" + `possibleStatus` + "`" + ` groups it under RATIFIED.
+  """
+  status: Boolean
+  "On treaty participations: the highest status possibly reached on the day (` + "`" + `PartyEdge.possibleStatus` + "`" + `)."
+  possibleStatus: Boolean
+  "On treaty participations: whether the sources settle the status on the day (\"true\" or \"false\", ` + "`" + `PartyEdge.certain` + "`" + `)."
+  certain: Boolean
+  "A property of the listed node, as ` + "`" + `FieldRef.node` + "`" + ` reads it."
+  node: String
+  "A property of the edge that leads to the listed node, as ` + "`" + `FieldRef.edge` + "`" + ` reads it."
+  edge: String
+  "The node related through one type of relationship, such as a project's funder (FUNDED_BY, OUTGOING) or a body's parent (PART_OF, OUTGOING): a result falls in one group per related node, or in the null group when it has none. ` + "`" + `Group.keyNode` + "`" + ` is that node."
+  related: RelationRef
+}
+
+"What groups can be sorted by."
+enum GroupSortField {
+  "The number of results in the group."
+  COUNT
+  "The group's key, compared as text key by key; the null key sorts first."
+  KEY
+}
+
+"One sort key for groups; several keys sort by the first, then the next."
+input GroupSort {
+  "What to sort by."
+  field: GroupSortField!
+  "Which way."
+  direction: SortDirection = ASC
+}
+
+"Matches a whole number."
+input IntFilter {
+  "Equal to this value."
+  eq: Int
+  "Less than this value."
+  lt: Int
+  "At most this value."
+  lte: Int
+  "More than this value."
+  gt: Int
+  "At least this value."
+  gte: Int
+}
+
+"Keeps only the groups that satisfy it."
+input GroupHaving {
+  "The number of results in the group."
+  count: IntFilter
+}
+
+"""
+Figures over all the results of a connection (not only the page asked for),
+read on the connection's ` + "`" + `asOf` + "`" + ` (or today), with its filters applied.
+"""
+type Aggregate {
+  "How many results."
+  count: Int!
+  "How many distinct non-null values the field takes among the results."
+  distinct("The value to count." field: FieldRef!): Int!
+  "The smallest (earliest) value of the field among the results; null when none has one."
+  min("The value to read." field: FieldRef!): String
+  "The largest (latest) value of the field among the results; null when none has one."
+  max("The value to read." field: FieldRef!): String
+}
+
+"A group of a connection's results that share a key."
+type Group {
+  "One value per key of the group-by, in order, as text: a date bucket (\"2015\", \"2015-Q2\", \"2015-03\"), a kind or status (\"RATIFIED\"), a related node's id; null for an undated result or one with no such value."
+  key: [String]!
+  "How many results the group holds."
+  count: Int!
+  "The node of the group-by's first ` + "`" + `related` + "`" + ` key: a project's funder, say; null when there is no such key, or the group's key is null."
+  keyNode: Node
+  "Some of the group's nodes, ordered by id."
+  nodes("How many nodes to return (at most 100)." first: Int = 10): [Node!]!
+}
+
+"A value a field takes among a connection's results, and how many results take it."
+type ValueCount {
+  "The value as text; null for the results with no value."
+  value: String
+  "How many results take the value."
+  count: Int!
+  "The node whose id the value is, when the field is ` + "`" + `related` + "`" + `."
+  node: Node
+}
+
+extend type InstrumentRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type InstrumentConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type BodyRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type BodyConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type ProjectRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type ProjectConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type CountryRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type CountryConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type ResourceRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type ResourceConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type EventRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type EventConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type MonitoringRoundRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type MonitoringRoundConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type TopicRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type TopicConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type NodeRelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type NodeConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type PartyConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type TreatyConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+extend type RelationConnection {
+  "Counts, distinct counts, earliest and latest values over all the results, not only this page."
+  aggregate: Aggregate!
+  "The results in groups that share their keys, largest first unless ` + "`" + `sort` + "`" + ` says otherwise (then by key)."
+  groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
+  "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
+  values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -6598,6 +7815,20 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Aggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_Aggregate_count(ctx, field)
+	case "distinct":
+		return ec.fieldContext_Aggregate_distinct(ctx, field)
+	case "min":
+		return ec.fieldContext_Aggregate_min(ctx, field)
+	case "max":
+		return ec.fieldContext_Aggregate_max(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Aggregate", field.Name)
+}
 
 func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -6653,6 +7884,12 @@ func (ec *executionContext) childFields_BodyConnection(ctx context.Context, fiel
 		return ec.fieldContext_BodyConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_BodyConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_BodyConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_BodyConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_BodyConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyConnection", field.Name)
 }
@@ -6675,6 +7912,12 @@ func (ec *executionContext) childFields_BodyRelationConnection(ctx context.Conte
 		return ec.fieldContext_BodyRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_BodyRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_BodyRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_BodyRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_BodyRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyRelationConnection", field.Name)
 }
@@ -6813,6 +8056,12 @@ func (ec *executionContext) childFields_CountryConnection(ctx context.Context, f
 		return ec.fieldContext_CountryConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_CountryConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_CountryConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_CountryConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_CountryConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CountryConnection", field.Name)
 }
@@ -6835,6 +8084,12 @@ func (ec *executionContext) childFields_CountryRelationConnection(ctx context.Co
 		return ec.fieldContext_CountryRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_CountryRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_CountryRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_CountryRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_CountryRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CountryRelationConnection", field.Name)
 }
@@ -7031,6 +8286,12 @@ func (ec *executionContext) childFields_EventConnection(ctx context.Context, fie
 		return ec.fieldContext_EventConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_EventConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_EventConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_EventConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_EventConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventConnection", field.Name)
 }
@@ -7053,6 +8314,12 @@ func (ec *executionContext) childFields_EventRelationConnection(ctx context.Cont
 		return ec.fieldContext_EventRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_EventRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_EventRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_EventRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_EventRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventRelationConnection", field.Name)
 }
@@ -7101,6 +8368,20 @@ func (ec *executionContext) childFields_GraphStats(ctx context.Context, field gr
 		return ec.fieldContext_GraphStats_newestSource(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GraphStats", field.Name)
+}
+
+func (ec *executionContext) childFields_Group(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_Group_key(ctx, field)
+	case "count":
+		return ec.fieldContext_Group_count(ctx, field)
+	case "keyNode":
+		return ec.fieldContext_Group_keyNode(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Group_nodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Group", field.Name)
 }
 
 func (ec *executionContext) childFields_ImportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7183,6 +8464,12 @@ func (ec *executionContext) childFields_InstrumentConnection(ctx context.Context
 		return ec.fieldContext_InstrumentConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_InstrumentConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_InstrumentConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_InstrumentConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_InstrumentConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InstrumentConnection", field.Name)
 }
@@ -7205,6 +8492,12 @@ func (ec *executionContext) childFields_InstrumentRelationConnection(ctx context
 		return ec.fieldContext_InstrumentRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_InstrumentRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_InstrumentRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_InstrumentRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_InstrumentRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InstrumentRelationConnection", field.Name)
 }
@@ -7293,6 +8586,12 @@ func (ec *executionContext) childFields_MonitoringRoundConnection(ctx context.Co
 		return ec.fieldContext_MonitoringRoundConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_MonitoringRoundConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_MonitoringRoundConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_MonitoringRoundConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_MonitoringRoundConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MonitoringRoundConnection", field.Name)
 }
@@ -7315,6 +8614,12 @@ func (ec *executionContext) childFields_MonitoringRoundRelationConnection(ctx co
 		return ec.fieldContext_MonitoringRoundRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_MonitoringRoundRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_MonitoringRoundRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_MonitoringRoundRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_MonitoringRoundRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MonitoringRoundRelationConnection", field.Name)
 }
@@ -7357,6 +8662,12 @@ func (ec *executionContext) childFields_NodeRelationConnection(ctx context.Conte
 		return ec.fieldContext_NodeRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_NodeRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_NodeRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_NodeRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_NodeRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NodeRelationConnection", field.Name)
 }
@@ -7403,6 +8714,12 @@ func (ec *executionContext) childFields_PartyConnection(ctx context.Context, fie
 		return ec.fieldContext_PartyConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_PartyConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_PartyConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_PartyConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_PartyConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartyConnection", field.Name)
 }
@@ -7511,6 +8828,12 @@ func (ec *executionContext) childFields_ProjectConnection(ctx context.Context, f
 		return ec.fieldContext_ProjectConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ProjectConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_ProjectConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_ProjectConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_ProjectConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProjectConnection", field.Name)
 }
@@ -7533,6 +8856,12 @@ func (ec *executionContext) childFields_ProjectRelationConnection(ctx context.Co
 		return ec.fieldContext_ProjectRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ProjectRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_ProjectRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_ProjectRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_ProjectRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProjectRelationConnection", field.Name)
 }
@@ -7565,6 +8894,12 @@ func (ec *executionContext) childFields_RelationConnection(ctx context.Context, 
 		return ec.fieldContext_RelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_RelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_RelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_RelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_RelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RelationConnection", field.Name)
 }
@@ -7637,6 +8972,12 @@ func (ec *executionContext) childFields_ResourceConnection(ctx context.Context, 
 		return ec.fieldContext_ResourceConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ResourceConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_ResourceConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_ResourceConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_ResourceConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResourceConnection", field.Name)
 }
@@ -7659,6 +9000,12 @@ func (ec *executionContext) childFields_ResourceRelationConnection(ctx context.C
 		return ec.fieldContext_ResourceRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ResourceRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_ResourceRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_ResourceRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_ResourceRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResourceRelationConnection", field.Name)
 }
@@ -7801,6 +9148,12 @@ func (ec *executionContext) childFields_TopicConnection(ctx context.Context, fie
 		return ec.fieldContext_TopicConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_TopicConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_TopicConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_TopicConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_TopicConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TopicConnection", field.Name)
 }
@@ -7823,6 +9176,12 @@ func (ec *executionContext) childFields_TopicRelationConnection(ctx context.Cont
 		return ec.fieldContext_TopicRelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_TopicRelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_TopicRelationConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_TopicRelationConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_TopicRelationConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TopicRelationConnection", field.Name)
 }
@@ -7855,6 +9214,12 @@ func (ec *executionContext) childFields_TreatyConnection(ctx context.Context, fi
 		return ec.fieldContext_TreatyConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_TreatyConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_TreatyConnection_aggregate(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_TreatyConnection_groupBy(ctx, field)
+	case "values":
+		return ec.fieldContext_TreatyConnection_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TreatyConnection", field.Name)
 }
@@ -7921,6 +9286,18 @@ func (ec *executionContext) childFields_TreatyQuality(ctx context.Context, field
 		return ec.fieldContext_TreatyQuality_disputed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TreatyQuality", field.Name)
+}
+
+func (ec *executionContext) childFields_ValueCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_ValueCount_value(ctx, field)
+	case "count":
+		return ec.fieldContext_ValueCount_count(ctx, field)
+	case "node":
+		return ec.fieldContext_ValueCount_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ValueCount", field.Name)
 }
 
 func (ec *executionContext) childFields_Variant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8054,6 +9431,184 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Aggregate_distinct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Aggregate_max_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Aggregate_min_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
 
 func (ec *executionContext) field_Body_funds_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -8477,6 +10032,142 @@ func (ec *executionContext) field_Body_relations_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_CountryConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_CountryConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_CountryRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_CountryRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Country_evaluatedIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8731,6 +10422,142 @@ func (ec *executionContext) field_Country_treaties_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_EventConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_EventConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_EventRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_EventRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Event_heldIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8966,6 +10793,156 @@ func (ec *executionContext) field_Event_topics_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["language"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Group_nodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_InstrumentConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_InstrumentConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_InstrumentRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_InstrumentRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -9383,6 +11360,142 @@ func (ec *executionContext) field_Instrument_topics_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_MonitoringRoundConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_MonitoringRoundConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_MonitoringRoundRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_MonitoringRoundRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_MonitoringRound_evaluated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9762,6 +11875,346 @@ func (ec *executionContext) field_Mutation_updateLink_args(ctx context.Context, 
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_NodeConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_NodeConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_NodeRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_NodeRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_PartyConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_PartyConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ProjectConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_ProjectConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ProjectRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_ProjectRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -10783,6 +13236,210 @@ func (ec *executionContext) field_Query_topics_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_RelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_RelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ResourceConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_ResourceConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ResourceRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_ResourceRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Resource_covers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10975,6 +13632,142 @@ func (ec *executionContext) field_Resource_topics_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_TopicConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_TopicConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_TopicRelationConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_TopicRelationConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Topic_addressedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11075,6 +13868,74 @@ func (ec *executionContext) field_Topic_relations_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_TreatyConnection_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keys",
+		func(ctx context.Context, v any) ([]model.GroupKey, error) {
+			return ec.unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keys"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.TimeInterval, error) {
+			return ec.unmarshalOTimeInterval2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTimeInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.GroupSort, error) {
+			return ec.unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) (*model.GroupHaving, error) {
+			return ec.unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_TreatyConnection_values_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.FieldRef, error) {
+			return ec.unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11148,6 +14009,158 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Aggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Aggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Aggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Aggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Aggregate_distinct(ctx context.Context, field graphql.CollectedField, obj *model.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Aggregate_distinct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Distinct, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Aggregate_distinct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Aggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Aggregate_distinct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Aggregate_min(ctx context.Context, field graphql.CollectedField, obj *model.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Aggregate_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Aggregate_min(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Aggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Aggregate_min_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Aggregate_max(ctx context.Context, field graphql.CollectedField, obj *model.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Aggregate_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Aggregate_max(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Aggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Aggregate_max_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Body_id(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -11912,6 +14925,126 @@ func (ec *executionContext) fieldContext_BodyConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("BodyConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _BodyConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BodyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BodyEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12052,6 +15185,126 @@ func (ec *executionContext) _BodyRelationConnection_totalCount(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_BodyRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BodyRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BodyRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _BodyRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BodyRelationEdge) (ret graphql.Marshaler) {
@@ -13431,6 +16684,126 @@ func (ec *executionContext) fieldContext_CountryConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("CountryConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _CountryConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CountryConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CountryConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CountryConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CountryConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CountryConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CountryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CountryEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13571,6 +16944,126 @@ func (ec *executionContext) _CountryRelationConnection_totalCount(ctx context.Co
 }
 func (ec *executionContext) fieldContext_CountryRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CountryRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CountryRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CountryRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CountryRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CountryRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CountryRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CountryRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CountryRelationEdge) (ret graphql.Marshaler) {
@@ -15371,6 +18864,126 @@ func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("EventConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _EventConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EventConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.EventConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EventConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.EventConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EventConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15511,6 +19124,126 @@ func (ec *executionContext) _EventRelationConnection_totalCount(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_EventRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EventRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EventRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.EventRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EventRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.EventRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EventRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _EventRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EventRelationEdge) (ret graphql.Marshaler) {
@@ -15878,6 +19611,127 @@ func (ec *executionContext) _GraphStats_newestSource(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_GraphStats_newestSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Group_key(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalNString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "String")
+}
+
+func (ec *executionContext) _Group_count(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Group_keyNode(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_keyNode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeyNode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Group_keyNode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Group",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Group_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Group",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Group_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ImportResult_applied(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
@@ -16882,6 +20736,126 @@ func (ec *executionContext) fieldContext_InstrumentConnection_totalCount(_ conte
 	return graphql.NewScalarFieldContext("InstrumentConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _InstrumentConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InstrumentConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.InstrumentConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_InstrumentConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.InstrumentConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_InstrumentConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _InstrumentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17022,6 +20996,126 @@ func (ec *executionContext) _InstrumentRelationConnection_totalCount(ctx context
 }
 func (ec *executionContext) fieldContext_InstrumentRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InstrumentRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InstrumentRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InstrumentRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.InstrumentRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_InstrumentRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.InstrumentRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_InstrumentRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _InstrumentRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InstrumentRelationEdge) (ret graphql.Marshaler) {
@@ -17856,6 +21950,126 @@ func (ec *executionContext) fieldContext_MonitoringRoundConnection_totalCount(_ 
 	return graphql.NewScalarFieldContext("MonitoringRoundConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _MonitoringRoundConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MonitoringRoundConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRoundConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MonitoringRoundConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MonitoringRoundConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRoundConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MonitoringRoundConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MonitoringRoundConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MonitoringRoundEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17996,6 +22210,126 @@ func (ec *executionContext) _MonitoringRoundRelationConnection_totalCount(ctx co
 }
 func (ec *executionContext) fieldContext_MonitoringRoundRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MonitoringRoundRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonitoringRoundRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MonitoringRoundRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRoundRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MonitoringRoundRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MonitoringRoundRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonitoringRoundRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonitoringRoundRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MonitoringRoundRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonitoringRoundRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonitoringRoundRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MonitoringRoundRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MonitoringRoundRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MonitoringRoundRelationEdge) (ret graphql.Marshaler) {
@@ -18660,6 +22994,126 @@ func (ec *executionContext) fieldContext_NodeConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("NodeConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _NodeConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NodeConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NodeConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NodeConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NodeConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NodeConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.NodeEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18800,6 +23254,126 @@ func (ec *executionContext) _NodeRelationConnection_totalCount(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_NodeRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NodeRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NodeRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NodeRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NodeRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NodeRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NodeRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NodeRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _NodeRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.NodeRelationEdge) (ret graphql.Marshaler) {
@@ -19158,6 +23732,126 @@ func (ec *executionContext) _PartyConnection_totalCount(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_PartyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartyConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartyConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.PartyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PartyConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.PartyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.PartyConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_PartyConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.PartyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.PartyConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_PartyConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PartyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PartyEdge) (ret graphql.Marshaler) {
@@ -20387,6 +25081,126 @@ func (ec *executionContext) fieldContext_ProjectConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("ProjectConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ProjectConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProjectConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ProjectConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ProjectConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ProjectConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ProjectConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProjectEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProjectEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20527,6 +25341,126 @@ func (ec *executionContext) _ProjectRelationConnection_totalCount(ctx context.Co
 }
 func (ec *executionContext) fieldContext_ProjectRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProjectRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProjectRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ProjectRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ProjectRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ProjectRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ProjectRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ProjectRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProjectRelationEdge) (ret graphql.Marshaler) {
@@ -21815,6 +26749,126 @@ func (ec *executionContext) fieldContext_RelationConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("RelationConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _RelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.RelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.RelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22583,6 +27637,126 @@ func (ec *executionContext) fieldContext_ResourceConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("ResourceConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ResourceConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.ResourceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResourceConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResourceConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.ResourceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ResourceConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ResourceConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResourceConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.ResourceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ResourceConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ResourceConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ResourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ResourceEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22723,6 +27897,126 @@ func (ec *executionContext) _ResourceRelationConnection_totalCount(ctx context.C
 }
 func (ec *executionContext) fieldContext_ResourceRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResourceRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ResourceRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResourceRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResourceRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ResourceRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ResourceRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResourceRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResourceRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ResourceRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResourceRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ResourceRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ResourceRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ResourceRelationEdge) (ret graphql.Marshaler) {
@@ -23896,6 +29190,126 @@ func (ec *executionContext) fieldContext_TopicConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("TopicConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _TopicConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.TopicConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TopicConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TopicConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.TopicConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TopicConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TopicConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TopicConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.TopicConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TopicConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TopicConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TopicEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TopicEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24036,6 +29450,126 @@ func (ec *executionContext) _TopicRelationConnection_totalCount(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_TopicRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TopicRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TopicRelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicRelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TopicRelationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicRelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TopicRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicRelationConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TopicRelationConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicRelationConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TopicRelationConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TopicRelationConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TopicRelationConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TopicRelationConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TopicRelationConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TopicRelationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TopicRelationConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TopicRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TopicRelationEdge) (ret graphql.Marshaler) {
@@ -24302,6 +29836,126 @@ func (ec *executionContext) _TreatyConnection_totalCount(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_TreatyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TreatyConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TreatyConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.TreatyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TreatyConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TreatyConnection_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.TreatyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyConnection_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TreatyConnection().GroupBy(ctx, obj, fc.Args["keys"].([]model.GroupKey), fc.Args["interval"].(*model.TimeInterval), fc.Args["first"].(*int), fc.Args["sort"].([]model.GroupSort), fc.Args["having"].(*model.GroupHaving))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyConnection_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TreatyConnection_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TreatyConnection_values(ctx context.Context, field graphql.CollectedField, obj *model.TreatyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TreatyConnection_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TreatyConnection().Values(ctx, obj, fc.Args["field"].(model.FieldRef), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+			return ec.marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TreatyConnection_values(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TreatyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TreatyConnection_values_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TreatyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TreatyEdge) (ret graphql.Marshaler) {
@@ -24981,6 +30635,84 @@ func (ec *executionContext) _TreatyQuality_disputed(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_TreatyQuality_disputed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TreatyQuality", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValueCount_value(ctx context.Context, field graphql.CollectedField, obj *model.ValueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValueCount_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValueCount_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValueCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValueCount_count(ctx context.Context, field graphql.CollectedField, obj *model.ValueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValueCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValueCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValueCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValueCount_node(ctx context.Context, field graphql.CollectedField, obj *model.ValueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValueCount_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValueCount_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValueCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Variant_property(ctx context.Context, field graphql.CollectedField, obj *model.Variant) (ret graphql.Marshaler) {
@@ -26999,6 +32731,241 @@ func UnmarshalEventWhere(ctx context.Context, raw any) (model.EventWhere, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputFieldRef(ctx context.Context, obj any) (model.FieldRef, error) {
+	var it model.FieldRef
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"node", "edge", "related"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		case "edge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("edge"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Edge = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Related = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFieldRef unmarshals raw into the FieldRef input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFieldRef(ctx context.Context, raw any) (model.FieldRef, error) {
+	var out model.FieldRef
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FieldRef", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGroupHaving(ctx context.Context, obj any) (model.GroupHaving, error) {
+	var it model.GroupHaving
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOIntFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGroupHaving unmarshals raw into the GroupHaving input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGroupHaving(ctx context.Context, raw any) (model.GroupHaving, error) {
+	var out model.GroupHaving
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupHaving", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGroupKey(ctx context.Context, obj any) (model.GroupKey, error) {
+	var it model.GroupKey
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "status", "possibleStatus", "certain", "node", "edge", "related"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "possibleStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("possibleStatus"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PossibleStatus = data
+		case "certain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certain"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Certain = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		case "edge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("edge"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Edge = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Related = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGroupKey unmarshals raw into the GroupKey input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGroupKey(ctx context.Context, raw any) (model.GroupKey, error) {
+	var out model.GroupKey
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupKey", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGroupSort(ctx context.Context, obj any) (model.GroupSort, error) {
+	var it model.GroupSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNGroupSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGroupSort unmarshals raw into the GroupSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGroupSort(ctx context.Context, raw any) (model.GroupSort, error) {
+	var out model.GroupSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupSort", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputIDFilter(ctx context.Context, obj any) (model.IDFilter, error) {
 	var it model.IDFilter
 	if obj == nil {
@@ -27262,6 +33229,76 @@ func (ec *executionContext) unmarshalInputInstrumentWhere(ctx context.Context, o
 func UnmarshalInstrumentWhere(ctx context.Context, raw any) (model.InstrumentWhere, error) {
 	var out model.InstrumentWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "InstrumentWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIntFilter(ctx context.Context, obj any) (model.IntFilter, error) {
+	var it model.IntFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIntFilter unmarshals raw into the IntFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIntFilter(ctx context.Context, raw any) (model.IntFilter, error) {
+	var out model.IntFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IntFilter", raw, &out)
 	return out, err
 }
 
@@ -28025,6 +34062,59 @@ func UnmarshalRelationFilter(ctx context.Context, raw any) (model.RelationFilter
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRelationRef(ctx context.Context, obj any) (model.RelationRef, error) {
+	var it model.RelationRef
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "BOTH"
+	}
+
+	fieldsInOrder := [...]string{"type", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalODirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRelationRef unmarshals raw into the RelationRef input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRelationRef(ctx context.Context, raw any) (model.RelationRef, error) {
+	var out model.RelationRef
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationRef", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputResourceSort(ctx context.Context, obj any) (model.ResourceSort, error) {
 	var it model.ResourceSort
 	if obj == nil {
@@ -28753,6 +34843,54 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var aggregateImplementors = []string{"Aggregate"}
+
+func (ec *executionContext) _Aggregate(ctx context.Context, sel ast.SelectionSet, obj *model.Aggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Aggregate")
+		case "count":
+			out.Values[i] = ec._Aggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "distinct":
+			out.Values[i] = ec._Aggregate_distinct(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._Aggregate_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._Aggregate_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var bodyImplementors = []string{"Body", "Node"}
 
 func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj *model.Body) graphql.Marshaler {
@@ -28904,18 +35042,36 @@ func (ec *executionContext) _BodyConnection(ctx context.Context, sel ast.Selecti
 		case "edges":
 			out.Values[i] = ec._BodyConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._BodyConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._BodyConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BodyConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BodyConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BodyConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28985,18 +35141,36 @@ func (ec *executionContext) _BodyRelationConnection(ctx context.Context, sel ast
 		case "edges":
 			out.Values[i] = ec._BodyRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._BodyRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._BodyRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BodyRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BodyRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BodyRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29417,18 +35591,36 @@ func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.Sele
 		case "edges":
 			out.Values[i] = ec._CountryConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._CountryConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._CountryConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CountryConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CountryConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CountryConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29498,18 +35690,36 @@ func (ec *executionContext) _CountryRelationConnection(ctx context.Context, sel 
 		case "edges":
 			out.Values[i] = ec._CountryRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._CountryRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._CountryRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CountryRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CountryRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CountryRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30138,18 +36348,36 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 		case "edges":
 			out.Values[i] = ec._EventConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._EventConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._EventConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30219,18 +36447,36 @@ func (ec *executionContext) _EventRelationConnection(ctx context.Context, sel as
 		case "edges":
 			out.Values[i] = ec._EventRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._EventRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._EventRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30383,6 +36629,54 @@ func (ec *executionContext) _GraphStats(ctx context.Context, sel ast.SelectionSe
 		case "newestSource":
 			out.Values[i] = ec._GraphStats_newestSource(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var groupImplementors = []string{"Group"}
+
+func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, obj *model.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Group")
+		case "key":
+			out.Values[i] = ec._Group_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._Group_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keyNode":
+			out.Values[i] = ec._Group_keyNode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._Group_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -30631,18 +36925,36 @@ func (ec *executionContext) _InstrumentConnection(ctx context.Context, sel ast.S
 		case "edges":
 			out.Values[i] = ec._InstrumentConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._InstrumentConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._InstrumentConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InstrumentConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InstrumentConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InstrumentConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30712,18 +37024,36 @@ func (ec *executionContext) _InstrumentRelationConnection(ctx context.Context, s
 		case "edges":
 			out.Values[i] = ec._InstrumentRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._InstrumentRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._InstrumentRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InstrumentRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InstrumentRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InstrumentRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31001,18 +37331,36 @@ func (ec *executionContext) _MonitoringRoundConnection(ctx context.Context, sel 
 		case "edges":
 			out.Values[i] = ec._MonitoringRoundConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._MonitoringRoundConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._MonitoringRoundConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MonitoringRoundConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MonitoringRoundConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MonitoringRoundConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31082,18 +37430,36 @@ func (ec *executionContext) _MonitoringRoundRelationConnection(ctx context.Conte
 		case "edges":
 			out.Values[i] = ec._MonitoringRoundRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._MonitoringRoundRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._MonitoringRoundRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MonitoringRoundRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MonitoringRoundRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MonitoringRoundRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31287,18 +37653,36 @@ func (ec *executionContext) _NodeConnection(ctx context.Context, sel ast.Selecti
 		case "edges":
 			out.Values[i] = ec._NodeConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._NodeConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._NodeConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NodeConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NodeConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NodeConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31368,18 +37752,36 @@ func (ec *executionContext) _NodeRelationConnection(ctx context.Context, sel ast
 		case "edges":
 			out.Values[i] = ec._NodeRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._NodeRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._NodeRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NodeRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NodeRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NodeRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31522,18 +37924,36 @@ func (ec *executionContext) _PartyConnection(ctx context.Context, sel ast.Select
 		case "edges":
 			out.Values[i] = ec._PartyConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._PartyConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._PartyConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartyConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartyConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartyConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31850,18 +38270,36 @@ func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.Sele
 		case "edges":
 			out.Values[i] = ec._ProjectConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._ProjectConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._ProjectConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProjectConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProjectConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProjectConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31931,18 +38369,36 @@ func (ec *executionContext) _ProjectRelationConnection(ctx context.Context, sel 
 		case "edges":
 			out.Values[i] = ec._ProjectRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._ProjectRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._ProjectRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProjectRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProjectRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProjectRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32219,18 +38675,36 @@ func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.Sel
 		case "edges":
 			out.Values[i] = ec._RelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._RelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._RelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32442,18 +38916,36 @@ func (ec *executionContext) _ResourceConnection(ctx context.Context, sel ast.Sel
 		case "edges":
 			out.Values[i] = ec._ResourceConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._ResourceConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._ResourceConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResourceConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResourceConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResourceConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32523,18 +39015,36 @@ func (ec *executionContext) _ResourceRelationConnection(ctx context.Context, sel
 		case "edges":
 			out.Values[i] = ec._ResourceRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._ResourceRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._ResourceRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResourceRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResourceRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResourceRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32997,18 +39507,36 @@ func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.Select
 		case "edges":
 			out.Values[i] = ec._TopicConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._TopicConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._TopicConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TopicConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TopicConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TopicConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33078,18 +39606,36 @@ func (ec *executionContext) _TopicRelationConnection(ctx context.Context, sel as
 		case "edges":
 			out.Values[i] = ec._TopicRelationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._TopicRelationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._TopicRelationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TopicRelationConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TopicRelationConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TopicRelationConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33184,18 +39730,36 @@ func (ec *executionContext) _TreatyConnection(ctx context.Context, sel ast.Selec
 		case "edges":
 			out.Values[i] = ec._TreatyConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._TreatyConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._TreatyConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TreatyConnection_aggregate(ctx, field, obj)
+				})
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TreatyConnection_groupBy(ctx, field, obj)
+				})
+		case "values":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TreatyConnection_values(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33380,6 +39944,49 @@ func (ec *executionContext) _TreatyQuality(ctx context.Context, sel ast.Selectio
 		case "disputed":
 			out.Values[i] = ec._TreatyQuality_disputed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var valueCountImplementors = []string{"ValueCount"}
+
+func (ec *executionContext) _ValueCount(ctx context.Context, sel ast.SelectionSet, obj *model.ValueCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, valueCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ValueCount")
+		case "value":
+			out.Values[i] = ec._ValueCount_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ValueCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ValueCount_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -33813,6 +40420,14 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) marshalNAggregate2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐAggregate(ctx context.Context, sel ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Aggregate!")
+		return graphql.Null
+	}
+	return ec._Aggregate(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalNBody2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBody(ctx context.Context, sel ast.SelectionSet, v *model.Body) graphql.Marshaler {
 	if v == nil {
@@ -34348,6 +40963,11 @@ func (ec *executionContext) marshalNFactRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonli
 	return ec._FactRef(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFieldRef2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐFieldRef(ctx context.Context, v any) (model.FieldRef, error) {
+	res, err := ec.unmarshalInputFieldRef(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -34368,6 +40988,60 @@ func (ec *executionContext) marshalNGraphStats2ᚖgithubᚗcomᚋcoeᚑchildᚑo
 		return graphql.Null
 	}
 	return ec._GraphStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGroup2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroup(ctx context.Context, sel ast.SelectionSet, v model.Group) graphql.Marshaler {
+	return ec._Group(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNGroup2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Group) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroup2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNGroupKey2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKey(ctx context.Context, v any) (model.GroupKey, error) {
+	res, err := ec.unmarshalInputGroupKey(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNGroupKey2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKeyᚄ(ctx context.Context, v any) ([]model.GroupKey, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.GroupKey, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGroupKey2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupKey(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNGroupSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSort(ctx context.Context, v any) (model.GroupSort, error) {
+	res, err := ec.unmarshalInputGroupSort(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNGroupSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortField(ctx context.Context, v any) (model.GroupSortField, error) {
+	var res model.GroupSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGroupSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortField(ctx context.Context, sel ast.SelectionSet, v model.GroupSortField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -35170,6 +41844,29 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) unmarshalNString2ᚕᚖstring(ctx context.Context, v any) ([]*string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOString2ᚖstring(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕᚖstring(ctx context.Context, sel ast.SelectionSet, v []*string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOString2ᚖstring(ctx, sel, v[i])
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSubgraph(ctx context.Context, sel ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Subgraph!")
@@ -35377,6 +42074,26 @@ func (ec *executionContext) unmarshalNUpdateEntityInput2githubᚗcomᚋcoeᚑchi
 func (ec *executionContext) unmarshalNUpdateLinkInput2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐUpdateLinkInput(ctx context.Context, v any) (model.UpdateLinkInput, error) {
 	res, err := ec.unmarshalInputUpdateLinkInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNValueCount2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCount(ctx context.Context, sel ast.SelectionSet, v model.ValueCount) graphql.Marshaler {
+	return ec._ValueCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNValueCount2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCountᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ValueCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNValueCount2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐValueCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNVariant2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐVariant(ctx context.Context, sel ast.SelectionSet, v model.Variant) graphql.Marshaler {
@@ -35878,6 +42595,31 @@ func (ec *executionContext) unmarshalOEventWhere2ᚖgithubᚗcomᚋcoeᚑchild�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOGroupHaving2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupHaving(ctx context.Context, v any) (*model.GroupHaving, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputGroupHaving(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOGroupSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSortᚄ(ctx context.Context, v any) ([]model.GroupSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.GroupSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGroupSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐGroupSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -36004,6 +42746,14 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOIntFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐIntFilter(ctx context.Context, v any) (*model.IntFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIntFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOJSON2interface(ctx context.Context, v any) (any, error) {
@@ -36236,6 +42986,14 @@ func (ec *executionContext) unmarshalORelationFilter2ᚕgithubᚗcomᚋcoeᚑchi
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx context.Context, v any) (*model.RelationRef, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRelationRef(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalORelationType2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]model.RelationType, error) {

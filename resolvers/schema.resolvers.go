@@ -59,6 +59,36 @@ func (r *bodyResolver) Relations(ctx context.Context, obj *model.Body, types []m
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *bodyConnectionResolver) Aggregate(ctx context.Context, obj *model.BodyConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *bodyConnectionResolver) GroupBy(ctx context.Context, obj *model.BodyConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *bodyConnectionResolver) Values(ctx context.Context, obj *model.BodyConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *bodyRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.BodyRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *bodyRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.BodyRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *bodyRelationConnectionResolver) Values(ctx context.Context, obj *model.BodyRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
 // Actor is the resolver for the actor field.
 func (r *changeResolver) Actor(ctx context.Context, obj *model.Change) (string, error) {
 	return obj.Actor.Name, nil
@@ -108,6 +138,36 @@ func (r *countryResolver) Relations(ctx context.Context, obj *model.Country, typ
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *countryConnectionResolver) Aggregate(ctx context.Context, obj *model.CountryConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *countryConnectionResolver) GroupBy(ctx context.Context, obj *model.CountryConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *countryConnectionResolver) Values(ctx context.Context, obj *model.CountryConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *countryRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.CountryRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *countryRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.CountryRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *countryRelationConnectionResolver) Values(ctx context.Context, obj *model.CountryRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
 // Op is the resolver for the op field.
 func (r *diffEntryResolver) Op(ctx context.Context, obj *model.DiffEntry) (model.DiffOp, error) {
 	return model.DiffOp(strings.ToUpper(obj.Op)), nil
@@ -141,6 +201,36 @@ func (r *eventResolver) Topics(ctx context.Context, obj *model.Event, first *int
 // Relations is the resolver for the relations field.
 func (r *eventResolver) Relations(ctx context.Context, obj *model.Event, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *eventConnectionResolver) Aggregate(ctx context.Context, obj *model.EventConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *eventConnectionResolver) GroupBy(ctx context.Context, obj *model.EventConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *eventConnectionResolver) Values(ctx context.Context, obj *model.EventConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *eventRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.EventRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *eventRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.EventRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *eventRelationConnectionResolver) Values(ctx context.Context, obj *model.EventRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
 }
 
 // PartyCount is the resolver for the partyCount field.
@@ -188,6 +278,36 @@ func (r *instrumentResolver) Relations(ctx context.Context, obj *model.Instrumen
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *instrumentConnectionResolver) Aggregate(ctx context.Context, obj *model.InstrumentConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *instrumentConnectionResolver) GroupBy(ctx context.Context, obj *model.InstrumentConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *instrumentConnectionResolver) Values(ctx context.Context, obj *model.InstrumentConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *instrumentRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.InstrumentRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *instrumentRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.InstrumentRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *instrumentRelationConnectionResolver) Values(ctx context.Context, obj *model.InstrumentRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
 // Evaluated is the resolver for the evaluated field.
 func (r *monitoringRoundResolver) Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
 	return relatedConnection[model.CountryRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
@@ -206,6 +326,36 @@ func (r *monitoringRoundResolver) Topics(ctx context.Context, obj *model.Monitor
 // Relations is the resolver for the relations field.
 func (r *monitoringRoundResolver) Relations(ctx context.Context, obj *model.MonitoringRound, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *monitoringRoundConnectionResolver) Aggregate(ctx context.Context, obj *model.MonitoringRoundConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *monitoringRoundConnectionResolver) GroupBy(ctx context.Context, obj *model.MonitoringRoundConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *monitoringRoundConnectionResolver) Values(ctx context.Context, obj *model.MonitoringRoundConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *monitoringRoundRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.MonitoringRoundRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *monitoringRoundRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.MonitoringRoundRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *monitoringRoundRelationConnectionResolver) Values(ctx context.Context, obj *model.MonitoringRoundRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
 }
 
 // CreateEntity is the resolver for the createEntity field.
@@ -253,6 +403,51 @@ func (r *mutationResolver) ImportGraph(ctx context.Context, json string, apply *
 	return r.importGraph(ctx, json, apply, idempotencyKey)
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *nodeConnectionResolver) Aggregate(ctx context.Context, obj *model.NodeConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *nodeConnectionResolver) GroupBy(ctx context.Context, obj *model.NodeConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *nodeConnectionResolver) Values(ctx context.Context, obj *model.NodeConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *nodeRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.NodeRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *nodeRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.NodeRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *nodeRelationConnectionResolver) Values(ctx context.Context, obj *model.NodeRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *partyConnectionResolver) Aggregate(ctx context.Context, obj *model.PartyConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *partyConnectionResolver) GroupBy(ctx context.Context, obj *model.PartyConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *partyConnectionResolver) Values(ctx context.Context, obj *model.PartyConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
 // Targets is the resolver for the targets field.
 func (r *projectResolver) Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
 	return relatedConnection[model.CountryRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
@@ -281,6 +476,36 @@ func (r *projectResolver) Topics(ctx context.Context, obj *model.Project, first 
 // Relations is the resolver for the relations field.
 func (r *projectResolver) Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error) {
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *projectConnectionResolver) Aggregate(ctx context.Context, obj *model.ProjectConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *projectConnectionResolver) GroupBy(ctx context.Context, obj *model.ProjectConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *projectConnectionResolver) Values(ctx context.Context, obj *model.ProjectConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *projectRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.ProjectRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *projectRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.ProjectRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *projectRelationConnectionResolver) Values(ctx context.Context, obj *model.ProjectRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
 }
 
 // Node is the resolver for the node field.
@@ -413,6 +638,21 @@ func (r *queryResolver) Changes(ctx context.Context, since *time.Time, entity *s
 	return r.changes(ctx, model.ChangeFilter{Since: since, Entity: entity}, first, after)
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *relationConnectionResolver) Aggregate(ctx context.Context, obj *model.RelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *relationConnectionResolver) GroupBy(ctx context.Context, obj *model.RelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *relationConnectionResolver) Values(ctx context.Context, obj *model.RelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
 // Publishers is the resolver for the publishers field.
 func (r *resourceResolver) Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
 	return relatedConnection[model.NodeRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
@@ -433,6 +673,36 @@ func (r *resourceResolver) Relations(ctx context.Context, obj *model.Resource, t
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *resourceConnectionResolver) Aggregate(ctx context.Context, obj *model.ResourceConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *resourceConnectionResolver) GroupBy(ctx context.Context, obj *model.ResourceConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *resourceConnectionResolver) Values(ctx context.Context, obj *model.ResourceConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *resourceRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.ResourceRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *resourceRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.ResourceRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *resourceRelationConnectionResolver) Values(ctx context.Context, obj *model.ResourceRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
 // AddressedBy is the resolver for the addressedBy field.
 func (r *topicResolver) AddressedBy(ctx context.Context, obj *model.Topic, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error) {
 	return relatedConnection[model.NodeRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
@@ -443,8 +713,61 @@ func (r *topicResolver) Relations(ctx context.Context, obj *model.Topic, types [
 	return r.relationsConn(ctx, obj.ID, types, direction, first, after, asOf, language)
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *topicConnectionResolver) Aggregate(ctx context.Context, obj *model.TopicConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *topicConnectionResolver) GroupBy(ctx context.Context, obj *model.TopicConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *topicConnectionResolver) Values(ctx context.Context, obj *model.TopicConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *topicRelationConnectionResolver) Aggregate(ctx context.Context, obj *model.TopicRelationConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *topicRelationConnectionResolver) GroupBy(ctx context.Context, obj *model.TopicRelationConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *topicRelationConnectionResolver) Values(ctx context.Context, obj *model.TopicRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *treatyConnectionResolver) Aggregate(ctx context.Context, obj *model.TreatyConnection) (*model.Aggregate, error) {
+	return nil, plannedOnly("aggregate")
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *treatyConnectionResolver) GroupBy(ctx context.Context, obj *model.TreatyConnection, keys []model.GroupKey, interval *model.TimeInterval, first *int, sort []model.GroupSort, having *model.GroupHaving) ([]model.Group, error) {
+	return nil, plannedOnly("groupBy")
+}
+
+// Values is the resolver for the values field.
+func (r *treatyConnectionResolver) Values(ctx context.Context, obj *model.TreatyConnection, field model.FieldRef, first *int) ([]model.ValueCount, error) {
+	return nil, plannedOnly("values")
+}
+
 // Body returns graph.BodyResolver implementation.
 func (r *Resolver) Body() graph.BodyResolver { return &bodyResolver{r} }
+
+// BodyConnection returns graph.BodyConnectionResolver implementation.
+func (r *Resolver) BodyConnection() graph.BodyConnectionResolver { return &bodyConnectionResolver{r} }
+
+// BodyRelationConnection returns graph.BodyRelationConnectionResolver implementation.
+func (r *Resolver) BodyRelationConnection() graph.BodyRelationConnectionResolver {
+	return &bodyRelationConnectionResolver{r}
+}
 
 // Change returns graph.ChangeResolver implementation.
 func (r *Resolver) Change() graph.ChangeResolver { return &changeResolver{r} }
@@ -452,46 +775,160 @@ func (r *Resolver) Change() graph.ChangeResolver { return &changeResolver{r} }
 // Country returns graph.CountryResolver implementation.
 func (r *Resolver) Country() graph.CountryResolver { return &countryResolver{r} }
 
+// CountryConnection returns graph.CountryConnectionResolver implementation.
+func (r *Resolver) CountryConnection() graph.CountryConnectionResolver {
+	return &countryConnectionResolver{r}
+}
+
+// CountryRelationConnection returns graph.CountryRelationConnectionResolver implementation.
+func (r *Resolver) CountryRelationConnection() graph.CountryRelationConnectionResolver {
+	return &countryRelationConnectionResolver{r}
+}
+
 // DiffEntry returns graph.DiffEntryResolver implementation.
 func (r *Resolver) DiffEntry() graph.DiffEntryResolver { return &diffEntryResolver{r} }
 
 // Event returns graph.EventResolver implementation.
 func (r *Resolver) Event() graph.EventResolver { return &eventResolver{r} }
 
+// EventConnection returns graph.EventConnectionResolver implementation.
+func (r *Resolver) EventConnection() graph.EventConnectionResolver {
+	return &eventConnectionResolver{r}
+}
+
+// EventRelationConnection returns graph.EventRelationConnectionResolver implementation.
+func (r *Resolver) EventRelationConnection() graph.EventRelationConnectionResolver {
+	return &eventRelationConnectionResolver{r}
+}
+
 // Instrument returns graph.InstrumentResolver implementation.
 func (r *Resolver) Instrument() graph.InstrumentResolver { return &instrumentResolver{r} }
+
+// InstrumentConnection returns graph.InstrumentConnectionResolver implementation.
+func (r *Resolver) InstrumentConnection() graph.InstrumentConnectionResolver {
+	return &instrumentConnectionResolver{r}
+}
+
+// InstrumentRelationConnection returns graph.InstrumentRelationConnectionResolver implementation.
+func (r *Resolver) InstrumentRelationConnection() graph.InstrumentRelationConnectionResolver {
+	return &instrumentRelationConnectionResolver{r}
+}
 
 // MonitoringRound returns graph.MonitoringRoundResolver implementation.
 func (r *Resolver) MonitoringRound() graph.MonitoringRoundResolver {
 	return &monitoringRoundResolver{r}
 }
 
+// MonitoringRoundConnection returns graph.MonitoringRoundConnectionResolver implementation.
+func (r *Resolver) MonitoringRoundConnection() graph.MonitoringRoundConnectionResolver {
+	return &monitoringRoundConnectionResolver{r}
+}
+
+// MonitoringRoundRelationConnection returns graph.MonitoringRoundRelationConnectionResolver implementation.
+func (r *Resolver) MonitoringRoundRelationConnection() graph.MonitoringRoundRelationConnectionResolver {
+	return &monitoringRoundRelationConnectionResolver{r}
+}
+
 // Mutation returns graph.MutationResolver implementation.
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
+
+// NodeConnection returns graph.NodeConnectionResolver implementation.
+func (r *Resolver) NodeConnection() graph.NodeConnectionResolver { return &nodeConnectionResolver{r} }
+
+// NodeRelationConnection returns graph.NodeRelationConnectionResolver implementation.
+func (r *Resolver) NodeRelationConnection() graph.NodeRelationConnectionResolver {
+	return &nodeRelationConnectionResolver{r}
+}
+
+// PartyConnection returns graph.PartyConnectionResolver implementation.
+func (r *Resolver) PartyConnection() graph.PartyConnectionResolver {
+	return &partyConnectionResolver{r}
+}
 
 // Project returns graph.ProjectResolver implementation.
 func (r *Resolver) Project() graph.ProjectResolver { return &projectResolver{r} }
 
+// ProjectConnection returns graph.ProjectConnectionResolver implementation.
+func (r *Resolver) ProjectConnection() graph.ProjectConnectionResolver {
+	return &projectConnectionResolver{r}
+}
+
+// ProjectRelationConnection returns graph.ProjectRelationConnectionResolver implementation.
+func (r *Resolver) ProjectRelationConnection() graph.ProjectRelationConnectionResolver {
+	return &projectRelationConnectionResolver{r}
+}
+
 // Query returns graph.QueryResolver implementation.
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
+
+// RelationConnection returns graph.RelationConnectionResolver implementation.
+func (r *Resolver) RelationConnection() graph.RelationConnectionResolver {
+	return &relationConnectionResolver{r}
+}
 
 // Resource returns graph.ResourceResolver implementation.
 func (r *Resolver) Resource() graph.ResourceResolver { return &resourceResolver{r} }
 
+// ResourceConnection returns graph.ResourceConnectionResolver implementation.
+func (r *Resolver) ResourceConnection() graph.ResourceConnectionResolver {
+	return &resourceConnectionResolver{r}
+}
+
+// ResourceRelationConnection returns graph.ResourceRelationConnectionResolver implementation.
+func (r *Resolver) ResourceRelationConnection() graph.ResourceRelationConnectionResolver {
+	return &resourceRelationConnectionResolver{r}
+}
+
 // Topic returns graph.TopicResolver implementation.
 func (r *Resolver) Topic() graph.TopicResolver { return &topicResolver{r} }
 
+// TopicConnection returns graph.TopicConnectionResolver implementation.
+func (r *Resolver) TopicConnection() graph.TopicConnectionResolver {
+	return &topicConnectionResolver{r}
+}
+
+// TopicRelationConnection returns graph.TopicRelationConnectionResolver implementation.
+func (r *Resolver) TopicRelationConnection() graph.TopicRelationConnectionResolver {
+	return &topicRelationConnectionResolver{r}
+}
+
+// TreatyConnection returns graph.TreatyConnectionResolver implementation.
+func (r *Resolver) TreatyConnection() graph.TreatyConnectionResolver {
+	return &treatyConnectionResolver{r}
+}
+
 type (
-	bodyResolver            struct{ *Resolver }
-	changeResolver          struct{ *Resolver }
-	countryResolver         struct{ *Resolver }
-	diffEntryResolver       struct{ *Resolver }
-	eventResolver           struct{ *Resolver }
-	instrumentResolver      struct{ *Resolver }
-	monitoringRoundResolver struct{ *Resolver }
-	mutationResolver        struct{ *Resolver }
-	projectResolver         struct{ *Resolver }
-	queryResolver           struct{ *Resolver }
-	resourceResolver        struct{ *Resolver }
-	topicResolver           struct{ *Resolver }
+	bodyResolver                              struct{ *Resolver }
+	bodyConnectionResolver                    struct{ *Resolver }
+	bodyRelationConnectionResolver            struct{ *Resolver }
+	changeResolver                            struct{ *Resolver }
+	countryResolver                           struct{ *Resolver }
+	countryConnectionResolver                 struct{ *Resolver }
+	countryRelationConnectionResolver         struct{ *Resolver }
+	diffEntryResolver                         struct{ *Resolver }
+	eventResolver                             struct{ *Resolver }
+	eventConnectionResolver                   struct{ *Resolver }
+	eventRelationConnectionResolver           struct{ *Resolver }
+	instrumentResolver                        struct{ *Resolver }
+	instrumentConnectionResolver              struct{ *Resolver }
+	instrumentRelationConnectionResolver      struct{ *Resolver }
+	monitoringRoundResolver                   struct{ *Resolver }
+	monitoringRoundConnectionResolver         struct{ *Resolver }
+	monitoringRoundRelationConnectionResolver struct{ *Resolver }
+	mutationResolver                          struct{ *Resolver }
+	nodeConnectionResolver                    struct{ *Resolver }
+	nodeRelationConnectionResolver            struct{ *Resolver }
+	partyConnectionResolver                   struct{ *Resolver }
+	projectResolver                           struct{ *Resolver }
+	projectConnectionResolver                 struct{ *Resolver }
+	projectRelationConnectionResolver         struct{ *Resolver }
+	queryResolver                             struct{ *Resolver }
+	relationConnectionResolver                struct{ *Resolver }
+	resourceResolver                          struct{ *Resolver }
+	resourceConnectionResolver                struct{ *Resolver }
+	resourceRelationConnectionResolver        struct{ *Resolver }
+	topicResolver                             struct{ *Resolver }
+	topicConnectionResolver                   struct{ *Resolver }
+	topicRelationConnectionResolver           struct{ *Resolver }
+	treatyConnectionResolver                  struct{ *Resolver }
 )

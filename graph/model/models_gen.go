@@ -27,6 +27,19 @@ type Node interface {
 	GetStatedFigures() []StatedFigure
 }
 
+// Figures over all the results of a connection (not only the page asked for),
+// read on the connection's `asOf` (or today), with its filters applied.
+type Aggregate struct {
+	// How many results.
+	Count int `json:"count"`
+	// How many distinct non-null values the field takes among the results.
+	Distinct int `json:"distinct"`
+	// The smallest (earliest) value of the field among the results; null when none has one.
+	Min *string `json:"min,omitempty"`
+	// The largest (latest) value of the field among the results; null when none has one.
+	Max *string `json:"max,omitempty"`
+}
+
 // A page of bodies.
 type BodyConnection struct {
 	// The results on this page.
@@ -35,6 +48,12 @@ type BodyConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -53,6 +72,12 @@ type BodyRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -133,6 +158,12 @@ type CountryConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -151,6 +182,12 @@ type CountryRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -342,6 +379,12 @@ type EventConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -360,6 +403,12 @@ type EventRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -422,6 +471,71 @@ type FactRef struct {
 	Sources []Source `json:"sources"`
 }
 
+// A value read from each result of a connection. Give exactly one of `node`,
+// `edge` and `related`. Dates are text in calendar order ("2010", "2010-07",
+// "2010-07-01"), so `min` and `max` give the earliest and latest.
+type FieldRef struct {
+	// A property of the listed node: a typed field ("id", "name", "startDate", "opened", "coeStatus", "iso2") or a key of `properties`.
+	Node *string `json:"node,omitempty"`
+	// A property of the relationship that leads to the listed node, such as
+	// \"date\" or \"role\"; on treaty participations (parties, participants,
+	// treaties) one of \"signed\", \"ratified\", \"entryIntoForce\" and \"action\".
+	Edge *string `json:"edge,omitempty"`
+	// The ids of the nodes related to the listed node through relationships of this type (visible on the connection's date): a result counts once per related node.
+	Related *RelationRef `json:"related,omitempty"`
+}
+
+// A group of a connection's results that share a key.
+type Group struct {
+	// One value per key of the group-by, in order, as text: a date bucket ("2015", "2015-Q2", "2015-03"), a kind or status ("RATIFIED"), a related node's id; null for an undated result or one with no such value.
+	Key []*string `json:"key"`
+	// How many results the group holds.
+	Count int `json:"count"`
+	// The node of the group-by's first `related` key: a project's funder, say; null when there is no such key, or the group's key is null.
+	KeyNode Node `json:"keyNode,omitempty"`
+	// Some of the group's nodes, ordered by id.
+	Nodes []Node `json:"nodes"`
+}
+
+// Keeps only the groups that satisfy it.
+type GroupHaving struct {
+	// The number of results in the group.
+	Count *IntFilter `json:"count,omitempty"`
+}
+
+// One key to group a connection's results by. Give exactly one field. A date
+// (of a node, of an edge, as `FieldRef` reads them) is bucketed by the
+// group-by's `interval`: "2015", "2015-Q2" or "2015-03"; a date known only to
+// the year stays in its year's bucket, and a result with no date falls in the
+// group whose key is null (undated).
+type GroupKey struct {
+	// The node's kind, as an EntityType value ("PROJECT").
+	Kind *bool `json:"kind,omitempty"`
+	// On treaty participations: the status certainly reached on the connection's
+	// day (`PartyEdge.status`). A state whose ratification may or may not have
+	// happened by that day (inside its date's window) groups under the status it
+	// certainly has, SIGNED say; `possibleStatus` groups it under RATIFIED.
+	Status *bool `json:"status,omitempty"`
+	// On treaty participations: the highest status possibly reached on the day (`PartyEdge.possibleStatus`).
+	PossibleStatus *bool `json:"possibleStatus,omitempty"`
+	// On treaty participations: whether the sources settle the status on the day ("true" or "false", `PartyEdge.certain`).
+	Certain *bool `json:"certain,omitempty"`
+	// A property of the listed node, as `FieldRef.node` reads it.
+	Node *string `json:"node,omitempty"`
+	// A property of the edge that leads to the listed node, as `FieldRef.edge` reads it.
+	Edge *string `json:"edge,omitempty"`
+	// The node related through one type of relationship, such as a project's funder (FUNDED_BY, OUTGOING) or a body's parent (PART_OF, OUTGOING): a result falls in one group per related node, or in the null group when it has none. `Group.keyNode` is that node.
+	Related *RelationRef `json:"related,omitempty"`
+}
+
+// One sort key for groups; several keys sort by the first, then the next.
+type GroupSort struct {
+	// What to sort by.
+	Field GroupSortField `json:"field"`
+	// Which way.
+	Direction *SortDirection `json:"direction,omitempty"`
+}
+
 // Matches an id.
 type IDFilter struct {
 	// Exactly this id.
@@ -462,6 +576,12 @@ type InstrumentConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -480,6 +600,12 @@ type InstrumentRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -534,6 +660,20 @@ type InstrumentWhere struct {
 	Not *InstrumentWhere `json:"NOT,omitempty"`
 }
 
+// Matches a whole number.
+type IntFilter struct {
+	// Equal to this value.
+	Eq *int `json:"eq,omitempty"`
+	// Less than this value.
+	Lt *int `json:"lt,omitempty"`
+	// At most this value.
+	Lte *int `json:"lte,omitempty"`
+	// More than this value.
+	Gt *int `json:"gt,omitempty"`
+	// At least this value.
+	Gte *int `json:"gte,omitempty"`
+}
+
 // A relationship after a change, and the audit entry of the change.
 type LinkChange struct {
 	// The relationship as it is now.
@@ -571,6 +711,12 @@ type MonitoringRoundConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -589,6 +735,12 @@ type MonitoringRoundRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -650,6 +802,12 @@ type NodeConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -668,6 +826,12 @@ type NodeRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -755,6 +919,12 @@ type PartyConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many results there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A state's signature and ratification of a treaty, seen from the treaty: the
@@ -804,6 +974,12 @@ type ProjectConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -822,6 +998,12 @@ type ProjectRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -906,6 +1088,12 @@ type RelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many results there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // Any relationship of a node, seen from it.
@@ -946,6 +1134,14 @@ type RelationFilter struct {
 	All *NodeWhere `json:"all,omitempty"`
 }
 
+// A relationship type and the way it points, seen from the node asked from.
+type RelationRef struct {
+	// The relationship type.
+	Type RelationType `json:"type"`
+	// Which way the relationship points, seen from the node asked from.
+	Direction *Direction `json:"direction,omitempty"`
+}
+
 // A page of resources.
 type ResourceConnection struct {
 	// The results on this page.
@@ -954,6 +1150,12 @@ type ResourceConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -972,6 +1174,12 @@ type ResourceRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -1072,6 +1280,12 @@ type TopicConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // One result with its cursor.
@@ -1090,6 +1304,12 @@ type TopicRelationConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A related node with the relationship that leads to it.
@@ -1144,6 +1364,12 @@ type TreatyConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many results there are across all pages.
 	TotalCount int `json:"totalCount"`
+	// Counts, distinct counts, earliest and latest values over all the results, not only this page.
+	Aggregate *Aggregate `json:"aggregate"`
+	// The results in groups that share their keys, largest first unless `sort` says otherwise (then by key).
+	GroupBy []Group `json:"groupBy"`
+	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
+	Values []ValueCount `json:"values"`
 }
 
 // A state's signature and ratification of a treaty, seen from the state: the node is the treaty.
@@ -1274,6 +1500,16 @@ type UpdateLinkInput struct {
 	// Idempotency-Key header; without either the service makes a key up and
 	// names it in extensions.idempotency. Keys are remembered for a day by default.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// A value a field takes among a connection's results, and how many results take it.
+type ValueCount struct {
+	// The value as text; null for the results with no value.
+	Value *string `json:"value,omitempty"`
+	// How many results take the value.
+	Count int `json:"count"`
+	// The node whose id the value is, when the field is `related`.
+	Node Node `json:"node,omitempty"`
 }
 
 // What bodies can be sorted by.
@@ -1922,6 +2158,64 @@ func (e FactKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What groups can be sorted by.
+type GroupSortField string
+
+const (
+	// The number of results in the group.
+	GroupSortFieldCount GroupSortField = "COUNT"
+	// The group's key, compared as text key by key; the null key sorts first.
+	GroupSortFieldKey GroupSortField = "KEY"
+)
+
+var AllGroupSortField = []GroupSortField{
+	GroupSortFieldCount,
+	GroupSortFieldKey,
+}
+
+func (e GroupSortField) IsValid() bool {
+	switch e {
+	case GroupSortFieldCount, GroupSortFieldKey:
+		return true
+	}
+	return false
+}
+
+func (e GroupSortField) String() string {
+	return string(e)
+}
+
+func (e *GroupSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = GroupSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid GroupSortField", str)
+	}
+	return nil
+}
+
+func (e GroupSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *GroupSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e GroupSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What instruments can be sorted by.
 type InstrumentSortField string
 
@@ -2463,16 +2757,19 @@ const (
 	TimeIntervalYear TimeInterval = "YEAR"
 	// Periods such as "2009-03"; dates known only to the year are left out.
 	TimeIntervalMonth TimeInterval = "MONTH"
+	// Periods such as "2009-Q2"; dates known only to the year stay in that year's bucket ("2009").
+	TimeIntervalQuarter TimeInterval = "QUARTER"
 )
 
 var AllTimeInterval = []TimeInterval{
 	TimeIntervalYear,
 	TimeIntervalMonth,
+	TimeIntervalQuarter,
 }
 
 func (e TimeInterval) IsValid() bool {
 	switch e {
-	case TimeIntervalYear, TimeIntervalMonth:
+	case TimeIntervalYear, TimeIntervalMonth, TimeIntervalQuarter:
 		return true
 	}
 	return false

@@ -46,6 +46,9 @@ func (r *Read) Statement() string { return r.cypher }
 type bound struct {
 	params map[string]any
 	conns  []connState
+	// extra holds what the decoder reads of a request's arguments beyond
+	// the statement's parameters (a group-by's sort, say).
+	extra map[string]any
 	// view holds the reading of the last participation decoded, which
 	// each field of its edge reads.
 	view struct {
@@ -111,7 +114,7 @@ var listLabels = map[string]string{
 
 // bind computes a request's values.
 func (r *Read) bind(env model.ReadEnv) (*bound, error) {
-	st := &bound{params: map[string]any{}, conns: make([]connState, r.conns)}
+	st := &bound{params: map[string]any{}, conns: make([]connState, r.conns), extra: map[string]any{}}
 	for _, b := range r.binders {
 		if err := b(env, st); err != nil {
 			return nil, err
@@ -173,7 +176,7 @@ func (c *compiler) name(prefix string) string {
 // errors (a bad cursor, say) surface now.
 func (c *compiler) bind(b binder) error {
 	c.binders = append(c.binders, b)
-	return b(c.env, &bound{params: map[string]any{}, conns: make([]connState, c.conns)})
+	return b(c.env, &bound{params: map[string]any{}, conns: make([]connState, c.conns), extra: map[string]any{}})
 }
 
 // fragment compiles a part of the statement whose text depends on

@@ -174,7 +174,10 @@ type edgeWriter func(w *jsonOut, row, parent []any, st *bound) error
 // columns (the first holds the sort keys, the list keys), total the subquery counting its
 // matches, edge the fields of its edges. The subqueries become columns of
 // the parent's projection cl, through heavy.
-func (c *compiler) connection(f *model.Selection, k int, keys string, rows func(rowList string) string, total string, edge edgeField, heavy func(string) int) (valueWriter, error) {
+//
+// sc is what the connection's analytics (aggregate, groupBy, values) read;
+// nil for a connection that has none.
+func (c *compiler) connection(f *model.Selection, k int, keys string, rows func(rowList string) string, total string, edge edgeField, heavy func(string) int, sc *aggScope) (valueWriter, error) {
 	rc := newCols()
 	rc.add(keys)
 	var needRows, needCursors bool
@@ -286,6 +289,23 @@ func (c *compiler) connection(f *model.Selection, k int, keys string, rows func(
 				}
 				w.close(']')
 				return nil
+			}})
+		case "aggregate", "groupBy", "values":
+			if sc == nil {
+				return nil, fmt.Errorf("%w: %s.%s", model.ErrUnplanned, f.Type, cf.Field)
+			}
+			var aw valueWriter
+			var err error
+			if cf.Field == "aggregate" {
+				aw, err = c.aggregate(cf, sc, heavy)
+			} else {
+				aw, err = c.groupBy(cf, sc, heavy)
+			}
+			if err != nil {
+				return nil, err
+			}
+			parts = append(parts, part{cf.Alias, func(w *jsonOut, _ []any, _ bool, _ []string, parent []any, _ int64, st *bound) error {
+				return aw(w, parent, st)
 			}})
 		default:
 			return nil, fmt.Errorf("%w: %s.%s", model.ErrUnplanned, f.Type, cf.Field)
@@ -449,12 +469,13 @@ func (c *compiler) related(p, label string, f *model.Selection, cl *cols, heavy 
 			rowList)
 	}
 	total := "COUNT { " + match + " }"
+	sc := &aggScope{match: match, node: m, rel: r, asOf: pp.asOfRef(), day: "$" + pp.day, count: total}
 	return c.connection(f, k, "["+strings.Join(keys, ", ")+"]", rows, total, func(ef *model.Selection, rc *cols) (edgeWriter, error) {
 		if ef.Field == "node" {
 			return c.nodeEdge(ef, rc, m, hop.Label)
 		}
 		return relEdge(ef, rc, r)
-	}, heavy)
+	}, heavy, sc)
 }
 
 // relations compiles the relations field of the node in variable p: all
@@ -525,6 +546,7 @@ func (c *compiler) relations(p string, f *model.Selection, cl *cols, heavy func(
 			rowList)
 	}
 	total := "COUNT { " + match + " }"
+	sc := &aggScope{match: match, node: m, rel: r, asOf: pp.asOfRef(), day: "$" + pp.day, count: total}
 	return c.connection(f, k, "["+strings.Join(keys, ", ")+"]", rows, total, func(ef *model.Selection, rc *cols) (edgeWriter, error) {
 		switch ef.Field {
 		case "node":
@@ -541,7 +563,7 @@ func (c *compiler) relations(p string, f *model.Selection, cl *cols, heavy func(
 			}, nil
 		}
 		return relEdge(ef, rc, r)
-	}, heavy)
+	}, heavy, sc)
 }
 
 // participations compiles a treaty's parties or participants, or a
@@ -633,6 +655,7 @@ func (c *compiler) participations(p, label string, f *model.Selection, cl *cols,
 			rowList)
 	}
 	total := "COUNT { " + body + " }"
+	sc := &aggScope{match: body, node: x, part: &part, asOf: pp.asOfRef(), day: "$" + pp.day, count: total}
 	return c.connection(f, k, "["+strings.Join(keys, ", ")+"]", rows, total, func(ef *model.Selection, rc *cols) (edgeWriter, error) {
 		switch ef.Field {
 		case "node":
@@ -664,7 +687,7 @@ func (c *compiler) participations(p, label string, f *model.Selection, cl *cols,
 			return tp, v
 		}
 		return participationField(ef, view)
-	}, heavy)
+	}, heavy, sc)
 }
 
 // participationField compiles a field of a treaty edge or coverage cell

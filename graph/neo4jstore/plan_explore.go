@@ -94,7 +94,7 @@ func (c *compiler) searchRoot(r *Read, sel *model.Selection) error {
 			}, nil
 		}
 		return nil, fmt.Errorf("%w: SearchEdge.%s", model.ErrUnplanned, ef.Field)
-	}, cl.add)
+	}, cl.add, nil)
 	if err != nil {
 		return err
 	}

@@ -172,12 +172,14 @@ func (c *compiler) listRoot(r *Read, sel *model.Selection, label string) error {
 		return fmt.Sprintf("COLLECT { %s\n  %s\n  RETURN %s }", match, order, rowList)
 	}
 	total, head := "", ""
-	if selects(sel, "totalCount") {
+	sc := &aggScope{match: match, node: "n", asOf: asOf, day: "$day", count: "COUNT { " + match + " }"}
+	if selects(sel, "totalCount") || selects(sel, "aggregate") || selects(sel, "groupBy") || selects(sel, "values") {
 		// The matches are found once, for the count and the page: Neo4j
 		// then plans the filter once, which for the filters on treaty
 		// statuses takes longer than running them.
 		head = match + "\nWITH collect(n) AS matched\n"
 		total = "size(matched)"
+		sc.match, sc.count = "UNWIND matched AS n", total
 		rows = func(rowList string) string {
 			return fmt.Sprintf("COLLECT { UNWIND matched AS n\n  %s\n  RETURN %s }", order, rowList)
 		}
@@ -188,7 +190,7 @@ func (c *compiler) listRoot(r *Read, sel *model.Selection, label string) error {
 			return c.nodeEdge(ef, rc, "n", label)
 		}
 		return nil, fmt.Errorf("%w: %sEdge.%s", model.ErrUnplanned, label, ef.Field)
-	}, cl.add)
+	}, cl.add, sc)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,299 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/coe-child-online/knowledge-graph/seed/seedcsv"
+)
+
+// Analytics on connections (aggregate, groupBy, values), each answer
+// compared with the same figures computed here from the seed files.
+
+// groupRow is a group as the tests compare it: its key joined with "|"
+// ("-" for a null key) and its count.
+type groupRow struct {
+	Key   string
+	Count int
+}
+
+type apiGroup struct {
+	Key   []*string `json:"key"`
+	Count int       `json:"count"`
+}
+
+func groupRows(gs []apiGroup) []groupRow {
+	out := make([]groupRow, len(gs))
+	for i, g := range gs {
+		parts := make([]string, len(g.Key))
+		for j, k := range g.Key {
+			if k == nil {
+				parts[j] = "-"
+			} else {
+				parts[j] = *k
+			}
+		}
+		out[i] = groupRow{strings.Join(parts, "|"), g.Count}
+	}
+	return out
+}
+
+// countRows turns a tally into groups ordered by key.
+func countRows(tally map[string]int) []groupRow {
+	out := make([]groupRow, 0, len(tally))
+	for k, n := range tally {
+		out = append(out, groupRow{k, n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// byKey orders groups by key, the null key ("-") as the seed tally writes it.
+func byKey(rows []groupRow) []groupRow {
+	out := append([]groupRow(nil), rows...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+func yearOf(d string) string {
+	if d == "" {
+		return "-"
+	}
+	return d[:4]
+}
+
+func quarterOf(d string) string {
+	switch len(d) {
+	case 0:
+		return "-"
+	case 4:
+		return d
+	}
+	var m int
+	fmt.Sscanf(d[5:7], "%d", &m)
+	return fmt.Sprintf("%s-Q%d", d[:4], (m+2)/3)
+}
+
+// participationRows are the treaty_parties.csv rows of one treaty.
+func participationRows(t *testing.T, instrument string) []map[string]string {
+	var out []map[string]string
+	for _, r := range seedcsv.Rows(t, "treaty_parties.csv") {
+		if r["instrument"] == instrument {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// visibleOn reports whether a participation shows on day: a step may have
+// happened, or its status is disputed (as the participants list shows it).
+func visibleOn(rd seedcsv.Reading) bool {
+	return rd.Possible != "NOT_SIGNED"
+}
+
+// shownOn is a step's date as an edge shows it on day: only once it may
+// have happened.
+func shownOn(d, day string) string {
+	if d != "" && d <= day {
+		return d
+	}
+	return ""
+}
+
+func TestGroupByParticipations(t *testing.T) {
+	srv, _ := newTestServer(t)
+	today := time.Now().UTC().Format("2006-01-02")
+	// A day inside the window of a ratification the sources date only to
+	// the month or year, or not at all, so some statuses are uncertain.
+	uncertainDay := ""
+	opened := seedcsv.Opened(t)["cets-201"]
+	read := seedcsv.Retrieved(t, "treaty_parties.csv")
+	for _, r := range participationRows(t, "cets-201") {
+		_, from := seedcsv.Begun(r, opened, read)
+		for _, d := range []string{from, from + "-01", from + "-01-01"} {
+			if len(d) == 10 && d < today && !readingOn(t, r, d).Certain {
+				uncertainDay = d
+				break
+			}
+		}
+		if uncertainDay != "" {
+			break
+		}
+	}
+	if uncertainDay == "" {
+		t.Fatal("the seed gives no uncertain ratification of CETS 201; the test needs one")
+	}
+	type want func(rd seedcsv.Reading, r map[string]string, day string) (string, bool)
+	cases := []struct {
+		name, field, args string
+		day              string
+		key              want
+	}{
+		{"parties by ratification year", "parties", `keys: [{edge: "ratified"}]`, today, func(rd seedcsv.Reading, r map[string]string, day string) (string, bool) {
+			return yearOf(shownOn(r["ratified"], day)), rd.Status == "RATIFIED" || rd.Status == "IN_FORCE"
+		}},
+		{"parties by ratification quarter", "parties", `keys: [{edge: "ratified"}], interval: QUARTER`, today, func(rd seedcsv.Reading, r map[string]string, day string) (string, bool) {
+			return quarterOf(shownOn(r["ratified"], day)), rd.Status == "RATIFIED" || rd.Status == "IN_FORCE"
+		}},
+		{"participants by status today", "participants", `keys: [{status: true}]`, today, func(rd seedcsv.Reading, _ map[string]string, _ string) (string, bool) {
+			return rd.Status, visibleOn(rd)
+		}},
+		{"participants by status in an uncertain window", "participants", `keys: [{status: true}]`, uncertainDay, func(rd seedcsv.Reading, _ map[string]string, _ string) (string, bool) {
+			return rd.Status, visibleOn(rd)
+		}},
+		{"participants by possible status in an uncertain window", "participants", `keys: [{possibleStatus: true}]`, uncertainDay, func(rd seedcsv.Reading, _ map[string]string, _ string) (string, bool) {
+			return rd.Possible, visibleOn(rd)
+		}},
+		{"participants by status and certainty in an uncertain window", "participants", `keys: [{status: true}, {certain: true}]`, uncertainDay, func(rd seedcsv.Reading, _ map[string]string, _ string) (string, bool) {
+			return fmt.Sprintf("%s|%t", rd.Status, rd.Certain), visibleOn(rd)
+		}},
+		{"participants as of 2015 by signature year", "participants", `keys: [{edge: "signed"}]`, "2015-01-01", func(rd seedcsv.Reading, r map[string]string, day string) (string, bool) {
+			return yearOf(shownOn(r["signed"], day)), visibleOn(rd)
+		}},
+	}
+	for _, instrument := range []string{"cets-201", "ets-185"} {
+		for _, tc := range cases {
+			t.Run(instrument+"/"+tc.name, func(t *testing.T) {
+				tally := map[string]int{}
+				for _, r := range participationRows(t, instrument) {
+					rd := readingOn(t, r, tc.day)
+					if k, ok := tc.key(rd, r, tc.day); ok {
+						tally[k]++
+					}
+				}
+				if strings.Contains(tc.name, "certainty") && instrument == "cets-201" && !strings.Contains(fmt.Sprint(countRows(tally)), "|false") {
+					t.Fatalf("no uncertain status of %s on %s; the case needs one", instrument, tc.day)
+				}
+				q := fmt.Sprintf(`query($id: ID!, $day: Date) { instrument(id: $id) { %s(asOf: $day, first: 1) { groupBy(%s, first: 500) { key count } aggregate { count } totalCount } } }`, tc.field, tc.args)
+				var got struct {
+					Instrument map[string]struct {
+						GroupBy   []apiGroup `json:"groupBy"`
+						Aggregate struct {
+							Count int `json:"count"`
+						} `json:"aggregate"`
+						TotalCount int `json:"totalCount"`
+					} `json:"instrument"`
+				}
+				post(t, srv.URL, q, map[string]any{"id": instrument, "day": tc.day}, &got)
+				conn := got.Instrument[tc.field]
+				if diff := cmp.Diff(countRows(tally), byKey(groupRows(conn.GroupBy))); diff != "" {
+					t.Errorf("query %s on %s: groups differ (-seed +API):\n%s", q, tc.day, diff)
+				}
+				if conn.Aggregate.Count != conn.TotalCount {
+					t.Errorf("query %s: aggregate.count %d, totalCount %d", q, conn.Aggregate.Count, conn.TotalCount)
+				}
+			})
+		}
+	}
+}
+
+func TestAggregateParticipations(t *testing.T) {
+	srv, _ := newTestServer(t)
+	today := time.Now().UTC().Format("2006-01-02")
+	for _, day := range []string{today, "2015-01-01"} {
+		for _, instrument := range []string{"cets-201", "ets-185", "ets-189", "cets-224"} {
+			var minR, maxR string
+			n := 0
+			countries := map[string]bool{}
+			for _, r := range participationRows(t, instrument) {
+				rd := readingOn(t, r, day)
+				if rd.Status != "RATIFIED" && rd.Status != "IN_FORCE" {
+					continue
+				}
+				n++
+				countries[r["country"]] = true
+				if d := shownOn(r["ratified"], day); d != "" {
+					if minR == "" || d < minR {
+						minR = d
+					}
+					if d > maxR {
+						maxR = d
+					}
+				}
+			}
+			q := `query($id: ID!, $day: Date) { instrument(id: $id) { parties(asOf: $day) { aggregate {
+  count earliest: min(field: {edge: "ratified"}) latest: max(field: {edge: "ratified"}) states: distinct(field: {node: "id"}) } } } }`
+			var got struct {
+				Instrument struct {
+					Parties struct {
+						Aggregate struct {
+							Count    int     `json:"count"`
+							Earliest *string `json:"earliest"`
+							Latest   *string `json:"latest"`
+							States   int     `json:"states"`
+						} `json:"aggregate"`
+					} `json:"parties"`
+				} `json:"instrument"`
+			}
+			post(t, srv.URL, q, map[string]any{"id": instrument, "day": day}, &got)
+			a := got.Instrument.Parties.Aggregate
+			gotRow := fmt.Sprintf("count=%d earliest=%s latest=%s states=%d", a.Count, deref(a.Earliest), deref(a.Latest), a.States)
+			wantRow := fmt.Sprintf("count=%d earliest=%s latest=%s states=%d", n, minR, maxR, len(countries))
+			if gotRow != wantRow {
+				t.Errorf("query %s for %s on %s: got %s, seed gives %s", q, instrument, day, gotRow, wantRow)
+			}
+		}
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func TestGroupByRootLists(t *testing.T) {
+	srv, _ := newTestServer(t)
+	kinds := map[string]int{}
+	for _, e := range seedcsv.Entities(t) {
+		label, _ := e["label"].(string)
+		kinds[strings.ToUpper(label)]++
+	}
+	countries := seedcsv.Rows(t, "countries.csv")
+	byStatus := map[string]int{}
+	for _, c := range countries {
+		byStatus[c["coe_status"]]++
+	}
+	cases := []struct {
+		name, query string
+		want        []groupRow
+		get         func(raw json.RawMessage) []apiGroup
+	}{
+		{"countries by coeStatus", `{ countries { groupBy(keys: [{node: "coeStatus"}]) { key count } } }`, countRows(byStatus), func(raw json.RawMessage) []apiGroup {
+			var v struct {
+				Countries struct {
+					GroupBy []apiGroup `json:"groupBy"`
+				} `json:"countries"`
+			}
+			_ = json.Unmarshal(raw, &v)
+			return v.Countries.GroupBy
+		}},
+		{"projects by kind", `{ projects { groupBy(keys: [{kind: true}]) { key count } } }`, []groupRow{{"PROJECT", kinds["PROJECT"]}}, func(raw json.RawMessage) []apiGroup {
+			var v struct {
+				Projects struct {
+					GroupBy []apiGroup `json:"groupBy"`
+				} `json:"projects"`
+			}
+			_ = json.Unmarshal(raw, &v)
+			return v.Projects.GroupBy
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := post(t, srv.URL, tc.query, nil, nil)
+			if len(res.Errors) > 0 {
+				t.Fatalf("query %s: errors %+v", tc.query, res.Errors)
+			}
+			if diff := cmp.Diff(tc.want, byKey(groupRows(tc.get(res.Data)))); diff != "" {
+				t.Errorf("query %s: groups differ (-seed +API):\n%s", tc.query, diff)
+			}
+		})
+	}
+}
