@@ -199,7 +199,7 @@ const CHART_LOADERS = {
 
 function funderLabel(node, id) {
   if (!node) return id;
-  return node.acronym || node.shortName || node.name || id;
+  return node.name || node.shortName || id;
 }
 
 function valid(d) {
