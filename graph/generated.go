@@ -5132,6 +5132,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProjectSort", ec.unmarshalInputProjectSort),
 			graphql.NewInputUnmarshaler("ProjectWhere", ec.unmarshalInputProjectWhere),
 			graphql.NewInputUnmarshaler("PropertyFilter", ec.unmarshalInputPropertyFilter),
+			graphql.NewInputUnmarshaler("RelationCountFilter", ec.unmarshalInputRelationCountFilter),
 			graphql.NewInputUnmarshaler("RelationFilter", ec.unmarshalInputRelationFilter),
 			graphql.NewInputUnmarshaler("RelationRef", ec.unmarshalInputRelationRef),
 			graphql.NewInputUnmarshaler("ResourceSort", ec.unmarshalInputResourceSort),
@@ -5675,8 +5676,8 @@ enum InstrumentSortField {
 
 "One sort key; several keys sort by the first, then the next."
 input InstrumentSort {
-  "What to sort by."
-  field: InstrumentSortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: InstrumentSortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -5711,8 +5712,8 @@ enum BodySortField {
 
 "One sort key; several keys sort by the first, then the next."
 input BodySort {
-  "What to sort by."
-  field: BodySortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: BodySortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -5755,8 +5756,8 @@ enum ProjectSortField {
 
 "One sort key; several keys sort by the first, then the next."
 input ProjectSort {
-  "What to sort by."
-  field: ProjectSortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: ProjectSortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -5811,8 +5812,8 @@ enum CountrySortField {
 
 "One sort key; several keys sort by the first, then the next."
 input CountrySort {
-  "What to sort by."
-  field: CountrySortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: CountrySortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -5849,8 +5850,8 @@ enum ResourceSortField {
 
 "One sort key; several keys sort by the first, then the next."
 input ResourceSort {
-  "What to sort by."
-  field: ResourceSortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: ResourceSortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -5889,8 +5890,8 @@ enum EventSortField {
 
 "One sort key; several keys sort by the first, then the next."
 input EventSort {
-  "What to sort by."
-  field: EventSortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: EventSortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -5923,8 +5924,8 @@ enum MonitoringRoundSortField {
 
 "One sort key; several keys sort by the first, then the next."
 input MonitoringRoundSort {
-  "What to sort by."
-  field: MonitoringRoundSortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: MonitoringRoundSortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -5957,8 +5958,8 @@ enum TopicSortField {
 
 "One sort key; several keys sort by the first, then the next."
 input TopicSort {
-  "What to sort by."
-  field: TopicSortField!
+  "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
+  field: TopicSortField
   "Which way the relationship points, seen from the node asked from."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
@@ -7551,7 +7552,7 @@ input GroupKey {
 enum GroupSortField {
   "The number of results in the group."
   COUNT
-  "The group's key, compared as text key by key; the null key sorts first."
+  "The group's key, compared as text value by value; a null value sorts after the others."
   KEY
 }
 
@@ -7807,6 +7808,113 @@ extend type RelationConnection {
   groupBy("What to group by: one value per key (at most 3)." keys: [GroupKey!]!, "How dates are bucketed." interval: TimeInterval = YEAR, "How many groups to return (at most 500)." first: Int = 50, "Sort keys for the groups, applied in order; the key breaks ties." sort: [GroupSort!], "Keep only the groups that satisfy this." having: GroupHaving): [Group!]!
   "The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down."
   values("The value to list." field: FieldRef!, "How many values to return (at most 500)." first: Int = 50): [ValueCount!]!
+}
+
+"""
+Matches nodes by how many relationships of one type (and direction) they
+have, counting those visible on the list's date and leading to nodes
+visible then.
+"""
+input RelationCountFilter {
+  "The relationship type."
+  type: RelationType!
+  "Which way the relationships point, seen from the node asked from."
+  direction: Direction = BOTH
+  "Exactly this many."
+  eq: Int
+  "Fewer than this many."
+  lt: Int
+  "At most this many."
+  lte: Int
+  "More than this many."
+  gt: Int
+  "At least this many."
+  gte: Int
+}
+
+extend input InstrumentWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input BodyWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input ProjectWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input CountryWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input ResourceWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input EventWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input MonitoringRoundWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input TopicWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input NodeWhere {
+  "By how many relationships of a type the node has; every filter in the list must hold."
+  relationCount: [RelationCountFilter!]
+}
+
+extend input InstrumentSort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
+}
+
+extend input BodySort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
+}
+
+extend input ProjectSort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
+}
+
+extend input CountrySort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
+}
+
+extend input ResourceSort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
+}
+
+extend input EventSort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
+}
+
+extend input MonitoringRoundSort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
+}
+
+extend input TopicSort {
+  "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
+  relationCount: RelationRef
 }
 `, BuiltIn: false},
 }
@@ -31930,7 +32038,7 @@ func (ec *executionContext) unmarshalInputBodySort(ctx context.Context, obj any)
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31939,7 +32047,7 @@ func (ec *executionContext) unmarshalInputBodySort(ctx context.Context, obj any)
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNBodySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortField(ctx, v)
+			data, err := ec.unmarshalOBodySortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -31958,6 +32066,13 @@ func (ec *executionContext) unmarshalInputBodySort(ctx context.Context, obj any)
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -31986,7 +32101,7 @@ func (ec *executionContext) unmarshalInputBodyWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32035,6 +32150,13 @@ func (ec *executionContext) unmarshalInputBodyWhere(ctx context.Context, obj any
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -32119,7 +32241,7 @@ func (ec *executionContext) unmarshalInputCountrySort(ctx context.Context, obj a
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32128,7 +32250,7 @@ func (ec *executionContext) unmarshalInputCountrySort(ctx context.Context, obj a
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNCountrySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortField(ctx, v)
+			data, err := ec.unmarshalOCountrySortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -32147,6 +32269,13 @@ func (ec *executionContext) unmarshalInputCountrySort(ctx context.Context, obj a
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -32175,7 +32304,7 @@ func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "iso2", "iso3", "coeStatus", "coeAccession", "coeLeft", "treaties", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "iso2", "iso3", "coeStatus", "coeAccession", "coeLeft", "treaties", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32266,6 +32395,13 @@ func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -32595,7 +32731,7 @@ func (ec *executionContext) unmarshalInputEventSort(ctx context.Context, obj any
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32604,7 +32740,7 @@ func (ec *executionContext) unmarshalInputEventSort(ctx context.Context, obj any
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNEventSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortField(ctx, v)
+			data, err := ec.unmarshalOEventSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -32623,6 +32759,13 @@ func (ec *executionContext) unmarshalInputEventSort(ctx context.Context, obj any
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -32651,7 +32794,7 @@ func (ec *executionContext) unmarshalInputEventWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "startDate", "endDate", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "startDate", "endDate", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32714,6 +32857,13 @@ func (ec *executionContext) unmarshalInputEventWhere(ctx context.Context, obj an
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -33082,7 +33232,7 @@ func (ec *executionContext) unmarshalInputInstrumentSort(ctx context.Context, ob
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33091,7 +33241,7 @@ func (ec *executionContext) unmarshalInputInstrumentSort(ctx context.Context, ob
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNInstrumentSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortField(ctx, v)
+			data, err := ec.unmarshalOInstrumentSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -33110,6 +33260,13 @@ func (ec *executionContext) unmarshalInputInstrumentSort(ctx context.Context, ob
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -33138,7 +33295,7 @@ func (ec *executionContext) unmarshalInputInstrumentWhere(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "number", "opened", "entryIntoForce", "participants", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "number", "opened", "entryIntoForce", "participants", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33215,6 +33372,13 @@ func (ec *executionContext) unmarshalInputInstrumentWhere(ctx context.Context, o
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -33397,7 +33561,7 @@ func (ec *executionContext) unmarshalInputMonitoringRoundSort(ctx context.Contex
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33406,7 +33570,7 @@ func (ec *executionContext) unmarshalInputMonitoringRoundSort(ctx context.Contex
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNMonitoringRoundSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortField(ctx, v)
+			data, err := ec.unmarshalOMonitoringRoundSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -33425,6 +33589,13 @@ func (ec *executionContext) unmarshalInputMonitoringRoundSort(ctx context.Contex
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -33453,7 +33624,7 @@ func (ec *executionContext) unmarshalInputMonitoringRoundWhere(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33502,6 +33673,13 @@ func (ec *executionContext) unmarshalInputMonitoringRoundWhere(ctx context.Conte
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -33530,7 +33708,7 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "type", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "type", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33579,6 +33757,13 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -33761,7 +33946,7 @@ func (ec *executionContext) unmarshalInputProjectSort(ctx context.Context, obj a
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33770,7 +33955,7 @@ func (ec *executionContext) unmarshalInputProjectSort(ctx context.Context, obj a
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNProjectSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortField(ctx, v)
+			data, err := ec.unmarshalOProjectSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -33789,6 +33974,13 @@ func (ec *executionContext) unmarshalInputProjectSort(ctx context.Context, obj a
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -33817,7 +34009,7 @@ func (ec *executionContext) unmarshalInputProjectWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "startDate", "endDate", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "startDate", "endDate", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33880,6 +34072,13 @@ func (ec *executionContext) unmarshalInputProjectWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -33978,6 +34177,94 @@ func (ec *executionContext) unmarshalInputPropertyFilter(ctx context.Context, ob
 func UnmarshalPropertyFilter(ctx context.Context, raw any) (model.PropertyFilter, error) {
 	var out model.PropertyFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PropertyFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRelationCountFilter(ctx context.Context, obj any) (model.RelationCountFilter, error) {
+	var it model.RelationCountFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "BOTH"
+	}
+
+	fieldsInOrder := [...]string{"type", "direction", "eq", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNRelationType2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalODirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRelationCountFilter unmarshals raw into the RelationCountFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRelationCountFilter(ctx context.Context, raw any) (model.RelationCountFilter, error) {
+	var out model.RelationCountFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationCountFilter", raw, &out)
 	return out, err
 }
 
@@ -34133,7 +34420,7 @@ func (ec *executionContext) unmarshalInputResourceSort(ctx context.Context, obj 
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34142,7 +34429,7 @@ func (ec *executionContext) unmarshalInputResourceSort(ctx context.Context, obj 
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNResourceSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortField(ctx, v)
+			data, err := ec.unmarshalOResourceSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -34161,6 +34448,13 @@ func (ec *executionContext) unmarshalInputResourceSort(ctx context.Context, obj 
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -34189,7 +34483,7 @@ func (ec *executionContext) unmarshalInputResourceWhere(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "published", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "published", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34245,6 +34539,13 @@ func (ec *executionContext) unmarshalInputResourceWhere(ctx context.Context, obj
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -34399,7 +34700,7 @@ func (ec *executionContext) unmarshalInputTopicSort(ctx context.Context, obj any
 		asMap["language"] = "EN"
 	}
 
-	fieldsInOrder := [...]string{"field", "direction", "language"}
+	fieldsInOrder := [...]string{"field", "direction", "language", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34408,7 +34709,7 @@ func (ec *executionContext) unmarshalInputTopicSort(ctx context.Context, obj any
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNTopicSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortField(ctx, v)
+			data, err := ec.unmarshalOTopicSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -34427,6 +34728,13 @@ func (ec *executionContext) unmarshalInputTopicSort(ctx context.Context, obj any
 				return it, err
 			}
 			it.Language = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationRef2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -34455,7 +34763,7 @@ func (ec *executionContext) unmarshalInputTopicWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "relations", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "relations", "AND", "OR", "NOT", "relationCount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34504,6 +34812,13 @@ func (ec *executionContext) unmarshalInputTopicWhere(ctx context.Context, obj an
 				return it, err
 			}
 			it.Not = data
+		case "relationCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationCount"))
+			data, err := ec.unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationCount = data
 		}
 	}
 	return it, nil
@@ -40498,16 +40813,6 @@ func (ec *executionContext) unmarshalNBodySort2githubᚗcomᚋcoeᚑchildᚑonli
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNBodySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortField(ctx context.Context, v any) (model.BodySortField, error) {
-	var res model.BodySortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNBodySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortField(ctx context.Context, sel ast.SelectionSet, v model.BodySortField) graphql.Marshaler {
-	return v
-}
-
 func (ec *executionContext) unmarshalNBodyWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhere(ctx context.Context, v any) (model.BodyWhere, error) {
 	res, err := ec.unmarshalInputBodyWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -40650,16 +40955,6 @@ func (ec *executionContext) marshalNCountryRelationEdge2ᚕgithubᚗcomᚋcoeᚑ
 func (ec *executionContext) unmarshalNCountrySort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySort(ctx context.Context, v any) (model.CountrySort, error) {
 	res, err := ec.unmarshalInputCountrySort(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalNCountrySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortField(ctx context.Context, v any) (model.CountrySortField, error) {
-	var res model.CountrySortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNCountrySortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortField(ctx context.Context, sel ast.SelectionSet, v model.CountrySortField) graphql.Marshaler {
-	return v
 }
 
 func (ec *executionContext) unmarshalNCountryWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhere(ctx context.Context, v any) (model.CountryWhere, error) {
@@ -40908,16 +41203,6 @@ func (ec *executionContext) marshalNEventRelationEdge2ᚕgithubᚗcomᚋcoeᚑch
 func (ec *executionContext) unmarshalNEventSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSort(ctx context.Context, v any) (model.EventSort, error) {
 	res, err := ec.unmarshalInputEventSort(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalNEventSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortField(ctx context.Context, v any) (model.EventSortField, error) {
-	var res model.EventSortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNEventSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortField(ctx context.Context, sel ast.SelectionSet, v model.EventSortField) graphql.Marshaler {
-	return v
 }
 
 func (ec *executionContext) unmarshalNEventWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventWhere(ctx context.Context, v any) (model.EventWhere, error) {
@@ -41183,16 +41468,6 @@ func (ec *executionContext) unmarshalNInstrumentSort2githubᚗcomᚋcoeᚑchild�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNInstrumentSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortField(ctx context.Context, v any) (model.InstrumentSortField, error) {
-	var res model.InstrumentSortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNInstrumentSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortField(ctx context.Context, sel ast.SelectionSet, v model.InstrumentSortField) graphql.Marshaler {
-	return v
-}
-
 func (ec *executionContext) unmarshalNInstrumentWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhere(ctx context.Context, v any) (model.InstrumentWhere, error) {
 	res, err := ec.unmarshalInputInstrumentWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -41348,16 +41623,6 @@ func (ec *executionContext) marshalNMonitoringRoundRelationEdge2ᚕgithubᚗcom�
 func (ec *executionContext) unmarshalNMonitoringRoundSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSort(ctx context.Context, v any) (model.MonitoringRoundSort, error) {
 	res, err := ec.unmarshalInputMonitoringRoundSort(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalNMonitoringRoundSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortField(ctx context.Context, v any) (model.MonitoringRoundSortField, error) {
-	var res model.MonitoringRoundSortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNMonitoringRoundSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortField(ctx context.Context, sel ast.SelectionSet, v model.MonitoringRoundSortField) graphql.Marshaler {
-	return v
 }
 
 func (ec *executionContext) unmarshalNMonitoringRoundWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundWhere(ctx context.Context, v any) (model.MonitoringRoundWhere, error) {
@@ -41567,16 +41832,6 @@ func (ec *executionContext) unmarshalNProjectSort2githubᚗcomᚋcoeᚑchildᚑo
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNProjectSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortField(ctx context.Context, v any) (model.ProjectSortField, error) {
-	var res model.ProjectSortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNProjectSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortField(ctx context.Context, sel ast.SelectionSet, v model.ProjectSortField) graphql.Marshaler {
-	return v
-}
-
 func (ec *executionContext) unmarshalNProjectWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhere(ctx context.Context, v any) (model.ProjectWhere, error) {
 	res, err := ec.unmarshalInputProjectWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -41593,6 +41848,11 @@ func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋcoeᚑc
 		return graphql.Null
 	}
 	return ec._RelationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRelationCountFilter2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilter(ctx context.Context, v any) (model.RelationCountFilter, error) {
+	res, err := ec.unmarshalInputRelationCountFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRelationEdge2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationEdge(ctx context.Context, sel ast.SelectionSet, v model.RelationEdge) graphql.Marshaler {
@@ -41697,16 +41957,6 @@ func (ec *executionContext) marshalNResourceRelationEdge2ᚕgithubᚗcomᚋcoe�
 func (ec *executionContext) unmarshalNResourceSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSort(ctx context.Context, v any) (model.ResourceSort, error) {
 	res, err := ec.unmarshalInputResourceSort(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalNResourceSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortField(ctx context.Context, v any) (model.ResourceSortField, error) {
-	var res model.ResourceSortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNResourceSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortField(ctx context.Context, sel ast.SelectionSet, v model.ResourceSortField) graphql.Marshaler {
-	return v
 }
 
 func (ec *executionContext) unmarshalNResourceWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceWhere(ctx context.Context, v any) (model.ResourceWhere, error) {
@@ -41976,16 +42226,6 @@ func (ec *executionContext) marshalNTopicRelationEdge2ᚕgithubᚗcomᚋcoeᚑch
 func (ec *executionContext) unmarshalNTopicSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSort(ctx context.Context, v any) (model.TopicSort, error) {
 	res, err := ec.unmarshalInputTopicSort(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalNTopicSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortField(ctx context.Context, v any) (model.TopicSortField, error) {
-	var res model.TopicSortField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNTopicSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortField(ctx context.Context, sel ast.SelectionSet, v model.TopicSortField) graphql.Marshaler {
-	return v
 }
 
 func (ec *executionContext) unmarshalNTopicWhere2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhere(ctx context.Context, v any) (model.TopicWhere, error) {
@@ -42282,6 +42522,22 @@ func (ec *executionContext) unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑo
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOBodySortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortField(ctx context.Context, v any) (*model.BodySortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.BodySortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBodySortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortField(ctx context.Context, sel ast.SelectionSet, v *model.BodySortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOBodyWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodyWhereᚄ(ctx context.Context, v any) ([]model.BodyWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -42419,6 +42675,22 @@ func (ec *executionContext) unmarshalOCountrySort2ᚕgithubᚗcomᚋcoeᚑchild�
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCountrySortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortField(ctx context.Context, v any) (*model.CountrySortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CountrySortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCountrySortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortField(ctx context.Context, sel ast.SelectionSet, v *model.CountrySortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOCountryWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountryWhereᚄ(ctx context.Context, v any) ([]model.CountryWhere, error) {
@@ -42570,6 +42842,22 @@ func (ec *executionContext) unmarshalOEventSort2ᚕgithubᚗcomᚋcoeᚑchildᚑ
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOEventSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortField(ctx context.Context, v any) (*model.EventSortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.EventSortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEventSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortField(ctx context.Context, sel ast.SelectionSet, v *model.EventSortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOEventWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventWhereᚄ(ctx context.Context, v any) ([]model.EventWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -42705,6 +42993,22 @@ func (ec *executionContext) unmarshalOInstrumentSort2ᚕgithubᚗcomᚋcoeᚑchi
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOInstrumentSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortField(ctx context.Context, v any) (*model.InstrumentSortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.InstrumentSortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInstrumentSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortField(ctx context.Context, sel ast.SelectionSet, v *model.InstrumentSortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOInstrumentWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentWhereᚄ(ctx context.Context, v any) ([]model.InstrumentWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -42825,6 +43129,22 @@ func (ec *executionContext) unmarshalOMonitoringRoundSort2ᚕgithubᚗcomᚋcoe�
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOMonitoringRoundSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortField(ctx context.Context, v any) (*model.MonitoringRoundSortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MonitoringRoundSortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMonitoringRoundSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortField(ctx context.Context, sel ast.SelectionSet, v *model.MonitoringRoundSortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOMonitoringRoundWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundWhereᚄ(ctx context.Context, v any) ([]model.MonitoringRoundWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -42929,6 +43249,22 @@ func (ec *executionContext) unmarshalOProjectSort2ᚕgithubᚗcomᚋcoeᚑchild�
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOProjectSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortField(ctx context.Context, v any) (*model.ProjectSortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ProjectSortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProjectSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortField(ctx context.Context, sel ast.SelectionSet, v *model.ProjectSortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOProjectWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectWhereᚄ(ctx context.Context, v any) ([]model.ProjectWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -42964,6 +43300,23 @@ func (ec *executionContext) unmarshalOPropertyFilter2ᚕgithubᚗcomᚋcoeᚑchi
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNPropertyFilter2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPropertyFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalORelationCountFilter2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilterᚄ(ctx context.Context, v any) ([]model.RelationCountFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.RelationCountFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRelationCountFilter2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐRelationCountFilter(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -43063,6 +43416,22 @@ func (ec *executionContext) unmarshalOResourceSort2ᚕgithubᚗcomᚋcoeᚑchild
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOResourceSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortField(ctx context.Context, v any) (*model.ResourceSortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ResourceSortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOResourceSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortField(ctx context.Context, sel ast.SelectionSet, v *model.ResourceSortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOResourceWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceWhereᚄ(ctx context.Context, v any) ([]model.ResourceWhere, error) {
@@ -43224,6 +43593,22 @@ func (ec *executionContext) unmarshalOTopicSort2ᚕgithubᚗcomᚋcoeᚑchildᚑ
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTopicSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortField(ctx context.Context, v any) (*model.TopicSortField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.TopicSortField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTopicSortField2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortField(ctx context.Context, sel ast.SelectionSet, v *model.TopicSortField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOTopicWhere2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicWhereᚄ(ctx context.Context, v any) ([]model.TopicWhere, error) {

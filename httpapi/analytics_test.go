@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/coe-child-online/knowledge-graph/graph/model"
+	"github.com/coe-child-online/knowledge-graph/seed"
 	"github.com/coe-child-online/knowledge-graph/seed/seedcsv"
 )
 
@@ -132,8 +134,8 @@ func TestGroupByParticipations(t *testing.T) {
 	type want func(rd seedcsv.Reading, r map[string]string, day string) (string, bool)
 	cases := []struct {
 		name, field, args string
-		day              string
-		key              want
+		day               string
+		key               want
 	}{
 		{"parties by ratification year", "parties", `keys: [{edge: "ratified"}]`, today, func(rd seedcsv.Reading, r map[string]string, day string) (string, bool) {
 			return yearOf(shownOn(r["ratified"], day)), rd.Status == "RATIFIED" || rd.Status == "IN_FORCE"
@@ -295,5 +297,133 @@ func TestGroupByRootLists(t *testing.T) {
 				t.Errorf("query %s: groups differ (-seed +API):\n%s", tc.query, diff)
 			}
 		})
+	}
+}
+
+// factOn reports whether a node or relationship with props is a fact on
+// day ("" for any day), by its validity properties as the store reads them.
+func factOn(props map[string]any, relationship bool, day string) bool {
+	if day == "" {
+		return true
+	}
+	fromKeys, untilKeys := model.ValidityKeys(relationship)
+	first := func(keys []string) string {
+		for _, k := range keys {
+			if s, ok := props[k].(string); ok {
+				if d, err := model.ParseDate(s); err == nil {
+					return string(d)
+				}
+			}
+		}
+		return ""
+	}
+	from, until := first(fromKeys), first(untilKeys)
+	return from <= day && (until == "" || until >= day)
+}
+
+// relationCounts counts, per node of label visible on day, its
+// relationships of typ in direction dir visible on day and leading to a
+// node visible then.
+func relationCounts(data *seed.Data, label, typ string, dir model.Direction, day string) map[string]int {
+	nodes := map[string]model.Entity{}
+	for _, e := range data.Entities {
+		nodes[e.ID] = e
+	}
+	counts := map[string]int{}
+	for _, e := range data.Entities {
+		if e.Label == label && factOn(e.Properties, false, day) {
+			counts[e.ID] = 0
+		}
+	}
+	for _, r := range data.Relations {
+		if r.Type != typ || !factOn(r.Properties, true, day) {
+			continue
+		}
+		for _, end := range []struct {
+			self, other string
+			d           model.Direction
+		}{{r.From, r.To, model.DirectionOutgoing}, {r.To, r.From, model.DirectionIncoming}} {
+			if dir != model.DirectionBoth && dir != end.d {
+				continue
+			}
+			if _, ok := counts[end.self]; !ok {
+				continue
+			}
+			if o, ok := nodes[end.other]; ok && factOn(o.Properties, false, day) {
+				counts[end.self]++
+			}
+		}
+	}
+	return counts
+}
+
+func TestRelationCountFilterAndSort(t *testing.T) {
+	srv, data := newTestServer(t)
+	cases := []struct {
+		root, label, typ string
+		dir              model.Direction
+		gte              int
+	}{
+		{"projects", "Project", "FUNDED_BY", model.DirectionOutgoing, 2},
+		{"projects", "Project", "TARGETS", model.DirectionOutgoing, 3},
+		{"countries", "Country", "TARGETS", model.DirectionIncoming, 2},
+		{"bodies", "Body", "PART_OF", model.DirectionIncoming, 1},
+		{"bodies", "Body", "PART_OF", model.DirectionBoth, 2},
+	}
+	for _, tc := range cases {
+		for _, day := range []string{"", "2015-01-01"} {
+			t.Run(fmt.Sprintf("%s/%s/%s/%s", tc.root, tc.typ, tc.dir, day), func(t *testing.T) {
+				counts := relationCounts(data, tc.label, tc.typ, tc.dir, day)
+				var wantFiltered, wantOrder []string
+				for id, n := range counts {
+					if n >= tc.gte {
+						wantFiltered = append(wantFiltered, id)
+					}
+					wantOrder = append(wantOrder, id)
+				}
+				sort.Strings(wantFiltered)
+				sort.Slice(wantOrder, func(i, j int) bool {
+					a, b := wantOrder[i], wantOrder[j]
+					if counts[a] != counts[b] {
+						return counts[a] > counts[b]
+					}
+					return a < b
+				})
+				if len(wantFiltered) == 0 {
+					t.Fatalf("the seed gives no %s with %d %s; the case needs one", tc.label, tc.gte, tc.typ)
+				}
+				vars := map[string]any{"type": tc.typ, "dir": string(tc.dir), "gte": tc.gte}
+				if day != "" {
+					vars["asOf"] = day
+				}
+				q := fmt.Sprintf(`query($type: RelationType!, $dir: Direction, $gte: Int, $asOf: Date) {
+  filtered: %[1]s(first: 500, asOf: $asOf, where: {relationCount: {type: $type, direction: $dir, gte: $gte}}) { edges { node { id } } }
+  ranked: %[1]s(first: 500, asOf: $asOf, sort: [{relationCount: {type: $type, direction: $dir}, direction: DESC}]) { edges { node { id } } }
+}`, tc.root)
+				var got map[string]struct {
+					Edges []struct {
+						Node struct {
+							ID string `json:"id"`
+						} `json:"node"`
+					} `json:"edges"`
+				}
+				post(t, srv.URL, q, vars, &got)
+				ids := func(k string) []string {
+					var out []string
+					for _, e := range got[k].Edges {
+						out = append(out, e.Node.ID)
+					}
+					return out
+				}
+				filtered := ids("filtered")
+				sort.Strings(filtered)
+				if diff := cmp.Diff(wantFiltered, filtered); diff != "" {
+					t.Errorf("query %s with %v: relationCount filter differs (-seed +API):\n%s", q, vars, diff)
+				}
+				if diff := cmp.Diff(wantOrder, ids("ranked")); diff != "" {
+					t.Errorf("query %s with %v: relationCount sort differs (-seed +API):\n%s", q, vars, diff)
+				}
+			})
+		}
 	}
 }

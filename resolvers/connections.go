@@ -65,7 +65,7 @@ func listConnection[C any, S any](ctx context.Context, r *Resolver, where any, s
 
 // sortSpecOf reads one XSort input: its Field, Direction and Language.
 func sortSpecOf(v reflect.Value) model.SortSpec {
-	spec := model.SortSpec{Field: v.FieldByName("Field").String()}
+	spec := model.SortSpec{Field: model.SortFieldOf(v)}
 	if d := v.FieldByName("Direction"); !d.IsNil() {
 		spec.Desc = model.SortDirection(d.Elem().String()) == model.SortDirectionDesc
 	}

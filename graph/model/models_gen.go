@@ -100,12 +100,14 @@ type BodyRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type BodySort struct {
-	// What to sort by.
-	Field BodySortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *BodySortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters bodies. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -122,6 +124,8 @@ type BodyWhere struct {
 	Or []BodyWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *BodyWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // A page of the audit trail.
@@ -210,12 +214,14 @@ type CountryRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type CountrySort struct {
-	// What to sort by.
-	Field CountrySortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *CountrySortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters countries. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -244,6 +250,8 @@ type CountryWhere struct {
 	Or []CountryWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *CountryWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // A state's status with one treaty on the matrix's date.
@@ -431,12 +439,14 @@ type EventRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type EventSort struct {
-	// What to sort by.
-	Field EventSortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *EventSortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters events. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -457,6 +467,8 @@ type EventWhere struct {
 	Or []EventWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *EventWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // A fact of the graph, named so a curator can find it.
@@ -628,12 +640,14 @@ type InstrumentRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type InstrumentSort struct {
-	// What to sort by.
-	Field InstrumentSortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *InstrumentSortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters instruments. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -658,6 +672,8 @@ type InstrumentWhere struct {
 	Or []InstrumentWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *InstrumentWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // Matches a whole number.
@@ -763,12 +779,14 @@ type MonitoringRoundRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type MonitoringRoundSort struct {
-	// What to sort by.
-	Field MonitoringRoundSortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *MonitoringRoundSortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters monitoringRounds. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -785,6 +803,8 @@ type MonitoringRoundWhere struct {
 	Or []MonitoringRoundWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *MonitoringRoundWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // Changes to the graph. Every mutation needs a signed-in caller: creating,
@@ -866,6 +886,8 @@ type NodeWhere struct {
 	Or []NodeWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *NodeWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // Where a page of a connection stands (Relay cursor connections).
@@ -1026,12 +1048,14 @@ type ProjectRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type ProjectSort struct {
-	// What to sort by.
-	Field ProjectSortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *ProjectSortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters projects. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -1052,6 +1076,8 @@ type ProjectWhere struct {
 	Or []ProjectWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *ProjectWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // Matches a property of a relationship.
@@ -1094,6 +1120,26 @@ type RelationConnection struct {
 	GroupBy []Group `json:"groupBy"`
 	// The distinct values a field takes among all the results, with how many take each, most frequent first (then by value): the choices of a filter's drop-down.
 	Values []ValueCount `json:"values"`
+}
+
+// Matches nodes by how many relationships of one type (and direction) they
+// have, counting those visible on the list's date and leading to nodes
+// visible then.
+type RelationCountFilter struct {
+	// The relationship type.
+	Type RelationType `json:"type"`
+	// Which way the relationships point, seen from the node asked from.
+	Direction *Direction `json:"direction,omitempty"`
+	// Exactly this many.
+	Eq *int `json:"eq,omitempty"`
+	// Fewer than this many.
+	Lt *int `json:"lt,omitempty"`
+	// At most this many.
+	Lte *int `json:"lte,omitempty"`
+	// More than this many.
+	Gt *int `json:"gt,omitempty"`
+	// At least this many.
+	Gte *int `json:"gte,omitempty"`
 }
 
 // Any relationship of a node, seen from it.
@@ -1202,12 +1248,14 @@ type ResourceRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type ResourceSort struct {
-	// What to sort by.
-	Field ResourceSortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *ResourceSortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters resources. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -1226,6 +1274,8 @@ type ResourceWhere struct {
 	Or []ResourceWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *ResourceWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // Search results, best first, a page at a time.
@@ -1332,12 +1382,14 @@ type TopicRelationEdge struct {
 
 // One sort key; several keys sort by the first, then the next.
 type TopicSort struct {
-	// What to sort by.
-	Field TopicSortField `json:"field"`
+	// What to sort by; or give `relationCount`.
+	Field *TopicSortField `json:"field,omitempty"`
 	// Which way the relationship points, seen from the node asked from.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
+	// Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by `field`.
+	RelationCount *RelationRef `json:"relationCount,omitempty"`
 }
 
 // Filters topics. Fields combine with AND; use `AND`, `OR` and `NOT` for more.
@@ -1354,6 +1406,8 @@ type TopicWhere struct {
 	Or []TopicWhere `json:"OR,omitempty"`
 	// This filter does not hold.
 	Not *TopicWhere `json:"NOT,omitempty"`
+	// By how many relationships of a type the node has; every filter in the list must hold.
+	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
 }
 
 // The treaties a state signed or ratified, a page at a time, ordered by name.
@@ -2164,7 +2218,7 @@ type GroupSortField string
 const (
 	// The number of results in the group.
 	GroupSortFieldCount GroupSortField = "COUNT"
-	// The group's key, compared as text key by key; the null key sorts first.
+	// The group's key, compared as text value by value; a null value sorts after the others.
 	GroupSortFieldKey GroupSortField = "KEY"
 )
 

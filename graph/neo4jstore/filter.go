@@ -102,6 +102,8 @@ func (b *builder) where(v string, w any) (string, error) {
 			c = fmt.Sprintf("any(l IN labels(%s) WHERE l IN %s)", v, b.param(labels))
 		case "relations":
 			c, err = b.relations(v, f.Interface().([]model.RelationFilter))
+		case "relationCount":
+			c, err = b.relationCounts(v, f.Interface().([]model.RelationCountFilter))
 		case "treaties":
 			c, err = b.participations(v, false, f.Interface().(*model.ParticipationListFilter))
 		case "participants":
@@ -243,6 +245,35 @@ func pattern(v, r, typ, m, mLabel string, dir model.Direction) string {
 		return fmt.Sprintf("(%s)<-[%s]-(%s:%s)", v, rel, m, mLabel)
 	}
 	return fmt.Sprintf("(%s)-[%s]-(%s:%s)", v, rel, m, mLabel)
+}
+
+// relationCounts compiles relationCount filters: how many relationships of
+// a type (and direction) the node in v has on the builder's date.
+func (b *builder) relationCounts(v string, filters []model.RelationCountFilter) (string, error) {
+	var out []string
+	for _, f := range filters {
+		typ := string(f.Type)
+		if !model.IsRelationType(typ) {
+			return "", model.Errorf(model.CodeBadUserInput, "relationCount: unknown relationship type %q", typ)
+		}
+		dir := model.DirectionBoth
+		if f.Direction != nil && f.Direction.IsValid() {
+			dir = *f.Direction
+		}
+		n := relationCountExpr(v, b.fresh("q"), b.fresh("o"), typ, dir, b.asOf)
+		for _, x := range []struct {
+			v  *int
+			op string
+		}{{f.Eq, "="}, {f.Lt, "<"}, {f.Lte, "<="}, {f.Gt, ">"}, {f.Gte, ">="}} {
+			if x.v != nil {
+				out = append(out, fmt.Sprintf("%s %s %s", n, x.op, b.param(int64(*x.v))))
+			}
+		}
+	}
+	if len(out) == 0 {
+		return "", nil
+	}
+	return join(out), nil
 }
 
 func (b *builder) relations(v string, filters []model.RelationFilter) (string, error) {

@@ -42,6 +42,14 @@ var sortFields = map[string]map[string]sortKey{
 	"Event":    {"START_DATE": textKey("startDate")},
 }
 
+// relationCountExpr counts the relationships of type typ of the node in
+// variable v, in direction dir, that are facts on the date asOf and lead to
+// nodes that are facts then.
+func relationCountExpr(v, q, o, typ string, dir model.Direction, asOf string) string {
+	return fmt.Sprintf("COUNT { MATCH %s WHERE %s AND %s }", pattern(v, q, typ, o, "Entity", dir),
+		relAsOfConditionOf(q, typ, asOf), asOfConditionAt(o, asOf))
+}
+
 // sortExpr returns the expression of one sort key, names in English order.
 func sortExpr(label, field string) (sortKey, error) {
 	return sortExprIn(label, field, model.LanguageEn)
@@ -56,6 +64,15 @@ func sortExprIn(label, field string, lang model.Language) (sortKey, error) {
 		return sortKey{expr: "n.id"}, nil
 	case "NAME":
 		return textKey(sortNameKey(lang)), nil
+	}
+	if typ, dir, ok, err := model.RelationCountSort(field); ok || err != nil {
+		if err != nil {
+			return sortKey{}, err
+		}
+		return sortKey{expr: relationCountExpr("n", "q", "o", typ, dir, "$asOf"), count: true}, nil
+	}
+	if field == "" {
+		return sortKey{}, model.Errorf(model.CodeBadUserInput, "sort: give a field or a relationCount")
 	}
 	k, ok := sortFields[label][field]
 	if !ok {

@@ -80,7 +80,7 @@ func sortSpecs(sel *model.Selection, label string, vars map[string]any) ([]model
 	specs := make([]model.SortSpec, v.Len())
 	for i := range specs {
 		s := v.Index(i)
-		specs[i] = model.SortSpec{Field: s.FieldByName("Field").String(), Language: model.LanguageEn}
+		specs[i] = model.SortSpec{Field: model.SortFieldOf(s), Language: model.LanguageEn}
 		if d := s.FieldByName("Direction"); !d.IsNil() {
 			specs[i].Desc = model.SortDirection(d.Elem().String()) == model.SortDirectionDesc
 		}
