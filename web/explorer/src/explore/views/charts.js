@@ -93,7 +93,7 @@ export function chartsView({ outlet, query, signal, updateQuery }) {
       ]);
       if (mine !== seq) return;
       const day = asOf || todayISO();
-      body.replaceChildren(drawn.render(plots));
+      body.replaceChildren(drawn.render(plots), numbers(drawn.columns, drawn.rows));
       body.dataset.loaded = 'true';
       body.dataset.chart = chart;
       body.dataset.treaty = chart === 'funders' ? '' : treaty;
@@ -196,6 +196,16 @@ const CHART_LOADERS = {
     };
   },
 };
+
+// numbers gives the groups the chart draws as a table, for screen readers
+// and for reading off exact values: the same columns as the CSV.
+function numbers(columns, rows) {
+  return h('details', { class: 'chart-numbers' },
+    h('summary', null, 'The numbers'),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'compact-table' },
+      h('thead', null, h('tr', null, columns.map(([, title]) => h('th', { scope: 'col' }, title.replace(/_/g, ' '))))),
+      h('tbody', null, rows.map((r) => h('tr', null, columns.map(([key]) => h('td', null, r[key] === null || r[key] === undefined ? '—' : String(r[key])))))))));
+}
 
 function funderLabel(node, id) {
   if (!node) return id;
