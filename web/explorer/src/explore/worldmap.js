@@ -20,8 +20,10 @@ const HEIGHTS = { world: 480, europe: 560 };
 const NAMED = { XK: 'Kosovo' };
 
 // Below this many square pixels a country is hard to see and to point at
-// (Malta, Monaco, Mauritius): a dot of its colour marks it too.
-const TINY = 30;
+// (Malta, Monaco, Mauritius): a dot of its colour marks it too. The world
+// view is drawn smaller, so there only the smallest states get one, or the
+// dots would cover Western Europe.
+const DOTS = { world: { below: 4, r: 2.5 }, europe: { below: 30, r: 4.5 } };
 
 const countries = feature(atlas, atlas.objects.countries).features;
 
@@ -86,10 +88,10 @@ export function drawMap({ rows, region, patterns, fill, label, onPick }) {
     const el = svg('path', { d, class: 'country', ...attrs }, title);
     if (onPick) el.addEventListener('click', () => onPick(row));
     shapes.push(el);
-    if (path.area(f) < TINY) {
+    if (path.area(f) < DOTS[region].below) {
       const [x, y] = path.centroid(f);
       if (Number.isFinite(x) && x > 0 && x < W && y > 0 && y < H) {
-        const dot = svg('circle', { cx: x, cy: y, r: 4.5, class: 'country-dot', ...attrs }, svg('title', null, row.title));
+        const dot = svg('circle', { cx: x, cy: y, r: DOTS[region].r, class: 'country-dot', ...attrs }, svg('title', null, row.title));
         if (onPick) dot.addEventListener('click', () => onPick(row));
         dots.push(dot);
       }

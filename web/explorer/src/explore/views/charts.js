@@ -93,7 +93,7 @@ export function chartsView({ outlet, query, signal, updateQuery }) {
       ]);
       if (mine !== seq) return;
       const day = asOf || todayISO();
-      body.replaceChildren(drawn.render(plots), numbers(drawn.columns, drawn.rows));
+      body.replaceChildren(...[drawn.render(plots), drawn.rows.length ? numbers(drawn.columns, drawn.rows) : null].filter(Boolean));
       body.dataset.loaded = 'true';
       body.dataset.chart = chart;
       body.dataset.treaty = chart === 'funders' ? '' : treaty;
@@ -137,7 +137,7 @@ const CHART_LOADERS = {
           ? h('figure', { class: 'chart plot-chart', 'data-chart': 'ratifications' },
             plots.ratificationsChart(dated),
             h('figcaption', { class: 'muted small' }, `${total} ratifications (or accessions, acceptances, approvals) of the parties ${asOf ? `on ${formatDate(asOf)}` : 'today'}, by year of deposit.`))
-          : h('p', { class: 'empty' }, 'No dated ratification.'),
+          : h('p', { class: 'empty' }, `No dated ratification ${asOf ? `by ${formatDate(asOf)}` : 'is recorded'}.`),
         undated.length
           ? h('div', { class: 'chart-notes' }, undated.map((r) => h('p', { class: 'chart-undated', dataset: { series: r.instrument, count: r.count } },
             h('strong', null, `+ ${r.count} undated`), ` ${r.label}: parties whose ratification the sources record without a date, so not drawn`)))
@@ -192,7 +192,7 @@ const CHART_LOADERS = {
           ? h('figure', { class: 'chart plot-chart', 'data-chart': 'statuses' },
             plots.statusesChart(rows, { colors, order }),
             h('figcaption', { class: 'muted small' }, `${total} states with a step recorded, ${asOf ? `on ${formatDate(asOf)}` : 'today'}${open ? `; ${open} not certain that day (hatched)` : ''}.`))
-          : h('p', { class: 'empty' }, 'No state has a step recorded.')),
+          : h('p', { class: 'empty' }, `No state has a step of the treaty recorded ${asOf ? `by ${formatDate(asOf)}` : 'yet'}.`)),
     };
   },
 };
