@@ -136,3 +136,12 @@ test('at phone width the map fits the screen', async () => {
   await shot(page, 'phone-map', { fullPage: true });
   assert.deepEqual(problems, []);
 });
+
+test('a treaty\'s page opens its map', async () => {
+  const { page, problems } = await openPage(browser);
+  await page.goto(url('/explore/entity/ets-189'));
+  await page.getByRole('link', { name: 'On a map' }).click();
+  await page.locator('.map-wrap[data-loaded="true"][data-instrument="ets-189"]').waitFor();
+  assert.equal(await page.getByLabel('Treaty', { exact: true }).inputValue(), 'ets-189');
+  assert.deepEqual(problems, []);
+});
