@@ -78,18 +78,18 @@ type ComplexityRoot struct {
 	Body struct {
 		Acronym       func(childComplexity int) int
 		Aliases       func(childComplexity int) int
-		Funds         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
+		Funds         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) int
 		ID            func(childComplexity int) int
-		Implements    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
+		Implements    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) int
 		LongTail      func(childComplexity int) int
-		MemberOf      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
-		Monitors      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
+		MemberOf      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) int
+		Monitors      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) int
 		Name          func(childComplexity int) int
 		NameFr        func(childComplexity int) int
 		Organises     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
-		PartOf        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
-		Parts         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
-		Publications  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, language *model.Language) int
+		PartOf        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) int
+		Parts         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) int
+		Publications  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, sort []model.ResourceSort, language *model.Language) int
 		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName     func(childComplexity int) int
 		Sources       func(childComplexity int) int
@@ -166,20 +166,20 @@ type ComplexityRoot struct {
 		CoeAccession  func(childComplexity int) int
 		CoeLeft       func(childComplexity int) int
 		CoeStatus     func(childComplexity int) int
-		EvaluatedIn   func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, language *model.Language) int
-		Events        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.EventWhere, language *model.Language) int
+		EvaluatedIn   func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, sort []model.MonitoringRoundSort, language *model.Language) int
+		Events        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.EventWhere, sort []model.EventSort, language *model.Language) int
 		ID            func(childComplexity int) int
 		Iso2          func(childComplexity int) int
 		Iso3          func(childComplexity int) int
 		LongTail      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		NameFr        func(childComplexity int) int
-		Projects      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
+		Projects      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) int
 		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName     func(childComplexity int) int
 		Sources       func(childComplexity int) int
 		StatedFigures func(childComplexity int) int
-		Treaties      func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
+		Treaties      func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language, sort []model.ParticipationSort) int
 		Variants      func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
@@ -282,19 +282,19 @@ type ComplexityRoot struct {
 		Acronym       func(childComplexity int) int
 		Aliases       func(childComplexity int) int
 		EndDate       func(childComplexity int) int
-		HeldIn        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
+		HeldIn        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) int
 		ID            func(childComplexity int) int
 		LongTail      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		NameFr        func(childComplexity int) int
 		Organisers    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
-		Participants  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		Participants  func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) int
 		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName     func(childComplexity int) int
 		Sources       func(childComplexity int) int
 		StartDate     func(childComplexity int) int
 		StatedFigures func(childComplexity int) int
-		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
+		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) int
 		Variants      func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
@@ -367,23 +367,23 @@ type ComplexityRoot struct {
 		EntryIntoForce func(childComplexity int) int
 		ID             func(childComplexity int) int
 		LongTail       func(childComplexity int) int
-		MonitoredBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		MonitoredBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) int
 		Name           func(childComplexity int) int
 		NameFr         func(childComplexity int) int
 		Number         func(childComplexity int) int
 		Opened         func(childComplexity int) int
 		OpenedPlace    func(childComplexity int) int
-		Participants   func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
-		Parties        func(childComplexity int, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
+		Participants   func(childComplexity int, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language, sort []model.ParticipationSort) int
+		Parties        func(childComplexity int, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language, sort []model.ParticipationSort) int
 		PartyCount     func(childComplexity int, asOf *model.Date) int
 		Relations      func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName      func(childComplexity int) int
 		Sources        func(childComplexity int) int
 		StatedFigures  func(childComplexity int) int
-		SupplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
-		Supplements    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
-		SupportedBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) int
-		Topics         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
+		SupplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) int
+		Supplements    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) int
+		SupportedBy    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) int
+		Topics         func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) int
 		Variants       func(childComplexity int) int
 		Version        func(childComplexity int) int
 	}
@@ -434,17 +434,17 @@ type ComplexityRoot struct {
 	MonitoringRound struct {
 		Acronym       func(childComplexity int) int
 		Aliases       func(childComplexity int) int
-		Evaluated     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
+		Evaluated     func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) int
 		ID            func(childComplexity int) int
 		LongTail      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		NameFr        func(childComplexity int) int
-		Organisers    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		Organisers    func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) int
 		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) int
 		ShortName     func(childComplexity int) int
 		Sources       func(childComplexity int) int
 		StatedFigures func(childComplexity int) int
-		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
+		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) int
 		Variants      func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
@@ -575,7 +575,7 @@ type ComplexityRoot struct {
 		EndDate       func(childComplexity int) int
 		Funders       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) int
 		ID            func(childComplexity int) int
-		ImplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) int
+		ImplementedBy func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) int
 		LongTail      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		NameFr        func(childComplexity int) int
@@ -584,9 +584,9 @@ type ComplexityRoot struct {
 		Sources       func(childComplexity int) int
 		StartDate     func(childComplexity int) int
 		StatedFigures func(childComplexity int) int
-		Supports      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) int
-		Targets       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
-		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
+		Supports      func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) int
+		Targets       func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) int
+		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) int
 		Variants      func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
@@ -672,7 +672,7 @@ type ComplexityRoot struct {
 	Resource struct {
 		Acronym       func(childComplexity int) int
 		Aliases       func(childComplexity int) int
-		Covers        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) int
+		Covers        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) int
 		ID            func(childComplexity int) int
 		LongTail      func(childComplexity int) int
 		Name          func(childComplexity int) int
@@ -683,7 +683,7 @@ type ComplexityRoot struct {
 		ShortName     func(childComplexity int) int
 		Sources       func(childComplexity int) int
 		StatedFigures func(childComplexity int) int
-		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) int
+		Topics        func(childComplexity int, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) int
 		Variants      func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
@@ -870,13 +870,13 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type BodyResolver interface {
-	Monitors(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error)
-	PartOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
-	Parts(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
-	MemberOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
-	Implements(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error)
-	Funds(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error)
-	Publications(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, language *model.Language) (*model.ResourceRelationConnection, error)
+	Monitors(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error)
+	PartOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error)
+	Parts(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error)
+	MemberOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error)
+	Implements(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error)
+	Funds(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error)
+	Publications(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, sort []model.ResourceSort, language *model.Language) (*model.ResourceRelationConnection, error)
 	Organises(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Body, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
@@ -898,10 +898,10 @@ type ChangeResolver interface {
 	RelationType(ctx context.Context, obj *model.Change) (*model.RelationType, error)
 }
 type CountryResolver interface {
-	Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.TreatyConnection, error)
-	Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error)
-	EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, language *model.Language) (*model.MonitoringRoundRelationConnection, error)
-	Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere, language *model.Language) (*model.EventRelationConnection, error)
+	Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language, sort []model.ParticipationSort) (*model.TreatyConnection, error)
+	Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error)
+	EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, sort []model.MonitoringRoundSort, language *model.Language) (*model.MonitoringRoundRelationConnection, error)
+	Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere, sort []model.EventSort, language *model.Language) (*model.EventRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Country, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
 type CountryConnectionResolver interface {
@@ -920,9 +920,9 @@ type DiffEntryResolver interface {
 }
 type EventResolver interface {
 	Organisers(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
-	HeldIn(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
-	Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
-	Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
+	HeldIn(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error)
+	Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Event, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
 type EventConnectionResolver interface {
@@ -937,13 +937,13 @@ type EventRelationConnectionResolver interface {
 }
 type InstrumentResolver interface {
 	PartyCount(ctx context.Context, obj *model.Instrument, asOf *model.Date) (int, error)
-	Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error)
-	Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error)
-	MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
-	Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error)
-	SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error)
-	SupportedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error)
-	Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
+	Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language, sort []model.ParticipationSort) (*model.PartyConnection, error)
+	Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language, sort []model.ParticipationSort) (*model.PartyConnection, error)
+	MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error)
+	Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error)
+	SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error)
+	SupportedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Instrument, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
 type InstrumentConnectionResolver interface {
@@ -957,9 +957,9 @@ type InstrumentRelationConnectionResolver interface {
 	Values(ctx context.Context, obj *model.InstrumentRelationConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
 }
 type MonitoringRoundResolver interface {
-	Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
-	Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
-	Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
+	Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error)
+	Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error)
+	Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error)
 	Relations(ctx context.Context, obj *model.MonitoringRound, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
 type MonitoringRoundConnectionResolver interface {
@@ -999,11 +999,11 @@ type PartyConnectionResolver interface {
 	Values(ctx context.Context, obj *model.PartyConnection, field model.FieldRef, first *int) ([]model.ValueCount, error)
 }
 type ProjectResolver interface {
-	Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
+	Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error)
 	Funders(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
-	ImplementedBy(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error)
-	Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error)
-	Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
+	ImplementedBy(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error)
+	Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
 type ProjectConnectionResolver interface {
@@ -1047,8 +1047,8 @@ type RelationConnectionResolver interface {
 }
 type ResourceResolver interface {
 	Publishers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.NodeWhere, language *model.Language) (*model.NodeRelationConnection, error)
-	Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error)
-	Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error)
+	Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error)
+	Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error)
 	Relations(ctx context.Context, obj *model.Resource, types []model.RelationType, direction *model.Direction, first *int, after *string, asOf *model.Date, language *model.Language) (*model.RelationConnection, error)
 }
 type ResourceConnectionResolver interface {
@@ -1161,7 +1161,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Funds(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Body.Funds(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["sort"].([]model.ProjectSort), args["language"].(*model.Language)), true
 	case "Body.id":
 		if e.ComplexityRoot.Body.ID == nil {
 			break
@@ -1178,7 +1178,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Implements(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Body.Implements(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["sort"].([]model.ProjectSort), args["language"].(*model.Language)), true
 	case "Body.properties":
 		if e.ComplexityRoot.Body.LongTail == nil {
 			break
@@ -1195,7 +1195,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.MemberOf(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Body.MemberOf(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["sort"].([]model.BodySort), args["language"].(*model.Language)), true
 	case "Body.monitors":
 		if e.ComplexityRoot.Body.Monitors == nil {
 			break
@@ -1206,7 +1206,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Monitors(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Body.Monitors(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["sort"].([]model.InstrumentSort), args["language"].(*model.Language)), true
 	case "Body.name":
 		if e.ComplexityRoot.Body.Name == nil {
 			break
@@ -1240,7 +1240,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.PartOf(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Body.PartOf(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["sort"].([]model.BodySort), args["language"].(*model.Language)), true
 	case "Body.parts":
 		if e.ComplexityRoot.Body.Parts == nil {
 			break
@@ -1251,7 +1251,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Parts(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Body.Parts(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["sort"].([]model.BodySort), args["language"].(*model.Language)), true
 	case "Body.publications":
 		if e.ComplexityRoot.Body.Publications == nil {
 			break
@@ -1262,7 +1262,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Publications(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ResourceWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Body.Publications(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ResourceWhere), args["sort"].([]model.ResourceSort), args["language"].(*model.Language)), true
 	case "Body.relations":
 		if e.ComplexityRoot.Body.Relations == nil {
 			break
@@ -1618,7 +1618,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.EvaluatedIn(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.MonitoringRoundWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Country.EvaluatedIn(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.MonitoringRoundWhere), args["sort"].([]model.MonitoringRoundSort), args["language"].(*model.Language)), true
 	case "Country.events":
 		if e.ComplexityRoot.Country.Events == nil {
 			break
@@ -1629,7 +1629,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.EventWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Country.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.EventWhere), args["sort"].([]model.EventSort), args["language"].(*model.Language)), true
 	case "Country.id":
 		if e.ComplexityRoot.Country.ID == nil {
 			break
@@ -1676,7 +1676,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Projects(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Country.Projects(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["sort"].([]model.ProjectSort), args["language"].(*model.Language)), true
 	case "Country.relations":
 		if e.ComplexityRoot.Country.Relations == nil {
 			break
@@ -1716,7 +1716,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Treaties(childComplexity, args["status"].([]model.TreatyStatus), args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Country.Treaties(childComplexity, args["status"].([]model.TreatyStatus), args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language), args["sort"].([]model.ParticipationSort)), true
 	case "Country.variants":
 		if e.ComplexityRoot.Country.Variants == nil {
 			break
@@ -2138,7 +2138,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.HeldIn(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Event.HeldIn(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["sort"].([]model.CountrySort), args["language"].(*model.Language)), true
 	case "Event.id":
 		if e.ComplexityRoot.Event.ID == nil {
 			break
@@ -2184,7 +2184,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Participants(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Event.Participants(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["sort"].([]model.BodySort), args["language"].(*model.Language)), true
 	case "Event.relations":
 		if e.ComplexityRoot.Event.Relations == nil {
 			break
@@ -2230,7 +2230,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Event.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["sort"].([]model.TopicSort), args["language"].(*model.Language)), true
 	case "Event.variants":
 		if e.ComplexityRoot.Event.Variants == nil {
 			break
@@ -2545,7 +2545,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.MonitoredBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Instrument.MonitoredBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["sort"].([]model.BodySort), args["language"].(*model.Language)), true
 	case "Instrument.name":
 		if e.ComplexityRoot.Instrument.Name == nil {
 			break
@@ -2586,7 +2586,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Participants(childComplexity, args["status"].([]model.TreatyStatus), args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Instrument.Participants(childComplexity, args["status"].([]model.TreatyStatus), args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language), args["sort"].([]model.ParticipationSort)), true
 	case "Instrument.parties":
 		if e.ComplexityRoot.Instrument.Parties == nil {
 			break
@@ -2597,7 +2597,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Parties(childComplexity, args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Instrument.Parties(childComplexity, args["certain"].(*bool), args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language), args["sort"].([]model.ParticipationSort)), true
 	case "Instrument.partyCount":
 		if e.ComplexityRoot.Instrument.PartyCount == nil {
 			break
@@ -2648,7 +2648,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.SupplementedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Instrument.SupplementedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["sort"].([]model.InstrumentSort), args["language"].(*model.Language)), true
 	case "Instrument.supplements":
 		if e.ComplexityRoot.Instrument.Supplements == nil {
 			break
@@ -2659,7 +2659,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Supplements(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Instrument.Supplements(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["sort"].([]model.InstrumentSort), args["language"].(*model.Language)), true
 	case "Instrument.supportedBy":
 		if e.ComplexityRoot.Instrument.SupportedBy == nil {
 			break
@@ -2670,7 +2670,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.SupportedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Instrument.SupportedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.ProjectWhere), args["sort"].([]model.ProjectSort), args["language"].(*model.Language)), true
 	case "Instrument.topics":
 		if e.ComplexityRoot.Instrument.Topics == nil {
 			break
@@ -2681,7 +2681,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Instrument.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["sort"].([]model.TopicSort), args["language"].(*model.Language)), true
 	case "Instrument.variants":
 		if e.ComplexityRoot.Instrument.Variants == nil {
 			break
@@ -2893,7 +2893,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.MonitoringRound.Evaluated(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.MonitoringRound.Evaluated(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["sort"].([]model.CountrySort), args["language"].(*model.Language)), true
 	case "MonitoringRound.id":
 		if e.ComplexityRoot.MonitoringRound.ID == nil {
 			break
@@ -2928,7 +2928,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.MonitoringRound.Organisers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.MonitoringRound.Organisers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["sort"].([]model.BodySort), args["language"].(*model.Language)), true
 	case "MonitoringRound.relations":
 		if e.ComplexityRoot.MonitoringRound.Relations == nil {
 			break
@@ -2968,7 +2968,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.MonitoringRound.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.MonitoringRound.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["sort"].([]model.TopicSort), args["language"].(*model.Language)), true
 	case "MonitoringRound.variants":
 		if e.ComplexityRoot.MonitoringRound.Variants == nil {
 			break
@@ -3621,7 +3621,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.ImplementedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Project.ImplementedBy(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.BodyWhere), args["sort"].([]model.BodySort), args["language"].(*model.Language)), true
 	case "Project.properties":
 		if e.ComplexityRoot.Project.LongTail == nil {
 			break
@@ -3685,7 +3685,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Supports(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Project.Supports(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.InstrumentWhere), args["sort"].([]model.InstrumentSort), args["language"].(*model.Language)), true
 	case "Project.targets":
 		if e.ComplexityRoot.Project.Targets == nil {
 			break
@@ -3696,7 +3696,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Targets(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Project.Targets(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["sort"].([]model.CountrySort), args["language"].(*model.Language)), true
 	case "Project.topics":
 		if e.ComplexityRoot.Project.Topics == nil {
 			break
@@ -3707,7 +3707,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Project.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["sort"].([]model.TopicSort), args["language"].(*model.Language)), true
 	case "Project.variants":
 		if e.ComplexityRoot.Project.Variants == nil {
 			break
@@ -4223,7 +4223,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Resource.Covers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Resource.Covers(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.CountryWhere), args["sort"].([]model.CountrySort), args["language"].(*model.Language)), true
 	case "Resource.id":
 		if e.ComplexityRoot.Resource.ID == nil {
 			break
@@ -4304,7 +4304,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Resource.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["language"].(*model.Language)), true
+		return e.ComplexityRoot.Resource.Topics(childComplexity, args["first"].(*int), args["after"].(*string), args["asOf"].(*model.Date), args["where"].(*model.TopicWhere), args["sort"].([]model.TopicSort), args["language"].(*model.Language)), true
 	case "Resource.variants":
 		if e.ComplexityRoot.Resource.Variants == nil {
 			break
@@ -5128,6 +5128,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MonitoringRoundWhere", ec.unmarshalInputMonitoringRoundWhere),
 			graphql.NewInputUnmarshaler("NodeWhere", ec.unmarshalInputNodeWhere),
 			graphql.NewInputUnmarshaler("ParticipationListFilter", ec.unmarshalInputParticipationListFilter),
+			graphql.NewInputUnmarshaler("ParticipationSort", ec.unmarshalInputParticipationSort),
 			graphql.NewInputUnmarshaler("ParticipationWhere", ec.unmarshalInputParticipationWhere),
 			graphql.NewInputUnmarshaler("ProjectSort", ec.unmarshalInputProjectSort),
 			graphql.NewInputUnmarshaler("ProjectWhere", ec.unmarshalInputProjectWhere),
@@ -6678,19 +6679,19 @@ type Instrument implements Node {
   """
   partyCount("Count as the graph stood on this date." asOf: Date): Int!
   "States certainly party to this treaty (ratified, acceded, accepted or approved) on ` + "`" + `asOf` + "`" + ` or today, ordered by name. States that may have become party by then, inside an undated or month- or year-precision window, are among ` + "`" + `participants` + "`" + ` with ` + "`" + `certain: false` + "`" + `."
-  parties("Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `PartyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): PartyConnection!
+  parties("Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `PartyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ParticipationSort!]): PartyConnection!
   "States that signed or ratified this treaty, optionally only those with one of the given statuses on ` + "`" + `asOf` + "`" + ` or today."
-  participants("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `PartyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): PartyConnection!
+  participants("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `PartyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ParticipationSort!]): PartyConnection!
   "Bodies that monitor this instrument (MONITORS)."
-  monitoredBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: MONITORS, direction: INCOMING)
+  monitoredBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [BodySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: MONITORS, direction: INCOMING)
   "Instruments this one supplements: a protocol supplements its convention (SUPPLEMENTS)."
-  supplements("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: SUPPLEMENTS, direction: OUTGOING)
+  supplements("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [InstrumentSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: SUPPLEMENTS, direction: OUTGOING)
   "Instruments that supplement this one (SUPPLEMENTS)."
-  supplementedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: SUPPLEMENTS, direction: INCOMING)
+  supplementedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [InstrumentSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: SUPPLEMENTS, direction: INCOMING)
   "Projects that support this instrument (SUPPORTS)."
-  supportedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: SUPPORTS, direction: INCOMING)
+  supportedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ProjectSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: SUPPORTS, direction: INCOMING)
   "Topics the instrument addresses (ADDRESSES)."
-  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [TopicSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
   "Every relationship of this node, optionally of the given types and direction."
   relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
@@ -6720,19 +6721,19 @@ type Body implements Node {
   "Figures the sources state about this node, such as a count of parties, each with its source and date."
   statedFigures: [StatedFigure!]!
   "Instruments this body monitors (MONITORS)."
-  monitors("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: MONITORS, direction: OUTGOING)
+  monitors("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [InstrumentSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: MONITORS, direction: OUTGOING)
   "Bodies this one is part of (PART_OF)."
-  partOf("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: PART_OF, direction: OUTGOING)
+  partOf("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [BodySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: PART_OF, direction: OUTGOING)
   "Bodies that are part of this one (PART_OF)."
-  parts("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: PART_OF, direction: INCOMING)
+  parts("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [BodySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: PART_OF, direction: INCOMING)
   "Organisations or alliances this body is a member of (MEMBER_OF)."
-  memberOf("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: MEMBER_OF, direction: OUTGOING)
+  memberOf("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [BodySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: MEMBER_OF, direction: OUTGOING)
   "Projects this body implements (IMPLEMENTED_BY)."
-  implements("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: IMPLEMENTED_BY, direction: INCOMING)
+  implements("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ProjectSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: IMPLEMENTED_BY, direction: INCOMING)
   "Projects this body funds (FUNDED_BY)."
-  funds("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: FUNDED_BY, direction: INCOMING)
+  funds("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ProjectSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: FUNDED_BY, direction: INCOMING)
   "Resources this body published (PUBLISHED_BY)."
-  publications("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ResourceWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): ResourceRelationConnection! @relation(type: PUBLISHED_BY, direction: INCOMING)
+  publications("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ResourceWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ResourceSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): ResourceRelationConnection! @relation(type: PUBLISHED_BY, direction: INCOMING)
   "Events and monitoring rounds this body organises (ORGANISED_BY)."
   organises("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): NodeRelationConnection! @relation(type: ORGANISED_BY, direction: INCOMING)
   "Every relationship of this node, optionally of the given types and direction."
@@ -6768,15 +6769,15 @@ type Project implements Node {
   "Date the project ended or ends, where known."
   endDate: Date
   "Countries the project targets (TARGETS)."
-  targets("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: TARGETS, direction: OUTGOING)
+  targets("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [CountrySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: TARGETS, direction: OUTGOING)
   "Who funds the project: bodies, organisations or states (FUNDED_BY)."
   funders("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): NodeRelationConnection! @relation(type: FUNDED_BY, direction: OUTGOING)
   "The office or body that implements the project (IMPLEMENTED_BY)."
-  implementedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: IMPLEMENTED_BY, direction: OUTGOING)
+  implementedBy("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [BodySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: IMPLEMENTED_BY, direction: OUTGOING)
   "Instruments the project supports (SUPPORTS)."
-  supports("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: SUPPORTS, direction: OUTGOING)
+  supports("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [InstrumentSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): InstrumentRelationConnection! @relation(type: SUPPORTS, direction: OUTGOING)
   "Topics the project addresses (ADDRESSES)."
-  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [TopicSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
   "Every relationship of this node, optionally of the given types and direction."
   relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
@@ -6816,13 +6817,13 @@ type Country implements Node {
   "Date the state left the Council of Europe."
   coeLeft: Date
   "The treaties this state signed or ratified, optionally only those with one of the given statuses on ` + "`" + `asOf` + "`" + ` or today."
-  treaties("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `TreatyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TreatyConnection!
+  treaties("Only those with one of these statuses on ` + "`" + `asOf` + "`" + ` or today." status: [TreatyStatus!], "Only those whose status the sources settle on ` + "`" + `asOf` + "`" + ` or today (true), or only those that may yet change within a step's window (false); see ` + "`" + `TreatyEdge.certain` + "`" + `." certain: Boolean, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: InstrumentWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ParticipationSort!]): TreatyConnection!
   "Projects that target this state (TARGETS)."
-  projects("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: TARGETS, direction: INCOMING)
+  projects("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: ProjectWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [ProjectSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): ProjectRelationConnection! @relation(type: TARGETS, direction: INCOMING)
   "Monitoring rounds that evaluated this state (EVALUATED)."
-  evaluatedIn("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: MonitoringRoundWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): MonitoringRoundRelationConnection! @relation(type: EVALUATED, direction: INCOMING)
+  evaluatedIn("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: MonitoringRoundWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [MonitoringRoundSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): MonitoringRoundRelationConnection! @relation(type: EVALUATED, direction: INCOMING)
   "Events held in this state (HELD_IN)."
-  events("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: EventWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): EventRelationConnection! @relation(type: HELD_IN, direction: INCOMING)
+  events("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: EventWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [EventSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): EventRelationConnection! @relation(type: HELD_IN, direction: INCOMING)
   "Every relationship of this node, optionally of the given types and direction."
   relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
@@ -6856,9 +6857,9 @@ type Resource implements Node {
   "Who published the resource (PUBLISHED_BY)."
   publishers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): NodeRelationConnection! @relation(type: PUBLISHED_BY, direction: OUTGOING)
   "Topics the resource addresses (ADDRESSES)."
-  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [TopicSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
   "Countries the resource covers (COVERS)."
-  covers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: COVERS, direction: OUTGOING)
+  covers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [CountrySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: COVERS, direction: OUTGOING)
   "Every relationship of this node, optionally of the given types and direction."
   relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
@@ -6894,11 +6895,11 @@ type Event implements Node {
   "Who organised the event (ORGANISED_BY)."
   organisers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: NodeWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): NodeRelationConnection! @relation(type: ORGANISED_BY, direction: OUTGOING)
   "Where the event took place (HELD_IN)."
-  heldIn("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: HELD_IN, direction: OUTGOING)
+  heldIn("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [CountrySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: HELD_IN, direction: OUTGOING)
   "Bodies that took part (PARTICIPATED_IN)."
-  participants("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: PARTICIPATED_IN, direction: INCOMING)
+  participants("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [BodySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: PARTICIPATED_IN, direction: INCOMING)
   "Topics the event addressed (ADDRESSES)."
-  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [TopicSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
   "Every relationship of this node, optionally of the given types and direction."
   relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
@@ -6928,11 +6929,11 @@ type MonitoringRound implements Node {
   "Figures the sources state about this node, such as a count of parties, each with its source and date."
   statedFigures: [StatedFigure!]!
   "States the round evaluated (EVALUATED)."
-  evaluated("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: EVALUATED, direction: OUTGOING)
+  evaluated("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: CountryWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [CountrySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): CountryRelationConnection! @relation(type: EVALUATED, direction: OUTGOING)
   "The committee that conducts the round (ORGANISED_BY)."
-  organisers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: ORGANISED_BY, direction: OUTGOING)
+  organisers("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: BodyWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [BodySort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): BodyRelationConnection! @relation(type: ORGANISED_BY, direction: OUTGOING)
   "Topics the round addresses (ADDRESSES)."
-  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
+  topics("How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "Only results matching this filter." where: TopicWhere, "Sort keys, applied in order; the name in ` + "`" + `language` + "`" + `, then the id, breaks ties." sort: [TopicSort!], "The language whose names, in its alphabetical order, order the results." language: Language = EN): TopicRelationConnection! @relation(type: ADDRESSES, direction: OUTGOING)
   "Every relationship of this node, optionally of the given types and direction."
   relations("Only relationships of these types (all when empty)." types: [RelationType!], "Which way the relationships point, seen from this node." direction: Direction = BOTH, "How many results to return (at most 500)." first: Int = 50, "Return the results after this cursor: a previous page's ` + "`" + `endCursor` + "`" + `." after: String, "Show the graph as it stood on this date: later facts are hidden." asOf: Date, "The language whose names, in its alphabetical order, order the results." language: Language = EN): RelationConnection!
 }
@@ -7915,6 +7916,28 @@ extend input MonitoringRoundSort {
 extend input TopicSort {
   "Sort by how many relationships of this type (and direction) the node has on the list's date, instead of by ` + "`" + `field` + "`" + `."
   relationCount: RelationRef
+}
+
+"What treaty participations (parties, participants, a state's treaties) can be sorted by."
+enum ParticipationSortField {
+  "By the other end's name, in the alphabetical order of the key's ` + "`" + `language` + "`" + `."
+  NAME
+  "By the date of signature, as the edge shows it on the connection's day; unknown dates first."
+  SIGNED
+  "By the date of ratification (or accession, acceptance, approval), as the edge shows it on the connection's day; unknown dates first."
+  RATIFIED
+  "By the date of entry into force for the state, as the edge shows it on the connection's day; unknown dates first."
+  ENTRY_INTO_FORCE
+}
+
+"One sort key of treaty participations; several keys sort by the first, then the next."
+input ParticipationSort {
+  "What to sort by."
+  field: ParticipationSortField!
+  "Which way."
+  direction: SortDirection = ASC
+  "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
+  language: Language = EN
 }
 `, BuiltIn: false},
 }
@@ -9753,14 +9776,22 @@ func (ec *executionContext) field_Body_funds_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ProjectSort, error) {
+			return ec.unmarshalOProjectSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -9799,14 +9830,22 @@ func (ec *executionContext) field_Body_implements_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ProjectSort, error) {
+			return ec.unmarshalOProjectSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -9845,14 +9884,22 @@ func (ec *executionContext) field_Body_memberOf_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.BodySort, error) {
+			return ec.unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -9891,14 +9938,22 @@ func (ec *executionContext) field_Body_monitors_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.InstrumentSort, error) {
+			return ec.unmarshalOInstrumentSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -9983,14 +10038,22 @@ func (ec *executionContext) field_Body_partOf_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.BodySort, error) {
+			return ec.unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -10029,14 +10092,22 @@ func (ec *executionContext) field_Body_parts_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.BodySort, error) {
+			return ec.unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -10075,14 +10146,22 @@ func (ec *executionContext) field_Body_publications_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ResourceSort, error) {
+			return ec.unmarshalOResourceSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐResourceSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -10311,14 +10390,22 @@ func (ec *executionContext) field_Country_evaluatedIn_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.MonitoringRoundSort, error) {
+			return ec.unmarshalOMonitoringRoundSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐMonitoringRoundSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -10357,14 +10444,22 @@ func (ec *executionContext) field_Country_events_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.EventSort, error) {
+			return ec.unmarshalOEventSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐEventSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -10403,14 +10498,22 @@ func (ec *executionContext) field_Country_projects_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ProjectSort, error) {
+			return ec.unmarshalOProjectSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -10527,6 +10630,14 @@ func (ec *executionContext) field_Country_treaties_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["language"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ParticipationSort, error) {
+			return ec.unmarshalOParticipationSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg7
 	return args, nil
 }
 
@@ -10701,14 +10812,22 @@ func (ec *executionContext) field_Event_heldIn_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.CountrySort, error) {
+			return ec.unmarshalOCountrySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -10793,14 +10912,22 @@ func (ec *executionContext) field_Event_participants_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.BodySort, error) {
+			return ec.unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -10893,14 +11020,22 @@ func (ec *executionContext) field_Event_topics_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.TopicSort, error) {
+			return ec.unmarshalOTopicSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -11089,14 +11224,22 @@ func (ec *executionContext) field_Instrument_monitoredBy_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.BodySort, error) {
+			return ec.unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -11159,6 +11302,14 @@ func (ec *executionContext) field_Instrument_participants_args(ctx context.Conte
 		return nil, err
 	}
 	args["language"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ParticipationSort, error) {
+			return ec.unmarshalOParticipationSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg7
 	return args, nil
 }
 
@@ -11213,6 +11364,14 @@ func (ec *executionContext) field_Instrument_parties_args(ctx context.Context, r
 		return nil, err
 	}
 	args["language"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ParticipationSort, error) {
+			return ec.unmarshalOParticipationSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg6
 	return args, nil
 }
 
@@ -11319,14 +11478,22 @@ func (ec *executionContext) field_Instrument_supplementedBy_args(ctx context.Con
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.InstrumentSort, error) {
+			return ec.unmarshalOInstrumentSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -11365,14 +11532,22 @@ func (ec *executionContext) field_Instrument_supplements_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.InstrumentSort, error) {
+			return ec.unmarshalOInstrumentSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -11411,14 +11586,22 @@ func (ec *executionContext) field_Instrument_supportedBy_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.ProjectSort, error) {
+			return ec.unmarshalOProjectSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐProjectSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -11457,14 +11640,22 @@ func (ec *executionContext) field_Instrument_topics_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.TopicSort, error) {
+			return ec.unmarshalOTopicSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -11639,14 +11830,22 @@ func (ec *executionContext) field_MonitoringRound_evaluated_args(ctx context.Con
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.CountrySort, error) {
+			return ec.unmarshalOCountrySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -11685,14 +11884,22 @@ func (ec *executionContext) field_MonitoringRound_organisers_args(ctx context.Co
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.BodySort, error) {
+			return ec.unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -11785,14 +11992,22 @@ func (ec *executionContext) field_MonitoringRound_topics_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.TopicSort, error) {
+			return ec.unmarshalOTopicSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -12407,14 +12622,22 @@ func (ec *executionContext) field_Project_implementedBy_args(ctx context.Context
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.BodySort, error) {
+			return ec.unmarshalOBodySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐBodySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -12507,14 +12730,22 @@ func (ec *executionContext) field_Project_supports_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.InstrumentSort, error) {
+			return ec.unmarshalOInstrumentSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐInstrumentSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -12553,14 +12784,22 @@ func (ec *executionContext) field_Project_targets_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.CountrySort, error) {
+			return ec.unmarshalOCountrySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -12599,14 +12838,22 @@ func (ec *executionContext) field_Project_topics_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.TopicSort, error) {
+			return ec.unmarshalOTopicSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -13583,14 +13830,22 @@ func (ec *executionContext) field_Resource_covers_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.CountrySort, error) {
+			return ec.unmarshalOCountrySort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCountrySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -13729,14 +13984,22 @@ func (ec *executionContext) field_Resource_topics_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) ([]model.TopicSort, error) {
+			return ec.unmarshalOTopicSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐTopicSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "language",
 		func(ctx context.Context, v any) (*model.Language, error) {
 			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["language"] = arg4
+	args["language"] = arg5
 	return args, nil
 }
 
@@ -14560,7 +14823,7 @@ func (ec *executionContext) _Body_monitors(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Monitors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Body().Monitors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["sort"].([]model.InstrumentSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
@@ -14604,7 +14867,7 @@ func (ec *executionContext) _Body_partOf(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().PartOf(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Body().PartOf(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["sort"].([]model.BodySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -14648,7 +14911,7 @@ func (ec *executionContext) _Body_parts(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Parts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Body().Parts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["sort"].([]model.BodySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -14692,7 +14955,7 @@ func (ec *executionContext) _Body_memberOf(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().MemberOf(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Body().MemberOf(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["sort"].([]model.BodySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -14736,7 +14999,7 @@ func (ec *executionContext) _Body_implements(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Implements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Body().Implements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["sort"].([]model.ProjectSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
@@ -14780,7 +15043,7 @@ func (ec *executionContext) _Body_funds(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Funds(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Body().Funds(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["sort"].([]model.ProjectSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
@@ -14824,7 +15087,7 @@ func (ec *executionContext) _Body_publications(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Body().Publications(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ResourceWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Body().Publications(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ResourceWhere), fc.Args["sort"].([]model.ResourceSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ResourceRelationConnection) graphql.Marshaler {
@@ -16495,7 +16758,7 @@ func (ec *executionContext) _Country_treaties(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Treaties(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Country().Treaties(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language), fc.Args["sort"].([]model.ParticipationSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TreatyConnection) graphql.Marshaler {
@@ -16539,7 +16802,7 @@ func (ec *executionContext) _Country_projects(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Projects(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Country().Projects(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["sort"].([]model.ProjectSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
@@ -16583,7 +16846,7 @@ func (ec *executionContext) _Country_evaluatedIn(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().EvaluatedIn(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.MonitoringRoundWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Country().EvaluatedIn(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.MonitoringRoundWhere), fc.Args["sort"].([]model.MonitoringRoundSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MonitoringRoundRelationConnection) graphql.Marshaler {
@@ -16627,7 +16890,7 @@ func (ec *executionContext) _Country_events(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Events(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.EventWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Country().Events(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.EventWhere), fc.Args["sort"].([]model.EventSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventRelationConnection) graphql.Marshaler {
@@ -18719,7 +18982,7 @@ func (ec *executionContext) _Event_heldIn(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().HeldIn(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Event().HeldIn(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["sort"].([]model.CountrySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
@@ -18763,7 +19026,7 @@ func (ec *executionContext) _Event_participants(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Participants(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Event().Participants(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["sort"].([]model.BodySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -18807,7 +19070,7 @@ func (ec *executionContext) _Event_topics(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Event().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["sort"].([]model.TopicSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
@@ -20415,7 +20678,7 @@ func (ec *executionContext) _Instrument_parties(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Parties(ctx, obj, fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Instrument().Parties(ctx, obj, fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language), fc.Args["sort"].([]model.ParticipationSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartyConnection) graphql.Marshaler {
@@ -20459,7 +20722,7 @@ func (ec *executionContext) _Instrument_participants(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Participants(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Instrument().Participants(ctx, obj, fc.Args["status"].([]model.TreatyStatus), fc.Args["certain"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language), fc.Args["sort"].([]model.ParticipationSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartyConnection) graphql.Marshaler {
@@ -20503,7 +20766,7 @@ func (ec *executionContext) _Instrument_monitoredBy(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().MonitoredBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Instrument().MonitoredBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["sort"].([]model.BodySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -20547,7 +20810,7 @@ func (ec *executionContext) _Instrument_supplements(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Supplements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Instrument().Supplements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["sort"].([]model.InstrumentSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
@@ -20591,7 +20854,7 @@ func (ec *executionContext) _Instrument_supplementedBy(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().SupplementedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Instrument().SupplementedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["sort"].([]model.InstrumentSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
@@ -20635,7 +20898,7 @@ func (ec *executionContext) _Instrument_supportedBy(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().SupportedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Instrument().SupportedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.ProjectWhere), fc.Args["sort"].([]model.ProjectSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectRelationConnection) graphql.Marshaler {
@@ -20679,7 +20942,7 @@ func (ec *executionContext) _Instrument_topics(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Instrument().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["sort"].([]model.TopicSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
@@ -21805,7 +22068,7 @@ func (ec *executionContext) _MonitoringRound_evaluated(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.MonitoringRound().Evaluated(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.MonitoringRound().Evaluated(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["sort"].([]model.CountrySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
@@ -21849,7 +22112,7 @@ func (ec *executionContext) _MonitoringRound_organisers(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.MonitoringRound().Organisers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.MonitoringRound().Organisers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["sort"].([]model.BodySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -21893,7 +22156,7 @@ func (ec *executionContext) _MonitoringRound_topics(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.MonitoringRound().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.MonitoringRound().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["sort"].([]model.TopicSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
@@ -24848,7 +25111,7 @@ func (ec *executionContext) _Project_targets(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Targets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Project().Targets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["sort"].([]model.CountrySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
@@ -24936,7 +25199,7 @@ func (ec *executionContext) _Project_implementedBy(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().ImplementedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Project().ImplementedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.BodyWhere), fc.Args["sort"].([]model.BodySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRelationConnection) graphql.Marshaler {
@@ -24980,7 +25243,7 @@ func (ec *executionContext) _Project_supports(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Supports(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Project().Supports(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.InstrumentWhere), fc.Args["sort"].([]model.InstrumentSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InstrumentRelationConnection) graphql.Marshaler {
@@ -25024,7 +25287,7 @@ func (ec *executionContext) _Project_topics(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Project().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["sort"].([]model.TopicSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
@@ -27536,7 +27799,7 @@ func (ec *executionContext) _Resource_topics(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Resource().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Resource().Topics(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.TopicWhere), fc.Args["sort"].([]model.TopicSort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicRelationConnection) graphql.Marshaler {
@@ -27580,7 +27843,7 @@ func (ec *executionContext) _Resource_covers(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Resource().Covers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["language"].(*model.Language))
+			return ec.Resolvers.Resource().Covers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.CountryWhere), fc.Args["sort"].([]model.CountrySort), fc.Args["language"].(*model.Language))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryRelationConnection) graphql.Marshaler {
@@ -33834,6 +34097,69 @@ func (ec *executionContext) unmarshalInputParticipationListFilter(ctx context.Co
 func UnmarshalParticipationListFilter(ctx context.Context, raw any) (model.ParticipationListFilter, error) {
 	var out model.ParticipationListFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipationListFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputParticipationSort(ctx context.Context, obj any) (model.ParticipationSort, error) {
+	var it model.ParticipationSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+	if _, present := asMap["language"]; !present {
+		asMap["language"] = "EN"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction", "language"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNParticipationSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOLanguage2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalParticipationSort unmarshals raw into the ParticipationSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalParticipationSort(ctx context.Context, raw any) (model.ParticipationSort, error) {
+	var out model.ParticipationSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipationSort", raw, &out)
 	return out, err
 }
 
@@ -41715,6 +42041,21 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcoeᚑchildᚑonl
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNParticipationSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSort(ctx context.Context, v any) (model.ParticipationSort, error) {
+	res, err := ec.unmarshalInputParticipationSort(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNParticipationSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSortField(ctx context.Context, v any) (model.ParticipationSortField, error) {
+	var res model.ParticipationSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNParticipationSortField2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSortField(ctx context.Context, sel ast.SelectionSet, v model.ParticipationSortField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNPartyConnection2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐPartyConnection(ctx context.Context, sel ast.SelectionSet, v *model.PartyConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PartyConnection!")
@@ -43208,6 +43549,23 @@ func (ec *executionContext) unmarshalOParticipationListFilter2ᚖgithubᚗcomᚋ
 	}
 	res, err := ec.unmarshalInputParticipationListFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOParticipationSort2ᚕgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSortᚄ(ctx context.Context, v any) ([]model.ParticipationSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ParticipationSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNParticipationSort2githubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOParticipationWhere2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐParticipationWhere(ctx context.Context, v any) (*model.ParticipationWhere, error) {

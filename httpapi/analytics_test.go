@@ -427,3 +427,202 @@ func TestRelationCountFilterAndSort(t *testing.T) {
 		}
 	}
 }
+
+func TestNestedSorts(t *testing.T) {
+	srv, data := newTestServer(t)
+	today := time.Now().UTC().Format("2006-01-02")
+	type row struct{ ID, Key string }
+	// Each case's want is the results with their sort key, from the seed;
+	// ties are broken by the name's collation, which the comparison leaves
+	// out: it checks the ids and the keys' order.
+	type tc struct {
+		name, query string
+		vars        map[string]any
+		path        func(raw json.RawMessage) (edges []json.RawMessage, end *string, next bool)
+		key         func(edge json.RawMessage) row
+		want        []row
+		desc        bool
+	}
+	var cases []tc
+	type partyPage struct {
+		Instrument struct {
+			Parties struct {
+				Edges    []json.RawMessage `json:"edges"`
+				PageInfo struct {
+					EndCursor   *string `json:"endCursor"`
+					HasNextPage bool    `json:"hasNextPage"`
+				} `json:"pageInfo"`
+			} `json:"parties"`
+		} `json:"instrument"`
+	}
+	for _, day := range []string{today, "2015-01-01"} {
+		for _, instrument := range []string{"cets-201", "ets-185"} {
+			var want []row
+			for _, r := range participationRows(t, instrument) {
+				rd := readingOn(t, r, day)
+				if rd.Status == "RATIFIED" || rd.Status == "IN_FORCE" {
+					want = append(want, row{r["country"], shownOn(r["ratified"], day)})
+				}
+			}
+			cases = append(cases, tc{
+				name:  fmt.Sprintf("parties of %s by ratification, latest first, on %s", instrument, day),
+				query: `query($id: ID!, $day: Date, $first: Int, $after: String) { instrument(id: $id) { parties(asOf: $day, first: $first, after: $after, sort: [{field: RATIFIED, direction: DESC}]) { edges { node { id } ratified } pageInfo { endCursor hasNextPage } } } }`,
+				vars:  map[string]any{"id": instrument, "day": day},
+				path: func(raw json.RawMessage) ([]json.RawMessage, *string, bool) {
+					var p partyPage
+					_ = json.Unmarshal(raw, &p)
+					return p.Instrument.Parties.Edges, p.Instrument.Parties.PageInfo.EndCursor, p.Instrument.Parties.PageInfo.HasNextPage
+				},
+				key: func(e json.RawMessage) row {
+					var v struct {
+						Node struct {
+							ID string `json:"id"`
+						} `json:"node"`
+						Ratified *string `json:"ratified"`
+					}
+					_ = json.Unmarshal(e, &v)
+					return row{v.Node.ID, deref(v.Ratified)}
+				},
+				want: want, desc: true,
+			})
+		}
+	}
+	starts := map[string]string{}
+	for _, e := range data.Entities {
+		if e.Label == "Project" {
+			s, _ := e.Properties["startDate"].(string)
+			starts[e.ID] = s
+		}
+	}
+	for _, country := range []string{"country-ua", "country-md"} {
+		var want []row
+		for _, r := range data.Relations {
+			if r.Type == "TARGETS" && r.To == country {
+				want = append(want, row{r.From, starts[r.From]})
+			}
+		}
+		cases = append(cases, tc{
+			name:  "projects targeting " + country + " by start date",
+			query: `query($id: ID!, $first: Int, $after: String) { country(id: $id) { projects(first: $first, after: $after, sort: [{field: START_DATE}]) { edges { node { id startDate } } pageInfo { endCursor hasNextPage } } } }`,
+			vars:  map[string]any{"id": country},
+			path: func(raw json.RawMessage) ([]json.RawMessage, *string, bool) {
+				var p struct {
+					Country struct {
+						Projects struct {
+							Edges    []json.RawMessage `json:"edges"`
+							PageInfo struct {
+								EndCursor   *string `json:"endCursor"`
+								HasNextPage bool    `json:"hasNextPage"`
+							} `json:"pageInfo"`
+						} `json:"projects"`
+					} `json:"country"`
+				}
+				_ = json.Unmarshal(raw, &p)
+				return p.Country.Projects.Edges, p.Country.Projects.PageInfo.EndCursor, p.Country.Projects.PageInfo.HasNextPage
+			},
+			key: func(e json.RawMessage) row {
+				var v struct {
+					Node struct {
+						ID        string  `json:"id"`
+						StartDate *string `json:"startDate"`
+					} `json:"node"`
+				}
+				_ = json.Unmarshal(e, &v)
+				return row{v.Node.ID, deref(v.Node.StartDate)}
+			},
+			want: want,
+		})
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if len(c.want) < 3 {
+				t.Fatalf("the seed gives %d results; the case needs more", len(c.want))
+			}
+			// Pages of two, one after another, read the whole list.
+			var got []row
+			var after any
+			for i := 0; i < 200; i++ {
+				vars := map[string]any{"first": 2, "after": after}
+				for k, v := range c.vars {
+					vars[k] = v
+				}
+				res := post(t, srv.URL, c.query, vars, nil)
+				if len(res.Errors) > 0 {
+					t.Fatalf("query %s with %v: %+v", c.query, vars, res.Errors)
+				}
+				edges, end, next := c.path(res.Data)
+				for _, e := range edges {
+					got = append(got, c.key(e))
+				}
+				if !next {
+					break
+				}
+				after = *end
+			}
+			wantKeys, gotKeys := make([]string, 0, len(c.want)), make([]string, 0, len(got))
+			for _, r := range c.want {
+				wantKeys = append(wantKeys, r.Key)
+			}
+			for _, r := range got {
+				gotKeys = append(gotKeys, r.Key)
+			}
+			sort.Strings(wantKeys)
+			if c.desc {
+				for i, j := 0, len(wantKeys)-1; i < j; i, j = i+1, j-1 {
+					wantKeys[i], wantKeys[j] = wantKeys[j], wantKeys[i]
+				}
+			}
+			if diff := cmp.Diff(wantKeys, gotKeys); diff != "" {
+				t.Errorf("query %s with %v: sort keys in order differ (-seed +API):\n%s", c.query, c.vars, diff)
+			}
+			ids := func(rows []row) []string {
+				var out []string
+				for _, r := range rows {
+					out = append(out, r.ID+"="+r.Key)
+				}
+				sort.Strings(out)
+				return out
+			}
+			if diff := cmp.Diff(ids(c.want), ids(got)); diff != "" {
+				t.Errorf("query %s with %v: results differ (-seed +API):\n%s", c.query, c.vars, diff)
+			}
+		})
+	}
+}
+
+func TestAnalyticsLimits(t *testing.T) {
+	srv, _ := newTestServer(t)
+	cases := []struct {
+		name, query, code string
+		// single reports whether the query is answered in one statement.
+		ok bool
+	}{
+		{"four keys", `{ projects { groupBy(keys: [{kind: true}, {node: "startDate"}, {node: "endDate"}, {related: {type: FUNDED_BY}}]) { count } } }`, "COST_LIMIT_EXCEEDED", false},
+		{"a group-by by related nodes under every country", `{ countries(first: 500) { edges { node { projects { groupBy(keys: [{related: {type: FUNDED_BY, direction: OUTGOING}}, {related: {type: IMPLEMENTED_BY, direction: OUTGOING}}]) { count } } } } } }`, "COST_LIMIT_EXCEEDED", false},
+		{"every node of 500 groups", `{ projects { groupBy(keys: [{kind: true}], first: 500) { nodes(first: 100) { ... on Project { funders(first: 500) { edges { node { id } } } } } } } }`, "COST_LIMIT_EXCEEDED", false},
+		{"too many nodes per group", `{ projects { groupBy(keys: [{kind: true}]) { nodes(first: 101) { id } } } }`, "BAD_USER_INPUT", false},
+		{"a key that is two", `{ projects { groupBy(keys: [{kind: true, node: "startDate"}]) { count } } }`, "BAD_USER_INPUT", true},
+		{"a status outside participations", `{ projects { groupBy(keys: [{status: true}]) { count } } }`, "BAD_USER_INPUT", true},
+		{"an edge of a root list", `{ projects { aggregate { min(field: {edge: "date"}) } } }`, "BAD_USER_INPUT", true},
+		{"a store property", `{ projects { values(field: {node: "sourceUrls"}) { value } } }`, "BAD_USER_INPUT", true},
+		{"a top-level group-by over three keys", `{ projects { groupBy(keys: [{kind: true}, {node: "startDate"}, {related: {type: FUNDED_BY, direction: OUTGOING}}]) { count } } }`, "", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, trips := postDebug(t, srv.URL, tc.query)
+			code := ""
+			if len(res.Errors) > 0 {
+				code, _ = res.Errors[0].Extensions["code"].(string)
+			}
+			if code != tc.code {
+				t.Fatalf("query %s: code %q, want %q (errors %+v)", tc.query, code, tc.code, res.Errors)
+			}
+			if tc.code == "COST_LIMIT_EXCEEDED" && trips > 0 {
+				t.Errorf("query %s: %d statements ran before the refusal, want none", tc.query, trips)
+			}
+			if tc.code == "" && trips != 1 {
+				t.Errorf("query %s: %d statements, want one", tc.query, trips)
+			}
+		})
+	}
+}

@@ -101,11 +101,18 @@ func (w *walker) walk(set ast.SelectionSet, level int) (cost, depth int, err err
 					}
 				}
 			}
+			scan := 0
+			if s.Definition != nil {
+				var err error
+				if scan, err = analyticsCost(s.Name, s.ArgumentMap(w.oc.Variables)); err != nil {
+					return 0, 0, err
+				}
+			}
 			cc, cd, err := w.walk(s.SelectionSet, level+1)
 			if err != nil {
 				return 0, 0, err
 			}
-			c, d = 1+mult*cc, max(cd, level)
+			c, d = 1+scan+mult*cc, max(cd, level)
 		case *ast.InlineFragment:
 			cc, cd, err := w.walk(s.SelectionSet, level)
 			if err != nil {
@@ -161,4 +168,45 @@ func asInt(v any) (int64, bool) {
 		return int64(n), true
 	}
 	return 0, false
+}
+
+// The analytics of a connection (aggregate's distinct, min and max,
+// groupBy, values) read every result of the connection, not a page: each
+// value they read costs scanCost, and one read through a relationship
+// (a related node) relatedScanCost. A group-by has at most maxGroupKeys
+// keys.
+const (
+	scanCost        = 1000
+	relatedScanCost = 5000
+	maxGroupKeys    = 3
+)
+
+// analyticsCost returns what an analytics field with args costs beyond its
+// selection; a group-by over too many keys is COST_LIMIT_EXCEEDED.
+func analyticsCost(field string, args map[string]any) (int, error) {
+	weight := func(ref any) int {
+		m, ok := ref.(map[string]any)
+		if !ok {
+			return 0
+		}
+		if m["related"] != nil {
+			return relatedScanCost
+		}
+		return scanCost
+	}
+	switch field {
+	case "distinct", "min", "max", "values":
+		return weight(args["field"]), nil
+	case "groupBy":
+		keys, _ := args["keys"].([]any)
+		if len(keys) > maxGroupKeys {
+			return 0, model.Errorf(model.CodeCostLimit, "groupBy has %d keys, over the limit of %d; group by fewer", len(keys), maxGroupKeys)
+		}
+		total := 0
+		for _, k := range keys {
+			total += weight(k)
+		}
+		return total, nil
+	}
+	return 0, nil
 }

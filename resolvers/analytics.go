@@ -2,6 +2,9 @@ package resolvers
 
 import "github.com/coe-child-online/knowledge-graph/graph/model"
 
+// maxGroupNodes is the most nodes a group of a group-by lists.
+const maxGroupNodes = 100
+
 // plannedOnly is the error of an analytics field (aggregate, groupBy,
 // values) reached where the read planner does not answer: they are
 // compiled into the planner's statement, which counts and groups every

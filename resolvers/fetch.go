@@ -41,6 +41,8 @@ func ArgumentRange(field, arg string) (r Range, ok bool) {
 		return Range{1, maxDepth}, true
 	case field == "neighbourhood" && arg == "limit":
 		return Range{1, maxSubgraph}, true
+	case field == "nodes" && arg == "first":
+		return Range{0, maxGroupNodes}, true
 	case arg == "first":
 		return Range{0, maxPageSize}, true
 	}

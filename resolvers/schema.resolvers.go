@@ -15,37 +15,58 @@ import (
 )
 
 // Monitors is the resolver for the monitors field.
-func (r *bodyResolver) Monitors(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
+func (r *bodyResolver) Monitors(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.InstrumentRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // PartOf is the resolver for the partOf field.
-func (r *bodyResolver) PartOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+func (r *bodyResolver) PartOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Parts is the resolver for the parts field.
-func (r *bodyResolver) Parts(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+func (r *bodyResolver) Parts(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // MemberOf is the resolver for the memberOf field.
-func (r *bodyResolver) MemberOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+func (r *bodyResolver) MemberOf(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Implements is the resolver for the implements field.
-func (r *bodyResolver) Implements(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
+func (r *bodyResolver) Implements(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.ProjectRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Funds is the resolver for the funds field.
-func (r *bodyResolver) Funds(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
+func (r *bodyResolver) Funds(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.ProjectRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Publications is the resolver for the publications field.
-func (r *bodyResolver) Publications(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, language *model.Language) (*model.ResourceRelationConnection, error) {
+func (r *bodyResolver) Publications(ctx context.Context, obj *model.Body, first *int, after *string, asOf *model.Date, where *model.ResourceWhere, sort []model.ResourceSort, language *model.Language) (*model.ResourceRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.ResourceRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
@@ -114,22 +135,34 @@ func (r *changeResolver) RelationType(ctx context.Context, obj *model.Change) (*
 }
 
 // Treaties is the resolver for the treaties field.
-func (r *countryResolver) Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.TreatyConnection, error) {
+func (r *countryResolver) Treaties(ctx context.Context, obj *model.Country, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language, sort []model.ParticipationSort) (*model.TreatyConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return r.treaties(ctx, obj.ID, model.ParticipationFilter{Statuses: status, Certain: certain}, first, after, asOf, where, language)
 }
 
 // Projects is the resolver for the projects field.
-func (r *countryResolver) Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
+func (r *countryResolver) Projects(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.ProjectRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // EvaluatedIn is the resolver for the evaluatedIn field.
-func (r *countryResolver) EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, language *model.Language) (*model.MonitoringRoundRelationConnection, error) {
+func (r *countryResolver) EvaluatedIn(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.MonitoringRoundWhere, sort []model.MonitoringRoundSort, language *model.Language) (*model.MonitoringRoundRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.MonitoringRoundRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Events is the resolver for the events field.
-func (r *countryResolver) Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere, language *model.Language) (*model.EventRelationConnection, error) {
+func (r *countryResolver) Events(ctx context.Context, obj *model.Country, first *int, after *string, asOf *model.Date, where *model.EventWhere, sort []model.EventSort, language *model.Language) (*model.EventRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.EventRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
@@ -184,17 +217,26 @@ func (r *eventResolver) Organisers(ctx context.Context, obj *model.Event, first 
 }
 
 // HeldIn is the resolver for the heldIn field.
-func (r *eventResolver) HeldIn(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
+func (r *eventResolver) HeldIn(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.CountryRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Participants is the resolver for the participants field.
-func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
-func (r *eventResolver) Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
+func (r *eventResolver) Topics(ctx context.Context, obj *model.Event, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.TopicRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
@@ -239,37 +281,58 @@ func (r *instrumentResolver) PartyCount(ctx context.Context, obj *model.Instrume
 }
 
 // Parties is the resolver for the parties field.
-func (r *instrumentResolver) Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error) {
+func (r *instrumentResolver) Parties(ctx context.Context, obj *model.Instrument, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language, sort []model.ParticipationSort) (*model.PartyConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return r.parties(ctx, obj.ID, model.ParticipationFilter{Statuses: []model.TreatyStatus{model.TreatyStatusRatified, model.TreatyStatusInForce}, Certain: certain}, first, after, asOf, where, language)
 }
 
 // Participants is the resolver for the participants field.
-func (r *instrumentResolver) Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.PartyConnection, error) {
+func (r *instrumentResolver) Participants(ctx context.Context, obj *model.Instrument, status []model.TreatyStatus, certain *bool, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language, sort []model.ParticipationSort) (*model.PartyConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return r.parties(ctx, obj.ID, model.ParticipationFilter{Statuses: status, Certain: certain}, first, after, asOf, where, language)
 }
 
 // MonitoredBy is the resolver for the monitoredBy field.
-func (r *instrumentResolver) MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+func (r *instrumentResolver) MonitoredBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Supplements is the resolver for the supplements field.
-func (r *instrumentResolver) Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
+func (r *instrumentResolver) Supplements(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.InstrumentRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // SupplementedBy is the resolver for the supplementedBy field.
-func (r *instrumentResolver) SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
+func (r *instrumentResolver) SupplementedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.InstrumentRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // SupportedBy is the resolver for the supportedBy field.
-func (r *instrumentResolver) SupportedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, language *model.Language) (*model.ProjectRelationConnection, error) {
+func (r *instrumentResolver) SupportedBy(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.ProjectWhere, sort []model.ProjectSort, language *model.Language) (*model.ProjectRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.ProjectRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
-func (r *instrumentResolver) Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
+func (r *instrumentResolver) Topics(ctx context.Context, obj *model.Instrument, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.TopicRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
@@ -309,17 +372,26 @@ func (r *instrumentRelationConnectionResolver) Values(ctx context.Context, obj *
 }
 
 // Evaluated is the resolver for the evaluated field.
-func (r *monitoringRoundResolver) Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
+func (r *monitoringRoundResolver) Evaluated(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.CountryRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Organisers is the resolver for the organisers field.
-func (r *monitoringRoundResolver) Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+func (r *monitoringRoundResolver) Organisers(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
-func (r *monitoringRoundResolver) Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
+func (r *monitoringRoundResolver) Topics(ctx context.Context, obj *model.MonitoringRound, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.TopicRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
@@ -449,7 +521,10 @@ func (r *partyConnectionResolver) Values(ctx context.Context, obj *model.PartyCo
 }
 
 // Targets is the resolver for the targets field.
-func (r *projectResolver) Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
+func (r *projectResolver) Targets(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.CountryRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
@@ -459,17 +534,26 @@ func (r *projectResolver) Funders(ctx context.Context, obj *model.Project, first
 }
 
 // ImplementedBy is the resolver for the implementedBy field.
-func (r *projectResolver) ImplementedBy(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.BodyWhere, language *model.Language) (*model.BodyRelationConnection, error) {
+func (r *projectResolver) ImplementedBy(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.BodyWhere, sort []model.BodySort, language *model.Language) (*model.BodyRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.BodyRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Supports is the resolver for the supports field.
-func (r *projectResolver) Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, language *model.Language) (*model.InstrumentRelationConnection, error) {
+func (r *projectResolver) Supports(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.InstrumentWhere, sort []model.InstrumentSort, language *model.Language) (*model.InstrumentRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.InstrumentRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Topics is the resolver for the topics field.
-func (r *projectResolver) Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
+func (r *projectResolver) Topics(ctx context.Context, obj *model.Project, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.TopicRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
@@ -659,12 +743,18 @@ func (r *resourceResolver) Publishers(ctx context.Context, obj *model.Resource, 
 }
 
 // Topics is the resolver for the topics field.
-func (r *resourceResolver) Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere, language *model.Language) (*model.TopicRelationConnection, error) {
+func (r *resourceResolver) Topics(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.TopicWhere, sort []model.TopicSort, language *model.Language) (*model.TopicRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.TopicRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 
 // Covers is the resolver for the covers field.
-func (r *resourceResolver) Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere, language *model.Language) (*model.CountryRelationConnection, error) {
+func (r *resourceResolver) Covers(ctx context.Context, obj *model.Resource, first *int, after *string, asOf *model.Date, where *model.CountryWhere, sort []model.CountrySort, language *model.Language) (*model.CountryRelationConnection, error) {
+	if len(sort) > 0 {
+		return nil, plannedOnly("sort")
+	}
 	return relatedConnection[model.CountryRelationConnection](ctx, r.Resolver, obj.ID, first, after, asOf, where, language)
 }
 

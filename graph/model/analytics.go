@@ -24,7 +24,10 @@ func SortFieldOf(v reflect.Value) string {
 			name = f.String()
 		}
 	}
-	rc, _ := v.FieldByName("RelationCount").Interface().(*RelationRef)
+	var rc *RelationRef
+	if f := v.FieldByName("RelationCount"); f.IsValid() {
+		rc, _ = f.Interface().(*RelationRef)
+	}
 	switch {
 	case rc != nil && name != "":
 		return "field and relationCount"

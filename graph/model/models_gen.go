@@ -912,6 +912,16 @@ type ParticipationListFilter struct {
 	All *ParticipationWhere `json:"all,omitempty"`
 }
 
+// One sort key of treaty participations; several keys sort by the first, then the next.
+type ParticipationSort struct {
+	// What to sort by.
+	Field ParticipationSortField `json:"field"`
+	// Which way.
+	Direction *SortDirection `json:"direction,omitempty"`
+	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
+	Language *Language `json:"language,omitempty"`
+}
+
 // Matches a state's participation in a treaty, seen from either end. Statuses
 // are those on `asOf` (or today).
 type ParticipationWhere struct {
@@ -2453,6 +2463,70 @@ func (e *MonitoringRoundSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e MonitoringRoundSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What treaty participations (parties, participants, a state's treaties) can be sorted by.
+type ParticipationSortField string
+
+const (
+	// By the other end's name, in the alphabetical order of the key's `language`.
+	ParticipationSortFieldName ParticipationSortField = "NAME"
+	// By the date of signature, as the edge shows it on the connection's day; unknown dates first.
+	ParticipationSortFieldSigned ParticipationSortField = "SIGNED"
+	// By the date of ratification (or accession, acceptance, approval), as the edge shows it on the connection's day; unknown dates first.
+	ParticipationSortFieldRatified ParticipationSortField = "RATIFIED"
+	// By the date of entry into force for the state, as the edge shows it on the connection's day; unknown dates first.
+	ParticipationSortFieldEntryIntoForce ParticipationSortField = "ENTRY_INTO_FORCE"
+)
+
+var AllParticipationSortField = []ParticipationSortField{
+	ParticipationSortFieldName,
+	ParticipationSortFieldSigned,
+	ParticipationSortFieldRatified,
+	ParticipationSortFieldEntryIntoForce,
+}
+
+func (e ParticipationSortField) IsValid() bool {
+	switch e {
+	case ParticipationSortFieldName, ParticipationSortFieldSigned, ParticipationSortFieldRatified, ParticipationSortFieldEntryIntoForce:
+		return true
+	}
+	return false
+}
+
+func (e ParticipationSortField) String() string {
+	return string(e)
+}
+
+func (e *ParticipationSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ParticipationSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ParticipationSortField", str)
+	}
+	return nil
+}
+
+func (e ParticipationSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ParticipationSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ParticipationSortField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -120,11 +120,10 @@ func (sc *aggScope) value(b *builder, path string, node, edge *string, related *
 	if related.Direction != nil && related.Direction.IsValid() {
 		dir = *related.Direction
 	}
-	q, o, v := b.fresh("q"), b.fresh("o"), b.fresh("rv")
+	q, o, l, v := b.fresh("q"), b.fresh("o"), b.fresh("rl"), b.fresh("rv")
 	list := fmt.Sprintf("COLLECT { MATCH %s WHERE %s AND %s RETURN DISTINCT %s.id }",
 		pattern(sc.node, q, typ, o, "Entity", dir), relAsOfConditionOf(q, typ, sc.asOf), asOfConditionAt(o, sc.asOf), o)
-	// The list has a name of its own: UNWIND cannot rebind a variable already in scope.
-	pre = fmt.Sprintf("\n  WITH *, %[1]s AS %[2]sl\n  UNWIND CASE WHEN size(%[2]sl) = 0 THEN [null] ELSE %[2]sl END AS %[2]s", list, v)
+	pre = fmt.Sprintf("\n  WITH *, %[1]s AS %[2]s\n  UNWIND CASE WHEN size(%[2]s) = 0 THEN [null] ELSE %[2]s END AS %[3]s", list, l, v)
 	return v, pre, nil
 }
 

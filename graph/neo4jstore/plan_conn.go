@@ -446,9 +446,19 @@ func (c *compiler) related(p, label string, f *model.Selection, cl *cols, heavy 
 		return nil, err
 	}
 	list := model.RelationFieldList(label, f.Field)
-	k, err := c.paging(f, pp, fixedKeys(3), func(env model.ReadEnv) (model.CursorList, error) {
+	sortKeys := func(env model.ReadEnv) ([]orderKey, string, error) {
+		return nestedSortKeys(f, hop.Label, m, env.Vars, relatedSortExpr(hop.Label, m, pp))
+	}
+	k, err := c.paging(f, pp, func(env model.ReadEnv) (int, error) {
+		sk, _, err := sortKeys(env)
+		return len(sk) + 3, err
+	}, func(env model.ReadEnv) (model.CursorList, error) {
+		_, sig, err := sortKeys(env)
+		if err != nil {
+			return model.CursorList{}, err
+		}
 		l, err := decodeArg[*model.Language](f, "language", env.Vars)
-		return model.NameOrder(list, languageOf(l)), err
+		return model.NameOrder(list+sortSignature(sig), languageOf(l)), err
 	}, planDefaultFirst)
 	if err != nil {
 		return nil, err
@@ -459,18 +469,33 @@ func (c *compiler) related(p, label string, f *model.Selection, cl *cols, heavy 
 	}
 	match := fmt.Sprintf("MATCH %s WHERE %s AND %s AND %s", pattern(p, r, hop.Type, m, far, dir),
 		relAsOfConditionOf(r, hop.Type, pp.asOfRef()), asOfConditionAt(m, pp.asOfRef()), filter)
-	keys := []string{"k0" + m, "k1" + m, "k2" + m}
+	base := []orderKey{{expr: fmt.Sprintf("coalesce(%s.%s, '')", m, sortName), name: "k0" + m}, {expr: m + ".id", name: "k1" + m},
+		{expr: fmt.Sprintf("coalesce(%[1]s.relKey, elementId(%[1]s))", r), name: "k2" + m}}
+	order := func(env model.ReadEnv) (string, []orderKey, error) {
+		sk, _, err := sortKeys(env)
+		if err != nil {
+			return "", nil, err
+		}
+		all := append(sk, base...)
+		return orderText(m+", "+r, all, pp.after, pp.limit), all, nil
+	}
+	orderPart, err := c.fragment(pp.asOfRef(), "$"+pp.day, func(env model.ReadEnv, _ *builder) (string, error) {
+		t, _, err := order(env)
+		return t, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	_, allKeys, err := order(c.env)
+	if err != nil {
+		return nil, err
+	}
 	rows := func(rowList string) string {
-		return fmt.Sprintf(`COLLECT { %[1]s
-  WITH %[2]s, %[3]s, coalesce(%[2]s.%[4]s, '') AS %[5]s, %[2]s.id AS %[6]s, coalesce(%[3]s.relKey, elementId(%[3]s)) AS %[7]s WHERE %[8]s
-  WITH %[2]s, %[3]s, %[5]s, %[6]s, %[7]s ORDER BY %[5]s, %[6]s, %[7]s LIMIT $%[9]s
-  RETURN %[10]s }`, match, m, r, sortName, keys[0], keys[1], keys[2],
-			keysetText(keys, []bool{false, false, false}, "$"+pp.after), pp.limit,
-			rowList)
+		return fmt.Sprintf("COLLECT { %s\n  %s\n  RETURN %s }", match, orderPart, rowList)
 	}
 	total := "COUNT { " + match + " }"
 	sc := &aggScope{match: match, node: m, rel: r, asOf: pp.asOfRef(), day: "$" + pp.day, count: total}
-	return c.connection(f, k, "["+strings.Join(keys, ", ")+"]", rows, total, func(ef *model.Selection, rc *cols) (edgeWriter, error) {
+	return c.connection(f, k, orderKeyList(allKeys), rows, total, func(ef *model.Selection, rc *cols) (edgeWriter, error) {
 		if ef.Field == "node" {
 			return c.nodeEdge(ef, rc, m, hop.Label)
 		}
@@ -629,34 +654,58 @@ func (c *compiler) participations(p, label string, f *model.Selection, cl *cols,
 	if err != nil {
 		return nil, err
 	}
-	k, err := c.paging(f, pp, fixedKeys(2), func(env model.ReadEnv) (model.CursorList, error) {
+	sortKeys := func(env model.ReadEnv) ([]orderKey, string, error) {
+		return nestedSortKeys(f, "Participation", x, env.Vars, participationSortExpr(x, part))
+	}
+	k, err := c.paging(f, pp, func(env model.ReadEnv) (int, error) {
+		sk, _, err := sortKeys(env)
+		return len(sk) + 2, err
+	}, func(env model.ReadEnv) (model.CursorList, error) {
 		_, sig, err := filter(env)
 		if err != nil {
 			return model.CursorList{}, err
 		}
+		_, ssig, err := sortKeys(env)
+		if err != nil {
+			return model.CursorList{}, err
+		}
 		l, err := decodeArg[*model.Language](f, "language", env.Vars)
-		return model.NameOrder(sig, languageOf(l)), err
+		return model.NameOrder(sig+sortSignature(ssig), languageOf(l)), err
 	}, planDefaultFirst)
 	if err != nil {
 		return nil, err
 	}
 	body := participationMatch(p, x, fromInstrument, part) + "\n  WHERE " + cond
-	keys := []string{"k0" + x, "k1" + x}
 	instrument := x
 	if fromInstrument {
 		instrument = p
 	}
+	base := []orderKey{{expr: fmt.Sprintf("coalesce(%s.%s, '')", x, sortName), name: "k0" + x}, {expr: x + ".id", name: "k1" + x}}
+	order := func(env model.ReadEnv) (string, []orderKey, error) {
+		sk, _, err := sortKeys(env)
+		if err != nil {
+			return "", nil, err
+		}
+		all := append(sk, base...)
+		return orderText(strings.Join([]string{x, part.s, part.r, part.u}, ", "), all, pp.after, pp.limit), all, nil
+	}
+	orderPart, err := c.fragment(pp.asOfRef(), "$"+pp.day, func(env model.ReadEnv, _ *builder) (string, error) {
+		t, _, err := order(env)
+		return t, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	_, allKeys, err := order(c.env)
+	if err != nil {
+		return nil, err
+	}
 	rows := func(rowList string) string {
-		return fmt.Sprintf(`COLLECT { %[1]s
-  WITH %[2]s, %[3]s, %[4]s, %[5]s, coalesce(%[2]s.%[6]s, '') AS %[7]s, %[2]s.id AS %[8]s WHERE %[9]s
-  WITH %[2]s, %[3]s, %[4]s, %[5]s, %[7]s, %[8]s ORDER BY %[7]s, %[8]s LIMIT $%[10]s
-  RETURN %[11]s }`, body, x, part.s, part.r, part.u, sortName, keys[0], keys[1],
-			keysetText(keys, []bool{false, false}, "$"+pp.after), pp.limit,
-			rowList)
+		return fmt.Sprintf("COLLECT { %s\n  %s\n  RETURN %s }", body, orderPart, rowList)
 	}
 	total := "COUNT { " + body + " }"
 	sc := &aggScope{match: body, node: x, part: &part, asOf: pp.asOfRef(), day: "$" + pp.day, count: total}
-	return c.connection(f, k, "["+strings.Join(keys, ", ")+"]", rows, total, func(ef *model.Selection, rc *cols) (edgeWriter, error) {
+	return c.connection(f, k, orderKeyList(allKeys), rows, total, func(ef *model.Selection, rc *cols) (edgeWriter, error) {
 		switch ef.Field {
 		case "node":
 			return c.nodeEdge(ef, rc, x, otherLabel)

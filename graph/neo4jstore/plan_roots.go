@@ -24,6 +24,8 @@ var sortTypes = map[string]reflect.Type{
 	"Event":           reflect.TypeFor[[]model.EventSort](),
 	"MonitoringRound": reflect.TypeFor[[]model.MonitoringRoundSort](),
 	"Topic":           reflect.TypeFor[[]model.TopicSort](),
+	// The sort of treaty participations (parties, participants, treaties).
+	"Participation": reflect.TypeFor[[]model.ParticipationSort](),
 }
 
 // entityRoot compiles a root field that reads the node with an id: its
