@@ -160,15 +160,17 @@ query ExplorerMap($instrument: ID!, $asOf: Date) {
 }`;
 
 // The charts' group-bys. Each asks the API for the groups it draws; the page
-// counts nothing itself.
+// counts nothing itself. Groups cover every result of a connection whatever
+// its page, so the connections ask for no edges (first: 0): the API prices a
+// group-by by the page it could read, and the charts need none of it.
 const BODY_LABEL = '... on Body { acronym shortName } ... on Instrument { number shortName } ... on Project { acronym shortName } ... on Country { iso2 }';
 
 export const CHART_RATIFICATIONS = `
-query ExplorerChartRatifications($instruments: [ID!]!, $asOf: Date) {
-  instruments(where: { id: { in: $instruments } }, first: 20) {
+query ExplorerChartRatifications($instruments: [ID!]!, $count: Int!, $asOf: Date) {
+  instruments(where: { id: { in: $instruments } }, first: $count) {
     edges { node { id name number shortName
-      parties(asOf: $asOf) {
-        groupBy(keys: [{ edge: "ratified" }], interval: YEAR, first: 500, sort: [{ field: KEY }]) { key count }
+      parties(asOf: $asOf, first: 0) {
+        groupBy(keys: [{ edge: "ratified" }], interval: YEAR, first: 200, sort: [{ field: KEY }]) { key count }
       }
     } }
   }
@@ -176,7 +178,7 @@ query ExplorerChartRatifications($instruments: [ID!]!, $asOf: Date) {
 
 export const CHART_FUNDERS = `
 query ExplorerChartFunders($first: Int!, $asOf: Date) {
-  projects(asOf: $asOf) {
+  projects(asOf: $asOf, first: 0) {
     aggregate { count }
     groupBy(keys: [{ related: { type: FUNDED_BY, direction: OUTGOING } }], first: $first, sort: [{ field: COUNT, direction: DESC }, { field: KEY }]) {
       key count keyNode { __typename id name ${BODY_LABEL} }
@@ -187,8 +189,8 @@ query ExplorerChartFunders($first: Int!, $asOf: Date) {
 export const CHART_STATUSES = `
 query ExplorerChartStatuses($instrument: ID!, $asOf: Date) {
   instrument(id: $instrument) { id name number shortName
-    participants(asOf: $asOf) {
-      groupBy(keys: [{ status: true }, { certain: true }], first: 50) { key count }
+    participants(asOf: $asOf, first: 0) {
+      groupBy(keys: [{ status: true }, { certain: true }], first: 20) { key count }
     }
   }
 }`;

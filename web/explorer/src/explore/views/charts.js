@@ -116,7 +116,7 @@ const CHART_LOADERS = {
   // said beside the chart.
   async ratifications({ treaty, asOf, signal }) {
     const wanted = treaty === 'all' ? INSTRUMENTS.map(([id]) => id) : [treaty];
-    const data = await gql(CHART_RATIFICATIONS, { instruments: wanted, asOf }, { signal });
+    const data = await gql(CHART_RATIFICATIONS, { instruments: wanted, count: wanted.length, asOf }, { signal });
     const byId = new Map(data.instruments.edges.map((e) => [e.node.id, e.node]));
     const rows = [];
     for (const id of wanted) {
