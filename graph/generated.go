@@ -7939,6 +7939,16 @@ input ParticipationSort {
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
   language: Language = EN
 }
+
+extend input NodeWhere {
+  "Place in the Council of Europe: only states have one, so this matches states alone."
+  coeStatus: CoeStatusFilter
+}
+
+extend enum CountrySortField {
+  "Number of treaties the state is certainly party to (status RATIFIED or IN_FORCE, as ` + "`" + `treaties` + "`" + ` reads it) today, or on ` + "`" + `asOf` + "`" + `; a ratification that may or may not have happened by then does not count."
+  TREATIES_PARTY
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -33971,7 +33981,7 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "type", "AND", "OR", "NOT", "relationCount"}
+	fieldsInOrder := [...]string{"id", "name", "type", "AND", "OR", "NOT", "relationCount", "coeStatus"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34027,6 +34037,13 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 				return it, err
 			}
 			it.RelationCount = data
+		case "coeStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coeStatus"))
+			data, err := ec.unmarshalOCoeStatusFilter2ᚖgithubᚗcomᚋcoeᚑchildᚑonlineᚋknowledgeᚑgraphᚋgraphᚋmodelᚐCoeStatusFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoeStatus = data
 		}
 	}
 	return it, nil

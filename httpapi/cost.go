@@ -108,11 +108,26 @@ func (w *walker) walk(set ast.SelectionSet, level int) (cost, depth int, err err
 					return 0, 0, err
 				}
 			}
-			cc, cd, err := w.walk(s.SelectionSet, level+1)
+			// A connection's analytics are read once for the connection,
+			// not once per result of its page.
+			var perResult ast.SelectionSet
+			once, onceDepth := 0, 0
+			for _, child := range s.SelectionSet {
+				if f, ok := child.(*ast.Field); ok && onceAConnection[f.Name] {
+					oc, od, err := w.walk(ast.SelectionSet{f}, level+1)
+					if err != nil {
+						return 0, 0, err
+					}
+					once, onceDepth = min(once+oc, costCap), max(onceDepth, od)
+					continue
+				}
+				perResult = append(perResult, child)
+			}
+			cc, cd, err := w.walk(perResult, level+1)
 			if err != nil {
 				return 0, 0, err
 			}
-			c, d = 1+scan+mult*cc, max(cd, level)
+			c, d = 1+scan+once+mult*cc, max(cd, onceDepth, level)
 		case *ast.InlineFragment:
 			cc, cd, err := w.walk(s.SelectionSet, level)
 			if err != nil {
@@ -180,6 +195,9 @@ const (
 	relatedScanCost = 5000
 	maxGroupKeys    = 3
 )
+
+// onceAConnection are the fields of a connection read once for it.
+var onceAConnection = map[string]bool{"aggregate": true, "groupBy": true, "values": true, "totalCount": true, "pageInfo": true}
 
 // analyticsCost returns what an analytics field with args costs beyond its
 // selection; a group-by over too many keys is COST_LIMIT_EXCEEDED.

@@ -14,6 +14,11 @@ type mixQuery struct {
 	Neo4jGraphQL string                    `json:"neo4jGraphql"`
 	Variables    map[string]map[string]any `json:"variables"`
 	Compare      string                    `json:"compare"`
+	// Cypher is a hand-written statement answering the same question,
+	// for a query @neo4j/graphql has no equivalent of (a nested
+	// group-by); CypherParams are its parameters per set of variables.
+	Cypher       string                    `json:"cypher,omitempty"`
+	CypherParams map[string]map[string]any `json:"cypherParams,omitempty"`
 }
 
 func readMix(path string) ([]mixQuery, error) {
@@ -26,6 +31,9 @@ func readMix(path string) ([]mixQuery, error) {
 		return nil, fmt.Errorf("read mix %s: %w", path, err)
 	}
 	for i, q := range mix {
+		if q.Neo4jGraphQL == "" && q.Cypher == "" {
+			return nil, fmt.Errorf("mix %s: query %s has neither neo4jGraphql nor cypher text to compare with", path, q.Name)
+		}
 		if q.Name == "" || q.Service == "" {
 			return nil, fmt.Errorf("mix %s: query %d has no name or no service text", path, i)
 		}

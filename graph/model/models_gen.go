@@ -888,6 +888,8 @@ type NodeWhere struct {
 	Not *NodeWhere `json:"NOT,omitempty"`
 	// By how many relationships of a type the node has; every filter in the list must hold.
 	RelationCount []RelationCountFilter `json:"relationCount,omitempty"`
+	// Place in the Council of Europe: only states have one, so this matches states alone.
+	CoeStatus *CoeStatusFilter `json:"coeStatus,omitempty"`
 }
 
 // Where a page of a connection stands (Relay cursor connections).
@@ -1789,6 +1791,8 @@ const (
 	CountrySortFieldTreatiesRatified CountrySortField = "TREATIES_RATIFIED"
 	// Number of projects that target the state.
 	CountrySortFieldProjects CountrySortField = "PROJECTS"
+	// Number of treaties the state is certainly party to (status RATIFIED or IN_FORCE, as `treaties` reads it) today, or on `asOf`; a ratification that may or may not have happened by then does not count.
+	CountrySortFieldTreatiesParty CountrySortField = "TREATIES_PARTY"
 )
 
 var AllCountrySortField = []CountrySortField{
@@ -1799,11 +1803,12 @@ var AllCountrySortField = []CountrySortField{
 	CountrySortFieldCoeAccession,
 	CountrySortFieldTreatiesRatified,
 	CountrySortFieldProjects,
+	CountrySortFieldTreatiesParty,
 }
 
 func (e CountrySortField) IsValid() bool {
 	switch e {
-	case CountrySortFieldID, CountrySortFieldName, CountrySortFieldIso2, CountrySortFieldCoeStatus, CountrySortFieldCoeAccession, CountrySortFieldTreatiesRatified, CountrySortFieldProjects:
+	case CountrySortFieldID, CountrySortFieldName, CountrySortFieldIso2, CountrySortFieldCoeStatus, CountrySortFieldCoeAccession, CountrySortFieldTreatiesRatified, CountrySortFieldProjects, CountrySortFieldTreatiesParty:
 		return true
 	}
 	return false

@@ -32,6 +32,7 @@ var sortFields = map[string]map[string]sortKey{
 		"ISO2": textKey("iso2"), "COE_STATUS": textKey("coeStatus"), "COE_ACCESSION": textKey("coeAccession"),
 		"TREATIES_RATIFIED": {expr: "COUNT { (n)-[q:RATIFIED]->(:Instrument) WHERE coalesce(q.date, '') <= $day }", count: true},
 		"PROJECTS":          {expr: "COUNT { (n)<-[q:TARGETS]-(:Project) WHERE " + relAsOfConditionOf("q", "TARGETS", "$asOf") + " }", count: true},
+		"TREATIES_PARTY":    {expr: treatiesPartyExpr(), count: true},
 	},
 	"Project": {
 		"START_DATE": textKey("startDate"), "END_DATE": textKey("endDate"),
@@ -40,6 +41,18 @@ var sortFields = map[string]map[string]sortKey{
 	"Body":     {"RELATIONS": {expr: "COUNT { (n)-[q]-() WHERE " + relAsOfCondition("q") + " }", count: true}},
 	"Resource": {"PUBLISHED": textKey("published")},
 	"Event":    {"START_DATE": textKey("startDate")},
+}
+
+// treatiesPartyExpr counts the treaties the state in n is certainly party
+// to on $day, as its treaties connection reads their statuses.
+func treatiesPartyExpr() string {
+	part := participation{i: "tpx", s: "tps", r: "tpr", u: "tpu", day: "$day"}
+	b := &builder{params: map[string]any{}, prefix: "tp_", asOf: "$asOf", day: "$day"}
+	cond, err := b.participationWhere("tpx", false, part, &model.ParticipationWhere{Status: []model.TreatyStatus{model.TreatyStatusRatified, model.TreatyStatusInForce}})
+	if err != nil || len(b.params) > 0 {
+		panic(fmt.Sprintf("treatiesPartyExpr: the condition must take no values (%v)", err))
+	}
+	return "COUNT { " + participationMatch("n", "tpx", false, part) + "\n  WHERE " + cond + " }"
 }
 
 // relationCountExpr counts the relationships of type typ of the node in

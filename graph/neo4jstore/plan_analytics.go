@@ -91,6 +91,10 @@ func (sc *aggScope) value(b *builder, path string, node, edge *string, related *
 		if err != nil {
 			return "", "", err
 		}
+		if *node == "coeStatus" {
+			// Read as the CoeStatus enum the field answers.
+			return "toUpper(" + sc.node + "[" + p + "])", "", nil
+		}
 		return sc.node + "[" + p + "]", "", nil
 	case edge != nil:
 		if sc.part != nil {
