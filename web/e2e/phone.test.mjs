@@ -22,7 +22,7 @@ test('nav and search at phone width, without sideways scrolling', async () => {
   const links = nav.getByRole('link');
   // The GraphiQL link appears once the page has found GraphiQL served.
   await nav.getByRole('link', { name: 'GraphiQL', exact: true }).waitFor();
-  assert.deepEqual((await links.allTextContents()).map((t) => t.trim()), ['Search', 'Graph', 'Path', 'Coverage', 'GraphiQL']);
+  assert.deepEqual((await links.allTextContents()).map((t) => t.trim()), ['Search', 'Graph', 'Path', 'Coverage', 'Map', 'Charts', 'GraphiQL']);
   for (const link of await links.all()) {
     const box = await link.boundingBox();
     assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width, `${await link.textContent()} fits the screen`);

@@ -5,6 +5,8 @@ import { entityView } from './views/entity.js';
 import { graphView } from './views/graph.js';
 import { pathView } from './views/path.js';
 import { coverageView } from './views/coverage.js';
+import { mapView } from './views/map.js';
+import { chartsView } from './views/charts.js';
 import { notFoundView } from './views/notfound.js';
 import { mountShareBar } from './share.js';
 
@@ -16,6 +18,8 @@ const titles = {
   graph: 'Graph',
   path: 'Path finder',
   coverage: 'Treaty coverage',
+  map: 'Map',
+  charts: 'Charts',
 };
 
 const router = createRouter({
@@ -26,6 +30,8 @@ const router = createRouter({
     { name: 'graph', pattern: /^\/graph(?:\/(?<id>[^/]+))?\/?$/, view: graphView },
     { name: 'path', pattern: /^\/path\/?$/, view: pathView },
     { name: 'coverage', pattern: /^\/coverage\/?$/, view: coverageView },
+    { name: 'map', pattern: /^\/map\/?$/, view: mapView },
+    { name: 'charts', pattern: /^\/charts\/?$/, view: chartsView },
   ],
   notFound: notFoundView,
   onRender(name) {

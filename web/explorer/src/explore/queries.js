@@ -143,3 +143,54 @@ query ExplorerInstrumentParticipants($id: ID!, $after: String) {
     }
   }
 }`;
+
+// The map's states: members, observers and the one that left, and every
+// other state with a step recorded for the treaty (its parties beyond
+// Europe), each with its status on the day.
+export const MAP_COVERAGE = `
+query ExplorerMap($instrument: ID!, $asOf: Date) {
+  coverage(instruments: [$instrument], asOf: $asOf, countries: { OR: [
+    { coeStatus: { in: [MEMBER, OBSERVER, FORMER_MEMBER] } },
+    { treaties: { some: { instrument: { id: { eq: $instrument } } } } }
+  ] }) {
+    country { id name iso2 iso3 coeStatus }
+    cells { status possibleStatus certain statusNote window { from to } }
+  }
+  instrument(id: $instrument) { id name number shortName }
+}`;
+
+// The charts' group-bys. Each asks the API for the groups it draws; the page
+// counts nothing itself. Groups cover every result of a connection whatever
+// its page, so the connections ask for no edges (first: 0): the API prices a
+// group-by by the page it could read, and the charts need none of it.
+const BODY_LABEL = '... on Body { acronym shortName } ... on Instrument { number shortName } ... on Project { acronym shortName } ... on Country { iso2 }';
+
+export const CHART_RATIFICATIONS = `
+query ExplorerChartRatifications($instruments: [ID!]!, $count: Int!, $asOf: Date) {
+  instruments(where: { id: { in: $instruments } }, first: $count) {
+    edges { node { id name number shortName
+      parties(asOf: $asOf, first: 0) {
+        groupBy(keys: [{ edge: "ratified" }], interval: YEAR, first: 200, sort: [{ field: KEY }]) { key count }
+      }
+    } }
+  }
+}`;
+
+export const CHART_FUNDERS = `
+query ExplorerChartFunders($first: Int!, $asOf: Date) {
+  projects(asOf: $asOf, first: 0) {
+    aggregate { count }
+    groupBy(keys: [{ related: { type: FUNDED_BY, direction: OUTGOING } }], first: $first, sort: [{ field: COUNT, direction: DESC }, { field: KEY }]) {
+      key count keyNode { __typename id name ${BODY_LABEL} }
+    }
+  }
+}`;
+
+export const CHART_STATUSES = `
+query ExplorerChartStatuses($instrument: ID!, $asOf: Date) {
+  instrument(id: $instrument) { id name number shortName
+    participants(asOf: $asOf, first: 0) {
+      groupBy(keys: [{ status: true }, { certain: true }], first: 20) { key count }
+    }
+  }
+}`;

@@ -229,7 +229,7 @@ function summary(rows, asOf) {
   return `${rows.length} member states ${day}${open ? `; ${open} ${open === 1 ? 'status' : 'statuses'} not certain that day (hatched)` : ''}`;
 }
 
-function legend() {
+export function legend() {
   return h('ul', { class: 'legend status-legend', 'aria-label': 'Statuses' },
     STATUSES.map((s) => h('li', { title: s.help },
       h('span', { class: `swatch status-${s.value.toLowerCase()}`, 'aria-hidden': 'true' }),

@@ -46,6 +46,9 @@ const TREATY_TABLES = {
   },
 };
 
+// The treaties the map and the charts offer, whose page links to them.
+const MAPPED = ['cets-201', 'ets-185', 'ets-189', 'cets-224'];
+
 // Pages of relationships to read at most (500 each): enough for the largest
 // node in the graph, bounded so a runaway graph cannot hang the page.
 const MAX_PAGES = 10;
@@ -118,6 +121,13 @@ export function entityView({ outlet, params, signal, setTitle }) {
     }
     section.replaceChildren(h('h2', { id: 'treaties-heading' }, `${spec.heading} `, h('span', { class: 'count' }, String(edges.length))));
     if (truncated) section.append(h('p', { class: 'muted' }, `Showing the first ${edges.length}.`));
+    if (MAPPED.includes(node.id)) {
+      const treaty = encodeURIComponent(node.id);
+      section.append(h('p', { class: 'view-links' },
+        h('a', { href: `/explore/map?treaty=${treaty}` }, 'On a map'), ' · ',
+        h('a', { href: `/explore/charts?chart=statuses&treaty=${treaty}` }, 'States per status'), ' · ',
+        h('a', { href: `/explore/charts?treaty=${treaty}` }, 'Ratifications per year')));
+    }
     section.append(edges.length ? treatyTable(edges, spec) : h('p', { class: 'empty' }, spec.empty));
     section.dataset.loaded = 'true';
   }
