@@ -42,8 +42,33 @@ func readMix(path string) ([]mixQuery, error) {
 		default:
 			return nil, fmt.Errorf("mix %s: query %s: compare %q unknown", path, q.Name, q.Compare)
 		}
+		for _, params := range q.CypherParams {
+			for k, v := range params {
+				params[k] = integral(v)
+			}
+		}
 	}
 	return mix, nil
+}
+
+// integral turns JSON's whole numbers into integers: Neo4j refuses a
+// float where Cypher needs an integer, such as LIMIT's.
+func integral(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if x == float64(int64(x)) {
+			return int64(x)
+		}
+	case []any:
+		for i := range x {
+			x[i] = integral(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = integral(x[k])
+		}
+	}
+	return v
 }
 
 // normalise reduces a response's data to what both systems must agree on:

@@ -207,6 +207,9 @@ func (sc *aggScope) groupKey(b *builder, i int, k model.GroupKey, interval model
 
 // aggregate compiles a connection's aggregate field.
 func (c *compiler) aggregate(f *model.Selection, sc *aggScope, heavy func(string) int) (valueWriter, error) {
+	if w, ok, err := c.aggregateOnce(f, sc, heavy); ok || err != nil {
+		return w, err
+	}
 	var fields []fieldWriter
 	for i := range f.Fields {
 		af := &f.Fields[i]
@@ -223,11 +226,7 @@ func (c *compiler) aggregate(f *model.Selection, sc *aggScope, heavy func(string
 		case "distinct", "min", "max":
 			// Neo4j refuses an aggregating function in a subquery nested
 			// in a projection's list, so the figures are read without one.
-			tmpl := map[string]string{
-				"distinct": "size(COLLECT { %s%s\n  WITH DISTINCT %s AS a WHERE a IS NOT NULL RETURN a })",
-				"min":      "head(COLLECT { %s%s\n  WITH %s AS a WHERE a IS NOT NULL RETURN a ORDER BY a LIMIT 1 })",
-				"max":      "head(COLLECT { %s%s\n  WITH %s AS a WHERE a IS NOT NULL RETURN a ORDER BY a DESC LIMIT 1 })",
-			}[af.Field]
+			tmpl := aggregateTemplates[af.Field]
 			text, err := c.fragment(sc.asOf, sc.day, func(env model.ReadEnv, b *builder) (string, error) {
 				ref, err := decodeArg[*model.FieldRef](af, "field", env.Vars)
 				if err != nil {
@@ -263,6 +262,103 @@ func (c *compiler) aggregate(f *model.Selection, sc *aggScope, heavy func(string
 		}
 	}
 	return func(w *jsonOut, row []any, st *bound) error { return writeObject(w, fields, row, st) }, nil
+}
+
+// aggregateTemplates read one figure of an aggregate in a subquery of its
+// own. Neo4j refuses an aggregating function in a subquery nested in a
+// projection's list, so the figures are read without one.
+var aggregateTemplates = map[string]string{
+	"distinct": "size(COLLECT { %s%s\n  WITH DISTINCT %s AS a WHERE a IS NOT NULL RETURN a })",
+	"min":      "head(COLLECT { %s%s\n  WITH %s AS a WHERE a IS NOT NULL RETURN a ORDER BY a LIMIT 1 })",
+	"max":      "head(COLLECT { %s%s\n  WITH %s AS a WHERE a IS NOT NULL RETURN a ORDER BY a DESC LIMIT 1 })",
+}
+
+// aggregateOnce compiles an aggregate that asks for more than one of
+// count, min and max (and nothing else) into one subquery: the connection's
+// rows are matched once, with the values the figures read, and each figure
+// is folded from that list. A treaty's parties cost their statuses on the
+// day once, not once per figure. A value read through related nodes, which
+// multiplies the rows, keeps a subquery of its own. ok is false when the
+// aggregate asks for something else.
+func (c *compiler) aggregateOnce(f *model.Selection, sc *aggScope, heavy func(string) int) (valueWriter, bool, error) {
+	n := 0
+	for i := range f.Fields {
+		switch f.Fields[i].Field {
+		case "count", "min", "max":
+			n++
+		case "__typename":
+		default:
+			return nil, false, nil
+		}
+	}
+	if n < 2 {
+		return nil, false, nil
+	}
+	rows, acc, x := c.name("ar"), c.name("aa"), c.name("ax")
+	text, err := c.fragment(sc.asOf, sc.day, func(env model.ReadEnv, b *builder) (string, error) {
+		var vals, figures []string
+		for i := range f.Fields {
+			af := &f.Fields[i]
+			switch af.Field {
+			case "count":
+				figures = append(figures, "size("+rows+")")
+			case "min", "max":
+				ref, err := decodeArg[*model.FieldRef](af, "field", env.Vars)
+				if err != nil {
+					return "", err
+				}
+				if ref == nil {
+					return "", model.Errorf(model.CodeBadUserInput, "%s: field is required", af.Field)
+				}
+				v, pre, err := sc.value(b, "field", ref.Node, ref.Edge, ref.Related)
+				if err != nil {
+					return "", err
+				}
+				if pre != "" {
+					figures = append(figures, fmt.Sprintf(aggregateTemplates[af.Field], sc.match, pre, v))
+					continue
+				}
+				cmp := "<"
+				if af.Field == "max" {
+					cmp = ">"
+				}
+				item := fmt.Sprintf("%s[%d]", x, len(vals))
+				vals = append(vals, v)
+				figures = append(figures, fmt.Sprintf("reduce(%[1]s = null, %[2]s IN %[3]s | CASE WHEN %[4]s IS NULL THEN %[1]s WHEN %[1]s IS NULL OR %[4]s %[5]s %[1]s THEN %[4]s ELSE %[1]s END)",
+					acc, x, rows, item, cmp))
+			}
+		}
+		return fmt.Sprintf("[%s IN [COLLECT { %s\n  RETURN [%s] }] | [%s]][0]", rows, sc.match, strings.Join(vals, ", "), strings.Join(figures, ", ")), nil
+	})
+	if err != nil {
+		return nil, true, err
+	}
+	col := heavy(text)
+	var fields []fieldWriter
+	j := 0
+	for i := range f.Fields {
+		af := &f.Fields[i]
+		if af.Field == "__typename" {
+			fields = append(fields, fieldWriter{af.Alias, func(w *jsonOut, _ []any, _ *bound) error { w.str("Aggregate"); return nil }})
+			continue
+		}
+		k, count := j, af.Field == "count"
+		j++
+		fields = append(fields, fieldWriter{af.Alias, func(w *jsonOut, row []any, _ *bound) error {
+			figures, _ := row[col].([]any)
+			if k >= len(figures) {
+				return fmt.Errorf("aggregate: %d figures, want more than %d", len(figures), k)
+			}
+			if count {
+				n, _ := figures[k].(int64)
+				w.int(n)
+				return nil
+			}
+			writeText(w, figures[k])
+			return nil
+		}})
+	}
+	return func(w *jsonOut, row []any, st *bound) error { return writeObject(w, fields, row, st) }, true, nil
 }
 
 // writeText writes a value as text, null for none.
