@@ -605,6 +605,8 @@ func TestAnalyticsLimits(t *testing.T) {
 		{"a status outside participations", `{ projects { groupBy(keys: [{status: true}]) { count } } }`, "BAD_USER_INPUT", true},
 		{"an edge of a root list", `{ projects { aggregate { min(field: {edge: "date"}) } } }`, "BAD_USER_INPUT", true},
 		{"a store property", `{ projects { values(field: {node: "sourceUrls"}) { value } } }`, "BAD_USER_INPUT", true},
+		{"quarters of the timeline", `{ timeline(instrument: "ets-185", action: RATIFICATION, interval: QUARTER) { period } }`, "BAD_USER_INPUT", false},
+		{"aggregates the resolvers reach", `{ dataQuality { treaties { instrument { parties { aggregate { count } } } } } }`, "BAD_USER_INPUT", false},
 		{"a top-level group-by over three keys", `{ projects { groupBy(keys: [{kind: true}, {node: "startDate"}, {related: {type: FUNDED_BY, direction: OUTGOING}}]) { count } } }`, "", true},
 	}
 	for _, tc := range cases {
