@@ -263,11 +263,39 @@ func TestGroupByRootLists(t *testing.T) {
 	for _, c := range countries {
 		byStatus[strings.ToUpper(c["coe_status"])]++
 	}
+	byMonth, byQuarter := map[string]int{}, map[string]int{}
+	for _, e := range seedcsv.Entities(t) {
+		if e["label"] != "Project" {
+			continue
+		}
+		props, _ := e["properties"].(map[string]any)
+		d, _ := props["startDate"].(string)
+		switch {
+		case d == "":
+			byMonth["-"]++
+		case len(d) == 4:
+			byMonth[d]++
+		default:
+			byMonth[d[:7]]++
+		}
+		byQuarter[quarterOf(d)]++
+	}
+	projectGroups := func(raw json.RawMessage) []apiGroup {
+		var v struct {
+			Projects struct {
+				GroupBy []apiGroup `json:"groupBy"`
+			} `json:"projects"`
+		}
+		_ = json.Unmarshal(raw, &v)
+		return v.Projects.GroupBy
+	}
 	cases := []struct {
 		name, query string
 		want        []groupRow
 		get         func(raw json.RawMessage) []apiGroup
 	}{
+		{"projects by start month", `{ projects { groupBy(keys: [{node: "startDate"}], interval: MONTH, first: 500) { key count } } }`, countRows(byMonth), projectGroups},
+		{"projects by start quarter", `{ projects { groupBy(keys: [{node: "startDate"}], interval: QUARTER, first: 500) { key count } } }`, countRows(byQuarter), projectGroups},
 		{"countries by coeStatus", `{ countries { groupBy(keys: [{node: "coeStatus"}]) { key count } } }`, countRows(byStatus), func(raw json.RawMessage) []apiGroup {
 			var v struct {
 				Countries struct {
@@ -605,6 +633,8 @@ func TestAnalyticsLimits(t *testing.T) {
 		{"a status outside participations", `{ projects { groupBy(keys: [{status: true}]) { count } } }`, "BAD_USER_INPUT", true},
 		{"an edge of a root list", `{ projects { aggregate { min(field: {edge: "date"}) } } }`, "BAD_USER_INPUT", true},
 		{"a store property", `{ projects { values(field: {node: "sourceUrls"}) { value } } }`, "BAD_USER_INPUT", true},
+		{"quarters of the timeline", `{ timeline(instrument: "ets-185", action: RATIFICATION, interval: QUARTER) { period } }`, "BAD_USER_INPUT", false},
+		{"aggregates the resolvers reach", `{ dataQuality { treaties { instrument { parties { aggregate { count } } } } } }`, "BAD_USER_INPUT", false},
 		{"a top-level group-by over three keys", `{ projects { groupBy(keys: [{kind: true}, {node: "startDate"}, {related: {type: FUNDED_BY, direction: OUTGOING}}]) { count } } }`, "", true},
 	}
 	for _, tc := range cases {

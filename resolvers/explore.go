@@ -191,6 +191,10 @@ func (r *Resolver) timeline(ctx context.Context, instrument string, action model
 	if !action.IsValid() {
 		return nil, model.Errorf(model.CodeBadUserInput, "action: %q is not a treaty action", action)
 	}
+	if interval != nil && *interval == model.TimeIntervalQuarter {
+		// Quarters are a bucket of groupBy; the timeline predates them.
+		return nil, model.Errorf(model.CodeBadUserInput, "interval: the timeline counts by YEAR or MONTH; for quarters group a treaty's participations with groupBy(keys: [{edge: \"ratified\"}], interval: QUARTER)")
+	}
 	monthly := interval != nil && *interval == model.TimeIntervalMonth
 	buckets, err := r.store.Timeline(ctx, instrument, string(action), monthly)
 	if buckets == nil && err == nil {
