@@ -5947,7 +5947,7 @@ enum InstrumentSortField {
 input InstrumentSort {
   "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
   field: InstrumentSortField
-  "Which way the relationship points, seen from the node asked from."
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
   language: Language = EN
@@ -5983,7 +5983,7 @@ enum BodySortField {
 input BodySort {
   "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
   field: BodySortField
-  "Which way the relationship points, seen from the node asked from."
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
   language: Language = EN
@@ -6027,7 +6027,7 @@ enum ProjectSortField {
 input ProjectSort {
   "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
   field: ProjectSortField
-  "Which way the relationship points, seen from the node asked from."
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
   language: Language = EN
@@ -6083,7 +6083,7 @@ enum CountrySortField {
 input CountrySort {
   "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
   field: CountrySortField
-  "Which way the relationship points, seen from the node asked from."
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
   language: Language = EN
@@ -6121,7 +6121,7 @@ enum ResourceSortField {
 input ResourceSort {
   "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
   field: ResourceSortField
-  "Which way the relationship points, seen from the node asked from."
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
   language: Language = EN
@@ -6161,7 +6161,7 @@ enum EventSortField {
 input EventSort {
   "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
   field: EventSortField
-  "Which way the relationship points, seen from the node asked from."
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
   language: Language = EN
@@ -6195,7 +6195,7 @@ enum MonitoringRoundSortField {
 input MonitoringRoundSort {
   "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
   field: MonitoringRoundSortField
-  "Which way the relationship points, seen from the node asked from."
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
   language: Language = EN
@@ -6229,7 +6229,7 @@ enum TopicSortField {
 input TopicSort {
   "What to sort by; or give ` + "`" + `relationCount` + "`" + `."
   field: TopicSortField
-  "Which way the relationship points, seen from the node asked from."
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
   "Which names, and whose alphabetical order, ` + "`" + `NAME` + "`" + ` sorts by; other fields ignore it."
   language: Language = EN

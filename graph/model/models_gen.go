@@ -102,7 +102,7 @@ type BodyRelationEdge struct {
 type BodySort struct {
 	// What to sort by; or give `relationCount`.
 	Field *BodySortField `json:"field,omitempty"`
-	// Which way the relationship points, seen from the node asked from.
+	// Ascending (the default) or descending.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
@@ -216,7 +216,7 @@ type CountryRelationEdge struct {
 type CountrySort struct {
 	// What to sort by; or give `relationCount`.
 	Field *CountrySortField `json:"field,omitempty"`
-	// Which way the relationship points, seen from the node asked from.
+	// Ascending (the default) or descending.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
@@ -441,7 +441,7 @@ type EventRelationEdge struct {
 type EventSort struct {
 	// What to sort by; or give `relationCount`.
 	Field *EventSortField `json:"field,omitempty"`
-	// Which way the relationship points, seen from the node asked from.
+	// Ascending (the default) or descending.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
@@ -642,7 +642,7 @@ type InstrumentRelationEdge struct {
 type InstrumentSort struct {
 	// What to sort by; or give `relationCount`.
 	Field *InstrumentSortField `json:"field,omitempty"`
-	// Which way the relationship points, seen from the node asked from.
+	// Ascending (the default) or descending.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
@@ -781,7 +781,7 @@ type MonitoringRoundRelationEdge struct {
 type MonitoringRoundSort struct {
 	// What to sort by; or give `relationCount`.
 	Field *MonitoringRoundSortField `json:"field,omitempty"`
-	// Which way the relationship points, seen from the node asked from.
+	// Ascending (the default) or descending.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
@@ -1062,7 +1062,7 @@ type ProjectRelationEdge struct {
 type ProjectSort struct {
 	// What to sort by; or give `relationCount`.
 	Field *ProjectSortField `json:"field,omitempty"`
-	// Which way the relationship points, seen from the node asked from.
+	// Ascending (the default) or descending.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
@@ -1262,7 +1262,7 @@ type ResourceRelationEdge struct {
 type ResourceSort struct {
 	// What to sort by; or give `relationCount`.
 	Field *ResourceSortField `json:"field,omitempty"`
-	// Which way the relationship points, seen from the node asked from.
+	// Ascending (the default) or descending.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
@@ -1418,7 +1418,7 @@ type TopicRelationEdge struct {
 type TopicSort struct {
 	// What to sort by; or give `relationCount`.
 	Field *TopicSortField `json:"field,omitempty"`
-	// Which way the relationship points, seen from the node asked from.
+	// Ascending (the default) or descending.
 	Direction *SortDirection `json:"direction,omitempty"`
 	// Which names, and whose alphabetical order, `NAME` sorts by; other fields ignore it.
 	Language *Language `json:"language,omitempty"`
