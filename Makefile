@@ -76,7 +76,7 @@ vet: ## gofmt, go vet, staticcheck, deadcode and go mod tidy, on the service's m
 	$(GO) mod tidy -diff
 	cd bench && $(GO) mod tidy -diff
 
-bench: neo4j-build ## Run the benchmark of bench/README.md (about 13 minutes) and write bench/results/
+bench: neo4j-build ## Run the benchmark of bench/README.md (about 26 minutes) and write bench/results/
 	bash bench/run.sh
 
 chaos: neo4j-build ## Break Neo4j and the service under load and check no acknowledged write is lost (about 4 minutes; writes bench/results/chaos.md)
