@@ -31,6 +31,10 @@ var explorerVars = map[string][]map[string]any{
 	"ExplorerTimeline":               {{"instrument": "ets-185", "action": "RATIFICATION", "interval": "YEAR"}},
 	"ExplorerCountryTreaties":        {{"id": "country-fr"}, {"id": "country-mu"}},
 	"ExplorerInstrumentParticipants": {{"id": "cets-201"}, {"id": "ets-185"}},
+	"ExplorerMap":                    {{"instrument": "cets-201"}, {"instrument": "ets-185", "asOf": "2015-01-01"}},
+	"ExplorerChartRatifications":     {{"instruments": []any{"cets-201", "ets-185", "ets-189", "cets-224"}, "count": 4}, {"instruments": []any{"cets-201"}, "count": 1, "asOf": "2012-06-30"}},
+	"ExplorerChartFunders":           {{"first": 10}, {"first": 50, "asOf": "2015-01-01"}},
+	"ExplorerChartStatuses":          {{"instrument": "cets-201"}, {"instrument": "ets-185", "asOf": "2012-06-30"}},
 }
 
 var (
