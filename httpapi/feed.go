@@ -197,13 +197,6 @@ func (g *feedGate) enter(client string) (release func(), err error) {
 	}, nil
 }
 
-// open returns how many subscriptions are open.
-func (g *feedGate) open() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.total
-}
-
 // holdUntilDone keeps a subscription's place until its stream ends: its
 // last response, or its context (the client closed the stream or the
 // connection).

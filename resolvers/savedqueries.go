@@ -38,7 +38,7 @@ func CheckSavedDocument(schema *ast.Schema, field, document string) (*ast.QueryD
 	if strings.TrimSpace(document) == "" {
 		return nil, model.Errorf(model.CodeBadUserInput, "%s: must not be empty", field)
 	}
-	doc, errs := gqlparser.LoadQuery(schema, document)
+	doc, errs := gqlparser.LoadQueryWithRules(schema, document, nil)
 	if len(errs) > 0 {
 		msgs := make([]string, 0, len(errs))
 		for _, e := range errs {
