@@ -69,7 +69,14 @@ svc_pid=""
 feed_rc=0
 SERVER_BIN=bin/server NEO4J_URI="$NEO4J_TEST_URI" NEO4J_PASSWORD="$password" \
   node --test --test-concurrency=1 conformance/feed/ || feed_rc=$?
-[ "$audit_rc" -eq 0 ] && [ "$e2e_rc" -eq 0 ] && [ "$feed_rc" -eq 0 ]
+# An && list short of its last command does not stop a `set -e` script:
+# each failure is checked, and ends the run, on its own.
+for part in "audit:$audit_rc" "browser tests:$e2e_rc" "feed clients:$feed_rc"; do
+  if [ "${part##*:}" -ne 0 ]; then
+    echo "test-with-neo4j: the ${part%%:*} failed" >&2
+    exit 1
+  fi
+done
 
 # Each fuzz target runs a bounded number of executions on top of its
 # committed corpus. A count, not a duration: a duration's deadline can race a

@@ -29,13 +29,13 @@ test('Tab reaches the nav and the controls, with a visible focus, and Enter foll
   await page.getByRole('link', { name: 'GraphiQL', exact: true }).waitFor();
 
   const seen = [];
-  for (let i = 0; i < 16; i += 1) {
+  for (let i = 0; i < 20; i += 1) {
     await page.keyboard.press('Tab');
     const f = await focused(page);
     assert.ok(f.ring, `focus on ${f.tag} “${f.text || f.label}” is visible`);
     seen.push(f.label || f.text);
   }
-  for (const name of ['Skip to content', 'Search', 'Graph', 'Path', 'Coverage', 'GraphiQL', 'As of', 'Show', 'Today']) {
+  for (const name of ['Skip to content', 'Search', 'Graph', 'Path', 'Coverage', 'Map', 'Charts', 'GraphiQL', 'Copy link', 'Download CSV', 'As of', 'Show', 'Today']) {
     assert.ok(seen.includes(name), `Tab reaches ${name}: ${JSON.stringify(seen)}`);
   }
 
